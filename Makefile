@@ -1,0 +1,65 @@
+# meshcat: a data-mesh catalog inside PostgreSQL (PGXS build)
+#
+#   make demo    install what is missing, build, and tour an example mesh
+#   make test    install what is missing, build, and run the whole test suite
+#   make         build only (needs PostgreSQL server headers and libyaml)
+
+EXTENSION = meshcat
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))meshcat.control)
+
+MODULE_big = meshcat
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script is generated from numbered fragments; never edit it.
+INSTALL_FRAGMENTS = $(sort $(wildcard sql/install/*.sql))
+DATA_built = sql/meshcat--$(EXTVERSION).sql
+DATA = $(wildcard sql/updates/meshcat--*.sql)
+
+# One pg_regress file per feature: every sql/*.sql but the generated script.
+REGRESS = $(sort $(notdir $(basename $(filter-out sql/meshcat--%,$(wildcard sql/*.sql)))))
+REGRESS_OPTS = --inputdir=. --load-extension=meshcat
+
+ISOLATION = $(sort $(notdir $(basename $(wildcard test/isolation/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=meshcat
+
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+PG_CPPFLAGS = -I$(srcdir)/src $(YAML_CFLAGS) -DMESHCAT_VERSION='"$(EXTVERSION)"'
+SHLIB_LINK = $(YAML_LIBS)
+
+EXTRA_CLEAN = results output_iso regression.diffs regression.out test/bench/out test/fuzz/build demo-out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+# Without the server headers PGXS is absent: only the self-installing targets
+# below work then, and they install it first.
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+all:
+	@echo "PostgreSQL server headers not found: run 'make demo' or 'make test', or install postgresql-server-dev-NN" >&2; exit 1
+endif
+
+sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) meshcat.control
+	cat $(INSTALL_FRAGMENTS) > $@
+
+# Warnings are errors when the tests build (pgvector's CI flags).
+STRICT_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+
+.PHONY: deps demo test fuzz bench valgrind-check
+
+deps:
+	@bash test/deps.sh
+
+demo: deps
+	@bash test/demo.sh
+
+test: deps
+	@bash test/run.sh
+
+fuzz: deps
+	@bash test/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@bash test/bench/run.sh

@@ -1,0 +1,79 @@
+/*
+ * meshcat.c
+ *	  Module magic, settings and _PG_init for meshcat, a data-mesh catalog.
+ *
+ * Everything else lives in its own file: yaml_*.c parse and emit YAML, semver.c
+ * is the semver type. The catalog itself is SQL (sql/install/).
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "meshcat.h"
+
+PG_MODULE_MAGIC;
+
+int			meshcat_yaml_max_bytes = 16 * 1024 * 1024;
+int			meshcat_yaml_max_depth = 256;
+int			meshcat_yaml_max_nodes = 1000000;
+
+void		_PG_init(void);
+
+/*
+ * Defines the settings. They are user-settable on purpose: they only bound
+ * the work one statement does, and each caps at a hard maximum.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("meshcat.yaml_max_bytes",
+							"Largest YAML or JSON text meshcat will parse.",
+							"Longer input is refused before parsing starts.",
+							&meshcat_yaml_max_bytes,
+							16 * 1024 * 1024, 1024, 256 * 1024 * 1024,
+							PGC_USERSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("meshcat.yaml_max_depth",
+							"Deepest nesting of mappings and sequences meshcat will parse.",
+							NULL,
+							&meshcat_yaml_max_depth,
+							256, 1, 10000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("meshcat.yaml_max_nodes",
+							"Most nodes one YAML document may expand to, aliases included.",
+							"Bounds the work of alias expansion (\"billion laughs\").",
+							&meshcat_yaml_max_nodes,
+							1000000, 100, 100000000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("meshcat");
+}
+
+/*
+ * Returns the role the session acts as (its SET ROLE role, else the login
+ * role), which SECURITY DEFINER functions do not change. The audit trigger
+ * runs as the extension owner and records this as the acting user.
+ */
+PG_FUNCTION_INFO_V1(mesh_acting_role);
+Datum
+mesh_acting_role(PG_FUNCTION_ARGS)
+{
+	char	   *name = GetUserNameFromId(GetOuterUserId(), false);
+
+	PG_RETURN_DATUM(DirectFunctionCall1(namein, CStringGetDatum(name)));
+}
+
+/* The version this library was built as; the SQL script must agree. */
+PG_FUNCTION_INFO_V1(mesh_library_version);
+Datum
+mesh_library_version(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(MESHCAT_VERSION));
+}

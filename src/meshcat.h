@@ -1,0 +1,13 @@
+/*
+ * meshcat.h
+ *	  Declarations shared across meshcat's C files: settings and limits.
+ */
+#ifndef MESHCAT_H
+#define MESHCAT_H
+
+/* Limits on YAML input, set by meshcat.yaml_max_* (see meshcat.c). */
+extern int	meshcat_yaml_max_bytes;
+extern int	meshcat_yaml_max_depth;
+extern int	meshcat_yaml_max_nodes;
+
+#endif							/* MESHCAT_H */
