@@ -41,8 +41,9 @@ all:
 	@echo "PostgreSQL server headers not found: run 'make demo' or 'make test', or install postgresql-server-dev-NN" >&2; exit 1
 endif
 
-sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) meshcat.control
-	cat $(INSTALL_FRAGMENTS) > $@
+# The descriptor's JSON Schema has one source, in docs/, spliced in where a fragment asks.
+sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json meshcat.control
+	cat $(INSTALL_FRAGMENTS) | sed -e '/^@DESCRIPTOR_SCHEMA@$$/{r docs/descriptor.schema.json' -e 'd;}' > $@
 
 # Warnings are errors when the tests build (pgvector's CI flags).
 STRICT_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers

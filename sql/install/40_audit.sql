@@ -1,0 +1,91 @@
+-- 40_audit: every insert, update and delete on the catalog, recorded by trigger in the same
+-- transaction (a rolled-back change leaves no trace), in a table nobody may rewrite.
+
+CREATE TABLE @extschema@.audit (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    session_role name NOT NULL DEFAULT SESSION_USER,
+    acting_role name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    table_name  text NOT NULL,
+    operation   text NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')),
+    old_row     jsonb,
+    new_row     jsonb
+);
+CREATE INDEX ON @extschema@.audit (table_name, at);
+COMMENT ON TABLE @extschema@.audit IS
+    'Append-only trail of every change to the catalog: who, when, which transaction, before and after.';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit_id_seq', '');
+
+-- Runs as the extension owner so writers need no privilege on the audit table, and so
+-- cannot forge entries; the acting role is read from the session, not from current_user.
+CREATE FUNCTION @extschema@.audit_row() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO @extschema@.audit (table_name, operation, old_row, new_row)
+    VALUES (TG_TABLE_NAME, TG_OP,
+            CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END,
+            CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END);
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.audit_row() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.audit_row() IS
+    'Trigger: records one catalog row change (or a TRUNCATE) in meshcat.audit.';
+
+CREATE FUNCTION @extschema@.audit_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only'
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = pg_catalog.format('%s on meshcat.audit is refused for every role, its owner included.', TG_OP),
+              HINT = 'Audit entries can only be added, by the catalog''s own triggers.';
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.audit_refuse_change() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.audit_refuse_change() IS
+    'Trigger: refuses UPDATE, DELETE and TRUNCATE on meshcat.audit.';
+
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON @extschema@.audit
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_refuse_change();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON @extschema@.audit
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_refuse_change();
+
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.domain
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.domain
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.product
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.product_version
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.owner
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.owner
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.tag
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.tag
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.input_port
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.input_port
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.output_port
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.output_port
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.field
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.field
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();

@@ -1,0 +1,388 @@
+-- 50_register: mesh_register, which turns a descriptor stream into catalog rows in one
+-- transaction. Documents may come in any order: domains are written first (parents before
+-- children), then every product's identity, then versions in semver order, so a reference to
+-- anything in the same stream resolves.
+
+-- Raises the error for a document that breaks the descriptor format (22023).
+CREATE FUNCTION @extschema@.raise_invalid_descriptor(docno int, path text, problem text,
+                                                     hint text DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'invalid descriptor: document %, %: %', docno, path, problem
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = coalesce(hint, 'The format is described in docs/descriptor.md and by mesh_descriptor_schema().');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.raise_invalid_descriptor(int, text, text, text) IS
+    'Raises 22023 naming the document number and the JSON path of the problem.';
+
+-- Raises the error for a reference to something that does not exist (23503).
+CREATE FUNCTION @extschema@.raise_unknown_reference(docno int, path text, what text, hint text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'unknown reference: document %, %: % does not exist', docno, path, what
+        USING ERRCODE = 'foreign_key_violation', HINT = hint;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.raise_unknown_reference(int, text, text, text) IS
+    'Raises 23503 naming the document number, the JSON path and what is missing.';
+
+-- The checks a JSON Schema cannot say: values that must parse, names that must agree,
+-- duplicates. References to other objects are checked by the writers below.
+CREATE FUNCTION @extschema@.check_product_document(doc jsonb, docno int) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    item jsonb;
+    field jsonb;
+    i int := 0;
+    j int;
+    names text[];
+    msg text;
+BEGIN
+    BEGIN
+        PERFORM (doc ->> 'version')::@extschema@.semver;
+    EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.version', msg,
+                                                     'Versions follow SemVer 2.0.0, for example 1.4.0 or 2.0.0-rc.1.');
+    END;
+    IF doc ? 'domain' AND doc ->> 'domain' <> split_part(doc ->> 'id', '.', 1) THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.domain',
+            format('domain "%s" does not match the id "%s"', doc ->> 'domain', doc ->> 'id'),
+            'A product id is <domain>.<name>; domain may be left out.');
+    END IF;
+    IF doc ? 'retention' THEN
+        BEGIN
+            IF (doc ->> 'retention')::interval < interval '0' THEN
+                PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention', 'must not be negative');
+            END IF;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention',
+                format('"%s" is not an interval', doc ->> 'retention'),
+                'Write a PostgreSQL interval such as "730 days", "7 years" or "P7Y".');
+        END;
+    END IF;
+
+    FOR item IN SELECT jsonb_array_elements(doc -> 'inputs') LOOP
+        IF (item ? 'product') = (item ? 'source') THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s]', i),
+                'an input names exactly one of "product" or "source"');
+        END IF;
+        IF item ? 'version' AND NOT item ? 'product' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i),
+                'a version range applies to a product input only');
+        END IF;
+        IF item ? 'product' AND NOT (item ->> 'product') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].product', i),
+                format('"%s" is not a product id', item ->> 'product'), 'A product id is <domain>.<name>.');
+        END IF;
+        IF item ->> 'product' = doc ->> 'id' THEN
+            RAISE EXCEPTION 'lineage cycle: document %, $.inputs[%].product: "%" consumes itself', docno, i, doc ->> 'id'
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('The cycle is %s -> %s.', doc ->> 'id', doc ->> 'id'),
+                      HINT = 'A data product cannot be its own input.';
+        END IF;
+        IF item ? 'version' THEN
+            BEGIN
+                PERFORM @extschema@.semver_satisfies('0.0.0', item ->> 'version');
+            EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i), msg,
+                    'Write an npm-style range such as ^1.2, ~1.2.3, >=1.0 <2.0 or 1.x.');
+            END;
+        END IF;
+        i := i + 1;
+    END LOOP;
+
+    i := 0;
+    names := '{}';
+    FOR item IN SELECT jsonb_array_elements(doc -> 'outputs') LOOP
+        IF item ->> 'name' = ANY (names) THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.outputs[%s].name', i),
+                format('output "%s" is declared twice', item ->> 'name'));
+        END IF;
+        names := names || (item ->> 'name');
+        j := 0;
+        FOR field IN SELECT jsonb_array_elements(item -> 'schema') LOOP
+            IF EXISTS (SELECT FROM jsonb_array_elements(item -> 'schema') WITH ORDINALITY AS f(e, n)
+                       WHERE n <= j AND e ->> 'name' = field ->> 'name') THEN
+                PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.outputs[%s].schema[%s].name', i, j),
+                    format('field "%s" is declared twice', field ->> 'name'));
+            END IF;
+            j := j + 1;
+        END LOOP;
+        i := i + 1;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_product_document(jsonb, int) IS
+    'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
+
+-- Writes one domain; its parent is already in the catalog. Returns the action taken.
+CREATE FUNCTION @extschema@.write_domain(doc jsonb, docno int) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    old @extschema@.domain;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = doc ->> 'owner') THEN
+        PERFORM @extschema@.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
+            'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.');
+    END IF;
+    SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO @extschema@.domain (name, description, owner_role, parent, descriptor)
+        VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'owner', doc ->> 'parent', doc);
+        RETURN 'created';
+    ELSIF old.descriptor = doc THEN
+        RETURN 'unchanged';
+    END IF;
+    UPDATE @extschema@.domain
+       SET description = doc ->> 'description', owner_role = doc ->> 'owner', parent = doc ->> 'parent',
+           descriptor = doc, updated_at = now(), updated_by = @extschema@.mesh_acting_role()
+     WHERE name = doc ->> 'name';
+    RETURN 'updated';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int) IS
+    'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
+
+-- Writes the ports, fields, owners and tags of a version from its descriptor.
+CREATE FUNCTION @extschema@.write_version_parts(vid bigint, doc jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+    INSERT INTO @extschema@.owner (version_id, kind, principal)
+    SELECT DISTINCT vid, o.key, p.principal
+      FROM jsonb_each(doc -> 'owners') AS o,
+           LATERAL (SELECT o.value #>> '{}' WHERE jsonb_typeof(o.value) = 'string'
+                    UNION ALL
+                    SELECT jsonb_array_elements_text(o.value) WHERE jsonb_typeof(o.value) = 'array') AS p(principal);
+
+    INSERT INTO @extschema@.tag (version_id, tag)
+    SELECT DISTINCT vid, t FROM jsonb_array_elements_text(doc -> 'tags') AS t;
+
+    INSERT INTO @extschema@.input_port (version_id, position, name, product_id, version_range, source,
+                                        description, descriptor)
+    SELECT vid, n, e ->> 'name', e ->> 'product', e ->> 'version', e ->> 'source', e ->> 'description', e
+      FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n);
+
+    WITH ports AS (
+        INSERT INTO @extschema@.output_port (version_id, position, name, kind, location, description, descriptor)
+        SELECT vid, n, e ->> 'name', e ->> 'type', e ->> 'location', e ->> 'description', e
+          FROM jsonb_array_elements(doc -> 'outputs') WITH ORDINALITY AS o(e, n)
+        RETURNING id, position, descriptor
+    )
+    INSERT INTO @extschema@.field (port_id, position, name, type, required, is_unique, primary_key, pii,
+                                   classification, description, glossary, derived_from, descriptor)
+    SELECT p.id, n, f ->> 'name', f ->> 'type',
+           coalesce((f ->> 'required')::boolean, false), coalesce((f ->> 'unique')::boolean, false),
+           coalesce((f ->> 'primary_key')::boolean, false), coalesce((f ->> 'pii')::boolean, false),
+           (f ->> 'classification')::@extschema@.classification, f ->> 'description',
+           coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'glossary')), '{}'),
+           coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'derived_from')), '{}'),
+           f
+      FROM ports AS p, jsonb_array_elements(p.descriptor -> 'schema') WITH ORDINALITY AS s(f, n);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_version_parts(bigint, jsonb) IS
+    'Writes owners, tags, input ports, output ports and fields of one product version.';
+
+-- Writes one product version; the product row exists and is locked. Returns the action.
+CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    pid text := doc ->> 'id';
+    ver @extschema@.semver := (doc ->> 'version')::@extschema@.semver;
+    new_status @extschema@.lifecycle_status := coalesce(doc ->> 'status', 'draft');
+    old @extschema@.product_version;
+    vid bigint;
+BEGIN
+    SELECT * INTO old FROM @extschema@.product_version v
+     WHERE v.product_id = pid AND v.version = ver;
+    IF FOUND THEN
+        IF old.descriptor = doc THEN
+            RETURN 'unchanged';
+        ELSIF old.status <> 'draft' THEN
+            IF (old.descriptor - 'status') = (doc - 'status') THEN
+                RETURN 'unchanged';
+            END IF;
+            RAISE EXCEPTION 'version % of "%" is % and cannot change (document %)', old.version, pid, old.status, docno
+                USING ERRCODE = 'check_violation',
+                      DETAIL = 'A published version is a contract: its descriptor is immutable.',
+                      HINT = 'Register the change as a new version.';
+        END IF;
+        -- A draft is rewritten whole: its parts are replaced below.
+        DELETE FROM @extschema@.owner WHERE version_id = old.id;
+        DELETE FROM @extschema@.tag WHERE version_id = old.id;
+        DELETE FROM @extschema@.input_port WHERE version_id = old.id;
+        DELETE FROM @extschema@.output_port WHERE version_id = old.id;
+    END IF;
+
+    INSERT INTO @extschema@.product_version AS v
+           (product_id, version, status, name, description, classification, retention, documentation,
+            sla, quality, descriptor, published_at, published_by)
+    VALUES (pid, ver, new_status, doc ->> 'name', doc ->> 'description',
+            coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
+            (doc ->> 'retention')::interval, doc ->> 'documentation',
+            coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc,
+            CASE WHEN new_status = 'published' THEN now() END,
+            CASE WHEN new_status = 'published' THEN @extschema@.mesh_acting_role() END)
+    ON CONFLICT (product_id, version) DO UPDATE
+       SET status = excluded.status, name = excluded.name, description = excluded.description,
+           classification = excluded.classification, retention = excluded.retention,
+           documentation = excluded.documentation, sla = excluded.sla, quality = excluded.quality,
+           descriptor = excluded.descriptor, published_at = excluded.published_at,
+           published_by = excluded.published_by,
+           updated_at = now(), updated_by = @extschema@.mesh_acting_role()
+    RETURNING v.id INTO vid;
+    PERFORM @extschema@.write_version_parts(vid, doc);
+    RETURN CASE WHEN old.id IS NULL THEN 'created' ELSE 'updated' END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int) IS
+    'Creates a product version, or updates a draft; returns created, updated or unchanged.';
+
+CREATE FUNCTION @extschema@.mesh_register(descriptor text)
+RETURNS TABLE (kind text, id text, version @extschema@.semver, action text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    docs jsonb[];
+    doc jsonb;
+    docno int;
+    problem text[];
+    actions text[];
+    pending int[];
+    progress boolean;
+    other int;
+BEGIN
+    docs := ARRAY(SELECT d FROM @extschema@.mesh_yaml_documents(descriptor) AS d);
+    IF cardinality(docs) = 0 THEN
+        RAISE EXCEPTION 'invalid descriptor: the stream holds no document'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass YAML or JSON with at least one document, each with a "kind".';
+    END IF;
+    actions := array_fill(NULL::text, ARRAY[cardinality(docs)]);
+
+    -- Every document is checked before anything is written.
+    FOR docno IN 1 .. cardinality(docs) LOOP
+        doc := docs[docno];
+        IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+                format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')));
+        END IF;
+        IF NOT doc ? 'kind' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"');
+        END IF;
+        IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
+                format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain and DataProduct.');
+        END IF;
+        problem := @extschema@.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
+        IF problem IS NOT NULL THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, problem[1], problem[2]);
+        END IF;
+        IF doc ->> 'kind' = 'DataProduct' THEN
+            PERFORM @extschema@.check_product_document(doc, docno);
+        END IF;
+        SELECT n INTO other FROM unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
+         WHERE d ->> 'kind' = doc ->> 'kind'
+           AND CASE WHEN doc ->> 'kind' = 'Domain' THEN d ->> 'name' = doc ->> 'name'
+                    ELSE d ->> 'id' = doc ->> 'id'
+                         AND (d ->> 'version')::@extschema@.semver = (doc ->> 'version')::@extschema@.semver END
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+                format('document %s describes the same %s', other, lower(doc ->> 'kind')),
+                'Each domain, and each version of a product, appears once in a stream.');
+        END IF;
+    END LOOP;
+
+    -- Domains, parents first: each round writes those whose parent exists by now.
+    pending := ARRAY(SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n) WHERE d ->> 'kind' = 'Domain');
+    WHILE cardinality(pending) > 0 LOOP
+        progress := false;
+        FOREACH docno IN ARRAY pending LOOP
+            doc := docs[docno];
+            IF doc ->> 'parent' IS NULL
+               OR EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = doc ->> 'parent') THEN
+                actions[docno] := @extschema@.write_domain(doc, docno);
+                pending := array_remove(pending, docno);
+                progress := true;
+            END IF;
+        END LOOP;
+        IF NOT progress THEN
+            docno := pending[1];
+            doc := docs[docno];
+            IF EXISTS (SELECT FROM unnest(pending) AS p WHERE docs[p] ->> 'name' = doc ->> 'parent') THEN
+                RAISE EXCEPTION 'domain hierarchy cycle: document %, $.parent: "%" is its own ancestor', docno, doc ->> 'name'
+                    USING ERRCODE = 'check_violation',
+                          DETAIL = format('The domains %s name each other as parents.',
+                                          (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM unnest(pending) AS p)),
+                          HINT = 'Domains form a tree: give one of them no parent.';
+            END IF;
+            PERFORM @extschema@.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
+                'Register the parent domain first, or in the same stream.');
+        END IF;
+    END LOOP;
+
+    -- Product identities, so inputs between products of this stream resolve.
+    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'DataProduct' ORDER BY d ->> 'id' LOOP
+        doc := docs[docno];
+        IF NOT EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = split_part(doc ->> 'id', '.', 1)) THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$.id' END,
+                format('domain "%s"', split_part(doc ->> 'id', '.', 1)),
+                'Register the domain first, or in the same stream.');
+        END IF;
+        INSERT INTO @extschema@.product AS p (id, domain)
+        VALUES (doc ->> 'id', split_part(doc ->> 'id', '.', 1))
+        ON CONFLICT (id) DO NOTHING;
+        -- Registrations of one product take turns; other products go on in parallel.
+        PERFORM FROM @extschema@.product p WHERE p.id = doc ->> 'id' FOR UPDATE;
+    END LOOP;
+
+    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'DataProduct' LOOP
+        doc := docs[docno];
+        other := (SELECT i.n - 1 FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n)
+                   WHERE e ? 'product'
+                     AND NOT EXISTS (SELECT FROM @extschema@.product p WHERE p.id = e ->> 'product')
+                   ORDER BY i.n LIMIT 1);
+        IF other IS NOT NULL THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, format('$.inputs[%s].product', other),
+                format('data product "%s"', doc -> 'inputs' -> other ->> 'product'),
+                'Register the product it consumes first, or in the same stream; an external dataset is a "source".');
+        END IF;
+    END LOOP;
+
+    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'DataProduct'
+                  ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
+        actions[docno] := @extschema@.write_product_version(docs[docno], docno);
+    END LOOP;
+
+    RETURN QUERY
+    SELECT d ->> 'kind',
+           coalesce(d ->> 'id', d ->> 'name'),
+           (d ->> 'version')::@extschema@.semver,
+           actions[n::int]
+      FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+     ORDER BY n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_register(text) IS
+    'Registers a YAML or JSON descriptor stream (domains, data products) atomically; one row per document.';

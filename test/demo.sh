@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make demo`: build and install meshcat, start a throwaway cluster, register the example mesh
+# shipped in test/data/example_mesh, and print a short tour of the catalog.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+make -s
+as_root make -s install >/dev/null
+
+# One stream of all files; each file starts a new document.
+mesh=$(for f in test/data/example_mesh/*.yaml; do echo '---'; cat "$f"; done)
+
+echo "meshcat $(sed -n "s/^default_version *= *'\(.*\)'/\1/p" meshcat.control): a data-mesh catalog inside PostgreSQL"
+MESH="$mesh" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -f test/demo.sql'
+
+cat <<'TXT'
+
+== Do the same in your own database
+   sudo make install                       # once per server (done above on this machine)
+   psql -c 'CREATE EXTENSION meshcat'      # as a superuser, in your database
+   psql -c 'SET search_path = meshcat, public' -c "SELECT * FROM mesh_register(\$\$ ...your YAML... \$\$)"
+   or from a file:  \set d `cat my_product.yaml`  then  SELECT * FROM mesh_register(:'d');
+   The descriptor format: docs/descriptor.md. Every function and view: docs/reference.md.
+TXT
