@@ -3,8 +3,9 @@
  *	  YAML to jsonb: mesh_yaml_to_jsonb() and mesh_yaml_documents().
  *
  * The text is read by libyaml's event parser and the jsonb is built straight
- * from the events with pushJsonbValue(), never through libyaml's document
- * tree, which is slower and holds the whole input twice. Plain scalars are
+ * from the events in jsonb's binary format, never through libyaml's document
+ * tree (slower, and holding the whole input twice) nor through
+ * pushJsonbValue()'s in-memory tree (which costs as much as the parse). Plain scalars are
  * resolved by YAML 1.2's core schema; anchors, aliases and the YAML 1.1 merge
  * key "<<" are supported; duplicate keys are errors. Every input is bounded
  * by the meshcat.yaml_max_* settings, read at call time, and nothing here
@@ -49,14 +50,25 @@ typedef struct YamlAnchorKey
 	size_t		len;
 } YamlAnchorKey;
 
+/*
+ * A jsonb value as the builder handles it: its JEntry type and its bytes, as
+ * jsonb stores them (a string's text, a numeric's varlena, a container's
+ * header, JEntries and data), without alignment padding.
+ */
+typedef struct YamlValue
+{
+	uint32		type;			/* JENTRY_ISSTRING, JENTRY_ISNUMERIC, ... */
+	const char *bytes;
+	uint32		len;
+} YamlValue;
+
 /* A node defined with &name, for the aliases (*name) that repeat it. */
 typedef struct YamlAnchor
 {
 	YamlAnchorKey key;			/* hash key: must be first */
 	bool		complete;		/* false while the node is still being read */
 	int64		id;				/* which definition owns the entry */
-	JsonbValue	value;			/* a scalar, or an in-memory container */
-	Jsonb	   *binary;			/* the container serialized, on first alias */
+	YamlValue	value;			/* bytes palloc'd in the document's context */
 	char	   *text;			/* a scalar as written, for use as a key */
 	int			textlen;
 	int64		nodes;			/* nodes in the subtree, aliases expanded */
@@ -64,13 +76,29 @@ typedef struct YamlAnchor
 	int			height;			/* levels of nesting in it (0 for a scalar) */
 } YamlAnchor;
 
+/* One element of an open sequence, or one pair of an open mapping. */
+typedef struct YamlEntry
+{
+	uint32		type;			/* the value's JEntry type */
+	uint32		vlen;			/* the value's bytes in YamlParse.data */
+	size_t		voff;
+	size_t		koff;			/* the key's bytes in YamlParse.kbuf */
+	uint32		klen;
+	uint32		rank;			/* 0 if given, n if merged from the nth source */
+	size_t		line;			/* where the key was, for errors */
+	size_t		column;
+	bool		is_merge;		/* the "<<" pair */
+} YamlEntry;
+
 /* One open mapping or sequence. */
 typedef struct YamlFrame
 {
 	bool		is_map;
 	bool		expect_key;		/* a mapping's next scalar is a key */
 	bool		has_merge;		/* a mapping with a "<<" key */
-	int			keybase;		/* its first key in YamlParse.keys */
+	int			ent_base;		/* its first entry in YamlParse.ents */
+	size_t		data_base;		/* where its values start in YamlParse.data */
+	size_t		key_base;		/* where its keys start in YamlParse.kbuf */
 	int			peak;			/* deepest level reached inside it */
 	int64		nodes_at_start;
 	int64		bytes_at_start;
@@ -78,17 +106,14 @@ typedef struct YamlFrame
 	int64		anchor_id;
 } YamlFrame;
 
-/* Where a mapping key was read, for duplicate-key errors and merges. */
-typedef struct YamlKey
-{
-	const char *key;			/* the key as stored in the jsonb */
-	int			keylen;
-	size_t		line;
-	size_t		column;
-	bool		is_merge;
-} YamlKey;
-
-/* The state of one call. */
+/*
+ * The state of one call. The document is built straight into jsonb's binary
+ * format: each open container keeps its entries and their bytes on stacks
+ * shared by all levels, and when it closes, its pairs are sorted as jsonb
+ * wants them, it is laid out as a jsonb container, and replaces its entries
+ * on the stacks as one value of its parent. This skips pushJsonbValue's
+ * in-memory tree and its second pass, the larger part of the cost.
+ */
 typedef struct YamlParse
 {
 	yaml_parser_t parser;
@@ -105,17 +130,26 @@ typedef struct YamlParse
 	int64		max_bytes;
 
 	MemoryContext doccxt;		/* the document being built; reset for each */
+	MemoryContext resultcxt;	/* where finished documents go */
 
-	/* the document being built */
-	JsonbParseState *state;
-	JsonbValue	root;
-	bool		have_root;
+	/* stacks shared by the open containers (in the call's context) */
 	YamlFrame  *frames;
 	int			depth;
 	int			frames_alloc;
-	YamlKey    *keys;
-	int			nkeys;
-	int			keys_alloc;
+	YamlEntry  *ents;
+	int			nents;
+	int			ents_alloc;
+	char	   *data;
+	size_t		data_len;
+	size_t		data_alloc;
+	char	   *kbuf;
+	size_t		kbuf_len;
+	size_t		kbuf_alloc;
+	char	   *asmbuf;			/* where a closing container is laid out */
+	size_t		asm_alloc;
+
+	/* the document being built */
+	Jsonb	   *root;
 	HTAB	   *anchors;
 	int64		anchor_serial;
 	int64		nodes;
@@ -334,15 +368,19 @@ yaml_radix_numeric(YamlParse *p, const char *digits, size_t n, int bits)
 }
 
 /*
- * Copies a libyaml string into palloc'd memory in the server's encoding.
- * jsonb cannot hold NUL characters, which double-quoted escapes can make.
+ * Returns a libyaml string in the server's encoding: the string itself, or a
+ * palloc'd conversion. jsonb cannot hold NUL characters, which
+ * double-quoted escapes can make.
  */
-static char *
-yaml_copy_text(YamlParse *p, const char *s, size_t len, int *outlen)
+static const char *
+yaml_text(YamlParse *p, const char *s, size_t len, int *outlen)
 {
 	char	   *res;
 
-	if (memchr(s, '\0', len) != NULL)
+	/* only a double-quoted escape can make one: the reader refuses raw NULs */
+	if (p->event.type == YAML_SCALAR_EVENT &&
+		p->event.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+		memchr(s, '\0', len) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				 errmsg("YAML scalar contains a NUL character"),
@@ -350,7 +388,10 @@ yaml_copy_text(YamlParse *p, const char *s, size_t len, int *outlen)
 						   p->event.start_mark.line + 1,
 						   p->event.start_mark.column + 1)));
 
-	if (p->convert)
+	*outlen = (int) len;
+	if (!p->convert)
+		return s;
+
 	{
 		ErrorContextCallback errcallback;
 
@@ -360,17 +401,19 @@ yaml_copy_text(YamlParse *p, const char *s, size_t len, int *outlen)
 		error_context_stack = &errcallback;
 		res = pg_any_to_server(s, (int) len, PG_UTF8);
 		error_context_stack = errcallback.previous;
-		if (res != s)
-		{
-			*outlen = (int) strlen(res);
-			return res;
-		}
 	}
-	res = palloc(len + 1);
-	memcpy(res, s, len);
-	res[len] = '\0';
-	*outlen = (int) len;
+	if (res != s)
+		*outlen = (int) strlen(res);
 	return res;
+}
+
+/* Frees what yaml_resolve_scalar allocated for the scalar s. */
+static inline void
+yaml_free_value(const char *s, YamlValue *v)
+{
+	if (v->type == JENTRY_ISNUMERIC ||
+		(v->type == JENTRY_ISSTRING && v->bytes != s))
+		pfree((char *) v->bytes);
 }
 
 /* Counts nodes and scalar bytes into the document's limits. */
@@ -404,7 +447,7 @@ yaml_count(YamlParse *p, int64 nodes, int64 bytes)
  * one, else by the core schema if it is plain, else as a string.
  */
 static void
-yaml_resolve_scalar(YamlParse *p, JsonbValue *v)
+yaml_resolve_scalar(YamlParse *p, YamlValue *v)
 {
 	yaml_event_t *e = &p->event;
 	const char *s = (const char *) e->data.scalar.value;
@@ -473,28 +516,42 @@ yaml_resolve_scalar(YamlParse *p, JsonbValue *v)
 	switch (kind)
 	{
 		case MESH_YAML_NULL:
-			v->type = jbvNull;
+			v->type = JENTRY_ISNULL;
+			v->bytes = NULL;
+			v->len = 0;
 			break;
 		case MESH_YAML_TRUE:
 		case MESH_YAML_FALSE:
-			v->type = jbvBool;
-			v->val.boolean = (kind == MESH_YAML_TRUE);
+			v->type = (kind == MESH_YAML_TRUE) ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+			v->bytes = NULL;
+			v->len = 0;
 			break;
 		case MESH_YAML_INT:
 		case MESH_YAML_FLOAT:
-			v->type = jbvNumeric;
-			v->val.numeric = yaml_decimal_numeric(p, s);
-			break;
 		case MESH_YAML_OCT:
 		case MESH_YAML_HEX:
-			v->type = jbvNumeric;
-			v->val.numeric = yaml_radix_numeric(p, s + 2, len - 2,
-												kind == MESH_YAML_HEX ? 4 : 3);
+			{
+				Numeric		num;
+
+				if (kind == MESH_YAML_OCT || kind == MESH_YAML_HEX)
+					num = yaml_radix_numeric(p, s + 2, len - 2,
+											 kind == MESH_YAML_HEX ? 4 : 3);
+				else
+					num = yaml_decimal_numeric(p, s);
+				v->type = JENTRY_ISNUMERIC;
+				v->bytes = (const char *) num;
+				v->len = VARSIZE_ANY(num);
+			}
 			break;
 		default:
-			/* strings, and .inf and .nan, which jsonb cannot hold as numbers */
-			v->type = jbvString;
-			v->val.string.val = yaml_copy_text(p, s, len, &v->val.string.len);
+			{
+				/* strings, and .inf and .nan, which jsonb cannot hold as numbers */
+				int			textlen;
+
+				v->type = JENTRY_ISSTRING;
+				v->bytes = yaml_text(p, s, len, &textlen);
+				v->len = textlen;
+			}
 			break;
 	}
 }
@@ -549,7 +606,6 @@ yaml_define_anchor(YamlParse *p, const char *name)
 		a->key.name = pnstrdup(name, key.len);
 	a->complete = false;
 	a->id = ++p->anchor_serial;
-	a->binary = NULL;
 	a->text = NULL;
 	a->textlen = 0;
 	return a;
@@ -587,58 +643,471 @@ yaml_find_anchor(YamlParse *p)
 	return a;
 }
 
-/* Adds a finished value (a scalar, or jbvBinary) where the document is. */
+/* Grows a buffer of the call's stacks to hold need bytes. */
+static void *
+yaml_grow(void *buf, size_t *alloc, size_t need)
+{
+	size_t		newalloc = Max(*alloc * 2, need);
+
+	if (need > MaxAllocHugeSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("YAML document is too large to convert")));
+	newalloc = Min(newalloc, MaxAllocHugeSize);
+	buf = repalloc_huge(buf, newalloc);
+	*alloc = newalloc;
+	return buf;
+}
+
+/* Pushes an entry for the current container; the caller fills it in. */
+static inline YamlEntry *
+yaml_new_entry(YamlParse *p)
+{
+	YamlEntry  *e;
+
+	if (p->nents >= p->ents_alloc)
+	{
+		size_t		alloc = sizeof(YamlEntry) * p->ents_alloc;
+
+		p->ents = yaml_grow(p->ents, &alloc, sizeof(YamlEntry) * (p->nents + 1));
+		p->ents_alloc = alloc / sizeof(YamlEntry);
+	}
+	e = &p->ents[p->nents++];
+	e->koff = 0;
+	e->klen = 0;
+	e->rank = 0;
+	e->line = 0;
+	e->column = 0;
+	e->is_merge = false;
+	return e;
+}
+
+/* Copies a value's bytes onto the data stack and records them in e. */
+static inline void
+yaml_store_value(YamlParse *p, YamlEntry *e, const YamlValue *v)
+{
+	if (p->data_len + v->len > p->data_alloc)
+		p->data = yaml_grow(p->data, &p->data_alloc, p->data_len + v->len);
+	memcpy(p->data + p->data_len, v->bytes, v->len);
+	e->type = v->type;
+	e->voff = p->data_len;
+	e->vlen = v->len;
+	p->data_len += v->len;
+}
+
+/* Copies a key's bytes onto the key stack and records them in e. */
+static inline void
+yaml_store_key(YamlParse *p, YamlEntry *e, const char *key, uint32 keylen)
+{
+	if (p->kbuf_len + keylen > p->kbuf_alloc)
+		p->kbuf = yaml_grow(p->kbuf, &p->kbuf_alloc, p->kbuf_len + keylen);
+	memcpy(p->kbuf + p->kbuf_len, key, keylen);
+	e->koff = p->kbuf_len;
+	e->klen = keylen;
+	p->kbuf_len += keylen;
+}
+
+/* Makes the document's jsonb from its root value. */
 static void
-yaml_add_value(YamlParse *p, JsonbValue *v)
+yaml_set_root(YamlParse *p, const YamlValue *v)
+{
+	MemoryContext old = MemoryContextSwitchTo(p->resultcxt);
+	Jsonb	   *jb;
+
+	if (v->type == JENTRY_ISCONTAINER)
+	{
+		jb = palloc(VARHDRSZ + v->len);
+		SET_VARSIZE(jb, VARHDRSZ + v->len);
+		memcpy(VARDATA(jb), v->bytes, v->len);
+	}
+	else
+	{
+		/* a scalar is stored as a one-element "raw scalar" array */
+		uint32		header = 1 | JB_FARRAY | JB_FSCALAR;
+		JEntry		entry = v->type | JENTRY_HAS_OFF | v->len;
+		Size		size = VARHDRSZ + sizeof(uint32) + sizeof(JEntry) + v->len;
+
+		jb = palloc(size);
+		SET_VARSIZE(jb, size);
+		memcpy(VARDATA(jb), &header, sizeof(uint32));
+		memcpy(VARDATA(jb) + sizeof(uint32), &entry, sizeof(JEntry));
+		memcpy(VARDATA(jb) + sizeof(uint32) + sizeof(JEntry), v->bytes, v->len);
+	}
+	MemoryContextSwitchTo(old);
+	p->root = jb;
+}
+
+/* Adds a finished value where the document is. */
+static void
+yaml_add_value(YamlParse *p, const YamlValue *v)
 {
 	YamlFrame  *f;
 
 	if (p->depth == 0)
 	{
-		if (v->type == jbvBinary)
-			elog(ERROR, "unexpected alias at the root of a YAML document");
-		p->root = *v;
-		p->have_root = true;
+		yaml_set_root(p, v);
 		return;
 	}
 	f = &p->frames[p->depth - 1];
 	if (f->is_map)
 	{
-		(void) pushJsonbValue(&p->state, WJB_VALUE, v);
+		yaml_store_value(p, &p->ents[p->nents - 1], v);
 		f->expect_key = true;
 	}
 	else
-		(void) pushJsonbValue(&p->state, WJB_ELEM, v);
+		yaml_store_value(p, yaml_new_entry(p), v);
+}
+
+/* Fails on a duplicate key: "second" repeats "first". */
+static void
+yaml_duplicate_error(const char *key, uint32 keylen,
+					 size_t first_line, size_t first_column,
+					 size_t second_line, size_t second_column)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid YAML: duplicate key \"%s\"", yaml_clip(key, keylen)),
+			 errdetail("The key at line %zu, column %zu repeats the one at line %zu, column %zu of the same mapping.",
+					   second_line + 1, second_column + 1,
+					   first_line + 1, first_column + 1)));
 }
 
 /* Adds a mapping key, remembering where it was for later errors. */
 static void
-yaml_add_key(YamlParse *p, char *key, int keylen, bool is_merge)
+yaml_add_key(YamlParse *p, const char *key, uint32 keylen, bool is_merge)
 {
 	YamlFrame  *f = &p->frames[p->depth - 1];
-	JsonbValue	k;
-	YamlKey    *mark;
+	YamlEntry  *e;
 
-	k.type = jbvString;
-	k.val.string.val = key;
-	k.val.string.len = keylen;
-	(void) pushJsonbValue(&p->state, WJB_KEY, &k);
-
-	if (p->nkeys >= p->keys_alloc)
+	if (is_merge && f->has_merge)
 	{
-		p->keys_alloc *= 2;
-		p->keys = repalloc_huge(p->keys, sizeof(YamlKey) * p->keys_alloc);
+		for (int i = f->ent_base; i < p->nents; i++)
+			if (p->ents[i].is_merge)
+				yaml_duplicate_error(key, keylen, p->ents[i].line, p->ents[i].column,
+									 p->event.start_mark.line,
+									 p->event.start_mark.column);
 	}
-	mark = &p->keys[p->nkeys++];
-	mark->key = key;
-	mark->keylen = keylen;
-	mark->line = p->event.start_mark.line;
-	mark->column = p->event.start_mark.column;
-	mark->is_merge = is_merge;
+
+	e = yaml_new_entry(p);
+	yaml_store_key(p, e, key, keylen);
+	e->type = JENTRY_ISNULL;
+	e->voff = p->data_len;
+	e->vlen = 0;
+	e->line = p->event.start_mark.line;
+	e->column = p->event.start_mark.column;
+	e->is_merge = is_merge;
 
 	f->expect_key = false;
 	if (is_merge)
 		f->has_merge = true;
+}
+
+/* Reads a uint32 from the bytes of a container, which need not be aligned. */
+static inline uint32
+yaml_read32(const char *s)
+{
+	uint32		v;
+
+	memcpy(&v, s, sizeof(uint32));
+	return v;
+}
+
+/*
+ * Finds where each child of a jsonb container (as laid out by
+ * yaml_assemble) starts and ends, relative to the start of its data.
+ */
+static void
+yaml_child_bounds(const char *blob, int nchildren, uint32 *starts, uint32 *ends)
+{
+	uint32		prev = 0;
+
+	for (int i = 0; i < nchildren; i++)
+	{
+		JEntry		je = yaml_read32(blob + sizeof(uint32) + i * sizeof(JEntry));
+
+		ends[i] = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) : prev + JBE_OFFLENFLD(je);
+		starts[i] = prev;
+		prev = ends[i];
+	}
+}
+
+/* The value of child i of a container, its padding skipped. */
+static inline void
+yaml_child_value(const char *data, const uint32 *starts, const uint32 *ends,
+				 JEntry je, int i, YamlValue *v)
+{
+	uint32		start = starts[i];
+
+	v->type = je & JENTRY_TYPEMASK;
+	if (v->type == JENTRY_ISNUMERIC || v->type == JENTRY_ISCONTAINER)
+		start = INTALIGN(start);
+	v->bytes = data + start;
+	v->len = ends[i] - start;
+}
+
+/* Adds the pairs of a mapping (a jsonb object's bytes) with the given rank. */
+static void
+yaml_merge_object(YamlParse *p, const char *blob, uint32 rank,
+				  const YamlEntry *at)
+{
+	int			n = yaml_read32(blob) & JB_CMASK;
+	uint32	   *starts = palloc(sizeof(uint32) * 2 * Max(n, 1));
+	uint32	   *ends = palloc(sizeof(uint32) * 2 * Max(n, 1));
+	const char *data = blob + sizeof(uint32) + 2 * n * sizeof(JEntry);
+
+	yaml_child_bounds(blob, 2 * n, starts, ends);
+	for (int i = 0; i < n; i++)
+	{
+		JEntry		je = yaml_read32(blob + sizeof(uint32) + (n + i) * sizeof(JEntry));
+		YamlEntry  *e = yaml_new_entry(p);
+		YamlValue	v;
+
+		yaml_store_key(p, e, data + starts[i], ends[i] - starts[i]);
+		yaml_child_value(data, starts, ends, je, n + i, &v);
+		yaml_store_value(p, e, &v);
+		e->rank = rank;
+		e->line = at->line;
+		e->column = at->column;
+	}
+	pfree(starts);
+	pfree(ends);
+}
+
+/*
+ * Applies the merge key of the mapping being closed: the pairs of the mapping
+ * (or sequence of mappings) that "<<" names join the mapping, ranked so that
+ * given keys win over merged ones, and earlier mappings of a "<<" sequence
+ * over later ones.
+ */
+static void
+yaml_expand_merge(YamlParse *p, YamlFrame *f)
+{
+	YamlEntry	at;
+	char	   *blob;
+	uint32		header;
+	int			i;
+
+	for (i = f->ent_base; i < p->nents; i++)
+		if (p->ents[i].is_merge)
+			break;
+	Assert(i < p->nents);
+	at = p->ents[i];
+
+	if (at.type == JENTRY_ISCONTAINER)
+	{
+		/* a copy: the stacks move while the pairs are added */
+		blob = palloc(at.vlen);
+		memcpy(blob, p->data + at.voff, at.vlen);
+		header = yaml_read32(blob);
+
+		if (header & JB_FOBJECT)
+		{
+			yaml_merge_object(p, blob, 1, &at);
+			pfree(blob);
+			return;
+		}
+		if ((header & JB_FARRAY) && !(header & JB_FSCALAR))
+		{
+			int			n = header & JB_CMASK;
+			uint32	   *starts = palloc(sizeof(uint32) * Max(n, 1));
+			uint32	   *ends = palloc(sizeof(uint32) * Max(n, 1));
+			const char *data = blob + sizeof(uint32) + n * sizeof(JEntry);
+			bool		ok = true;
+
+			yaml_child_bounds(blob, n, starts, ends);
+			for (int k = 0; k < n && ok; k++)
+			{
+				JEntry		je = yaml_read32(blob + sizeof(uint32) + k * sizeof(JEntry));
+				YamlValue	v;
+
+				yaml_child_value(data, starts, ends, je, k, &v);
+				ok = (v.type == JENTRY_ISCONTAINER &&
+					  (yaml_read32(v.bytes) & JB_FOBJECT) != 0);
+			}
+			for (int k = 0; k < n && ok; k++)
+			{
+				JEntry		je = yaml_read32(blob + sizeof(uint32) + k * sizeof(JEntry));
+				YamlValue	v;
+
+				yaml_child_value(data, starts, ends, je, k, &v);
+				yaml_merge_object(p, v.bytes, k + 1, &at);
+			}
+			if (ok)
+			{
+				pfree(starts);
+				pfree(ends);
+				pfree(blob);
+				return;
+			}
+		}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid YAML: the merge key \"<<\" needs a mapping or a sequence of mappings"),
+			 errdetail("At line %zu, column %zu, \"<<\" is given something else.",
+					   at.line + 1, at.column + 1),
+			 errhint("Quote the key to use \"<<\" as an ordinary key.")));
+}
+
+/*
+ * Orders the pairs of a mapping as jsonb does (shorter keys first, then
+ * bytewise), then by rank and position, so the pair to keep comes first
+ * (qsort_arg callback).
+ */
+static int
+yaml_entry_cmp(const void *a, const void *b, void *arg)
+{
+	const YamlEntry *x = (const YamlEntry *) a;
+	const YamlEntry *y = (const YamlEntry *) b;
+	const char *kbuf = (const char *) arg;
+	int			c;
+
+	if (x->klen != y->klen)
+		return x->klen < y->klen ? -1 : 1;
+	c = memcmp(kbuf + x->koff, kbuf + y->koff, x->klen);
+	if (c != 0)
+		return c;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Sorts the pairs of the mapping being closed and drops those that merged
+ * pairs lose to; fails on a key given twice. Returns the number of pairs.
+ */
+static int
+yaml_sort_pairs(YamlParse *p, YamlFrame *f)
+{
+	YamlEntry  *e = &p->ents[f->ent_base];
+	int			n = p->nents - f->ent_base;
+	int			m = 0;
+	bool		dup = false;
+	YamlEntry	first = {0};
+	YamlEntry	second = {0};
+
+	/* most mappings are small: sort them by insertion, larger ones by qsort */
+	if (n > 16)
+		qsort_arg(e, n, sizeof(YamlEntry), yaml_entry_cmp, p->kbuf);
+	else
+	{
+		for (int i = 1; i < n; i++)
+		{
+			YamlEntry	x = e[i];
+			int			j = i;
+
+			while (j > 0 && yaml_entry_cmp(&e[j - 1], &x, p->kbuf) > 0)
+			{
+				e[j] = e[j - 1];
+				j--;
+			}
+			e[j] = x;
+		}
+	}
+
+	for (int i = 0; i < n; i++)
+	{
+		if (e[i].is_merge)
+			continue;
+		if (m > 0 && e[m - 1].klen == e[i].klen &&
+			memcmp(p->kbuf + e[m - 1].koff, p->kbuf + e[i].koff, e[i].klen) == 0)
+		{
+			/* the earliest repeated key is reported, with its repetition */
+			if (e[i].rank == 0 && e[m - 1].rank == 0 &&
+				(!dup || e[m - 1].line < first.line ||
+				 (e[m - 1].line == first.line && e[m - 1].column < first.column)))
+			{
+				dup = true;
+				first = e[m - 1];
+				second = e[i];
+			}
+			continue;
+		}
+		if (m != i)
+			e[m] = e[i];
+		m++;
+	}
+	if (dup)
+		yaml_duplicate_error(p->kbuf + first.koff, first.klen,
+							 first.line, first.column,
+							 second.line, second.column);
+	return m;
+}
+
+/*
+ * Lays out the n entries of the container being closed as a jsonb container
+ * in p->asmbuf, exactly as convertJsonbValue would, and returns its length.
+ * The bytes start 4-aligned; a parent pads before them.
+ */
+static uint32
+yaml_assemble(YamlParse *p, YamlFrame *f, int n)
+{
+	YamlEntry  *e = &p->ents[f->ent_base];
+	int			nje = f->is_map ? 2 * n : n;
+	size_t		need = sizeof(uint32) + nje * sizeof(JEntry);
+	char	   *out;
+	size_t		pos;
+	uint32		totallen = 0;
+	uint32		header;
+	int			j = 0;
+
+	for (int i = 0; i < n; i++)
+		need += (size_t) e[i].klen + e[i].vlen + (INTALIGN(1) - 1);
+	if (need > JENTRY_OFFLENMASK + sizeof(uint32) + nje * sizeof(JEntry))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("YAML document is too large for jsonb"),
+				 errdetail("A mapping or sequence ending at line %zu, column %zu holds more than the %d bytes a jsonb container can.",
+						   p->event.start_mark.line + 1,
+						   p->event.start_mark.column + 1,
+						   JENTRY_OFFLENMASK)));
+	if (need > p->asm_alloc)
+		p->asmbuf = yaml_grow(p->asmbuf, &p->asm_alloc, need);
+	out = p->asmbuf;
+
+	header = n | (f->is_map ? JB_FOBJECT : JB_FARRAY);
+	memcpy(out, &header, sizeof(uint32));
+	pos = sizeof(uint32) + nje * sizeof(JEntry);
+
+	if (f->is_map)
+	{
+		for (int i = 0; i < n; i++, j++)
+		{
+			JEntry		je;
+
+			memcpy(out + pos, p->kbuf + e[i].koff, e[i].klen);
+			pos += e[i].klen;
+			totallen += e[i].klen;
+			je = JENTRY_ISSTRING |
+				((j % JB_OFFSET_STRIDE) == 0 ? (totallen | JENTRY_HAS_OFF) : e[i].klen);
+			memcpy(out + sizeof(uint32) + j * sizeof(JEntry), &je, sizeof(JEntry));
+		}
+	}
+	for (int i = 0; i < n; i++, j++)
+	{
+		uint32		len = e[i].vlen;
+		JEntry		je;
+
+		if (e[i].type == JENTRY_ISNUMERIC || e[i].type == JENTRY_ISCONTAINER)
+		{
+			size_t		padded = INTALIGN(pos);
+
+			memset(out + pos, 0, padded - pos);
+			len += padded - pos;
+			pos = padded;
+		}
+		memcpy(out + pos, p->data + e[i].voff, e[i].vlen);
+		pos += e[i].vlen;
+		totallen += len;
+		je = e[i].type |
+			((j % JB_OFFSET_STRIDE) == 0 ? (totallen | JENTRY_HAS_OFF) : len);
+		memcpy(out + sizeof(uint32) + j * sizeof(JEntry), &je, sizeof(JEntry));
+	}
+	return (uint32) pos;
 }
 
 /* Fails on a mapping or sequence used as a mapping key. */
@@ -653,6 +1122,19 @@ yaml_complex_key_error(YamlParse *p)
 					   p->event.start_mark.column + 1)));
 }
 
+/* Keeps a copy of a finished value for the anchor it defines. */
+static void
+yaml_complete_anchor(YamlParse *p, YamlAnchor *a, const YamlValue *v)
+{
+	char	   *copy = MemoryContextAlloc(p->doccxt, Max(v->len, 1));
+
+	memcpy(copy, v->bytes, v->len);
+	a->value.type = v->type;
+	a->value.bytes = copy;
+	a->value.len = v->len;
+	a->complete = true;
+}
+
 /* A scalar event: a key or a value. */
 static void
 yaml_on_scalar(YamlParse *p)
@@ -662,7 +1144,7 @@ yaml_on_scalar(YamlParse *p)
 	size_t		len = e->data.scalar.length;
 	const char *anchor = (const char *) e->data.scalar.anchor;
 	YamlFrame  *f = p->depth > 0 ? &p->frames[p->depth - 1] : NULL;
-	JsonbValue	v;
+	YamlValue	v;
 	YamlAnchor *a = NULL;
 
 	yaml_count(p, 1, (int64) len);
@@ -673,7 +1155,7 @@ yaml_on_scalar(YamlParse *p)
 	{
 		const char *tag = (const char *) e->data.scalar.tag;
 		bool		is_merge = false;
-		char	   *key;
+		const char *key;
 		int			keylen;
 
 		/* "<<" is the merge key when plain and untagged, or tagged !!merge */
@@ -684,26 +1166,31 @@ yaml_on_scalar(YamlParse *p)
 			else
 				is_merge = (strcmp(tag, YAML_TAG_PREFIX "merge") == 0);
 		}
-		/* a key is its text as written, but its tag must still hold */
-		if (tag != NULL && !is_merge)
-			yaml_resolve_scalar(p, &v);
 
-		key = yaml_copy_text(p, s, len, &keylen);
+		key = yaml_text(p, s, len, &keylen);
 		yaml_add_key(p, key, keylen, is_merge);
-		if (a != NULL)
+		/* a key is its text as written, but its tag must still hold */
+		if ((tag != NULL && !is_merge) || a != NULL)
 		{
 			if (is_merge)
 			{
-				v.type = jbvString;
-				v.val.string.val = key;
-				v.val.string.len = keylen;
+				v.type = JENTRY_ISSTRING;
+				v.bytes = key;
+				v.len = keylen;
 			}
-			else if (tag == NULL)
+			else
 				yaml_resolve_scalar(p, &v);
-			a->value = v;
-			a->text = key;
-			a->textlen = keylen;
+			if (a != NULL)
+			{
+				yaml_complete_anchor(p, a, &v);
+				a->text = MemoryContextAlloc(p->doccxt, Max(keylen, 1));
+				memcpy(a->text, key, keylen);
+				a->textlen = keylen;
+			}
+			yaml_free_value(s, &v);
 		}
+		if (key != s)
+			pfree((char *) key);
 	}
 	else
 	{
@@ -711,14 +1198,20 @@ yaml_on_scalar(YamlParse *p)
 		yaml_add_value(p, &v);
 		if (a != NULL)
 		{
-			a->value = v;
-			a->text = yaml_copy_text(p, s, len, &a->textlen);
+			const char *text;
+
+			yaml_complete_anchor(p, a, &v);
+			text = yaml_text(p, s, len, &a->textlen);
+			a->text = MemoryContextAlloc(p->doccxt, Max(a->textlen, 1));
+			memcpy(a->text, text, a->textlen);
+			if (text != s)
+				pfree((char *) text);
 		}
+		yaml_free_value(s, &v);
 	}
 
 	if (a != NULL)
 	{
-		a->complete = true;
 		a->nodes = 1;
 		a->bytes = (int64) len;
 		a->height = 0;
@@ -742,35 +1235,21 @@ yaml_on_alias(YamlParse *p)
 		return;
 	}
 
-	if (a->height == 0)
+	if (a->height > 0)
 	{
-		yaml_add_value(p, &a->value);
-		return;
+		if (p->depth + a->height > p->max_depth)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("YAML nesting is too deep"),
+					 errdetail("At line %zu, column %zu, an alias nests the document deeper than %d levels (meshcat.yaml_max_depth).",
+							   p->event.start_mark.line + 1,
+							   p->event.start_mark.column + 1,
+							   p->max_depth),
+					 errhint("Raise meshcat.yaml_max_depth, or nest less deeply.")));
+		if (f != NULL)
+			f->peak = Max(f->peak, p->depth + a->height);
 	}
-
-	if (p->depth + a->height > p->max_depth)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("YAML nesting is too deep"),
-				 errdetail("At line %zu, column %zu, an alias nests the document deeper than %d levels (meshcat.yaml_max_depth).",
-						   p->event.start_mark.line + 1,
-						   p->event.start_mark.column + 1,
-						   p->max_depth),
-				 errhint("Raise meshcat.yaml_max_depth, or nest less deeply.")));
-	if (f != NULL)
-		f->peak = Max(f->peak, p->depth + a->height);
-
-	/* re-push the anchored container, serialized once on its first use */
-	if (a->binary == NULL)
-		a->binary = JsonbValueToJsonb(&a->value);
-	{
-		JsonbValue	b;
-
-		b.type = jbvBinary;
-		b.val.binary.data = &a->binary->root;
-		b.val.binary.len = VARSIZE(a->binary) - VARHDRSZ;
-		yaml_add_value(p, &b);
-	}
+	yaml_add_value(p, &a->value);
 }
 
 /* A mapping or sequence starts. */
@@ -824,14 +1303,13 @@ yaml_on_start(YamlParse *p, bool is_map)
 		p->frames = repalloc(p->frames, sizeof(YamlFrame) * p->frames_alloc);
 	}
 
-	(void) pushJsonbValue(&p->state,
-						  is_map ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
-
 	f = &p->frames[p->depth++];
 	f->is_map = is_map;
 	f->expect_key = is_map;
 	f->has_merge = false;
-	f->keybase = p->nkeys;
+	f->ent_base = p->nents;
+	f->data_base = p->data_len;
+	f->key_base = p->kbuf_len;
 	f->peak = p->depth;
 	f->nodes_at_start = p->nodes - 1;
 	f->bytes_at_start = p->bytes;
@@ -844,214 +1322,42 @@ yaml_on_start(YamlParse *p, bool is_map)
 	}
 }
 
-/* Orders key indexes by key, then by position (qsort_arg callback). */
-static int
-yaml_key_cmp(const void *a, const void *b, void *arg)
-{
-	const YamlKey *keys = (const YamlKey *) arg;
-	int			ia = *(const int *) a;
-	int			ib = *(const int *) b;
-	const YamlKey *ka = &keys[ia];
-	const YamlKey *kb = &keys[ib];
-	int			c;
-
-	if (ka->keylen != kb->keylen)
-		return ka->keylen < kb->keylen ? -1 : 1;
-	c = memcmp(ka->key, kb->key, ka->keylen);
-	if (c != 0)
-		return c;
-	return ia < ib ? -1 : (ia > ib ? 1 : 0);
-}
-
-/* Whether two mapping keys are equal. */
-static inline bool
-yaml_same_key(const YamlKey *a, const YamlKey *b)
-{
-	return a->keylen == b->keylen && memcmp(a->key, b->key, a->keylen) == 0;
-}
-
-/* Fails on a duplicate key: "second" repeats "first". */
-static void
-yaml_duplicate_error(const YamlKey *first, const YamlKey *second)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid YAML: duplicate key \"%s\"",
-					yaml_clip(second->key, second->keylen)),
-			 errdetail("The key at line %zu, column %zu repeats the one at line %zu, column %zu of the same mapping.",
-					   second->line + 1, second->column + 1,
-					   first->line + 1, first->column + 1)));
-}
-
-/*
- * Finds the duplicate that made jsonb drop pairs of a mapping of n keys:
- * jsonb keeps the last of equal keys, so the earliest pair missing from the
- * result is the first key that is repeated.
- */
-static void
-yaml_find_duplicate(YamlParse *p, YamlFrame *f, JsonbValue *res, int n)
-{
-	bool	   *kept = palloc0(sizeof(bool) * n);
-	const YamlKey *keys = &p->keys[f->keybase];
-
-	for (int i = 0; i < res->val.object.nPairs; i++)
-		kept[res->val.object.pairs[i].order] = true;
-	for (int i = 0; i < n; i++)
-	{
-		if (kept[i])
-			continue;
-		for (int j = i + 1; j < n; j++)
-		{
-			if (yaml_same_key(&keys[i], &keys[j]))
-				yaml_duplicate_error(&keys[i], &keys[j]);
-		}
-	}
-	elog(ERROR, "YAML mapping lost keys without a duplicate");
-}
-
-/*
- * Applies the merge key of the mapping being closed: the "<<" pair is
- * replaced by the pairs of the mapping (or sequence of mappings) it names.
- * Explicit keys override merged ones, and earlier mappings in a "<<" sequence
- * override later ones; jsonb keeps the last of equal keys, so merged pairs go
- * first, in reverse order of precedence.
- */
-static void
-yaml_apply_merge(YamlParse *p, YamlFrame *f)
-{
-	JsonbValue *obj = &p->state->contVal;
-	int			n = obj->val.object.nPairs;
-	YamlKey    *keys = &p->keys[f->keybase];
-	int		   *idx = palloc(sizeof(int) * n);
-	int			merge_at = -1;
-	JsonbValue *mv;
-	JsonbValue **sources;
-	int			nsources;
-	int64		total;
-	JsonbPair  *pairs;
-	int			out = 0;
-
-	/* explicit keys may not repeat; "<<" counts as a key here */
-	for (int i = 0; i < n; i++)
-		idx[i] = i;
-	qsort_arg(idx, n, sizeof(int), yaml_key_cmp, keys);
-	{
-		int			first = -1;
-		int			second = -1;
-
-		/* in each run of equal keys, the first two are the earliest ones */
-		for (int i = 1; i < n; i++)
-		{
-			if (yaml_same_key(&keys[idx[i]], &keys[idx[i - 1]]) &&
-				(i == 1 || !yaml_same_key(&keys[idx[i - 1]], &keys[idx[i - 2]])) &&
-				(first < 0 || idx[i - 1] < first))
-			{
-				first = idx[i - 1];
-				second = idx[i];
-			}
-		}
-		if (first >= 0)
-			yaml_duplicate_error(&keys[first], &keys[second]);
-	}
-
-	for (int i = 0; i < n; i++)
-		if (keys[i].is_merge)
-			merge_at = i;
-	Assert(merge_at >= 0);
-
-	mv = &obj->val.object.pairs[merge_at].value;
-	if (mv->type == jbvObject)
-	{
-		nsources = 1;
-		sources = palloc(sizeof(JsonbValue *));
-		sources[0] = mv;
-	}
-	else if (mv->type == jbvArray)
-	{
-		nsources = mv->val.array.nElems;
-		sources = palloc(sizeof(JsonbValue *) * Max(nsources, 1));
-		for (int i = 0; i < nsources; i++)
-		{
-			sources[i] = &mv->val.array.elems[i];
-			if (sources[i]->type != jbvObject)
-				nsources = -1;
-			if (nsources < 0)
-				break;
-		}
-	}
-	else
-		nsources = -1;
-	if (nsources < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid YAML: the merge key \"<<\" needs a mapping or a sequence of mappings"),
-				 errdetail("At line %zu, column %zu, \"<<\" is given something else.",
-						   keys[merge_at].line + 1, keys[merge_at].column + 1),
-				 errhint("Quote the key to use \"<<\" as an ordinary key.")));
-
-	total = n - 1;
-	for (int i = 0; i < nsources; i++)
-		total += sources[i]->val.object.nPairs;
-	if (total > (int64) (MaxAllocHugeSize / sizeof(JsonbPair)) || total > INT_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("YAML mapping has too many keys after merging")));
-
-	pairs = palloc_extended(sizeof(JsonbPair) * Max(total, 1), MCXT_ALLOC_HUGE);
-	for (int i = nsources - 1; i >= 0; i--)
-	{
-		for (int j = 0; j < sources[i]->val.object.nPairs; j++)
-		{
-			pairs[out] = sources[i]->val.object.pairs[j];
-			pairs[out].order = out;
-			out++;
-		}
-	}
-	for (int i = 0; i < n; i++)
-	{
-		if (i == merge_at)
-			continue;
-		pairs[out] = obj->val.object.pairs[i];
-		pairs[out].order = out;
-		out++;
-	}
-	obj->val.object.pairs = pairs;
-	obj->val.object.nPairs = out;
-	p->state->size = Max(out, 1);
-}
-
-/* A mapping or sequence ends. */
+/* A mapping or sequence ends: it becomes one value of its parent. */
 static void
 yaml_on_end(YamlParse *p)
 {
 	YamlFrame  *f = &p->frames[p->depth - 1];
-	JsonbValue *res;
 	int			height = f->peak - p->depth + 1;
+	int			n;
+	YamlValue	v;
 
 	if (f->is_map)
 	{
-		int			npairs;
-
 		if (f->has_merge)
-			yaml_apply_merge(p, f);
-		npairs = p->state->contVal.val.object.nPairs;
-		res = pushJsonbValue(&p->state, WJB_END_OBJECT, NULL);
-		if (!f->has_merge && res->val.object.nPairs != npairs)
-			yaml_find_duplicate(p, f, res, npairs);
-		p->nkeys = f->keybase;
+			yaml_expand_merge(p, f);
+		n = yaml_sort_pairs(p, f);
 	}
 	else
-		res = pushJsonbValue(&p->state, WJB_END_ARRAY, NULL);
+		n = p->nents - f->ent_base;
+
+	/* (yaml_assemble may move asmbuf) */
+	v.type = JENTRY_ISCONTAINER;
+	v.len = yaml_assemble(p, f, n);
+	v.bytes = p->asmbuf;
+
+	/* its entries and their bytes are now in v */
+	p->nents = f->ent_base;
+	p->data_len = f->data_base;
+	p->kbuf_len = f->key_base;
 
 	if (f->anchor != NULL && f->anchor->id == f->anchor_id)
 	{
 		YamlAnchor *a = f->anchor;
 
-		a->value = *res;
+		yaml_complete_anchor(p, a, &v);
 		a->nodes = p->nodes - f->nodes_at_start;
 		a->bytes = p->bytes - f->bytes_at_start;
 		a->height = height;
-		a->complete = true;
 	}
 
 	p->depth--;
@@ -1060,14 +1366,8 @@ yaml_on_end(YamlParse *p)
 		YamlFrame  *parent = &p->frames[p->depth - 1];
 
 		parent->peak = Max(parent->peak, f->peak);
-		if (parent->is_map)
-			parent->expect_key = true;
 	}
-	else
-	{
-		p->root = *res;
-		p->have_root = true;
-	}
+	yaml_add_value(p, &v);
 }
 
 /* Forgets the previous document: anchors do not cross documents. */
@@ -1075,10 +1375,11 @@ static void
 yaml_begin_document(YamlParse *p)
 {
 	MemoryContextReset(p->doccxt);
-	p->state = NULL;
-	p->have_root = false;
+	p->root = NULL;
 	p->depth = 0;
-	p->nkeys = 0;
+	p->nents = 0;
+	p->data_len = 0;
+	p->kbuf_len = 0;
 	p->anchors = NULL;
 	p->nodes = 0;
 	p->bytes = 0;
@@ -1179,17 +1480,18 @@ yaml_read_stream(YamlParse *p, const char *data, size_t len,
 				break;
 			case YAML_DOCUMENT_END_EVENT:
 				ndocs++;
-				if (!p->have_root)
+				if (p->root == NULL)
 					elog(ERROR, "YAML document without a root node");
 				if (tupstore == NULL)
 				{
-					MemoryContextSwitchTo(outcxt);
-					p->result = JsonbValueToJsonb(&p->root);
-					MemoryContextSwitchTo(p->doccxt);
+					Size		size = VARSIZE(p->root);
+
+					p->result = MemoryContextAlloc(outcxt, size);
+					memcpy(p->result, p->root, size);
 				}
 				else
 				{
-					Datum		value = JsonbPGetDatum(JsonbValueToJsonb(&p->root));
+					Datum		value = JsonbPGetDatum(p->root);
 					bool		isnull = false;
 
 					tuplestore_putvalues(tupstore, tupdesc, &value, &isnull);
@@ -1232,10 +1534,17 @@ yaml_read(const char *data, size_t len, Tuplestorestate *tupstore,
 	p->max_bytes = meshcat_yaml_max_bytes;
 	p->doccxt = AllocSetContextCreate(workcxt, "meshcat YAML document",
 									  ALLOCSET_DEFAULT_SIZES);
+	p->resultcxt = p->doccxt;
 	p->frames_alloc = 16;
 	p->frames = palloc(sizeof(YamlFrame) * p->frames_alloc);
-	p->keys_alloc = 64;
-	p->keys = palloc(sizeof(YamlKey) * p->keys_alloc);
+	p->ents_alloc = 256;
+	p->ents = palloc(sizeof(YamlEntry) * p->ents_alloc);
+	p->data_alloc = 64 * 1024;
+	p->data = palloc(p->data_alloc);
+	p->kbuf_alloc = 16 * 1024;
+	p->kbuf = palloc(p->kbuf_alloc);
+	p->asm_alloc = 16 * 1024;
+	p->asmbuf = palloc(p->asm_alloc);
 
 	PG_TRY();
 	{
