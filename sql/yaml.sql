@@ -322,3 +322,26 @@ SELECT proname, provolatile, proisstrict, proparallel, proretset
   FROM pg_proc WHERE pronamespace = 'meshcat'::regnamespace AND proname ~ 'yaml'
  ORDER BY proname;
 SELECT mesh_yaml_to_jsonb(NULL), mesh_jsonb_to_yaml(NULL);
+
+--
+-- The jsonb is laid out exactly as PostgreSQL lays it out: the same size, and
+-- lookups by key and by position (which read the binary layout directly) agree,
+-- including containers of more than 32 entries and aligned numbers.
+--
+CREATE TEMP TABLE layout AS
+    SELECT j, mesh_jsonb_to_yaml(j) AS t, mesh_yaml_to_jsonb(mesh_jsonb_to_yaml(j)) AS y FROM roundtrip
+    UNION ALL
+    SELECT t::jsonb, t, mesh_yaml_to_jsonb(t) FROM (VALUES
+        ((SELECT jsonb_object_agg('k' || i, CASE i % 5 WHEN 0 THEN to_jsonb(i * 1.5) WHEN 1 THEN to_jsonb(repeat('s', i % 7)) WHEN 2 THEN jsonb_build_array(i, NULL, true) WHEN 3 THEN jsonb_build_object('n', -i) ELSE 'null' END)::text FROM generate_series(1, 300) i)),
+        ((SELECT jsonb_agg(CASE i % 4 WHEN 0 THEN to_jsonb(i) WHEN 1 THEN to_jsonb('x' || i) WHEN 2 THEN jsonb_build_object('a', i, 'bb', jsonb_build_array(i)) ELSE to_jsonb(i % 3 = 0) END)::text FROM generate_series(1, 300) i))
+    ) v(t);
+SELECT count(*) AS values,
+       count(*) FILTER (WHERE pg_column_size(j::text::jsonb) <> pg_column_size(mesh_yaml_to_jsonb(t))) AS size_differs,
+       count(*) FILTER (WHERE NOT (j @> y AND y @> j)) AS containment_differs
+  FROM layout;
+SELECT count(*) AS key_lookups, count(*) FILTER (WHERE l.y -> e.key IS DISTINCT FROM e.value) AS wrong
+  FROM layout l, LATERAL jsonb_each(CASE WHEN jsonb_typeof(l.j) = 'object' THEN l.j ELSE '{}' END) e;
+SELECT count(*) AS index_lookups, count(*) FILTER (WHERE l.y -> i IS DISTINCT FROM l.j -> i) AS wrong
+  FROM layout l, LATERAL generate_series(0, CASE WHEN jsonb_typeof(l.j) = 'array' THEN jsonb_array_length(l.j) - 1 ELSE -1 END) i;
+SELECT count(*) AS path_lookups, count(*) FILTER (WHERE l.y #> p IS DISTINCT FROM l.j #> p) AS wrong
+  FROM layout l, LATERAL (SELECT ARRAY['k', '0', s] AS p FROM (VALUES ('0'), ('x'), ('')) v(s)) q;
