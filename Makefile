@@ -16,10 +16,10 @@ DATA_built = sql/meshcat--$(EXTVERSION).sql
 DATA = $(wildcard sql/updates/meshcat--*.sql)
 
 # One pg_regress file per feature: every sql/*.sql but the generated script.
-REGRESS = $(sort $(notdir $(basename $(filter-out sql/meshcat--%,$(wildcard sql/*.sql)))))
+REGRESS := $(sort $(notdir $(basename $(filter-out sql/meshcat--%,$(wildcard sql/*.sql)))))
 REGRESS_OPTS = --inputdir=. --load-extension=meshcat
 
-ISOLATION = $(sort $(notdir $(basename $(wildcard test/isolation/specs/*.spec))))
+ISOLATION := $(sort $(notdir $(basename $(wildcard test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=meshcat
 
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)

@@ -306,7 +306,8 @@ BEGIN
          LIMIT 1;
         IF FOUND THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
-                format('document %s describes the same %s', other, lower(doc ->> 'kind')),
+                format('document %s describes the same %s', other,
+                       CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' ELSE 'product version' END),
                 'Each domain, and each version of a product, appears once in a stream.');
         END IF;
     END LOOP;

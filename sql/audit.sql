@@ -1,0 +1,99 @@
+-- mesh_audit: every catalog change recorded in its transaction; the trail is append-only.
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS meshcat CASCADE;
+CREATE EXTENSION meshcat;
+RESET client_min_messages;
+SET search_path = meshcat, public;
+CREATE ROLE regress_audit_owner NOLOGIN;
+CREATE ROLE regress_steward NOLOGIN;
+GRANT USAGE ON SCHEMA meshcat TO regress_steward;
+GRANT SELECT, INSERT, UPDATE, DELETE ON meshcat.domain, meshcat.product, meshcat.product_version,
+    meshcat.owner, meshcat.tag, meshcat.input_port, meshcat.output_port, meshcat.field TO regress_steward;
+GRANT SELECT ON meshcat.audit TO regress_steward;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA meshcat TO regress_steward;
+GRANT EXECUTE ON FUNCTION mesh_register(text) TO regress_steward;
+
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: Domain
+name: sales
+owner: regress_audit_owner
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.orders
+name: Orders
+version: 1.0.0
+tags: [a]
+owners: {technical: eng}
+inputs: [{source: shop.db}]
+outputs:
+  - {name: orders, type: table, schema: [{name: id, type: bigint}]}
+$$);
+
+-- One row per written catalog row, all in the registering transaction, by the session's role.
+SELECT table_name, operation, count(*) AS rows, count(DISTINCT txid) AS transactions,
+       bool_and(session_role = session_user AND acting_role = current_user) AS who_is_right,
+       bool_and(old_row IS NULL AND new_row IS NOT NULL) AS has_after_only
+  FROM mesh_audit GROUP BY table_name, operation ORDER BY table_name, operation;
+
+-- An update keeps before and after.
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.orders
+name: Orders v1
+version: 1.0.0
+tags: [a]
+owners: {technical: eng}
+inputs: [{source: shop.db}]
+outputs:
+  - {name: orders, type: table, schema: [{name: id, type: bigint}]}
+$$);
+SELECT operation, old_row ->> 'name' AS before, new_row ->> 'name' AS after
+  FROM mesh_audit WHERE table_name = 'product_version' ORDER BY id;
+SELECT table_name, operation, count(*) FROM mesh_audit
+ WHERE txid = (SELECT max(txid) FROM mesh_audit) GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- A rolled-back registration, and a failed one, leave no audit row.
+SELECT count(*) AS before FROM mesh_audit \gset
+BEGIN;
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.refunds, name: Refunds, version: 1.0.0}');
+ROLLBACK;
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.refunds, name: Refunds, version: 1.0.0, inputs: [{product: sales.nope}]}');
+SELECT count(*) - :before AS new_rows FROM mesh_audit;
+
+-- The acting role is recorded, under SET ROLE too.
+SET ROLE regress_steward;
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.refunds, name: Refunds, version: 1.0.0}');
+UPDATE meshcat.product_version SET description = 'edited by hand' WHERE product_id = 'sales.refunds';
+RESET ROLE;
+SELECT table_name, operation, acting_role, session_role = session_user AS session_recorded
+  FROM mesh_audit WHERE id > :before ORDER BY id;
+SELECT new_row ->> 'description' AS after, old_row ->> 'description' AS before
+  FROM mesh_audit WHERE table_name = 'product_version' AND operation = 'UPDATE' ORDER BY id DESC LIMIT 1;
+
+-- Writers cannot forge entries, and nobody, the owner included, rewrites the trail.
+SET ROLE regress_steward;
+INSERT INTO meshcat.audit (table_name, operation) VALUES ('domain', 'DELETE');
+\echo :SQLSTATE
+RESET ROLE;
+UPDATE meshcat.audit SET acting_role = 'someone_else';
+\echo :SQLSTATE
+DELETE FROM meshcat.audit;
+\echo :SQLSTATE
+TRUNCATE meshcat.audit;
+\echo :SQLSTATE
+SELECT count(*) > 0 AS trail_intact FROM mesh_audit;
+
+-- TRUNCATE of a catalog table is recorded too.
+TRUNCATE meshcat.tag;
+SELECT table_name, operation, old_row, new_row FROM mesh_audit ORDER BY id DESC LIMIT 1;
+
+SET client_min_messages = warning;
+DROP EXTENSION meshcat CASCADE;
+RESET client_min_messages;
+DROP OWNED BY regress_steward;
+DROP ROLE regress_audit_owner, regress_steward;
+CREATE EXTENSION meshcat;

@@ -1,0 +1,83 @@
+-- The catalog views: their columns are a contract, and they show the example mesh.
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS meshcat CASCADE;
+CREATE EXTENSION meshcat;
+RESET client_min_messages;
+SET search_path = meshcat, public;
+
+-- The contract: every view, its columns and their types, in order.
+SELECT c.relname AS view, string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) AS columns
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+ WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relkind = 'v' AND c.relname LIKE 'mesh\_%'
+ GROUP BY c.relname ORDER BY c.relname;
+SELECT c.relname, c.reloptions FROM pg_class c
+ WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relkind = 'v' ORDER BY c.relname;
+
+-- The example mesh that `make demo` registers, its owner roles renamed regress_*.
+CREATE ROLE regress_commerce_council NOLOGIN;
+CREATE ROLE regress_sales_team NOLOGIN;
+CREATE ROLE regress_customer_team NOLOGIN;
+CREATE ROLE regress_marketing_team NOLOGIN;
+CREATE ROLE regress_finance_team NOLOGIN;
+CREATE ROLE regress_logistics_team NOLOGIN;
+\set mesh `for f in test/data/example_mesh/*.yaml; do echo ---; sed 's/^owner: /owner: regress_/' "$f"; done`
+SELECT kind, action, count(*) FROM mesh_register(:'mesh') GROUP BY kind, action ORDER BY kind, action;
+SELECT name, parent, owner_role, products FROM mesh_domains ORDER BY name;
+SELECT id, name, domain, current_version, status, classification, owners, tags, retention, versions
+  FROM mesh_products ORDER BY id;
+SELECT product_id, version, status, is_current, domain, published_at IS NOT NULL AS has_published_at
+  FROM mesh_versions ORDER BY product_id, version;
+SELECT product_id, version, direction, position, name, kind, input_product, version_range, source, location
+  FROM mesh_ports WHERE product_id LIKE 'customer.%' OR product_id LIKE 'sales.orders' ORDER BY 1, 2, 3, 4;
+SELECT product_id, version, port, position, name, type, required, "unique", primary_key, pii, classification, derived_from
+  FROM mesh_fields WHERE product_id = 'customer.customer_360' ORDER BY port, position;
+
+-- The current version: published first, then deprecated, then draft, highest first.
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.orders
+name: Orders
+version: 2.0.0-rc.1
+status: draft
+$$);
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.orders';
+UPDATE meshcat.product_version SET status = 'deprecated' WHERE product_id = 'sales.orders';
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.orders';
+UPDATE meshcat.product_version SET status = 'retired' WHERE product_id = 'sales.orders' AND status = 'deprecated';
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.orders';
+
+-- An output that names a table here resolves to it.
+CREATE TABLE public.c360_profile (customer_id bigint);
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: customer.c360_lite
+name: Customer 360 lite
+version: 0.1.0
+outputs:
+  - {name: profile, type: table, location: public.c360_profile}
+  - {name: missing, type: table, location: public.nowhere}
+  - {name: odd, type: view, location: "a.b.c.d"}
+  - {name: feed, type: stream, location: public.c360_profile}
+$$);
+SELECT name, location, relation FROM mesh_ports WHERE product_id = 'customer.c360_lite' ORDER BY position;
+DROP TABLE public.c360_profile;
+
+-- Views run with the reader's privileges (security_invoker).
+CREATE ROLE regress_nobody NOLOGIN;
+GRANT USAGE ON SCHEMA meshcat TO regress_nobody;
+GRANT SELECT ON meshcat.mesh_products TO regress_nobody;
+SET ROLE regress_nobody;
+SELECT count(*) FROM mesh_products;
+\echo :SQLSTATE
+RESET ROLE;
+
+SET client_min_messages = warning;
+DROP EXTENSION meshcat CASCADE;
+RESET client_min_messages;
+DROP OWNED BY regress_nobody;
+DROP ROLE regress_commerce_council, regress_sales_team, regress_customer_team, regress_marketing_team,
+    regress_finance_team, regress_logistics_team, regress_nobody;
+CREATE EXTENSION meshcat;

@@ -1,0 +1,103 @@
+-- Registration throughput against plain INSERTs of the same normalized rows into identical
+-- tables without triggers, measured in one run. Run by register_bench.sh (psql -v n=...).
+\set ON_ERROR_STOP on
+\pset footer off
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS meshcat;
+SET search_path = meshcat, public;
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_owner') THEN CREATE ROLE bench_owner; END IF;
+END $$;
+
+-- 50 domains, then :n products with 8 fields, 3 owners, 2 tags and up to 3 inputs each.
+SELECT count(*) AS domains FROM generate_series(0, 49) d,
+       mesh_register(format('{apiVersion: meshcat/v1, kind: Domain, name: d%s, owner: bench_owner}', d));
+
+CREATE TEMP TABLE bench_doc AS
+SELECT n, format($f$apiVersion: meshcat/v1
+kind: DataProduct
+id: d%1$s.p%2$s
+name: Product %2$s
+version: 1.%3$s.0
+status: published
+description: Generated product number %2$s for the registration benchmark
+tags: [bench, t%3$s]
+classification: internal
+retention: 365 days
+owners: {technical: team%1$s, business: owner%3$s, steward: stewards%1$s}
+sla: {freshness: 1 hour, availability: 99.9%%}
+quality: {completeness: 0.99}
+inputs:
+  - source: external.s%2$s
+%4$soutputs:
+  - name: main
+    type: table
+    location: d%1$s.p%2$s
+    schema:
+      - {name: id, type: bigint, required: true, unique: true, primary_key: true}
+      - {name: customer_id, type: bigint, required: true}
+      - {name: email, type: text, pii: true, classification: restricted}
+      - {name: amount, type: "numeric(12,2)"}
+      - {name: currency, type: text}
+      - {name: created_at, type: timestamptz, required: true}
+      - {name: updated_at, type: timestamptz}
+      - {name: note, type: text, description: free text}
+$f$, n % 50, n, n % 7,
+      (SELECT string_agg(format(E'  - product: d%s.p%s\n    version: ^1\n', i % 50, i), '')
+         FROM unnest(ARRAY[n - 1, n / 2, n / 3]) AS i WHERE i >= 1 AND i < n AND n > 3)) AS yaml
+  FROM generate_series(1, :n) AS n;
+
+-- (a) meshcat: one mesh_register call per product, as stewards do.
+SELECT clock_timestamp() AS t0 \gset
+DO $$ DECLARE d record; BEGIN
+    FOR d IN SELECT yaml FROM bench_doc ORDER BY n LOOP
+        PERFORM * FROM meshcat.mesh_register(d.yaml);
+    END LOOP;
+END $$;
+SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS register_s \gset
+
+-- (b) baseline: the rows mesh_register wrote, re-inserted with plain INSERTs, one statement
+-- per table per product, into identical tables (indexes and checks, no triggers).
+CREATE SCHEMA bench_plain;
+CREATE TABLE bench_plain.product (LIKE meshcat.product INCLUDING ALL);
+CREATE TABLE bench_plain.product_version (LIKE meshcat.product_version INCLUDING ALL);
+CREATE TABLE bench_plain.owner (LIKE meshcat.owner INCLUDING ALL);
+CREATE TABLE bench_plain.tag (LIKE meshcat.tag INCLUDING ALL);
+CREATE TABLE bench_plain.input_port (LIKE meshcat.input_port INCLUDING ALL);
+CREATE TABLE bench_plain.output_port (LIKE meshcat.output_port INCLUDING ALL);
+CREATE TABLE bench_plain.field (LIKE meshcat.field INCLUDING ALL);
+CREATE TEMP TABLE bench_rows AS
+SELECT p.id,
+       to_jsonb(p) AS product,
+       to_jsonb(v) AS version,
+       (SELECT jsonb_agg(o) FROM meshcat.owner o WHERE o.version_id = v.id) AS owners,
+       (SELECT jsonb_agg(t) FROM meshcat.tag t WHERE t.version_id = v.id) AS tags,
+       (SELECT jsonb_agg(i) FROM meshcat.input_port i WHERE i.version_id = v.id) AS inputs,
+       (SELECT jsonb_agg(o) FROM meshcat.output_port o WHERE o.version_id = v.id) AS outputs,
+       (SELECT jsonb_agg(f) FROM meshcat.field f JOIN meshcat.output_port o ON o.id = f.port_id WHERE o.version_id = v.id) AS fields
+  FROM meshcat.product p JOIN meshcat.product_version v ON v.product_id = p.id
+ ORDER BY v.id;
+
+SELECT clock_timestamp() AS t0 \gset
+DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT * FROM bench_rows LOOP
+        INSERT INTO bench_plain.product SELECT * FROM jsonb_populate_record(NULL::bench_plain.product, r.product);
+        INSERT INTO bench_plain.product_version SELECT * FROM jsonb_populate_record(NULL::bench_plain.product_version, r.version);
+        INSERT INTO bench_plain.owner SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.owner, r.owners);
+        INSERT INTO bench_plain.tag SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.tag, r.tags);
+        INSERT INTO bench_plain.input_port SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.input_port, r.inputs);
+        INSERT INTO bench_plain.output_port SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.output_port, r.outputs);
+        INSERT INTO bench_plain.field SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.field, r.fields);
+    END LOOP;
+END $$;
+SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS plain_s \gset
+
+SELECT :n AS products,
+       (SELECT count(*) FROM meshcat.field) AS fields,
+       (SELECT count(*) FROM meshcat.input_port) AS inputs,
+       (SELECT count(*) FROM meshcat.audit) AS audit_rows,
+       round(:register_s, 2) AS register_s,
+       round(:n / :register_s) AS register_per_s,
+       round(:plain_s, 2) AS plain_insert_s,
+       round(:n / :plain_s) AS plain_per_s,
+       round(:register_s / :plain_s, 1) AS ratio_register_to_plain;
