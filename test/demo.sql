@@ -1,6 +1,7 @@
 -- The tour that `make demo` prints: psql -v mesh=<the example mesh as one YAML stream>.
 \pset footer off
 \set ON_ERROR_STOP on
+\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 
 -- Domain owners are roles: their members own the domain's products.
@@ -54,6 +55,7 @@ outputs:
     type: tabel
 $$);
 \set ON_ERROR_STOP on
+\set SHOW_CONTEXT never
 
 \echo '== 9. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;

@@ -13,94 +13,119 @@ COMMENT ON FUNCTION @extschema@.mesh_descriptor_schema() IS
 -- A JSON path step for a key, quoted as SQL/JSON paths quote keys that are not identifiers.
 CREATE FUNCTION @extschema@.json_path_key(path text, key text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN key ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN path || '.' || key
-            ELSE path || '.' || pg_catalog.to_jsonb(key)::text END;
+-- No SET clause, so that it inlines; the operators are qualified instead.
+RETURN CASE WHEN key OPERATOR(pg_catalog.~) '^[A-Za-z_][A-Za-z0-9_]*$'
+            THEN path OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) key
+            ELSE path OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.to_jsonb(key)::text END;
 COMMENT ON FUNCTION @extschema@.json_path_key(text, text) IS
     'Appends a key to a SQL/JSON path, quoted when it is not an identifier.';
 
 -- Checks value against a subset of JSON Schema (type, const, enum, pattern, minLength,
 -- required, properties, patternProperties, additionalProperties, items, $ref into $defs).
 -- Returns {path, problem} for the first problem found in document order, else NULL.
+-- It walks with an explicit stack, not recursion: one call per document keeps it cheap.
 CREATE FUNCTION @extschema@.descriptor_problem(value jsonb, schema jsonb, path text DEFAULT '$')
 RETURNS text[]
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    vtype text := jsonb_typeof(value);
+    defs jsonb := @extschema@.mesh_descriptor_schema() -> '$defs';
+    values_ jsonb[] := ARRAY[value];
+    schemas jsonb[] := ARRAY[schema];
+    paths text[] := ARRAY[path];
+    top int := 1;
+    vtype text;
     types jsonb;
     key text;
     item jsonb;
     sub jsonb;
     pattern text;
-    i int := 0;
-    problem text[];
+    children jsonb[];
+    child_schemas jsonb[];
+    child_paths text[];
+    i int;
 BEGIN
-    IF schema ? '$ref' THEN
-        schema := @extschema@.mesh_descriptor_schema() -> '$defs' -> substr(schema ->> '$ref', 9);
-    END IF;
-    IF schema ? 'const' AND value IS DISTINCT FROM schema -> 'const' THEN
-        RETURN ARRAY[path, format('expected %s, got %s', schema -> 'const', value)];
-    END IF;
-    IF schema ? 'enum' AND NOT (schema -> 'enum') @> jsonb_build_array(value) THEN
-        RETURN ARRAY[path, format('%s is not one of %s', value,
-                                  (SELECT string_agg(e::text, ', ') FROM jsonb_array_elements(schema -> 'enum') e))];
-    END IF;
-    IF schema ? 'type' THEN
-        types := CASE WHEN jsonb_typeof(schema -> 'type') = 'array' THEN schema -> 'type'
-                      ELSE jsonb_build_array(schema -> 'type') END;
-        IF NOT types ? vtype THEN
-            RETURN ARRAY[path, format('expected %s, got %s',
-                                      (SELECT string_agg(t, ' or ') FROM jsonb_array_elements_text(types) t), vtype)];
+    WHILE top > 0 LOOP
+        value := values_[top];
+        schema := schemas[top];
+        path := paths[top];
+        top := top - 1;
+        IF schema ? '$ref' THEN
+            schema := defs -> substr(schema ->> '$ref', 9);
         END IF;
-    END IF;
+        vtype := jsonb_typeof(value);
+        IF schema ? 'const' AND value IS DISTINCT FROM schema -> 'const' THEN
+            RETURN ARRAY[path, format('expected %s, got %s', schema -> 'const', value)];
+        END IF;
+        IF schema ? 'enum' AND NOT (schema -> 'enum') @> jsonb_build_array(value) THEN
+            RETURN ARRAY[path, format('%s is not one of %s', value,
+                                      (SELECT string_agg(e::text, ', ') FROM jsonb_array_elements(schema -> 'enum') e))];
+        END IF;
+        IF schema ? 'type' THEN
+            types := CASE WHEN jsonb_typeof(schema -> 'type') = 'array' THEN schema -> 'type'
+                          ELSE jsonb_build_array(schema -> 'type') END;
+            IF NOT types ? vtype THEN
+                RETURN ARRAY[path, format('expected %s, got %s',
+                                          (SELECT string_agg(t, ' or ') FROM jsonb_array_elements_text(types) t), vtype)];
+            END IF;
+        END IF;
 
-    IF vtype = 'string' THEN
-        IF length(value #>> '{}') < coalesce((schema ->> 'minLength')::int, 0) THEN
-            RETURN ARRAY[path, 'must not be empty'];
-        END IF;
-        IF schema ? 'pattern' AND NOT (value #>> '{}') ~ (schema ->> 'pattern') THEN
-            RETURN ARRAY[path, format('%s does not match the pattern %s', value, schema ->> 'pattern')];
-        END IF;
-    ELSIF vtype = 'object' THEN
-        FOR key IN SELECT jsonb_array_elements_text(schema -> 'required') LOOP
-            IF NOT value ? key THEN
-                RETURN ARRAY[path, format('missing required key "%s"', key)];
+        IF vtype = 'string' THEN
+            IF length(value #>> '{}') < coalesce((schema ->> 'minLength')::int, 0) THEN
+                RETURN ARRAY[path, 'must not be empty'];
             END IF;
-        END LOOP;
-        FOR key, item IN SELECT * FROM jsonb_each(value) LOOP
-            sub := schema -> 'properties' -> key;
-            IF sub IS NULL THEN
-                FOR pattern IN SELECT jsonb_object_keys(schema -> 'patternProperties') LOOP
-                    IF key ~ pattern THEN
-                        sub := schema -> 'patternProperties' -> pattern;
-                        EXIT;
+            IF schema ? 'pattern' AND NOT (value #>> '{}') ~ (schema ->> 'pattern') THEN
+                RETURN ARRAY[path, format('%s does not match the pattern %s', value, schema ->> 'pattern')];
+            END IF;
+        ELSIF vtype = 'object' THEN
+            FOR key IN SELECT jsonb_array_elements_text(schema -> 'required') LOOP
+                IF NOT value ? key THEN
+                    RETURN ARRAY[path, format('missing required key "%s"', key)];
+                END IF;
+            END LOOP;
+            children := '{}';
+            child_schemas := '{}';
+            child_paths := '{}';
+            FOR key, item IN SELECT * FROM jsonb_each(value) LOOP
+                sub := schema -> 'properties' -> key;
+                IF sub IS NULL THEN
+                    FOR pattern IN SELECT jsonb_object_keys(schema -> 'patternProperties') LOOP
+                        IF key ~ pattern THEN
+                            sub := schema -> 'patternProperties' -> pattern;
+                            EXIT;
+                        END IF;
+                    END LOOP;
+                END IF;
+                IF sub IS NULL THEN
+                    sub := schema -> 'additionalProperties';
+                    IF sub = 'false' THEN
+                        RETURN ARRAY[@extschema@.json_path_key(path, key), 'unknown key'];
                     END IF;
-                END LOOP;
-            END IF;
-            IF sub IS NULL THEN
-                sub := schema -> 'additionalProperties';
-                IF sub = 'false' THEN
-                    RETURN ARRAY[@extschema@.json_path_key(path, key), 'unknown key'];
                 END IF;
-            END IF;
-            IF sub IS NOT NULL THEN
-                problem := @extschema@.descriptor_problem(item, sub, @extschema@.json_path_key(path, key));
-                IF problem IS NOT NULL THEN
-                    RETURN problem;
+                -- An empty schema accepts anything: nothing to walk.
+                IF sub IS NOT NULL AND sub <> '{}' THEN
+                    children := children || item;
+                    child_schemas := child_schemas || sub;
+                    child_paths := child_paths || @extschema@.json_path_key(path, key);
                 END IF;
-            END IF;
-        END LOOP;
-    ELSIF vtype = 'array' AND schema ? 'items' THEN
-        FOR item IN SELECT jsonb_array_elements(value) LOOP
-            problem := @extschema@.descriptor_problem(item, schema -> 'items', format('%s[%s]', path, i));
-            IF problem IS NOT NULL THEN
-                RETURN problem;
-            END IF;
-            i := i + 1;
-        END LOOP;
-    END IF;
+            END LOOP;
+            -- Pushed last first, so children are checked in document order.
+            FOR i IN REVERSE cardinality(children) .. 1 LOOP
+                top := top + 1;
+                values_[top] := children[i];
+                schemas[top] := child_schemas[i];
+                paths[top] := child_paths[i];
+            END LOOP;
+        ELSIF vtype = 'array' AND schema ? 'items' THEN
+            FOR i IN REVERSE jsonb_array_length(value) - 1 .. 0 LOOP
+                top := top + 1;
+                values_[top] := value -> i;
+                schemas[top] := schema -> 'items';
+                paths[top] := format('%s[%s]', path, i);
+            END LOOP;
+        END IF;
+    END LOOP;
     RETURN NULL;
 END
 $$;
