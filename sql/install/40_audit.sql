@@ -57,35 +57,17 @@ CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON @extschema@.audit
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON @extschema@.audit
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_refuse_change();
 
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.domain
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.domain
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.product
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product_version
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.product_version
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.owner
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.owner
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.tag
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.tag
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.input_port
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.input_port
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.output_port
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.output_port
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.field
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.field
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+-- Every catalog table gets the same two triggers.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version', 'owner', 'tag',
+                             'input_port', 'output_port', 'field'] LOOP
+        EXECUTE format('CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.%I
+                        FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row()', t);
+        EXECUTE format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row()', t);
+    END LOOP;
+END
+$$;
