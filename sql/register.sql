@@ -171,6 +171,12 @@ SELECT product_id, version, status, is_current FROM mesh_versions ORDER BY produ
 -- JSON is YAML too.
 SELECT * FROM mesh_register('{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.refunds", "name": "Refunds", "version": "0.1.0"}');
 
+-- JSON indented with tabs reads too (tabs are fine in YAML's flow style).
+SELECT * FROM mesh_register(E'{\n\t"apiVersion": "meshcat/v1",\n\t"kind": "DataProduct",\n\t"id": "sales.credits",\n\t"name": "Credits",\n\t"version": "0.1.0"\n}');
+-- Broken JSON is refused with line and column.
+SELECT * FROM mesh_register(E'{\n\t"apiVersion": "meshcat/v1",,\n\t"kind": "Domain"}');
+\echo :SQLSTATE
+
 -- Nothing is lost: unknown standards' content rides along in custom and x- keys.
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
