@@ -57,5 +57,8 @@ $$);
 \set ON_ERROR_STOP on
 \set SHOW_CONTEXT never
 
-\echo '== 9. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
+\echo '== 9. Discovery: SELECT id, version, headline FROM mesh_search(''customer profile'');'
+SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('customer profile');
+
+\echo '== 10. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;

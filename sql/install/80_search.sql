@@ -1,0 +1,79 @@
+-- 80_search: discovery. Full-text search over what a descriptor says about a product: its id,
+-- name and tags weigh most, then its description and domain, then its outputs and fields. The
+-- search document is computed from the stored descriptor by an immutable function and indexed
+-- by expression, so it can never drift from the catalog and needs no trigger.
+
+CREATE FUNCTION @extschema@.search_document(descriptor jsonb) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+RETURN
+    setweight(to_tsvector('pg_catalog.english'::regconfig,
+                          concat_ws(' ', descriptor ->> 'id', translate(descriptor ->> 'id', '._-', '   '),
+                                    descriptor ->> 'name',
+                                    (SELECT string_agg(t, ' ') FROM jsonb_array_elements_text(
+                                         CASE WHEN jsonb_typeof(descriptor -> 'tags') = 'array'
+                                              THEN descriptor -> 'tags' END) AS t))), 'A')
+    || setweight(to_tsvector('pg_catalog.english'::regconfig,
+                             concat_ws(' ', descriptor ->> 'description', split_part(descriptor ->> 'id', '.', 1))), 'B')
+    || setweight(to_tsvector('pg_catalog.english'::regconfig,
+                             (SELECT string_agg(concat_ws(' ', o ->> 'name', o ->> 'description',
+                                                          (SELECT string_agg(concat_ws(' ', f ->> 'name', translate(f ->> 'name', '_-', '  '),
+                                                                                       f ->> 'description'), ' ')
+                                                             FROM jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array'
+                                                                                            THEN o -> 'schema' END) AS f)), ' ')
+                                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(descriptor -> 'outputs') = 'array'
+                                                               THEN descriptor -> 'outputs' END) AS o)), 'C');
+COMMENT ON FUNCTION @extschema@.search_document(jsonb) IS
+    'The weighted text-search document of a product version: id, name, tags (A); description, domain (B); outputs and fields (C).';
+
+CREATE INDEX product_version_search ON @extschema@.product_version
+    USING gin (@extschema@.search_document(descriptor));
+
+CREATE FUNCTION @extschema@.mesh_search(query text, within_domain text DEFAULT NULL, with_tag text DEFAULT NULL,
+                                        max_results int DEFAULT 20)
+RETURNS TABLE (id text, name text, domain text, version @extschema@.semver,
+               status @extschema@.lifecycle_status, classification @extschema@.classification,
+               tags text[], description text, rank real, headline text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+    -- Planned for each call's values, so "q IS NULL OR ..." folds away and the index serves.
+    SET plan_cache_mode = force_custom_plan
+    -- A query of stop words only is answered with no rows, not with a NOTICE.
+    SET client_min_messages = warning
+AS $$
+#variable_conflict use_column
+DECLARE
+    q tsquery := CASE WHEN coalesce(btrim(query), '') <> ''
+                      THEN websearch_to_tsquery('pg_catalog.english'::regconfig, query) END;
+BEGIN
+    IF max_results IS NULL OR max_results < 1 THEN
+        RAISE EXCEPTION 'max_results must be at least 1'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- A query of stop words only ("the") matches nothing rather than everything.
+    IF q IS NOT NULL AND numnode(q) = 0 THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT m.product_id, m.name, m.domain, m.version, m.status, m.classification, m.tags, m.description,
+           m.rank,
+           CASE WHEN q IS NOT NULL AND m.description IS NOT NULL
+                THEN ts_headline('pg_catalog.english'::regconfig, m.description, q, 'MaxFragments=1, MaxWords=20, MinWords=5') END
+      FROM (SELECT v.product_id, v.name, p.domain, v.version, v.status, v.classification, v.description,
+                   ARRAY(SELECT t.tag FROM @extschema@.tag AS t WHERE t.version_id = v.id ORDER BY t.tag) AS tags,
+                   CASE WHEN q IS NULL THEN 0::real
+                        ELSE ts_rank(@extschema@.search_document(v.descriptor), q) END AS rank
+              FROM @extschema@.product_version AS v
+              JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
+              JOIN @extschema@.product AS p ON p.id = v.product_id
+             WHERE (q IS NULL OR @extschema@.search_document(v.descriptor) @@ q)
+               AND (within_domain IS NULL OR p.domain = within_domain)
+               AND (with_tag IS NULL
+                    OR EXISTS (SELECT FROM @extschema@.tag AS t WHERE t.version_id = v.id AND t.tag = with_tag))
+             ORDER BY rank DESC, v.product_id
+             LIMIT max_results) AS m
+     ORDER BY m.rank DESC, m.product_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_search(text, text, text, int) IS
+    'Finds data products (their current versions) by words, ranked; web-search syntax ("quoted phrase", or, -not); optional domain and tag filters.';
