@@ -187,6 +187,9 @@ SELECT pg_temp.j2y(jsonb_build_object('k', chr(233))) = 'k: ' || chr(233) || E'\
 SELECT pg_temp.y2j(pg_temp.j2y(jsonb_build_array(chr(255), chr(160), 'x' || chr(233)))) = jsonb_build_array(chr(255), chr(160), 'x' || chr(233)) AS round_trip;
 SELECT pg_temp.y2j('"\u00e9"') = to_jsonb(chr(233)) AS escape_in_latin1;
 SELECT pg_temp.y2j(E'a: 1\nb: "\\u4e00"');
+-- An anchored merge key, whose text is converted from UTF-8, is freed once (it crashed once).
+SELECT pg_temp.y2j('{&m <<: {x: 1}, y: 2}');
+SELECT pg_temp.y2j('{&m !!merge <<: {x: 1}}');
 
 \c :origdb
 SET search_path = meshcat, public;

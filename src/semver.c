@@ -26,6 +26,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #define SEMVER_PRINTF(f, a) pg_attribute_printf(f, a)
 #endif
@@ -978,6 +979,22 @@ SemverRangeMatch(const char *str, size_t len, const SemverParts *version,
 #endif
 
 /*
+ * Returns input as an error message quotes it: whole when short, else its first
+ * SEMVER_QUOTE_MAX bytes (cut on a character boundary) and "...", so a huge
+ * input does not make a huge message.
+ */
+#define SEMVER_QUOTE_MAX 80
+static const char *
+semver_clip(const char *input)
+{
+	int			len = strlen(input);
+
+	if (len <= SEMVER_QUOTE_MAX)
+		return input;
+	return psprintf("%.*s...", pg_mbcliplen(input, len, SEMVER_QUOTE_MAX), input);
+}
+
+/*
  * Reports a failed parse of a version (is_range false) or range. Every
  * parse error of this file goes through here, so soft errors (PostgreSQL
  * 16's escontext) need only this function to change; on 15 it throws.
@@ -1004,6 +1021,7 @@ semver_report(Node *escontext, const SemverError *err, bool is_range,
 	}
 	code = (err->status == SEMVER_ERR_OVERFLOW) ?
 		ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE : ERRCODE_INVALID_TEXT_REPRESENTATION;
+	input = semver_clip(input);
 	if (is_range)
 		SEMVER_RAISE(escontext,
 					 (errcode(code),

@@ -724,9 +724,17 @@ yaml_set_root(YamlParse *p, const YamlValue *v)
 	{
 		/* a scalar is stored as a one-element "raw scalar" array */
 		uint32		header = 1 | JB_FARRAY | JB_FSCALAR;
-		JEntry		entry = v->type | JENTRY_HAS_OFF | v->len;
+		JEntry		entry;
 		Size		size = VARHDRSZ + sizeof(uint32) + sizeof(JEntry) + v->len;
 
+		/* its length must not spill into the JEntry's type bits */
+		if ((Size) v->len + sizeof(uint32) + sizeof(JEntry) > JENTRY_OFFLENMASK)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("YAML document is too large for jsonb"),
+					 errdetail("A scalar of %u bytes is longer than the %d bytes a jsonb value can hold.",
+							   (unsigned) v->len, JENTRY_OFFLENMASK)));
+		entry = v->type | JENTRY_HAS_OFF | v->len;
 		jb = palloc(size);
 		SET_VARSIZE(jb, size);
 		memcpy(VARDATA(jb), &header, sizeof(uint32));
@@ -1057,7 +1065,11 @@ yaml_assemble(YamlParse *p, YamlFrame *f, int n)
 
 	for (int i = 0; i < n; i++)
 		need += (size_t) e[i].klen + e[i].vlen + (INTALIGN(1) - 1);
-	if (need > JENTRY_OFFLENMASK + sizeof(uint32) + nje * sizeof(JEntry))
+	/*
+	 * As in convertJsonbArray/Object: the whole container, header included,
+	 * must fit, and its count must fit the header.
+	 */
+	if (need > JENTRY_OFFLENMASK || (uint32) n > JB_CMASK)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("YAML document is too large for jsonb"),
@@ -1187,7 +1199,9 @@ yaml_on_scalar(YamlParse *p)
 				memcpy(a->text, key, keylen);
 				a->textlen = keylen;
 			}
-			yaml_free_value(s, &v);
+			/* a merge key's value is the key text itself, freed just below */
+			if (!is_merge)
+				yaml_free_value(s, &v);
 		}
 		if (key != s)
 			pfree((char *) key);
