@@ -170,7 +170,9 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_product();
 
 -- The differences between two descriptors of a product, classified like datacontract-cli's
--- breaking-change rules: error (breaks consumers), warning (may), info (does not).
+-- breaking-change rules: error (breaks consumers), warning (may), info (does not). A field
+-- without a classification has its product's; a field's own classification is compared when
+-- either version states one (a product-level change is reported once, at the product).
 CREATE FUNCTION @extschema@.descriptor_diff(a jsonb, b jsonb)
 RETURNS TABLE (change text, path text, severity text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -228,9 +230,9 @@ BEGIN ATOMIC
         UNION ALL SELECT 'field_pii_added', p || '.pii', 'warning'
           FROM pairs WHERE coalesce((n ->> 'pii')::boolean, false) AND NOT coalesce((o ->> 'pii')::boolean, false)
         UNION ALL SELECT 'field_classification_downgraded', p || '.classification', 'error'
-          FROM pairs WHERE nc < oc
+          FROM pairs WHERE nc < oc AND (o ? 'classification' OR n ? 'classification')
         UNION ALL SELECT 'field_classification_upgraded', p || '.classification', 'warning'
-          FROM pairs WHERE nc > oc
+          FROM pairs WHERE nc > oc AND (o ? 'classification' OR n ? 'classification')
         UNION ALL SELECT 'field_description_changed', p || '.description', 'info'
           FROM pairs WHERE o -> 'description' IS DISTINCT FROM n -> 'description'
         UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
