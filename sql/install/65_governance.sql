@@ -143,10 +143,9 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).';
     END IF;
-    SELECT p.prorettype, p.prosecdef, p.prokind, r.rolsuper INTO f
+    SELECT p.prorettype, p.prosecdef, p.prokind, p.pronargs, p.proargtypes[0] AS argtype, r.rolsuper INTO f
       FROM pg_proc AS p JOIN pg_roles AS r ON r.oid = p.proowner WHERE p.oid = oid_;
-    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f'
-       OR (SELECT p.proargtypes::oid[] FROM pg_proc AS p WHERE p.oid = oid_) <> ARRAY['jsonb'::regtype::oid] THEN
+    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.pronargs <> 1 OR f.argtype <> 'jsonb'::regtype THEN
         RAISE EXCEPTION 'checking function % is not (jsonb) -> boolean', oid_
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'A checking function takes the descriptor as its one jsonb argument and returns boolean.';
@@ -459,9 +458,15 @@ BEGIN
                 USING ERRCODE = 'foreign_key_violation',
                       HINT = 'SELECT DISTINCT policy FROM mesh_compliance WHERE product_id = ... lists the policies that apply to it.';
         END IF;
+        IF coalesce(btrim(NEW.reason), '') = '' THEN
+            PERFORM @extschema@.raise_contract('an exemption needs a reason',
+                'The governance record says why each exemption was asked for.',
+                'Say why the product cannot meet the policy yet, and what will change.');
+        END IF;
         IF NEW.expires_at <= now() THEN
             PERFORM @extschema@.raise_contract('an exemption must expire in the future',
-                format('It would expire at %s.', NEW.expires_at), 'Give an expiry after now.');
+                'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
+                'Give an expiry in the future, for example now() + interval ''30 days''.');
         END IF;
         NEW.status := 'requested';
         NEW.requested_at := now();
@@ -481,7 +486,8 @@ BEGIN
     END IF;
     IF NEW.status = 'granted' AND NEW.expires_at <= now() THEN
         PERFORM @extschema@.raise_contract('an exemption must expire in the future',
-            format('It would expire at %s.', NEW.expires_at), 'Give an expiry after now.');
+            'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
+            'Give an expiry in the future, for example now() + interval ''30 days''.');
     END IF;
     NEW.decided_at := now();
     NEW.decided_by := actor;
