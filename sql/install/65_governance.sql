@@ -785,8 +785,12 @@ BEGIN
         END IF;
         RETURN NEXT;
     END LOOP;
-    GRANT meshcat_reader TO meshcat_steward;
-    GRANT meshcat_steward TO meshcat_admin;
+    IF NOT pg_has_role('meshcat_steward', 'meshcat_reader', 'MEMBER') THEN
+        GRANT meshcat_reader TO meshcat_steward;
+    END IF;
+    IF NOT pg_has_role('meshcat_admin', 'meshcat_steward', 'MEMBER') THEN
+        GRANT meshcat_steward TO meshcat_admin;
+    END IF;
 
     -- Readers: the catalog, its views and the audit trail, read-only.
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
