@@ -39,6 +39,8 @@ CREATE ROLE regress_bob NOLOGIN IN ROLE regress_own_mkt, meshcat_steward;
 CREATE ROLE regress_gov NOLOGIN IN ROLE meshcat_admin;
 CREATE ROLE regress_reader NOLOGIN IN ROLE meshcat_reader;
 
+SELECT r, mesh_is_admin(r) AS admin FROM unnest(ARRAY['regress_gov', 'regress_alice', 'regress_nobody']::name[]) AS r ORDER BY r;
+
 -- Only administrators create domains.
 SET ROLE regress_alice;
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Domain, name: sales, owner: regress_own_sales}');
@@ -56,6 +58,9 @@ name: marketing
 owner: regress_own_mkt
 $$);
 
+RESET ROLE;
+SELECT d, r, mesh_owns_domain(d, r) FROM unnest(ARRAY['sales', 'marketing']) AS d,
+       unnest(ARRAY['regress_alice', 'regress_bob', 'regress_gov']::name[]) AS r ORDER BY d, r;
 -- A domain's owners write its products; others are refused, whatever the path.
 SET ROLE regress_alice;
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 1.0.0}');
