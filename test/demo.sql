@@ -2,6 +2,7 @@
 -- -v pack=<the default policy pack as one YAML stream>.
 \pset footer off
 \set ON_ERROR_STOP on
+\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 
 -- Domain owners are roles: their members own the domain's products.
