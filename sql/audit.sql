@@ -13,6 +13,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON meshcat.domain, meshcat.product, meshcat
 GRANT SELECT ON meshcat.audit TO regress_steward;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA meshcat TO regress_steward;
 GRANT EXECUTE ON FUNCTION mesh_register(text) TO regress_steward;
+-- The steward is a member of the domain's owner role: only owners write a domain's products.
+GRANT regress_audit_owner TO regress_steward;
 
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1

@@ -149,6 +149,7 @@ $$);
 \echo :SQLSTATE
 
 -- A new version is created beside the old one and becomes current once published.
+-- (It keeps 1.0.0's output: removing it would be a breaking change, see sql/lifecycle.sql.)
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct
@@ -156,6 +157,8 @@ id: customer.c360
 name: Customer 360
 version: 1.1.0
 status: draft
+outputs:
+  - {name: profile, type: table, schema: [{name: id, type: bigint, required: true}]}
 $$);
 SELECT product_id, version, status, is_current FROM mesh_versions ORDER BY product_id, version;
 SELECT * FROM mesh_register($$
@@ -165,6 +168,8 @@ id: customer.c360
 name: Customer 360
 version: 1.1.0
 status: published
+outputs:
+  - {name: profile, type: table, schema: [{name: id, type: bigint, required: true}]}
 $$);
 SELECT product_id, version, status, is_current FROM mesh_versions ORDER BY product_id, version;
 

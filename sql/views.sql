@@ -33,20 +33,39 @@ SELECT product_id, version, direction, position, name, kind, input_product, vers
 SELECT product_id, version, port, position, name, type, required, "unique", primary_key, pii, classification, derived_from
   FROM mesh_fields WHERE product_id = 'customer.customer_360' ORDER BY port, position;
 
--- The current version: published first, then deprecated, then draft, highest first.
+-- The current version: published first, then deprecated, then draft, highest first; retired
+-- last. Lifecycle moves go through mesh_deprecate and mesh_retire (sql/lifecycle.sql).
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct
-id: sales.orders
-name: Orders
+id: sales.refunds
+name: Refunds
+version: 1.0.0
+status: published
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.refunds
+name: Refunds
+version: 1.1.0
+status: published
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.refunds
+name: Refunds
 version: 2.0.0-rc.1
 status: draft
 $$);
-SELECT current_version, status FROM mesh_products WHERE id = 'sales.orders';
-UPDATE meshcat.product_version SET status = 'deprecated' WHERE product_id = 'sales.orders';
-SELECT current_version, status FROM mesh_products WHERE id = 'sales.orders';
-UPDATE meshcat.product_version SET status = 'retired' WHERE product_id = 'sales.orders' AND status = 'deprecated';
-SELECT current_version, status FROM mesh_products WHERE id = 'sales.orders';
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.refunds';
+SELECT mesh_deprecate('sales.refunds', '1.1.0', current_date + 30, 'superseded by 2.0.0');
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.refunds';
+SELECT mesh_deprecate('sales.refunds', '1.0.0', current_date + 30, 'superseded by 2.0.0');
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.refunds';
+SELECT mesh_retire('sales.refunds', '1.0.0'), mesh_retire('sales.refunds', '1.1.0');
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.refunds';
+DELETE FROM meshcat.product_version WHERE product_id = 'sales.refunds' AND status = 'draft';
+SELECT current_version, status FROM mesh_products WHERE id = 'sales.refunds';
 
 -- An output that names a table here resolves to it.
 CREATE TABLE public.c360_profile (customer_id bigint);

@@ -10,9 +10,11 @@ as_root make -s install >/dev/null
 
 # One stream of all files; each file starts a new document.
 mesh=$(for f in test/data/example_mesh/*.yaml; do echo '---'; cat "$f"; done)
+# The default policy pack (an example the demo installs; CREATE EXTENSION does not).
+pack=$(for f in test/data/policies/*.yaml; do echo '---'; cat "$f"; done)
 
 echo "meshcat $(sed -n "s/^default_version *= *'\(.*\)'/\1/p" meshcat.control): a data-mesh catalog inside PostgreSQL"
-MESH="$mesh" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -f test/demo.sql'
+MESH="$mesh" PACK="$pack" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -v pack="$PACK" -f test/demo.sql'
 
 cat <<'TXT'
 
@@ -22,4 +24,5 @@ cat <<'TXT'
    psql -c 'SET search_path = meshcat, public' -c "SELECT * FROM mesh_register(\$\$ ...your YAML... \$\$)"
    or from a file:  \set d `cat my_product.yaml`  then  SELECT * FROM mesh_register(:'d');
    The descriptor format: docs/descriptor.md. Every function and view: docs/reference.md.
+   Policies, contracts and ownership: docs/governance.md.
 TXT

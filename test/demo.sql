@@ -1,4 +1,5 @@
--- The tour that `make demo` prints: psql -v mesh=<the example mesh as one YAML stream>.
+-- The tour that `make demo` prints: psql -v mesh=<the example mesh as one YAML stream>
+-- -v pack=<the default policy pack as one YAML stream>.
 \pset footer off
 \set ON_ERROR_STOP on
 \set SHOW_CONTEXT never
@@ -62,3 +63,63 @@ SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('
 
 \echo '== 10. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '== 10. The governance council tries the default policy pack (test/data/policies) on the mesh:'
+\echo '   SELECT * FROM mesh_policy_dry_run(...);  -- here for encryption-at-rest'
+SELECT * FROM mesh_policy_dry_run($$
+apiVersion: meshcat/v1
+kind: Policy
+name: encryption-at-rest
+scope: global
+enforcement: required
+rule: 'exists($.security.encryption_at_rest ? (@ == true || @.type() == "string"))'
+message: declare security.encryption_at_rest
+$$);
+
+\echo '== 11. ... and installs it. Existing products are judged at once; nothing is unpublished.'
+SELECT kind, id, action FROM mesh_register(:'pack');
+SELECT name, scope, enforcement, failing FROM mesh_policies ORDER BY name;
+
+\echo '== 12. A publication that fails required policies is refused (23514), naming each one:'
+\set ON_ERROR_STOP off
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.returns
+name: Returns
+version: 1.0.0
+status: published
+outputs:
+  - name: returns
+    type: table
+    schema:
+      - {name: return_id, type: bigint, required: true}
+      - {name: email, type: text, pii: true}
+$$);
+\set ON_ERROR_STOP on
+
+\echo '== 13. Fixed, it is published; a recommended policy it misses only warns:'
+SET client_min_messages = warning;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.returns
+name: Returns
+version: 1.0.0
+status: published
+retention: 10 years
+security: {encryption_at_rest: aes-256}
+inputs: [{source: shop.returns_db}]
+outputs:
+  - name: returns
+    type: table
+    schema:
+      - {name: return_id, type: bigint, required: true}
+      - {name: email, type: text, pii: true, classification: restricted}
+$$);
+
+\echo '== 14. The scorecard: SELECT * FROM mesh_domain_scorecard;'
+SELECT domain, products, published, compliant_pct, open_violations, violations_by_policy FROM mesh_domain_scorecard ORDER BY domain;
+
+\echo '== 15. What one product must fix: SELECT policy, enforcement, outcome, message FROM mesh_compliance ...'
+SELECT policy, enforcement, outcome, message FROM mesh_compliance WHERE product_id = 'customer.customer_360' AND is_current ORDER BY policy;

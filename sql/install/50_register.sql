@@ -1,7 +1,8 @@
 -- 50_register: mesh_register, which turns a descriptor stream into catalog rows in one
 -- transaction. Documents may come in any order: domains are written first (parents before
--- children), then every product's identity, then versions in semver order, so a reference to
--- anything in the same stream resolves.
+-- children), then policies, then every product's identity, then versions in semver order, so a
+-- reference to anything in the same stream resolves. The rules on what may be written (owners,
+-- contracts, policies) are the catalog's triggers (55_lifecycle, 65_governance).
 
 -- Raises the error for a document that breaks the descriptor format (22023).
 CREATE FUNCTION @extschema@.raise_invalid_descriptor(docno int, path text, problem text,
@@ -287,9 +288,9 @@ BEGIN
         IF NOT doc ? 'kind' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"');
         END IF;
-        IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
+        IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
-                format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain and DataProduct.');
+                format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.');
         END IF;
         problem := @extschema@.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
         IF problem IS NOT NULL THEN
@@ -297,18 +298,20 @@ BEGIN
         END IF;
         IF doc ->> 'kind' = 'DataProduct' THEN
             PERFORM @extschema@.check_product_document(doc, docno);
+        ELSIF doc ->> 'kind' = 'Policy' THEN
+            PERFORM @extschema@.check_policy_document(doc, docno);
         END IF;
         SELECT n INTO other FROM unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
          WHERE d ->> 'kind' = doc ->> 'kind'
-           AND CASE WHEN doc ->> 'kind' = 'Domain' THEN d ->> 'name' = doc ->> 'name'
+           AND CASE WHEN doc ->> 'kind' IN ('Domain', 'Policy') THEN d ->> 'name' = doc ->> 'name'
                     ELSE d ->> 'id' = doc ->> 'id'
                          AND (d ->> 'version')::@extschema@.semver = (doc ->> 'version')::@extschema@.semver END
          LIMIT 1;
         IF FOUND THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
                 format('document %s describes the same %s', other,
-                       CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' ELSE 'product version' END),
-                'Each domain, and each version of a product, appears once in a stream.');
+                       CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
+                'Each domain, policy, and version of a product appears once in a stream.');
         END IF;
     END LOOP;
 
@@ -338,6 +341,12 @@ BEGIN
             PERFORM @extschema@.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
                 'Register the parent domain first, or in the same stream.');
         END IF;
+    END LOOP;
+
+    -- Policies, before the products they judge.
+    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'Policy' ORDER BY d ->> 'name' LOOP
+        actions[docno] := @extschema@.write_policy(docs[docno], docno);
     END LOOP;
 
     -- Product identities, so inputs between products of this stream resolve.
@@ -386,4 +395,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_register(text) IS
-    'Registers a YAML or JSON descriptor stream (domains, data products) atomically; one row per document.';
+    'Registers a YAML or JSON descriptor stream (domains, policies, data products) atomically; one row per document.';

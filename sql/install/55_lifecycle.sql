@@ -1,0 +1,584 @@
+-- 55_lifecycle: versions as contracts, and who may write what. Triggers on the catalog tables
+-- are the guarantee: the rules hold for mesh_register, a plain INSERT or UPDATE, and psql alike.
+--   * ownership: only members of a domain's owner role (or of meshcat_admin) write its rows;
+--   * versions only grow: a new version is greater than every version of its product;
+--   * a published version is immutable but for lifecycle moves, which only go forward
+--     (draft -> published -> deprecated -> retired);
+--   * a breaking change needs a new major version (descriptor_diff, mesh_diff);
+--   * retiring a version that active consumers still need is refused.
+-- Restores: a row a superuser inserts with a created_at before the current transaction is a
+-- restored row (pg_dump | psql, pg_restore): it is history, and is loaded as it is.
+
+-- When and by whom a version was deprecated or retired, and the promised sunset.
+ALTER TABLE @extschema@.product_version
+    ADD COLUMN deprecated_at      timestamptz,
+    ADD COLUMN deprecated_by      name,
+    ADD COLUMN sunset             date,
+    ADD COLUMN deprecation_reason text,
+    ADD COLUMN retired_at         timestamptz,
+    ADD COLUMN retired_by         name;
+CREATE INDEX ON @extschema@.product_version (product_id, version);
+
+-- Whether a role is a superuser.
+CREATE FUNCTION @extschema@.role_is_superuser(role name) RETURNS boolean
+    LANGUAGE sql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+RETURN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = role), false);
+COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
+    'Whether the role is a superuser.';
+
+-- Whether a role is a governance administrator: a superuser or a member of meshcat_admin.
+CREATE FUNCTION @extschema@.mesh_is_admin(role name DEFAULT @extschema@.mesh_acting_role()) RETURNS boolean
+    LANGUAGE sql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+RETURN @extschema@.role_is_superuser(role)
+    OR (EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = 'meshcat_admin')
+        AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
+        AND pg_catalog.pg_has_role(role, 'meshcat_admin', 'MEMBER'));
+COMMENT ON FUNCTION @extschema@.mesh_is_admin(name) IS
+    'Whether a role (by default the acting role) is a governance administrator: a superuser or a member of meshcat_admin.';
+
+-- Whether a role owns a domain: a member of its owner role, or a governance administrator.
+CREATE FUNCTION @extschema@.mesh_owns_domain(domain text, role name DEFAULT @extschema@.mesh_acting_role())
+RETURNS boolean
+    LANGUAGE sql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+RETURN @extschema@.mesh_is_admin(role)
+    OR EXISTS (SELECT FROM @extschema@.domain AS d
+                 JOIN pg_catalog.pg_roles AS o ON o.rolname = d.owner_role
+                WHERE d.name = domain
+                  AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
+                  AND pg_catalog.pg_has_role(role, o.oid, 'MEMBER'));
+COMMENT ON FUNCTION @extschema@.mesh_owns_domain(text, name) IS
+    'Whether a role (by default the acting role) may change a domain''s products, versions and policies.';
+
+-- Raises 42501 unless the acting role owns the domain; what says what was attempted.
+CREATE FUNCTION @extschema@.require_domain_owner(domain text, what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    actor name := @extschema@.mesh_acting_role();
+    owner_role name := (SELECT d.owner_role FROM @extschema@.domain AS d WHERE d.name = domain);
+BEGIN
+    IF NOT @extschema@.mesh_owns_domain(domain, actor) THEN
+        RAISE EXCEPTION 'permission denied to % in domain "%"', what, domain
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
+                                  owner_role, domain, actor),
+                  HINT = format('Act as a member of "%s" (GRANT %I TO ...; SET ROLE %I), or ask the domain''s owners.',
+                                owner_role, owner_role, owner_role);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_domain_owner(text, text) IS
+    'Raises 42501 naming the owner role unless the acting role owns the domain.';
+
+-- Raises 42501 unless the acting role is a governance administrator.
+CREATE FUNCTION @extschema@.require_admin(what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT @extschema@.mesh_is_admin() THEN
+        RAISE EXCEPTION 'permission denied to %', what
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
+                                  @extschema@.mesh_acting_role()),
+                  HINT = 'Ask a governance administrator, or act as a member of "meshcat_admin".';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_admin(text) IS
+    'Raises 42501 unless the acting role is a governance administrator.';
+
+-- Whether a row being inserted is a restored one: a superuser writes a row that was created
+-- before this transaction began (pg_dump | psql, pg_restore). Everyone else gets the server's
+-- timestamps, so nobody else can write history.
+CREATE FUNCTION @extschema@.is_restore(created timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+RETURN created < pg_catalog.transaction_timestamp()
+   AND @extschema@.role_is_superuser(@extschema@.mesh_acting_role());
+COMMENT ON FUNCTION @extschema@.is_restore(timestamptz) IS
+    'Whether a row created at that time and written now by the acting role is being restored (a superuser loading history).';
+
+-- Raises a 23514 for a refused lifecycle or contract change.
+CREATE FUNCTION @extschema@.raise_contract(message text, detail text, hint text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION '%', message USING ERRCODE = 'check_violation', DETAIL = detail, HINT = hint;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.raise_contract(text, text, text) IS
+    'Raises 23514 with a message, DETAIL and HINT.';
+
+-- Domains: created and re-owned by administrators; described by their owners.
+CREATE FUNCTION @extschema@.guard_domain() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NOT @extschema@.is_restore(NEW.created_at) THEN
+            PERFORM @extschema@.require_admin(format('create domain "%s"', NEW.name));
+        END IF;
+        RETURN NEW;
+    END IF;
+    PERFORM @extschema@.require_domain_owner(OLD.name, lower(TG_OP) || ' the domain');
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    IF NEW.owner_role IS DISTINCT FROM OLD.owner_role OR NEW.parent IS DISTINCT FROM OLD.parent
+       OR NEW.name IS DISTINCT FROM OLD.name THEN
+        PERFORM @extschema@.require_admin(format('change the name, owner or parent of domain "%s"', OLD.name));
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.guard_domain() IS
+    'Trigger: only administrators create domains or change their name, owner or parent; owners describe them.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.domain
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_domain();
+
+-- Products: their domain's owners create them; an identity never changes.
+CREATE FUNCTION @extschema@.guard_product() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NOT @extschema@.is_restore(NEW.created_at) THEN
+            PERFORM @extschema@.require_domain_owner(NEW.domain, format('create product "%s"', NEW.id));
+        END IF;
+        RETURN NEW;
+    END IF;
+    PERFORM @extschema@.require_domain_owner(OLD.domain, format('%s product "%s"', lower(TG_OP), OLD.id));
+    IF TG_OP = 'UPDATE' AND (NEW.id, NEW.domain) IS DISTINCT FROM (OLD.id, OLD.domain) THEN
+        PERFORM @extschema@.raise_contract(format('the identity of product "%s" cannot change', OLD.id),
+            'A product id is stable for the life of the product; consumers refer to it.',
+            'Register a new product, and deprecate this one.');
+    END IF;
+    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.guard_product() IS
+    'Trigger: only the domain''s owners write its products; a product id never changes.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_product();
+
+-- The differences between two descriptors of a product, classified like datacontract-cli's
+-- breaking-change rules: error (breaks consumers), warning (may), info (does not). A field
+-- without a classification has its product's; a field's own classification is compared when
+-- either version states one (a product-level change is reported once, at the product).
+CREATE FUNCTION @extschema@.descriptor_diff(a jsonb, b jsonb)
+RETURNS TABLE (change text, path text, severity text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH cls(old_c, new_c) AS (
+        SELECT coalesce(a ->> 'classification', 'internal')::@extschema@.classification,
+               coalesce(b ->> 'classification', 'internal')::@extschema@.classification
+    ), op AS (
+        SELECT e ->> 'name' AS port, e FROM jsonb_array_elements(coalesce(a -> 'outputs', '[]')) AS e
+    ), np AS (
+        SELECT e ->> 'name' AS port, e FROM jsonb_array_elements(coalesce(b -> 'outputs', '[]')) AS e
+    ), ofl AS (
+        SELECT op.port, f ->> 'name' AS field, f,
+               coalesce((f ->> 'classification')::@extschema@.classification, cls.old_c) AS c
+          FROM op, cls, jsonb_array_elements(coalesce(op.e -> 'schema', '[]')) AS f
+    ), nfl AS (
+        SELECT np.port, f ->> 'name' AS field, f,
+               coalesce((f ->> 'classification')::@extschema@.classification, cls.new_c) AS c
+          FROM np, cls, jsonb_array_elements(coalesce(np.e -> 'schema', '[]')) AS f
+    ), pairs AS (
+        SELECT ofl.port, ofl.field, ofl.f AS o, nfl.f AS n, ofl.c AS oc, nfl.c AS nc,
+               'outputs.' || ofl.port || '.fields.' || ofl.field AS p
+          FROM ofl JOIN nfl USING (port, field)
+    )
+    SELECT * FROM (
+        SELECT 'classification_downgraded', 'classification', 'error' FROM cls WHERE new_c < old_c
+        UNION ALL SELECT 'classification_upgraded', 'classification', 'warning' FROM cls WHERE new_c > old_c
+        UNION ALL SELECT 'output_removed', 'outputs.' || op.port, 'error'
+          FROM op WHERE NOT EXISTS (SELECT FROM np WHERE np.port = op.port)
+        UNION ALL SELECT 'output_added', 'outputs.' || np.port, 'info'
+          FROM np WHERE NOT EXISTS (SELECT FROM op WHERE op.port = np.port)
+        UNION ALL SELECT 'output_type_changed', 'outputs.' || op.port || '.type', 'error'
+          FROM op JOIN np USING (port) WHERE op.e -> 'type' IS DISTINCT FROM np.e -> 'type'
+        UNION ALL SELECT 'output_location_changed', 'outputs.' || op.port || '.location', 'warning'
+          FROM op JOIN np USING (port) WHERE op.e -> 'location' IS DISTINCT FROM np.e -> 'location'
+        UNION ALL SELECT 'field_removed', 'outputs.' || ofl.port || '.fields.' || ofl.field, 'error'
+          FROM ofl WHERE EXISTS (SELECT FROM np WHERE np.port = ofl.port)
+                     AND NOT EXISTS (SELECT FROM nfl WHERE nfl.port = ofl.port AND nfl.field = ofl.field)
+        UNION ALL SELECT 'field_added', 'outputs.' || nfl.port || '.fields.' || nfl.field, 'info'
+          FROM nfl WHERE EXISTS (SELECT FROM op WHERE op.port = nfl.port)
+                     AND NOT EXISTS (SELECT FROM ofl WHERE ofl.port = nfl.port AND ofl.field = nfl.field)
+        UNION ALL SELECT 'field_type_changed', p || '.type', 'error'
+          FROM pairs WHERE lower(o ->> 'type') IS DISTINCT FROM lower(n ->> 'type')
+        UNION ALL SELECT 'field_made_required', p || '.required', 'error'
+          FROM pairs WHERE coalesce((n ->> 'required')::boolean, false) AND NOT coalesce((o ->> 'required')::boolean, false)
+        UNION ALL SELECT 'field_made_optional', p || '.required', 'warning'
+          FROM pairs WHERE coalesce((o ->> 'required')::boolean, false) AND NOT coalesce((n ->> 'required')::boolean, false)
+        UNION ALL SELECT 'field_unique_removed', p || '.unique', 'warning'
+          FROM pairs WHERE coalesce((o ->> 'unique')::boolean, false) AND NOT coalesce((n ->> 'unique')::boolean, false)
+        UNION ALL SELECT 'field_primary_key_changed', p || '.primary_key', 'warning'
+          FROM pairs WHERE coalesce((o ->> 'primary_key')::boolean, false) <> coalesce((n ->> 'primary_key')::boolean, false)
+        UNION ALL SELECT 'field_pii_removed', p || '.pii', 'error'
+          FROM pairs WHERE coalesce((o ->> 'pii')::boolean, false) AND NOT coalesce((n ->> 'pii')::boolean, false)
+        UNION ALL SELECT 'field_pii_added', p || '.pii', 'warning'
+          FROM pairs WHERE coalesce((n ->> 'pii')::boolean, false) AND NOT coalesce((o ->> 'pii')::boolean, false)
+        UNION ALL SELECT 'field_classification_downgraded', p || '.classification', 'error'
+          FROM pairs WHERE nc < oc AND (o ? 'classification' OR n ? 'classification')
+        UNION ALL SELECT 'field_classification_upgraded', p || '.classification', 'warning'
+          FROM pairs WHERE nc > oc AND (o ? 'classification' OR n ? 'classification')
+        UNION ALL SELECT 'field_description_changed', p || '.description', 'info'
+          FROM pairs WHERE o -> 'description' IS DISTINCT FROM n -> 'description'
+        UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
+          WHERE coalesce(a -> 'inputs', '[]') <> coalesce(b -> 'inputs', '[]')
+        UNION ALL SELECT k || '_changed', k, 'info'
+          FROM unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
+         WHERE a -> k IS DISTINCT FROM b -> k
+    ) AS d(change, path, severity);
+END;
+COMMENT ON FUNCTION @extschema@.descriptor_diff(jsonb, jsonb) IS
+    'The classified differences between two descriptors of a product (error breaks consumers, warning may, info does not).';
+
+CREATE FUNCTION @extschema@.mesh_diff(id text, from_version @extschema@.semver, to_version @extschema@.semver)
+RETURNS TABLE (change text, path text, severity text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    a jsonb := (SELECT v.descriptor FROM @extschema@.product_version AS v
+                 WHERE v.product_id = id AND v.version OPERATOR(@extschema@.=) from_version);
+    b jsonb := (SELECT v.descriptor FROM @extschema@.product_version AS v
+                 WHERE v.product_id = id AND v.version OPERATOR(@extschema@.=) to_version);
+BEGIN
+    IF a IS NULL OR b IS NULL THEN
+        RAISE EXCEPTION 'version % of data product "%" does not exist', CASE WHEN a IS NULL THEN from_version ELSE to_version END, id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'SELECT version FROM mesh_versions WHERE product_id = ... lists its versions.';
+    END IF;
+    RETURN QUERY
+    SELECT d.change, d.path, d.severity FROM @extschema@.descriptor_diff(a, b) AS d
+     ORDER BY array_position('{error,warning,info}'::text[], d.severity), d.path, d.change;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_diff(text, @extschema@.semver, @extschema@.semver) IS
+    'The classified differences between two versions of a product: change, path, severity (error, warning, info).';
+
+-- Which active consumers need a version: product versions (published or deprecated) of other
+-- products whose input range matches it and matches no other published version of it.
+CREATE FUNCTION @extschema@.dependent_consumers(pid text, ver @extschema@.semver)
+RETURNS TABLE (product_id text, version @extschema@.semver, version_range text)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT c.product_id, c.version, i.version_range
+      FROM @extschema@.input_port AS i
+      JOIN @extschema@.product_version AS c ON c.id = i.version_id
+     WHERE i.product_id = pid
+       AND c.product_id <> pid
+       AND c.status IN ('published', 'deprecated')
+       AND (i.version_range IS NULL OR @extschema@.semver_satisfies(ver, i.version_range))
+       AND NOT EXISTS (SELECT FROM @extschema@.product_version AS o
+                        WHERE o.product_id = pid AND o.status = 'published'
+                          AND o.version OPERATOR(@extschema@.<>) ver
+                          AND (i.version_range IS NULL OR @extschema@.semver_satisfies(o.version, i.version_range)))
+     ORDER BY c.product_id, c.version;
+END;
+COMMENT ON FUNCTION @extschema@.dependent_consumers(text, @extschema@.semver) IS
+    'Active consumers (published or deprecated) whose input range matches the version and no other published version.';
+
+-- Product versions: ownership, growing versions, immutable contracts, forward-only lifecycle,
+-- breaking changes only in a new major version.
+CREATE FUNCTION @extschema@.guard_version() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    actor name := @extschema@.mesh_acting_role();
+    dom text;
+    top @extschema@.semver;
+    prev record;
+    breaking text;
+    changed text;
+    consumers text;
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NEW;
+    END IF;
+    dom := (SELECT p.domain FROM @extschema@.product AS p
+             WHERE p.id = CASE TG_OP WHEN 'INSERT' THEN NEW.product_id ELSE OLD.product_id END);
+    PERFORM @extschema@.require_domain_owner(dom,
+        format('%s version %s of "%s"', lower(TG_OP),
+               CASE TG_OP WHEN 'INSERT' THEN NEW.version ELSE OLD.version END,
+               CASE TG_OP WHEN 'INSERT' THEN NEW.product_id ELSE OLD.product_id END));
+
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.status <> 'draft' THEN
+            PERFORM @extschema@.raise_contract(
+                format('version %s of "%s" is %s and cannot be deleted', OLD.version, OLD.product_id, OLD.status),
+                'Only drafts may be deleted: a published version is a contract that consumers may rely on.',
+                'Deprecate it with mesh_deprecate(), then retire it with mesh_retire().');
+        END IF;
+        RETURN OLD;
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        -- The server says when and by whom; versions of one product are written in turn.
+        NEW.created_at := now();
+        NEW.created_by := actor;
+        NEW.updated_at := now();
+        NEW.updated_by := actor;
+        IF NEW.status NOT IN ('draft', 'published') THEN
+            PERFORM @extschema@.raise_contract(
+                format('a new version of "%s" cannot be %s', NEW.product_id, NEW.status),
+                'A version starts as a draft or published; it is deprecated and retired later.',
+                'Insert it as draft or published, then use mesh_deprecate() and mesh_retire().');
+        END IF;
+        PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR UPDATE;
+        -- A version that already exists is an upsert's update or a duplicate: not a new version.
+        IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
+                        WHERE v.product_id = NEW.product_id AND v.version OPERATOR(@extschema@.=) NEW.version) THEN
+            top := (SELECT @extschema@.max(v.version) FROM @extschema@.product_version AS v
+                     WHERE v.product_id = NEW.product_id);
+            IF top OPERATOR(@extschema@.>) NEW.version THEN
+                PERFORM @extschema@.raise_contract(
+                    format('version %s of "%s" is lower than its version %s', NEW.version, NEW.product_id, top),
+                    format('A new version must be greater than every existing version of the product; the highest is %s.', top),
+                    format('Register a version greater than %s, such as %s.%s.%s.', top,
+                           @extschema@.semver_major(top), @extschema@.semver_minor(top) + 1, 0));
+            END IF;
+        END IF;
+    ELSE
+        NEW.updated_at := now();
+        NEW.updated_by := actor;
+        IF NEW.product_id IS DISTINCT FROM OLD.product_id OR NEW.version OPERATOR(@extschema@.<>) OLD.version THEN
+            PERFORM @extschema@.raise_contract(
+                format('the product and version of "%s" %s cannot change', OLD.product_id, OLD.version),
+                'A version is identified by its product and its number for its whole life.',
+                'Register a new version instead.');
+        END IF;
+        IF OLD.status <> 'draft' THEN
+            -- Only the lifecycle may change, one step forward at a time.
+            SELECT string_agg(k, ', ' ORDER BY k) INTO changed
+              FROM jsonb_each(to_jsonb(OLD)) AS o(k, v)
+              JOIN jsonb_each(to_jsonb(NEW)) AS n(k2, v2) ON n.k2 = o.k
+             WHERE o.v IS DISTINCT FROM n.v2
+               AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'deprecated_at', 'deprecated_by', 'sunset',
+                               'deprecation_reason', 'retired_at', 'retired_by');
+            IF changed IS NOT NULL THEN
+                PERFORM @extschema@.raise_contract(
+                    format('version %s of "%s" is %s and cannot change', OLD.version, OLD.product_id, OLD.status),
+                    format('A published version is a contract: only its lifecycle may move. Changed: %s.', changed),
+                    'Register the change as a new version.');
+            END IF;
+            IF NEW.status <> OLD.status AND NOT (OLD.status, NEW.status) IN (('published', 'deprecated'), ('deprecated', 'retired')) THEN
+                PERFORM @extschema@.raise_contract(
+                    format('version %s of "%s" cannot move from %s to %s', OLD.version, OLD.product_id, OLD.status, NEW.status),
+                    'The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.',
+                    CASE WHEN NEW.status = 'retired' THEN 'Deprecate it first with mesh_deprecate(), with a sunset date.'
+                         ELSE 'Register a new version instead.' END);
+            END IF;
+            IF (OLD.deprecated_at, OLD.deprecated_by, OLD.sunset, OLD.deprecation_reason)
+               IS DISTINCT FROM (NEW.deprecated_at, NEW.deprecated_by, NEW.sunset, NEW.deprecation_reason)
+               AND NOT (OLD.status = 'published' AND NEW.status = 'deprecated') THEN
+                PERFORM @extschema@.raise_contract(
+                    format('the deprecation of version %s of "%s" cannot change', OLD.version, OLD.product_id),
+                    'The sunset date and reason are set once, when the version is deprecated.',
+                    'Consumers were told; announce changes through a new version.');
+            END IF;
+        ELSIF NEW.status NOT IN ('draft', 'published') THEN
+            PERFORM @extschema@.raise_contract(
+                format('version %s of "%s" cannot move from draft to %s', OLD.version, OLD.product_id, NEW.status),
+                'The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.',
+                'Publish it first with mesh_publish(), or delete the draft.');
+        END IF;
+    END IF;
+
+    -- Publication: stamped by the server; no breaking change inside a major line (but 0.x).
+    IF NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft') THEN
+        NEW.published_at := now();
+        NEW.published_by := actor;
+        SELECT v.version, v.descriptor INTO prev
+          FROM @extschema@.product_version AS v
+         WHERE v.product_id = NEW.product_id AND v.status IN ('published', 'deprecated')
+           AND v.version OPERATOR(@extschema@.<) NEW.version
+           AND @extschema@.semver_major(v.version) = @extschema@.semver_major(NEW.version)
+           AND @extschema@.semver_major(NEW.version) > 0
+         ORDER BY v.version USING OPERATOR(@extschema@.>) LIMIT 1;
+        IF FOUND THEN
+            SELECT string_agg(format('%s at %s', d.change, d.path), E'\n' ORDER BY d.path, d.change) INTO breaking
+              FROM @extschema@.descriptor_diff(prev.descriptor, NEW.descriptor) AS d WHERE d.severity = 'error';
+            IF breaking IS NOT NULL THEN
+                PERFORM @extschema@.raise_contract(
+                    format('version %s of "%s" breaks the contract of version %s', NEW.version, NEW.product_id, prev.version),
+                    format(E'Breaking changes since %s:\n%s', prev.version, breaking),
+                    format('A breaking change needs a new major version: publish it as %s.0.0, or keep the change compatible. mesh_diff(%L, %L, %L) lists every difference.',
+                           @extschema@.semver_major(NEW.version) + 1, NEW.product_id, prev.version, NEW.version));
+            END IF;
+        END IF;
+    ELSIF TG_OP = 'INSERT' OR OLD.status = 'draft' THEN
+        NEW.published_at := NULL;
+        NEW.published_by := NULL;
+    END IF;
+
+    IF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'deprecated' THEN
+        IF NEW.sunset IS NULL OR coalesce(btrim(NEW.deprecation_reason), '') = '' THEN
+            PERFORM @extschema@.raise_contract(
+                format('version %s of "%s" cannot be deprecated without a sunset date and a reason', OLD.version, OLD.product_id),
+                'Consumers are told when the version goes away, and why.',
+                'Use mesh_deprecate(id, version, sunset, reason).');
+        END IF;
+        NEW.deprecated_at := now();
+        NEW.deprecated_by := actor;
+    ELSIF TG_OP = 'UPDATE' AND OLD.status = 'deprecated' AND NEW.status = 'retired' THEN
+        SELECT string_agg(format('%s %s (%s)', c.product_id, c.version, coalesce(c.version_range, 'any version')), ', ')
+          INTO consumers
+          FROM @extschema@.dependent_consumers(OLD.product_id, OLD.version) AS c;
+        IF consumers IS NOT NULL THEN
+            PERFORM @extschema@.raise_contract(
+                format('version %s of "%s" still has active consumers and cannot be retired', OLD.version, OLD.product_id),
+                format('Consumers whose input range needs it: %s.', consumers),
+                'Wait until they move to another version (or are deprecated and retired), or publish a version their range matches.');
+        END IF;
+        NEW.retired_at := now();
+        NEW.retired_by := actor;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.guard_version() IS
+    'Trigger: ownership, growing versions, immutable published versions, forward-only lifecycle, breaking changes.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version();
+
+-- The parts of a version (owners, tags, ports, fields) change with it: while it is a draft, or
+-- in the transaction that publishes it. Restores by a superuser load them as they are.
+CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    row_ jsonb := to_jsonb(CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END);
+    vid bigint;
+    v record;
+BEGIN
+    IF TG_TABLE_NAME = 'field' THEN
+        vid := (SELECT o.version_id FROM @extschema@.output_port AS o WHERE o.id = (row_ ->> 'port_id')::bigint);
+    ELSE
+        vid := (row_ ->> 'version_id')::bigint;
+    END IF;
+    SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, p.domain INTO v
+      FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
+     WHERE pv.id = vid;
+    IF NOT FOUND THEN
+        -- A cascade from a deleted version (already checked), or a dangling row the foreign key refuses.
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(v.created_at) THEN
+        RETURN NEW;
+    END IF;
+    PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
+    IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp()) THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is %s and cannot change', v.version, v.product_id, v.status),
+            format('A published version is a contract: its %s rows are immutable.', replace(TG_TABLE_NAME, '_', ' ')),
+            'Register the change as a new version.');
+    END IF;
+    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.guard_version_part() IS
+    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.owner
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.tag
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.input_port
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.output_port
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.field
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
+
+-- Lifecycle functions: run with the caller's rights, so the triggers judge the caller.
+CREATE FUNCTION @extschema@.lifecycle_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v @extschema@.product_version;
+BEGIN
+    SELECT * INTO v FROM @extschema@.product_version AS pv
+     WHERE pv.product_id = id AND pv.version OPERATOR(@extschema@.=) version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'version % of data product "%" does not exist', version, id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.';
+    END IF;
+    RETURN v;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.lifecycle_target(text, @extschema@.semver) IS
+    'The version a lifecycle function acts on; 23503 when it does not exist.';
+
+CREATE FUNCTION @extschema@.mesh_publish(id text, version @extschema@.semver) RETURNS @extschema@.lifecycle_status
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+BEGIN
+    IF v.status = 'published' THEN
+        RETURN v.status;
+    END IF;
+    UPDATE @extschema@.product_version AS pv SET status = 'published' WHERE pv.id = v.id;
+    RETURN 'published';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) IS
+    'Publishes a draft version, if every applicable required policy passes and it breaks no contract of its major line.';
+
+CREATE FUNCTION @extschema@.mesh_deprecate(id text, version @extschema@.semver, sunset date, reason text)
+RETURNS @extschema@.lifecycle_status
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+BEGIN
+    IF sunset < current_date THEN
+        PERFORM @extschema@.raise_contract(format('the sunset date %s is in the past', sunset),
+            'A sunset date tells consumers when the version goes away.', 'Give a date from today on.');
+    END IF;
+    UPDATE @extschema@.product_version AS pv
+       SET status = 'deprecated', sunset = mesh_deprecate.sunset, deprecation_reason = reason
+     WHERE pv.id = v.id;
+    RETURN 'deprecated';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) IS
+    'Deprecates a published version with a sunset date and a reason; consumers are notified.';
+
+CREATE FUNCTION @extschema@.mesh_retire(id text, version @extschema@.semver) RETURNS @extschema@.lifecycle_status
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+BEGIN
+    UPDATE @extschema@.product_version AS pv SET status = 'retired' WHERE pv.id = v.id;
+    RETURN 'retired';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) IS
+    'Retires a deprecated version; refused while active consumers still need it.';

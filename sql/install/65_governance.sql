@@ -1,0 +1,819 @@
+-- 65_governance: federated computational governance. Policies (global ones by governance
+-- administrators, domain ones by the domain's owners) are SQL/JSON path predicates, or checking
+-- functions, over a version's descriptor. Triggers evaluate them whenever a version is written
+-- and whenever a policy changes; every evaluation is stored. A version is published only when
+-- every applicable required policy passes or is exempted; recommended failures warn.
+-- Events go out as NOTIFY meshcat, '<json>'.
+
+CREATE TYPE @extschema@.enforcement AS ENUM ('optional', 'recommended', 'required');
+COMMENT ON TYPE @extschema@.enforcement IS
+    'How a policy is enforced, ordered: optional (recorded) < recommended (warns) < required (blocks publication).';
+
+CREATE TABLE @extschema@.policy (
+    name            @extschema@.mesh_name PRIMARY KEY,
+    description     text,
+    domain          text REFERENCES @extschema@.domain (name),
+    enforcement     @extschema@.enforcement NOT NULL,
+    rule            text,
+    rule_path       jsonpath,
+    check_function  text,
+    message         text NOT NULL CHECK (message <> ''),
+    revision        int NOT NULL DEFAULT 1,
+    descriptor      jsonb NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK ((rule IS NULL) <> (check_function IS NULL))
+);
+CREATE INDEX ON @extschema@.policy (domain);
+COMMENT ON TABLE @extschema@.policy IS
+    'Governance policies: global (domain is NULL) or of one domain and its subdomains; a rule or a checking function.';
+
+-- Append-only results: one row per policy per evaluation of a version.
+CREATE TABLE @extschema@.evaluation (
+    id              bigserial PRIMARY KEY,
+    version_id      bigint NOT NULL REFERENCES @extschema@.product_version (id) ON DELETE CASCADE,
+    policy_name     text NOT NULL,
+    policy_revision int NOT NULL,
+    passed          boolean NOT NULL,
+    error           text,
+    cause           text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check')),
+    evaluated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    evaluated_by    name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+CREATE INDEX ON @extschema@.evaluation (version_id, policy_name, id);
+COMMENT ON TABLE @extschema@.evaluation IS
+    'Every policy evaluation: which version, which policy and revision, passed or not, why it ran, when and for whom.';
+
+CREATE TABLE @extschema@.exemption (
+    id              bigserial PRIMARY KEY,
+    product_id      text NOT NULL REFERENCES @extschema@.product (id),
+    policy_name     text NOT NULL,
+    reason          text NOT NULL CHECK (pg_catalog.btrim(reason) <> ''),
+    status          text NOT NULL DEFAULT 'requested' CHECK (status IN ('requested', 'granted', 'rejected', 'revoked')),
+    expires_at      timestamptz NOT NULL,
+    requested_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    requested_by    name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    decided_at      timestamptz,
+    decided_by      name,
+    decision_note   text
+);
+CREATE INDEX ON @extschema@.exemption (product_id, policy_name);
+COMMENT ON TABLE @extschema@.exemption IS
+    'Exemptions from a policy for a product: requested by its domain''s owners, granted by a governance administrator, until they expire.';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
+
+-- Policies and exemptions are versioned in the audit trail, like the catalog.
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.exemption
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.exemption
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+
+-- Each domain with itself and its ancestors: a domain's policies cover its subdomains.
+CREATE VIEW @extschema@.domain_scope WITH (security_invoker) AS
+WITH RECURSIVE s (domain, ancestor, depth) AS (
+    SELECT d.name::text, d.name::text, 0 FROM @extschema@.domain AS d
+    UNION ALL
+    SELECT s.domain, d.parent, s.depth + 1
+      FROM s JOIN @extschema@.domain AS d ON d.name = s.ancestor
+     WHERE d.parent IS NOT NULL AND s.depth < 100
+)
+SELECT s.domain, s.ancestor FROM s;
+COMMENT ON VIEW @extschema@.domain_scope IS
+    'Each domain with itself and every ancestor: the domains whose policies apply to its products.';
+
+-- The policies that apply to a product of a domain: global ones and those of its domain tree.
+CREATE FUNCTION @extschema@.applicable_policies(domain text) RETURNS SETOF @extschema@.policy
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT p.* FROM @extschema@.policy AS p
+     WHERE p.domain IS NULL
+        OR p.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain = applicable_policies.domain);
+END;
+COMMENT ON FUNCTION @extschema@.applicable_policies(text) IS
+    'The policies that apply to products of a domain: global ones, the domain''s and its ancestors''.';
+
+-- Compiles a rule: a SQL/JSON path predicate in which $ (and @) is the descriptor.
+CREATE FUNCTION @extschema@.compile_rule(rule text) RETURNS jsonpath
+    LANGUAGE plpgsql IMMUTABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    msg text;
+BEGIN
+    RETURN format('$ ? (%s)', rule)::jsonpath;
+EXCEPTION WHEN syntax_error OR invalid_text_representation OR feature_not_supported THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+    RAISE EXCEPTION 'invalid policy rule: %', msg
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = format('The rule was: %s', rule),
+              HINT = 'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.compile_rule(text) IS
+    'Compiles a policy rule (a SQL/JSON path predicate over the descriptor) to a jsonpath; 22023 when it is not one.';
+
+-- Resolves a checking function (jsonb) -> boolean, returning its signature, or raises.
+CREATE FUNCTION @extschema@.resolve_check_function(fn text) RETURNS text
+    LANGUAGE plpgsql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    oid_ regprocedure;
+    f record;
+BEGIN
+    BEGIN
+        oid_ := to_regprocedure(CASE WHEN fn ~ '\)\s*$' THEN fn ELSE fn || '(jsonb)' END);
+    EXCEPTION WHEN OTHERS THEN
+        oid_ := NULL;
+    END;
+    IF oid_ IS NULL THEN
+        RAISE EXCEPTION 'checking function % does not exist', fn
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).';
+    END IF;
+    SELECT p.prorettype, p.prosecdef, p.prokind, p.pronargs, p.proargtypes[0] AS argtype, r.rolsuper INTO f
+      FROM pg_proc AS p JOIN pg_roles AS r ON r.oid = p.proowner WHERE p.oid = oid_;
+    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.pronargs <> 1 OR f.argtype <> 'jsonb'::regtype THEN
+        RAISE EXCEPTION 'checking function % is not (jsonb) -> boolean', oid_
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A checking function takes the descriptor as its one jsonb argument and returns boolean.';
+    END IF;
+    -- Evaluation runs inside meshcat's triggers: the function must not borrow their rights.
+    IF NOT f.prosecdef AND NOT f.rolsuper THEN
+        RAISE EXCEPTION 'checking function % must be SECURITY DEFINER', oid_
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Policies are evaluated by meshcat''s triggers with the extension owner''s rights; a checking function must run with its own owner''s rights instead.',
+                  HINT = format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp;', oid_);
+    END IF;
+    RETURN oid_::text;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.resolve_check_function(text) IS
+    'Resolves a policy''s checking function to its signature; it must be (jsonb) -> boolean and run with its owner''s rights.';
+
+-- Whether a descriptor passes one policy; a checking function that fails counts as a failure.
+CREATE FUNCTION @extschema@.policy_result(rule_path jsonpath, check_function text, doc jsonb,
+                                         OUT passed boolean, OUT error text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF check_function IS NULL THEN
+        passed := jsonb_path_exists(doc, rule_path, '{}', true);
+        RETURN;
+    END IF;
+    BEGIN
+        EXECUTE format('SELECT %s($1)', (SELECT format('%I.%I', n.nspname, p.proname)
+                                           FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+                                          WHERE p.oid = to_regprocedure(check_function)))
+           INTO passed USING doc;
+        passed := coalesce(passed, false);
+        IF passed IS NULL OR to_regprocedure(check_function) IS NULL THEN
+            passed := false;
+            error := format('checking function %s does not exist', check_function);
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS error = MESSAGE_TEXT;
+        passed := false;
+    END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.policy_result(jsonpath, text, jsonb) IS
+    'Whether a descriptor passes a policy''s rule or checking function; an error in the function is a failure, with its message.';
+
+-- Whether a granted exemption from a policy covers a product now.
+CREATE FUNCTION @extschema@.is_exempt(product_id text, policy_name text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+RETURN EXISTS (SELECT FROM @extschema@.exemption AS x
+                WHERE x.product_id = is_exempt.product_id AND x.policy_name = is_exempt.policy_name
+                  AND x.status = 'granted' AND x.expires_at > pg_catalog.now());
+COMMENT ON FUNCTION @extschema@.is_exempt(text, text) IS
+    'Whether a granted, unexpired exemption from the policy covers the product.';
+
+-- Evaluates the applicable policies (or one) on a stored version and records the results.
+-- Runs as the extension owner so that results cannot be forged: it reads the descriptor from
+-- the catalog itself. new_violation: failed, not exempt, and not failing at the last evaluation.
+CREATE FUNCTION @extschema@.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
+RETURNS TABLE (policy_name text, enforcement @extschema@.enforcement, scope text, passed boolean,
+               exempt boolean, new_violation boolean, message text, error text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v record;
+BEGIN
+    SELECT pv.id, pv.product_id, pv.descriptor, p.domain INTO v
+      FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
+     WHERE pv.id = vid;
+    RETURN QUERY
+    WITH pol AS (
+        SELECT a.*,
+               (SELECT e.passed FROM @extschema@.evaluation AS e
+                 WHERE e.version_id = vid AND e.policy_name = a.name ORDER BY e.id DESC LIMIT 1) AS was_passed
+          FROM @extschema@.applicable_policies(v.domain) AS a
+         WHERE only_policy IS NULL OR a.name = only_policy
+    ), res AS (
+        SELECT pol.*, r.passed, r.error
+          FROM pol, LATERAL @extschema@.policy_result(pol.rule_path, pol.check_function, v.descriptor) AS r
+    ), ins AS (
+        INSERT INTO @extschema@.evaluation (version_id, policy_name, policy_revision, passed, error, cause)
+        SELECT vid, res.name, res.revision, res.passed, res.error, cause FROM res
+    )
+    SELECT res.name::text, res.enforcement, coalesce(res.domain, 'global'), res.passed,
+           NOT res.passed AND @extschema@.is_exempt(v.product_id, res.name),
+           NOT res.passed AND res.was_passed IS DISTINCT FROM false AND NOT @extschema@.is_exempt(v.product_id, res.name),
+           res.message, res.error
+      FROM res
+     ORDER BY res.enforcement DESC, res.name;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.record_evaluations(bigint, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.record_evaluations(bigint, text, text) IS
+    'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
+
+-- Sends an event to listeners of the channel meshcat.
+CREATE FUNCTION @extschema@.mesh_notify(event jsonb) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+RETURN pg_catalog.pg_notify('meshcat', event::text);
+REVOKE ALL ON FUNCTION @extschema@.mesh_notify(jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_notify(jsonb) IS
+    'Sends one event, as JSON, on the channel meshcat.';
+
+-- One violation event for the new violations of a version, if there are any.
+CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschema@.semver,
+                                              status @extschema@.lifecycle_status, policies text[]) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT @extschema@.mesh_notify(jsonb_build_object('event', 'violation', 'product', product_id,
+                                                      'version', version::text, 'status', status,
+                                                      'policies', to_jsonb(policies)))
+     WHERE cardinality(policies) > 0;
+END;
+REVOKE ALL ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) IS
+    'Sends a violation event naming the policies a version newly fails.';
+
+-- After a version is written: evaluate, gate publication, record, and tell listeners.
+CREATE FUNCTION @extschema@.govern_version() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    publishing boolean := NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft');
+    failed text;
+    warned text;
+    nfailed int;
+    nwarned int;
+    fresh text[];
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NULL;
+    END IF;
+    IF publishing OR (NEW.status = 'draft' AND (TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor)) THEN
+        SELECT string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
+                                 r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
+                   FILTER (WHERE r.enforcement = 'required' AND NOT r.passed AND NOT r.exempt),
+               count(*) FILTER (WHERE r.enforcement = 'required' AND NOT r.passed AND NOT r.exempt),
+               string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
+                                 r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
+                   FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
+               count(*) FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
+               coalesce(array_agg(r.policy_name ORDER BY r.policy_name) FILTER (WHERE r.new_violation), '{}')
+          INTO failed, nfailed, warned, nwarned, fresh
+          FROM @extschema@.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
+        IF publishing AND nfailed > 0 THEN
+            RAISE EXCEPTION 'version % of "%" fails % required %', NEW.version, NEW.product_id, nfailed,
+                            CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END
+                USING ERRCODE = 'check_violation',
+                      DETAIL = failed,
+                      HINT = 'Fix the descriptor and register it again, keep it as a draft until it complies, or ask for an exemption with mesh_request_exemption().';
+        END IF;
+        IF publishing AND nwarned > 0 THEN
+            RAISE WARNING 'version % of "%" fails % recommended %', NEW.version, NEW.product_id, nwarned,
+                          CASE WHEN nwarned = 1 THEN 'policy' ELSE 'policies' END
+                USING DETAIL = warned,
+                      HINT = 'It is published; the violations are recorded and shown in mesh_compliance.';
+        END IF;
+        PERFORM @extschema@.notify_violations(NEW.product_id, NEW.version, NEW.status, fresh);
+    END IF;
+
+    IF publishing THEN
+        PERFORM @extschema@.mesh_notify(jsonb_build_object('event', 'published', 'product', NEW.product_id,
+                                                           'version', NEW.version::text));
+    ELSIF TG_OP = 'UPDATE' AND NEW.status IN ('deprecated', 'retired') AND OLD.status <> NEW.status THEN
+        PERFORM @extschema@.mesh_notify(jsonb_strip_nulls(jsonb_build_object(
+            'event', NEW.status, 'product', NEW.product_id, 'version', NEW.version::text,
+            'sunset', NEW.sunset, 'reason', NEW.deprecation_reason,
+            'consumers', (SELECT jsonb_agg(DISTINCT c.product_id ORDER BY c.product_id)
+                            FROM @extschema@.input_port AS i
+                            JOIN @extschema@.product_version AS c ON c.id = i.version_id
+                           WHERE NEW.status = 'deprecated' AND i.product_id = NEW.product_id
+                             AND c.product_id <> NEW.product_id AND c.status IN ('published', 'deprecated')
+                             AND (i.version_range IS NULL OR @extschema@.semver_satisfies(NEW.version, i.version_range))))));
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.govern_version() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.govern_version() IS
+    'Trigger: evaluates the policies on a written version, refuses a publication that fails a required policy, warns, records, notifies.';
+CREATE TRIGGER govern AFTER INSERT OR UPDATE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.govern_version();
+
+-- Policies: global ones by administrators, domain ones by the domain's owners; rules compile;
+-- checking functions are for administrators. Every change is a new revision.
+CREATE FUNCTION @extschema@.guard_policy() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    actor name := @extschema@.mesh_acting_role();
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF OLD.domain IS NULL THEN
+            PERFORM @extschema@.require_admin(format('%s global policy "%s"', lower(TG_OP), OLD.name));
+        ELSE
+            PERFORM @extschema@.require_domain_owner(OLD.domain, format('%s policy "%s"', lower(TG_OP), OLD.name));
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+    END IF;
+    IF NEW.domain IS NULL THEN
+        PERFORM @extschema@.require_admin(format('%s global policy "%s"',
+                                                 CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name));
+    ELSE
+        PERFORM @extschema@.require_domain_owner(NEW.domain, format('%s policy "%s"',
+                                                 CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name));
+    END IF;
+    IF NEW.check_function IS NOT NULL THEN
+        IF TG_OP = 'INSERT' OR NEW.check_function IS DISTINCT FROM OLD.check_function THEN
+            PERFORM @extschema@.require_admin(format('name a checking function in policy "%s"', NEW.name));
+        END IF;
+        NEW.check_function := @extschema@.resolve_check_function(NEW.check_function);
+        NEW.rule_path := NULL;
+    ELSE
+        NEW.rule_path := @extschema@.compile_rule(NEW.rule);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.revision := 1;
+        NEW.created_at := now();
+        NEW.created_by := actor;
+    ELSE
+        NEW.revision := OLD.revision + 1;
+        NEW.name := OLD.name;
+        NEW.created_at := OLD.created_at;
+        NEW.created_by := OLD.created_by;
+    END IF;
+    NEW.updated_at := now();
+    NEW.updated_by := actor;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.guard_policy() IS
+    'Trigger: who may write a policy, its rule compiled, its checking function resolved, its revision counted.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_policy();
+
+-- A new or changed policy is evaluated on every version it covers that is not retired; new
+-- violations are recorded and announced, nothing is unpublished.
+CREATE FUNCTION @extschema@.reevaluate_policy() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v record;
+    fresh text[];
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.domain, NEW.enforcement)
+                            IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.domain, OLD.enforcement) THEN
+        RETURN NULL;
+    END IF;
+    FOR v IN SELECT pv.id, pv.product_id, pv.version, pv.status
+               FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
+              WHERE pv.status <> 'retired'
+                AND (NEW.domain IS NULL
+                     OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = NEW.domain))
+              ORDER BY pv.product_id, pv.version LOOP
+        SELECT coalesce(array_agg(r.policy_name) FILTER (WHERE r.new_violation), '{}') INTO fresh
+          FROM @extschema@.record_evaluations(v.id, 'policy', NEW.name) AS r;
+        PERFORM @extschema@.notify_violations(v.product_id, v.version, v.status, fresh);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.reevaluate_policy() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.reevaluate_policy() IS
+    'Trigger: evaluates a new or changed policy on every version it covers; records and announces new violations.';
+CREATE TRIGGER govern AFTER INSERT OR UPDATE ON @extschema@.policy
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.reevaluate_policy();
+
+-- Exemptions: requested by the product's domain owners, decided by administrators, audited,
+-- never deleted; they stop counting when they expire.
+CREATE FUNCTION @extschema@.guard_exemption() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    actor name := @extschema@.mesh_acting_role();
+    dom text;
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.requested_at) THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        PERFORM @extschema@.raise_contract(format('exemption %s cannot be deleted', OLD.id),
+            'Exemptions are part of the governance record.',
+            'Revoke it with mesh_revoke_exemption(); it also stops counting when it expires.');
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        dom := (SELECT p.domain FROM @extschema@.product AS p WHERE p.id = NEW.product_id);
+        IF dom IS NOT NULL THEN
+            PERFORM @extschema@.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));
+        END IF;
+        IF NOT EXISTS (SELECT FROM @extschema@.applicable_policies(dom) AS a WHERE a.name = NEW.policy_name) THEN
+            RAISE EXCEPTION 'policy "%" does not apply to "%"', NEW.policy_name, NEW.product_id
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'SELECT DISTINCT policy FROM mesh_compliance WHERE product_id = ... lists the policies that apply to it.';
+        END IF;
+        IF coalesce(btrim(NEW.reason), '') = '' THEN
+            PERFORM @extschema@.raise_contract('an exemption needs a reason',
+                'The governance record says why each exemption was asked for.',
+                'Say why the product cannot meet the policy yet, and what will change.');
+        END IF;
+        IF NEW.expires_at <= now() THEN
+            PERFORM @extschema@.raise_contract('an exemption must expire in the future',
+                'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
+                'Give an expiry in the future, for example now() + interval ''30 days''.');
+        END IF;
+        NEW.status := 'requested';
+        NEW.requested_at := now();
+        NEW.requested_by := actor;
+        NEW.decided_at := NULL;
+        NEW.decided_by := NULL;
+        NEW.decision_note := NULL;
+        RETURN NEW;
+    END IF;
+    PERFORM @extschema@.require_admin(format('decide exemption %s', OLD.id));
+    IF (NEW.id, NEW.product_id, NEW.policy_name, NEW.reason, NEW.requested_at, NEW.requested_by)
+       IS DISTINCT FROM (OLD.id, OLD.product_id, OLD.policy_name, OLD.reason, OLD.requested_at, OLD.requested_by)
+       OR NOT (OLD.status, NEW.status) IN (('requested', 'granted'), ('requested', 'rejected'), ('granted', 'revoked')) THEN
+        PERFORM @extschema@.raise_contract(format('exemption %s cannot change that way', OLD.id),
+            format('An exemption moves requested -> granted or rejected, and granted -> revoked; this one is %s.', OLD.status),
+            'Request a new exemption for another product, policy or reason.');
+    END IF;
+    IF NEW.status = 'granted' AND NEW.expires_at <= now() THEN
+        PERFORM @extschema@.raise_contract('an exemption must expire in the future',
+            'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
+            'Give an expiry in the future, for example now() + interval ''30 days''.');
+    END IF;
+    NEW.decided_at := now();
+    NEW.decided_by := actor;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.guard_exemption() IS
+    'Trigger: domain owners request exemptions, administrators decide them; they are never deleted.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.exemption
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_exemption();
+
+CREATE FUNCTION @extschema@.mesh_request_exemption(id text, policy text, reason text, expires timestamptz) RETURNS bigint
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    INSERT INTO @extschema@.exemption (product_id, policy_name, reason, expires_at)
+    VALUES (id, policy, reason, expires)
+    RETURNING exemption.id;
+END;
+COMMENT ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) IS
+    'A domain owner asks for an exemption of a product from a policy, with a reason and an expiry; returns its id.';
+
+CREATE FUNCTION @extschema@.mesh_grant_exemption(exemption bigint, expires timestamptz DEFAULT NULL, note text DEFAULT NULL)
+RETURNS timestamptz
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    UPDATE @extschema@.exemption AS x
+       SET status = 'granted', expires_at = coalesce(expires, x.expires_at), decision_note = note
+     WHERE x.id = exemption
+    RETURNING x.expires_at INTO until;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'exemption % does not exist', exemption USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN until;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) IS
+    'A governance administrator grants a requested exemption, optionally with another expiry; returns when it expires.';
+
+CREATE FUNCTION @extschema@.mesh_revoke_exemption(exemption bigint, note text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result text;
+BEGIN
+    UPDATE @extschema@.exemption AS x
+       SET status = CASE x.status WHEN 'requested' THEN 'rejected' ELSE 'revoked' END, decision_note = note
+     WHERE x.id = exemption
+    RETURNING x.status INTO result;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'exemption % does not exist', exemption USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) IS
+    'A governance administrator rejects a requested exemption or revokes a granted one; returns the new status.';
+
+-- Views: the governance record as applications read it.
+CREATE VIEW @extschema@.mesh_compliance WITH (security_invoker) AS
+SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_current, p.domain,
+       pol.name AS policy, coalesce(pol.domain, 'global') AS scope, pol.enforcement,
+       CASE WHEN e.passed IS NULL THEN 'not evaluated'
+            WHEN e.passed THEN 'pass'
+            WHEN x.expires_at IS NOT NULL THEN 'exempt'
+            ELSE 'fail' END AS outcome,
+       CASE WHEN NOT e.passed THEN pol.message || coalesce(' [' || e.error || ']', '') END AS message,
+       x.expires_at AS exempt_until,
+       e.policy_revision, e.evaluated_at
+  FROM @extschema@.product_version AS v
+  JOIN @extschema@.product AS p ON p.id = v.product_id
+  LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
+  JOIN @extschema@.policy AS pol
+    ON pol.domain IS NULL
+    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain = p.domain)
+  LEFT JOIN LATERAL (SELECT ev.passed, ev.error, ev.policy_revision, ev.evaluated_at
+                       FROM @extschema@.evaluation AS ev
+                      WHERE ev.version_id = v.id AND ev.policy_name = pol.name
+                      ORDER BY ev.id DESC LIMIT 1) AS e ON true
+  LEFT JOIN LATERAL (SELECT pg_catalog.max(ex.expires_at) AS expires_at
+                       FROM @extschema@.exemption AS ex
+                      WHERE ex.product_id = v.product_id AND ex.policy_name = pol.name
+                        AND ex.status = 'granted' AND ex.expires_at > pg_catalog.now()) AS x ON true
+ WHERE v.status <> 'retired';
+COMMENT ON VIEW @extschema@.mesh_compliance IS
+    'Every version that is not retired, times every policy that applies to it: pass, fail, exempt (or not evaluated), with the message.';
+
+CREATE VIEW @extschema@.mesh_policies WITH (security_invoker) AS
+SELECT pol.name, coalesce(pol.domain, 'global') AS scope, pol.domain, pol.enforcement, pol.rule,
+       pol.check_function AS function, pol.message, pol.description, pol.revision,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
+         WHERE m.policy = pol.name AND m.is_current AND m.outcome = 'fail') AS failing,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
+         WHERE m.policy = pol.name AND m.is_current AND m.outcome = 'exempt') AS exempt,
+       pol.descriptor, pol.created_at, pol.created_by, pol.updated_at, pol.updated_by
+  FROM @extschema@.policy AS pol;
+COMMENT ON VIEW @extschema@.mesh_policies IS
+    'One row per policy: scope, enforcement, rule or function, message, revision, and how many current products fail it or are exempt.';
+
+CREATE VIEW @extschema@.mesh_domain_scorecard WITH (security_invoker) AS
+SELECT d.name AS domain,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp WHERE mp.domain = d.name) AS products,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp
+         WHERE mp.domain = d.name AND mp.status IN ('published', 'deprecated')) AS published,
+       (SELECT pg_catalog.round(100.0 * pg_catalog.count(*) FILTER (WHERE NOT EXISTS (
+                   SELECT FROM @extschema@.mesh_compliance AS m
+                    WHERE m.product_id = mp.id AND m.is_current AND m.outcome = 'fail'
+                      AND m.enforcement IN ('required', 'recommended')))
+                 / NULLIF(pg_catalog.count(*), 0), 1)
+          FROM @extschema@.mesh_products AS mp WHERE mp.domain = d.name) AS compliant_pct,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
+         WHERE m.domain = d.name AND m.is_current AND m.outcome = 'fail') AS open_violations,
+       coalesce((SELECT pg_catalog.jsonb_object_agg(o.policy, o.n ORDER BY o.policy)
+                   FROM (SELECT m.policy, pg_catalog.count(*) AS n FROM @extschema@.mesh_compliance AS m
+                          WHERE m.domain = d.name AND m.is_current AND m.outcome = 'fail'
+                          GROUP BY m.policy) AS o), '{}') AS violations_by_policy
+  FROM @extschema@.domain AS d;
+COMMENT ON VIEW @extschema@.mesh_domain_scorecard IS
+    'Per domain: products, published products, % of products whose current version fails no required or recommended policy, open violations by policy.';
+
+-- Re-evaluates a product's version (by default its current one) now, and records the results.
+CREATE FUNCTION @extschema@.mesh_check(id text, version @extschema@.semver DEFAULT NULL)
+RETURNS TABLE (policy text, enforcement @extschema@.enforcement, scope text, outcome text, message text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v record;
+    r record;
+    fresh text[] := '{}';
+BEGIN
+    SELECT pv.id, pv.product_id, pv.version, pv.status INTO v
+      FROM @extschema@.product_version AS pv
+      LEFT JOIN @extschema@.current_version AS c ON c.version_id = pv.id
+     WHERE pv.product_id = id
+       AND (CASE WHEN version IS NULL THEN c.version_id IS NOT NULL ELSE pv.version OPERATOR(@extschema@.=) version END);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% of data product "%" does not exist', coalesce('version ' || version::text, 'a version'), id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.';
+    END IF;
+    FOR r IN SELECT * FROM @extschema@.record_evaluations(v.id, 'check') LOOP
+        policy := r.policy_name;
+        enforcement := r.enforcement;
+        scope := r.scope;
+        outcome := CASE WHEN r.passed THEN 'pass' WHEN r.exempt THEN 'exempt' ELSE 'fail' END;
+        message := CASE WHEN NOT r.passed THEN r.message || coalesce(' [' || r.error || ']', '') END;
+        IF r.new_violation THEN
+            fresh := fresh || r.policy_name;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+    PERFORM @extschema@.notify_violations(v.product_id, v.version, v.status, fresh);
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) IS
+    'Evaluates every applicable policy on a product version (by default its current one) now; records and returns the results.';
+
+-- The checks on a Policy document that its JSON Schema cannot say.
+CREATE FUNCTION @extschema@.check_policy_document(doc jsonb, docno int) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    msg text;
+BEGIN
+    IF (doc ? 'scope') = (doc ? 'domain') THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either "scope: global" or a "domain"',
+            'Write scope: global for a standard of the whole mesh, or domain: <name> for one domain and its subdomains.');
+    END IF;
+    IF (doc ? 'rule') = (doc ? 'function') THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either a "rule" or a "function"',
+            'A rule is a SQL/JSON path predicate over the descriptor; a function is (jsonb) -> boolean.');
+    END IF;
+    IF doc ? 'rule' THEN
+        BEGIN
+            PERFORM @extschema@.compile_rule(doc ->> 'rule');
+        EXCEPTION WHEN invalid_parameter_value THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.rule', msg,
+                'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".');
+        END;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_policy_document(jsonb, int) IS
+    'Checks what the JSON Schema cannot in a Policy document: scope or domain, rule or function, the rule compiles.';
+
+-- Writes one policy from its document. Returns the action.
+CREATE FUNCTION @extschema@.write_policy(doc jsonb, docno int) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    old @extschema@.policy;
+BEGIN
+    IF doc ? 'domain' AND NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
+        PERFORM @extschema@.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
+            'Register the domain first, or in the same stream.');
+    END IF;
+    SELECT * INTO old FROM @extschema@.policy AS p WHERE p.name = doc ->> 'name' FOR UPDATE;
+    IF FOUND AND old.descriptor = doc THEN
+        RETURN 'unchanged';
+    ELSIF FOUND THEN
+        UPDATE @extschema@.policy AS p
+           SET description = doc ->> 'description', domain = doc ->> 'domain',
+               enforcement = (doc ->> 'enforcement')::@extschema@.enforcement, rule = doc ->> 'rule',
+               check_function = doc ->> 'function', message = doc ->> 'message', descriptor = doc
+         WHERE p.name = old.name;
+        RETURN 'updated';
+    END IF;
+    INSERT INTO @extschema@.policy (name, description, domain, enforcement, rule, check_function, message, descriptor)
+    VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'domain',
+            (doc ->> 'enforcement')::@extschema@.enforcement, doc ->> 'rule', doc ->> 'function',
+            doc ->> 'message', doc);
+    RETURN 'created';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int) IS
+    'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
+
+-- Which current products a proposed policy would fail, before it is created. Nothing is written.
+CREATE FUNCTION @extschema@.mesh_policy_dry_run(policy text)
+RETURNS TABLE (product_id text, version @extschema@.semver, status @extschema@.lifecycle_status, outcome text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    docs jsonb[] := ARRAY(SELECT d FROM @extschema@.mesh_yaml_documents(policy) AS d);
+    doc jsonb := docs[1];
+    problem text[];
+    path jsonpath;
+    fn text;
+BEGIN
+    IF cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
+        RAISE EXCEPTION 'invalid descriptor: a dry run takes exactly one Policy document'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the YAML of one document with kind: Policy.';
+    END IF;
+    problem := @extschema@.descriptor_problem(doc, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'Policy');
+    IF problem IS NOT NULL THEN
+        PERFORM @extschema@.raise_invalid_descriptor(1, problem[1], problem[2]);
+    END IF;
+    PERFORM @extschema@.check_policy_document(doc, 1);
+    IF doc ? 'domain' AND NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
+        PERFORM @extschema@.raise_unknown_reference(1, '$.domain', format('domain "%s"', doc ->> 'domain'),
+            'Name a registered domain.');
+    END IF;
+    IF doc ? 'function' THEN
+        fn := @extschema@.resolve_check_function(doc ->> 'function');
+    ELSE
+        path := @extschema@.compile_rule(doc ->> 'rule');
+    END IF;
+    RETURN QUERY
+    SELECT pv.product_id, pv.version, pv.status,
+           CASE WHEN @extschema@.is_exempt(pv.product_id, doc ->> 'name') THEN 'exempt' ELSE 'fail' END
+      FROM @extschema@.product_version AS pv
+      JOIN @extschema@.current_version AS c ON c.version_id = pv.id
+      JOIN @extschema@.product AS p ON p.id = pv.product_id
+     WHERE pv.status <> 'retired'
+       AND (doc ->> 'domain' IS NULL
+            OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = doc ->> 'domain'))
+       AND NOT (@extschema@.policy_result(path, fn, pv.descriptor)).passed
+     ORDER BY pv.product_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_policy_dry_run(text) IS
+    'Which current products a proposed policy (one Policy document) would fail, before it is registered; writes nothing.';
+
+-- Creates meshcat's three roles if they are missing and grants them what they need. An
+-- administrator runs it once, after CREATE EXTENSION; running it again changes nothing.
+CREATE FUNCTION @extschema@.mesh_setup_roles() RETURNS TABLE (role name, action text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    r text;
+    writable text := 'domain, product, product_version, owner, tag, input_port, output_port, field, policy, exemption';
+BEGIN
+    FOREACH r IN ARRAY ARRAY['meshcat_reader', 'meshcat_steward', 'meshcat_admin'] LOOP
+        IF EXISTS (SELECT FROM pg_roles AS x WHERE x.rolname = r) THEN
+            role := r; action := 'exists';
+        ELSE
+            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            role := r; action := 'created';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+    IF NOT pg_has_role('meshcat_steward', 'meshcat_reader', 'MEMBER') THEN
+        GRANT meshcat_reader TO meshcat_steward;
+    END IF;
+    IF NOT pg_has_role('meshcat_admin', 'meshcat_steward', 'MEMBER') THEN
+        GRANT meshcat_steward TO meshcat_admin;
+    END IF;
+
+    -- Readers: the catalog, its views and the audit trail, read-only.
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
+
+    -- Stewards (grant it to each domain's owner role): write through the functions or
+    -- directly; the triggers decide which domain each may change. Never the audit trail.
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO meshcat_steward',
+                   (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM unnest(string_to_array(writable, ', ')) AS t));
+    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) TO meshcat_steward;
+
+    -- Administrators: decide exemptions; the triggers let them write global policies.
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_setup_roles() IS
+    'Run once by an administrator: creates meshcat_reader, meshcat_steward and meshcat_admin if missing, and grants their privileges.';
