@@ -68,7 +68,7 @@ END $$;
 -- pgRouting, when installed: it reads the edge list through the query it is given, every call.
 SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'pgrouting') AS has_pgrouting \gset
 \if :has_pgrouting
-CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE;
+CREATE EXTENSION IF NOT EXISTS pgrouting SCHEMA public CASCADE;
 DO $$
 DECLARE
     s record;

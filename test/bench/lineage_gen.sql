@@ -63,9 +63,10 @@ SELECT row_number() OVER () AS id, a.i AS source, b.i AS target, 1.0::float8 AS 
 -- Marquez keeps jobs with arrays of input and output datasets, and its recursive step joins on
 -- array overlap (&&), with a GIN index: one job per product, its output the product itself.
 CREATE TABLE bench_jobs AS
-SELECT n.i AS id, ARRAY[n.i] AS outputs,
-       coalesce((SELECT array_agg(e.source) FROM bench_edges AS e WHERE e.target = n.i), '{}') AS inputs
-  FROM bench_nodes AS n;
+SELECT n.i AS id, ARRAY[n.i] AS outputs, coalesce(e.inputs, '{}') AS inputs
+  FROM bench_nodes AS n
+  LEFT JOIN (SELECT target, array_agg(source ORDER BY source) AS inputs FROM bench_edges GROUP BY target) AS e
+    ON e.target = n.i;
 CREATE INDEX ON bench_jobs USING gin (inputs);
 CREATE INDEX ON bench_jobs USING gin (outputs);
 VACUUM ANALYZE bench_nodes, bench_edges, bench_jobs;

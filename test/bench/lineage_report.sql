@@ -3,6 +3,7 @@
 -- for the C search, meshcat p50 / C p50: how far meshcat is from the physical limit).
 \set ON_ERROR_STOP on
 \pset footer off
+SET search_path = meshcat, public;
 CREATE TABLE bench_c (class text, dir text, p50 float8, p95 float8, nodes int);
 \copy bench_c FROM 'test/bench/out/lineage_bfs.txt' WITH (DELIMITER ' ')
 UPDATE bench_c SET class = replace(class, '_', ' ');
