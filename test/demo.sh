@@ -14,7 +14,19 @@ mesh=$(for f in test/data/example_mesh/*.yaml; do echo '---'; cat "$f"; done)
 pack=$(for f in test/data/policies/*.yaml; do echo '---'; cat "$f"; done)
 
 echo "meshcat $(sed -n "s/^default_version *= *'\(.*\)'/\1/p" meshcat.control): a data-mesh catalog inside PostgreSQL"
-MESH="$mesh" PACK="$pack" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -v pack="$PACK" -f test/demo.sql'
+mkdir -p demo-out
+MESH="$mesh" PACK="$pack" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -v pack="$PACK" -f test/demo.sql &&
+  psql -X -q -At -c "SELECT meshcat.mesh_lineage_dot(NULL)" -o demo-out/lineage.dot'
+
+# The example mesh's lineage as a picture (docs/lineage.md says how to read it).
+echo
+if command -v dot >/dev/null; then
+    dot -Tsvg demo-out/lineage.dot -o demo-out/lineage.svg
+    echo "== The lineage of the example mesh: $(pwd)/demo-out/lineage.svg (Graphviz DOT: demo-out/lineage.dot)"
+else
+    echo "== The lineage of the example mesh as Graphviz DOT: $(pwd)/demo-out/lineage.dot"
+    echo "   Install Graphviz (apt-get install graphviz) and run: dot -Tsvg demo-out/lineage.dot -o lineage.svg"
+fi
 
 cat <<'TXT'
 

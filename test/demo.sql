@@ -43,7 +43,15 @@ SELECT p.product_id AS product, string_agg(coalesce(p.input_product || ' ' || co
 SELECT port, name, type, required, pii, classification, derived_from FROM mesh_fields
  WHERE product_id = 'customer.customer_360' ORDER BY port, position;
 
-\echo '== 8. A mistake is refused with the document and the JSON path of the problem:'
+\echo '== 8. Lineage: who consumes sales.orders, and whom to tell about a 1.4.0: SELECT ... FROM mesh_downstream(''sales.orders'');'
+SELECT id, depth, array_to_string(path, ' -> ') AS path FROM mesh_downstream('sales.orders');
+SELECT id, domain_owner, owners, via, version_range FROM mesh_impact('sales.orders', '1.4.0');
+\echo '   Where does marketing.attribution come from? SELECT ... FROM mesh_upstream(''marketing.attribution'');'
+SELECT id, kind, depth FROM mesh_upstream('marketing.attribution');
+\echo '   Products declared less sensitive than what they derive from: SELECT ... FROM mesh_classification WHERE under_declared;'
+SELECT id, declared_classification, effective_classification, raised_by FROM mesh_classification WHERE under_declared ORDER BY id;
+
+\echo '== 9. A mistake is refused with the document and the JSON path of the problem:'
 \set ON_ERROR_STOP off
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1

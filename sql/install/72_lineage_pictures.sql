@@ -1,0 +1,190 @@
+-- 72_lineage_pictures: lineage as Graphviz DOT and as Mermaid, for docs, wikis and reviews.
+-- Both draw the same picture: products grouped by domain, colored by the status of their
+-- current version, sources as cylinders, edges labeled with the version ranges.
+
+-- The nodes of a picture, with what the picture shows of them. id NULL: the whole mesh.
+CREATE FUNCTION @extschema@.lineage_picture_nodes(id text, direction text, max_depth int)
+RETURNS TABLE (node text, kind text, domain text, version @extschema@.semver,
+               status @extschema@.lifecycle_status, is_start boolean)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    start text;
+    dir text := lower(lineage_picture_nodes.direction);
+BEGIN
+    IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
+        RAISE EXCEPTION 'direction must be upstream, downstream or both, not %',
+                        coalesce(quote_literal(lineage_picture_nodes.direction), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM @extschema@.lineage_check_depth(max_depth);
+    IF lineage_picture_nodes.id IS NOT NULL THEN
+        start := @extschema@.lineage_node(lineage_picture_nodes.id);
+    END IF;
+    RETURN QUERY
+    WITH nodes AS (
+        SELECT e.upstream AS node FROM @extschema@.lineage_edge AS e WHERE start IS NULL
+        UNION
+        SELECT e.downstream FROM @extschema@.lineage_edge AS e WHERE start IS NULL
+        UNION
+        SELECT p.id FROM @extschema@.product AS p WHERE start IS NULL
+        UNION
+        SELECT start WHERE start IS NOT NULL
+        UNION
+        SELECT w.node FROM @extschema@.lineage_walk(start, true, max_depth) AS w
+         WHERE start IS NOT NULL AND dir IN ('downstream', 'both')
+        UNION
+        SELECT w.node FROM @extschema@.lineage_walk(start, false, max_depth) AS w
+         WHERE start IS NOT NULL AND dir IN ('upstream', 'both')
+    )
+    SELECT n.node,
+           CASE WHEN n.node LIKE 'source:%' THEN 'source' ELSE 'product' END,
+           CASE WHEN n.node NOT LIKE 'source:%' THEN pg_catalog.split_part(n.node, '.', 1) END,
+           v.version, v.status, n.node = start
+      FROM nodes AS n
+      LEFT JOIN @extschema@.product_version AS v
+        ON n.node NOT LIKE 'source:%' AND v.id = @extschema@.lineage_current_version(n.node);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.lineage_picture_nodes(text, text, int) IS
+    'The nodes a lineage picture shows (the whole mesh when id is NULL), with domain, current version and status.';
+
+-- The edges between the nodes of a picture, one per pair, labeled with the version ranges.
+CREATE FUNCTION @extschema@.lineage_picture_edges(nodes text[])
+RETURNS TABLE (upstream text, downstream text, label text)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+    SELECT e.upstream, e.downstream,
+           CASE WHEN e.upstream NOT LIKE 'source:%'
+                THEN pg_catalog.string_agg(DISTINCT coalesce(e.version_range, '*'), ' | ') END
+      FROM @extschema@.lineage_edge AS e
+     WHERE e.upstream = ANY (nodes) AND e.downstream = ANY (nodes)
+     GROUP BY e.upstream, e.downstream
+$$;
+COMMENT ON FUNCTION @extschema@.lineage_picture_edges(text[]) IS
+    'The product and source edges among the given nodes, one per pair, labeled with their version ranges.';
+
+-- A DOT string literal.
+CREATE FUNCTION @extschema@.lineage_dot_quote(s text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT '"' || pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(s, '\', '\\'), '"', '\"'),
+                                                         E'\n', '\n'), E'\r', '') || '"'
+$$;
+COMMENT ON FUNCTION @extschema@.lineage_dot_quote(text) IS 'Quotes text as a Graphviz DOT string.';
+
+-- Fill colors by status; a product with no version is white.
+CREATE FUNCTION @extschema@.lineage_status_color(status @extschema@.lifecycle_status) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE status WHEN 'published' THEN '#c8e6c9' WHEN 'draft' THEN '#e3f2fd'
+                       WHEN 'deprecated' THEN '#ffe0b2' WHEN 'retired' THEN '#ffcdd2' ELSE '#ffffff' END
+$$;
+COMMENT ON FUNCTION @extschema@.lineage_status_color(@extschema@.lifecycle_status) IS
+    'The fill color of a product in lineage pictures, by the status of its current version.';
+
+CREATE FUNCTION @extschema@.mesh_lineage_dot(id text, direction text DEFAULT 'both', max_depth int DEFAULT NULL)
+RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+    RETURN (
+    WITH n AS (SELECT * FROM @extschema@.lineage_picture_nodes(id, direction, max_depth)),
+    decl AS (
+        SELECT n.domain, n.node,
+               '    ' || @extschema@.lineage_dot_quote(n.node) || ' ['
+               || CASE WHEN n.kind = 'source'
+                       THEN 'label=' || @extschema@.lineage_dot_quote(pg_catalog.substr(n.node, 8))
+                            || ', shape=cylinder, fillcolor="#eeeeee"'
+                       ELSE 'label=' || @extschema@.lineage_dot_quote(n.node || E'\n'
+                                          || coalesce(n.version::text || ' ' || n.status::text, 'no version'))
+                            || ', fillcolor="' || @extschema@.lineage_status_color(n.status) || '"'
+                            || CASE WHEN n.status = 'draft' THEN ', style="rounded,filled,dashed"' ELSE '' END
+                  END
+               || CASE WHEN n.is_start THEN ', penwidth=2.5' ELSE '' END || '];' AS line
+          FROM n
+    ),
+    clusters AS (
+        SELECT d.domain,
+               '  subgraph ' || @extschema@.lineage_dot_quote('cluster_' || d.domain) || E' {\n'
+               || '    label=' || @extschema@.lineage_dot_quote(d.domain) || E'; style="rounded"; color="#9e9e9e";\n'
+               || pg_catalog.string_agg(d.line, E'\n' ORDER BY d.node COLLATE "C") || E'\n  }' AS block
+          FROM decl AS d WHERE d.domain IS NOT NULL GROUP BY d.domain
+    )
+    SELECT E'digraph lineage {\n'
+        || E'  rankdir=LR;\n'
+        || E'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];\n'
+        || E'  edge [fontname="Helvetica", fontsize=9, color="#616161"];\n'
+        || coalesce((SELECT pg_catalog.string_agg(c.block, E'\n' ORDER BY c.domain COLLATE "C") FROM clusters AS c) || E'\n', '')
+        || coalesce((SELECT pg_catalog.string_agg(pg_catalog.substr(d.line, 3), E'\n' ORDER BY d.node COLLATE "C")
+                       FROM decl AS d WHERE d.domain IS NULL) || E'\n', '')
+        || coalesce((SELECT pg_catalog.string_agg('  ' || @extschema@.lineage_dot_quote(e.upstream) || ' -> '
+                                                  || @extschema@.lineage_dot_quote(e.downstream)
+                                                  || coalesce(' [label=' || @extschema@.lineage_dot_quote(e.label) || ']', '')
+                                                  || ';', E'\n' ORDER BY e.upstream COLLATE "C", e.downstream COLLATE "C")
+                       FROM @extschema@.lineage_picture_edges(ARRAY(SELECT n.node FROM n)) AS e) || E'\n', '')
+        || '}');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_lineage_dot(text, text, int) IS
+    'The lineage around a product (upstream, downstream or both; the whole mesh when id is NULL) as Graphviz DOT: domains as clusters, colored by status.';
+
+-- A Mermaid label: quotes become entities, line breaks <br/>.
+CREATE FUNCTION @extschema@.lineage_mermaid_quote(s text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT '"' || pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(s, '"', '#quot;'), E'\r', ''), E'\n', '<br/>') || '"'
+$$;
+COMMENT ON FUNCTION @extschema@.lineage_mermaid_quote(text) IS 'Quotes text as a Mermaid label.';
+
+CREATE FUNCTION @extschema@.mesh_lineage_mermaid(id text, direction text DEFAULT 'both', max_depth int DEFAULT NULL)
+RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+    RETURN (
+    WITH n AS (
+        SELECT p.*, 'n' || pg_catalog.row_number() OVER (ORDER BY p.node COLLATE "C") AS key
+          FROM @extschema@.lineage_picture_nodes(id, direction, max_depth) AS p
+    ),
+    decl AS (
+        SELECT n.domain, n.node,
+               n.key || CASE WHEN n.kind = 'source'
+                             THEN '[(' || @extschema@.lineage_mermaid_quote(pg_catalog.substr(n.node, 8)) || ')]:::source'
+                             ELSE '[' || @extschema@.lineage_mermaid_quote(n.node || E'\n'
+                                           || coalesce(n.version::text || ' ' || n.status::text, 'no version'))
+                                  || ']:::' || coalesce(n.status::text, 'unversioned') END
+               || CASE WHEN n.is_start THEN E'\n    style ' || n.key || ' stroke-width:3px' ELSE '' END AS line
+          FROM n
+    )
+    SELECT E'flowchart LR\n'
+        || coalesce((SELECT pg_catalog.string_agg('  subgraph d_' || pg_catalog.md5(g.domain) || '['
+                                                  || @extschema@.lineage_mermaid_quote(g.domain) || E']\n' || g.lines || E'\n  end',
+                                                  E'\n' ORDER BY g.domain COLLATE "C")
+                       FROM (SELECT d.domain, pg_catalog.string_agg('    ' || d.line, E'\n' ORDER BY d.node COLLATE "C") AS lines
+                               FROM decl AS d WHERE d.domain IS NOT NULL GROUP BY d.domain) AS g) || E'\n', '')
+        || coalesce((SELECT pg_catalog.string_agg('  ' || d.line, E'\n' ORDER BY d.node COLLATE "C")
+                       FROM decl AS d WHERE d.domain IS NULL) || E'\n', '')
+        || coalesce((SELECT pg_catalog.string_agg('  ' || a.key || ' -->' || coalesce('|' || @extschema@.lineage_mermaid_quote(e.label) || '|', '')
+                                                  || ' ' || b.key, E'\n' ORDER BY e.upstream COLLATE "C", e.downstream COLLATE "C")
+                       FROM @extschema@.lineage_picture_edges(ARRAY(SELECT n.node FROM n)) AS e
+                       JOIN n AS a ON a.node = e.upstream
+                       JOIN n AS b ON b.node = e.downstream) || E'\n', '')
+        || E'  classDef published fill:#c8e6c9,stroke:#2e7d32\n'
+        || E'  classDef draft fill:#e3f2fd,stroke:#1565c0,stroke-dasharray:4\n'
+        || E'  classDef deprecated fill:#ffe0b2,stroke:#ef6c00\n'
+        || E'  classDef retired fill:#ffcdd2,stroke:#c62828\n'
+        || E'  classDef unversioned fill:#ffffff,stroke:#9e9e9e\n'
+        || E'  classDef source fill:#eeeeee,stroke:#616161\n');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_lineage_mermaid(text, text, int) IS
+    'The same picture as mesh_lineage_dot, as a Mermaid flowchart for Markdown.';
