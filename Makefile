@@ -64,3 +64,7 @@ fuzz: deps
 
 bench: deps
 	@bash test/bench/run.sh
+
+# The regression suite with the server under valgrind memcheck (long: every test).
+valgrind-check:
+	@bash test/valgrind/run.sh

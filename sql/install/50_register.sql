@@ -137,12 +137,16 @@ BEGIN
         PERFORM @extschema@.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
             'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.');
     END IF;
-    SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR UPDATE;
-    IF NOT FOUND THEN
-        INSERT INTO @extschema@.domain (name, description, owner_role, parent, descriptor)
-        VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'owner', doc ->> 'parent', doc);
+    -- Two sessions creating the same domain: the second waits for the first, then finds it.
+    INSERT INTO @extschema@.domain (name, description, owner_role, parent, descriptor)
+    VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'owner', doc ->> 'parent', doc)
+    ON CONFLICT (name) DO NOTHING;
+    IF FOUND THEN
         RETURN 'created';
-    ELSIF old.descriptor = doc THEN
+    END IF;
+    -- NO KEY UPDATE: other sessions may still add products that reference the domain.
+    SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR NO KEY UPDATE;
+    IF old.descriptor = doc THEN
         RETURN 'unchanged';
     END IF;
     UPDATE @extschema@.domain
@@ -361,8 +365,9 @@ BEGIN
         INSERT INTO @extschema@.product AS p (id, domain)
         VALUES (doc ->> 'id', split_part(doc ->> 'id', '.', 1))
         ON CONFLICT (id) DO NOTHING;
-        -- Registrations of one product take turns; other products go on in parallel.
-        PERFORM FROM @extschema@.product p WHERE p.id = doc ->> 'id' FOR UPDATE;
+        -- Registrations of one product take turns; other products go on in parallel, and
+        -- may reference this one (NO KEY UPDATE does not block their foreign key checks).
+        PERFORM FROM @extschema@.product p WHERE p.id = doc ->> 'id' FOR NO KEY UPDATE;
     END LOOP;
 
     FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs pg_regress files against a server under valgrind memcheck: a cluster made here with
+# initdb, the postmaster started under valgrind (--trace-children, so every backend is
+# checked), as a non-root user (postgres when run as root). Then reads valgrind's logs and
+# fails when an error's stack passes through meshcat (meshcat.so, libyaml) or any error
+# is left unsuppressed; suppressions for PostgreSQL's own known reports are in
+# test/valgrind/postgresql.supp.
+#   bash test/valgrind/run.sh [test ...]     default: every pg_regress file in sql/
+# `make valgrind-check` runs all of them; the short run of `make test` (test/t/valgrind.sh)
+# runs a few. Logs are kept in test/valgrind/out/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bindir=$(pg_config --bindir)
+tests=("$@")
+if [ ${#tests[@]} -eq 0 ]; then
+    tests=($(ls sql/*.sql | grep -v 'sql/meshcat--' | xargs -n1 basename | sed 's/\.sql$//'))
+fi
+command -v valgrind >/dev/null || MESHCAT_EXTRA_PACKAGES=valgrind bash test/deps.sh
+
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then as_user=(runuser -u postgres --); fi
+out=$PWD/test/valgrind/out
+rm -rf "$out"; mkdir -p "$out"
+base=$(mktemp -d /tmp/meshcat-valgrind.XXXXXX)
+chmod 755 "$base"; [ ${#as_user[@]} -eq 0 ] || chown postgres "$base" "$out"
+port=$((20000 + RANDOM % 10000))
+pid=
+cleanup() {
+    if [ -n "$pid" ]; then "${as_user[@]}" "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 300 stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true; fi
+    rm -rf "$base"
+}
+trap cleanup EXIT
+
+"${as_user[@]}" "$bindir/initdb" -D "$base/data" -A trust -U postgres --no-sync >/dev/null
+"${as_user[@]}" valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=no \
+    --leak-check=no --num-callers=40 --error-limit=no \
+    --suppressions=test/valgrind/postgresql.supp \
+    --log-file="$out/valgrind.%p.log" \
+    "$bindir/postgres" -D "$base/data" -k "$base" -p "$port" -c listen_addresses= \
+    -c max_connections=20 -c fsync=off -c autovacuum=off -c log_min_messages=warning \
+    >"$out/postmaster.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 240); do
+    "$bindir/pg_isready" -q -h "$base" -p "$port" && break
+    sleep 1
+done
+"$bindir/pg_isready" -q -h "$base" -p "$port" || { echo "FAIL the server did not start under valgrind"; tail "$out/postmaster.log"; exit 1; }
+
+echo "valgrind: running ${tests[*]}"
+rc=0
+PGHOST=$base PGPORT=$port PGUSER=postgres make -s installcheck REGRESS="${tests[*]}" ISOLATION= \
+    EXTRA_REGRESS_OPTS="--dbname=contrib_regression" >"$out/regress.log" 2>&1 || rc=$?
+grep -E '^(ok|not ok|test) |\.\.\. ' "$out/regress.log" || true
+"${as_user[@]}" "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+wait "$pid" 2>/dev/null || true
+pid=
+
+fail=0
+[ "$rc" -eq 0 ] || { echo "FAIL the regression tests failed under valgrind"; cat regression.diffs 2>/dev/null | head -40; fail=1; }
+errors=$(cat "$out"/valgrind.*.log | grep -cE '^==[0-9]+== [A-Z].*(uninitialised|Invalid|invalid|overlap|Mismatched|definitely)' || true)
+meshcat=$(cat "$out"/valgrind.*.log | grep -cE 'meshcat\.so|libyaml' || true)
+echo "valgrind: $(ls "$out"/valgrind.*.log | wc -l) processes checked, $errors unsuppressed errors, $meshcat lines naming meshcat or libyaml"
+if [ "$errors" -gt 0 ] || [ "$meshcat" -gt 0 ]; then
+    echo "FAIL valgrind reported errors:"
+    grep -hE -A12 '^==[0-9]+== [A-Z].*(uninitialised|Invalid|invalid|overlap|Mismatched)' "$out"/valgrind.*.log | head -60
+    fail=1
+else
+    echo "ok valgrind memcheck clean"
+fi
+exit $fail
