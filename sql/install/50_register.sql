@@ -137,15 +137,19 @@ BEGIN
         PERFORM @extschema@.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
             'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.');
     END IF;
-    -- Two sessions creating the same domain: the second waits for the first, then finds it.
-    INSERT INTO @extschema@.domain (name, description, owner_role, parent, descriptor)
-    VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'owner', doc ->> 'parent', doc)
-    ON CONFLICT (name) DO NOTHING;
-    IF FOUND THEN
-        RETURN 'created';
-    END IF;
     -- NO KEY UPDATE: other sessions may still add products that reference the domain.
     SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        -- Only a new domain is inserted (the ownership trigger judges an INSERT as a creation).
+        -- Two sessions creating it at once: the second waits for the first, then finds it.
+        INSERT INTO @extschema@.domain (name, description, owner_role, parent, descriptor)
+        VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'owner', doc ->> 'parent', doc)
+        ON CONFLICT (name) DO NOTHING;
+        IF FOUND THEN
+            RETURN 'created';
+        END IF;
+        SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR NO KEY UPDATE;
+    END IF;
     IF old.descriptor = doc THEN
         RETURN 'unchanged';
     END IF;

@@ -20,6 +20,7 @@ psql -X -q -v ON_ERROR_STOP=1 -v stream="$STREAM" <<'"'SQL'"'
 CREATE ROLE sales_team NOLOGIN;
 CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE commerce_council NOLOGIN;
+CREATE ROLE finance_team NOLOGIN;
 CREATE EXTENSION meshcat;
 SET search_path = meshcat, public;
 SELECT * FROM mesh_register($$
