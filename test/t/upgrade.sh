@@ -6,7 +6,7 @@
 # version, with every catalog row kept.
 #
 # Until a release is frozen there is no previous version, so the mechanism is proven with a
-# synthetic one: the current script cut before its views ("0.0.0-upgradetest"), and an
+# synthetic one: the current script cut before its search fragment ("0.0.0-upgradetest"), and an
 # upgrade script that is the rest; both are installed for the test and removed after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -69,14 +69,14 @@ if [ ${#olds[@]} -eq 0 ]; then
     script=sql/meshcat--$current.sql
     [ -f "$script" ] || make -s "$script"
     ext=$(pg_config --sharedir)/extension
-    cut=$(grep -n '^-- 60_views:' "$script" | cut -d: -f1)
+    cut=$(grep -n '^-- 80_search:' "$script" | cut -d: -f1)
     [ -n "$cut" ] || { echo "FAIL cannot find where to cut $script"; exit 1; }
     tmp=$(mktemp -d); trap 'rm -rf "$tmp"; [ ${#cleanup[@]} -eq 0 ] || as_root rm -f "${cleanup[@]}"' EXIT
     head -n $((cut - 1)) "$script" >"$tmp/meshcat--$old.sql"
     { echo '\echo Use "ALTER EXTENSION meshcat UPDATE" to load this file. \quit'; tail -n +"$cut" "$script"; } >"$tmp/meshcat--$old--$current.sql"
     cleanup=("$ext/meshcat--$old.sql" "$ext/meshcat--$old--$current.sql")
     as_root install -m 644 "$tmp/meshcat--$old.sql" "$tmp/meshcat--$old--$current.sql" "$ext/"
-    echo "no released version yet: proving the mechanism with $old (the script up to its views) and an upgrade script (the rest)"
+    echo "no released version yet: proving the mechanism with $old (the script up to its search fragment) and an upgrade script (the rest)"
     olds=("$old")
 fi
 
