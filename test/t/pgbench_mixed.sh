@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A mixed workload under pgbench: 4 clients for MESHCAT_PGBENCH_SECONDS (default 20) seconds
-# register product versions (each consuming a lower-numbered product, so the lineage is a
-# DAG; the same version always has the same content, so a repeat is "unchanged"), search,
+# register product versions (each the product's next one, consuming a lower-numbered product,
+# so the lineage is a DAG; the same version always has the same content), search,
 # read the views and, once lineage exists, ask for downstream closures. No error is allowed
 # except serialization failures and deadlocks, which pgbench retries (--max-tries) and
 # which must not happen here either; afterwards test/t/lib/consistency.sql must find no
@@ -29,11 +29,15 @@ SELECT count(*) FROM generate_series(0, 49) AS p,
        meshcat.mesh_register(format('{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "bench.p%s", "name": "P%s", "version": "1.0.0", "status": "published", "tags": ["t%s"], "outputs": [{"name": "o", "type": "table", "schema": [{"name": "id", "type": "bigint"}]}]}', p, p, p % 5)) \g /dev/null
 SQL
 
+# Each registration is the product's next version (versions only grow); its content follows
+# from (product, version) alone, so a client that loses the race for a version finds it
+# "unchanged". The schema never changes, so no version is a breaking change.
 cat >"$work/register.sql" <<'EOF2'
 \set p random(1, 49)
-\set v random(1, 20)
-\set k (:p * 7 + :v) % :p
-SELECT count(*) FROM meshcat.mesh_register(format('{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "bench.p%s", "name": "P%s", "version": "1.%s.0", "status": "%s", "tags": ["t%s", "v%s"], "inputs": [{"product": "bench.p%s", "version": "^1"}], "outputs": [{"name": "o", "type": "table", "schema": [{"name": "id", "type": "bigint"}, {"name": "f%s", "type": "text"}]}]}', :p, :p, :v, CASE WHEN :v % 3 = 0 THEN 'draft' ELSE 'published' END, :p % 5, :v, :k, :v));
+SELECT count(*)
+  FROM (SELECT coalesce(max(meshcat.semver_minor(version)), 0) + 1 AS v
+          FROM meshcat.product_version WHERE product_id = 'bench.p' || :p) AS n,
+       meshcat.mesh_register(format('{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "bench.p%s", "name": "P%s", "version": "1.%s.0", "status": "%s", "tags": ["t%s", "v%s"], "inputs": [{"product": "bench.p%s", "version": "^1"}], "outputs": [{"name": "o", "type": "table", "schema": [{"name": "id", "type": "bigint"}]}]}', :p, :p, n.v, CASE WHEN n.v % 3 = 0 THEN 'draft' ELSE 'published' END, :p % 5, n.v, (:p * 7 + n.v) % :p)) AS r;
 EOF2
 cat >"$work/views.sql" <<'EOF2'
 \set p random(0, 49)

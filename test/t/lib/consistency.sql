@@ -36,19 +36,18 @@ SELECT 'version ' || v.id || ' disagrees with its descriptor'
  WHERE v.descriptor ->> 'id' IS DISTINCT FROM v.product_id
     OR (v.descriptor ->> 'version')::meshcat.semver IS DISTINCT FROM v.version;
 
--- No cycle among products through input ports (any version).
+-- No cycle among products through input ports (any version). Reachability as a set of
+-- (start, node) pairs (UNION, not paths): at most products squared rows, even on a cycle.
 WITH RECURSIVE edge AS (
     SELECT DISTINCT v.product_id AS consumer, i.product_id AS producer
       FROM meshcat.input_port i JOIN meshcat.product_version v ON v.id = i.version_id
      WHERE i.product_id IS NOT NULL
-), walk (start, node, path) AS (
-    SELECT consumer, producer, ARRAY[consumer, producer] FROM edge
-    UNION ALL
-    SELECT w.start, e.producer, w.path || e.producer
-      FROM walk w JOIN edge e ON e.consumer = w.node
-     WHERE NOT e.producer = ANY (w.path[2:])
+), reach (start, node) AS (
+    SELECT consumer, producer FROM edge
+    UNION
+    SELECT r.start, e.producer FROM reach r JOIN edge e ON e.consumer = r.node
 )
-SELECT DISTINCT 'lineage cycle through ' || start FROM walk WHERE node = start;
+SELECT 'lineage cycle through ' || start FROM reach WHERE node = start ORDER BY start;
 
 -- Every catalog row now present was audited when written.
 SELECT 'version ' || v.id || ' has no audit entry'
