@@ -340,7 +340,7 @@ BEGIN
                 'A version starts as a draft or published; it is deprecated and retired later.',
                 'Insert it as draft or published, then use mesh_deprecate() and mesh_retire().');
         END IF;
-        PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR UPDATE;
+        PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
         -- A version that already exists is an upsert's update or a duplicate: not a new version.
         IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
                         WHERE v.product_id = NEW.product_id AND v.version OPERATOR(@extschema@.=) NEW.version) THEN
