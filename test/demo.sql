@@ -66,13 +66,13 @@ $$);
 \set ON_ERROR_STOP on
 \set SHOW_CONTEXT never
 
-\echo '== 9. Discovery: SELECT id, version, headline FROM mesh_search(''customer profile'');'
+\echo '== 10. Discovery: SELECT id, version, headline FROM mesh_search(''customer profile'');'
 SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('customer profile');
 
-\echo '== 10. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
+\echo '== 11. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;
 
-\echo '== 10. The governance council tries the default policy pack (test/data/policies) on the mesh:'
+\echo '== 12. The governance council tries the default policy pack (test/data/policies) on the mesh:'
 \echo '   SELECT * FROM mesh_policy_dry_run(...);  -- here for encryption-at-rest'
 SELECT * FROM mesh_policy_dry_run($$
 apiVersion: meshcat/v1
@@ -84,11 +84,11 @@ rule: 'exists($.security.encryption_at_rest ? (@ == true || @.type() == "string"
 message: declare security.encryption_at_rest
 $$);
 
-\echo '== 11. ... and installs it. Existing products are judged at once; nothing is unpublished.'
+\echo '== 13. ... and installs it. Existing products are judged at once; nothing is unpublished.'
 SELECT kind, id, action FROM mesh_register(:'pack');
 SELECT name, scope, enforcement, failing FROM mesh_policies ORDER BY name;
 
-\echo '== 12. A publication that fails required policies is refused (23514), naming each one:'
+\echo '== 14. A publication that fails required policies is refused (23514), naming each one:'
 \set ON_ERROR_STOP off
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
@@ -106,7 +106,7 @@ outputs:
 $$);
 \set ON_ERROR_STOP on
 
-\echo '== 13. Fixed, it is published; a recommended policy it misses only warns:'
+\echo '== 15. Fixed, it is published; a recommended policy it misses only warns:'
 SET client_min_messages = warning;
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
@@ -126,8 +126,8 @@ outputs:
       - {name: email, type: text, pii: true, classification: restricted}
 $$);
 
-\echo '== 14. The scorecard: SELECT * FROM mesh_domain_scorecard;'
+\echo '== 16. The scorecard: SELECT * FROM mesh_domain_scorecard;'
 SELECT domain, products, published, compliant_pct, open_violations, violations_by_policy FROM mesh_domain_scorecard ORDER BY domain;
 
-\echo '== 15. What one product must fix: SELECT policy, enforcement, outcome, message FROM mesh_compliance ...'
+\echo '== 17. What one product must fix: SELECT policy, enforcement, outcome, message FROM mesh_compliance ...'
 SELECT policy, enforcement, outcome, message FROM mesh_compliance WHERE product_id = 'customer.customer_360' AND is_current ORDER BY policy;
