@@ -20,21 +20,31 @@ ALTER TABLE @extschema@.product_version
 CREATE INDEX ON @extschema@.product_version (product_id, version);
 
 -- Whether a role is a superuser.
+-- PL/pgSQL rather than SQL: it runs once per written catalog row, and PL/pgSQL keeps its plan
+-- (a SQL function with a SET clause is planned on every call: 30 times slower here).
 CREATE FUNCTION @extschema@.role_is_superuser(role name) RETURNS boolean
-    LANGUAGE sql STABLE STRICT
+    LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
-RETURN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = role), false);
+AS $$
+BEGIN
+    RETURN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = role), false);
+END
+$$;
 COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
     'Whether the role is a superuser.';
 
 -- Whether a role is a governance administrator: a superuser or a member of meshcat_admin.
 CREATE FUNCTION @extschema@.mesh_is_admin(role name DEFAULT @extschema@.mesh_acting_role()) RETURNS boolean
-    LANGUAGE sql STABLE STRICT
+    LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
-RETURN @extschema@.role_is_superuser(role)
-    OR (EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = 'meshcat_admin')
-        AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
-        AND pg_catalog.pg_has_role(role, 'meshcat_admin', 'MEMBER'));
+AS $$
+BEGIN
+    RETURN @extschema@.role_is_superuser(role)
+        OR (EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = 'meshcat_admin')
+            AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
+            AND pg_catalog.pg_has_role(role, 'meshcat_admin', 'MEMBER'));
+END
+$$;
 COMMENT ON FUNCTION @extschema@.mesh_is_admin(name) IS
     'Whether a role (by default the acting role) is a governance administrator: a superuser or a member of meshcat_admin.';
 
