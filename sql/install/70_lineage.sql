@@ -223,7 +223,9 @@ $$;
 COMMENT ON FUNCTION @extschema@.lineage_note_truncation(text, text, int, bigint) IS
     'Raises a NOTICE when a depth limit stopped a lineage walk before its end.';
 
-CREATE FUNCTION @extschema@.mesh_downstream(product text, max_depth int DEFAULT NULL)
+-- One walk for both directions: each reachable node once, at its shortest depth, and a NOTICE
+-- when max_depth cut it short. Nothing flows into a source, so only upstream walks meet one.
+CREATE FUNCTION @extschema@.lineage_closure(product text, forward boolean, max_depth int)
 RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
@@ -232,14 +234,14 @@ DECLARE
     start text;
     cut bigint := 0;
 BEGIN
-    IF mesh_downstream.product IS NULL THEN
+    IF lineage_closure.product IS NULL THEN
         RETURN;
     END IF;
     PERFORM @extschema@.lineage_check_depth(max_depth);
-    start := @extschema@.lineage_node(mesh_downstream.product);
+    start := @extschema@.lineage_node(lineage_closure.product);
     FOR id, kind, domain, depth, path, truncated IN
-        SELECT w.node, 'product'::text, pg_catalog.split_part(w.node, '.', 1), w.depth, w.path, w.truncated
-          FROM @extschema@.lineage_walk(start, true, max_depth) AS w
+        SELECT w.node, CASE WHEN w.node LIKE 'source:%' THEN 'source' ELSE 'product' END, CASE WHEN w.node NOT LIKE 'source:%' THEN pg_catalog.split_part(w.node, '.', 1) END, w.depth, w.path, w.truncated
+          FROM @extschema@.lineage_walk(start, forward, max_depth) AS w
          ORDER BY w.depth, w.node COLLATE "C"
     LOOP
         IF truncated THEN
@@ -247,39 +249,26 @@ BEGIN
         END IF;
         RETURN NEXT;
     END LOOP;
-    PERFORM @extschema@.lineage_note_truncation('mesh_downstream', start, max_depth, cut);
+    PERFORM @extschema@.lineage_note_truncation(CASE WHEN forward THEN 'mesh_downstream' ELSE 'mesh_upstream' END,
+                                                start, max_depth, cut);
 END
 $$;
+COMMENT ON FUNCTION @extschema@.lineage_closure(text, boolean, int) IS
+    'The walk behind mesh_downstream (forward) and mesh_upstream: each reachable node once, at its shortest depth.';
+
+CREATE FUNCTION @extschema@.mesh_downstream(product text, max_depth int DEFAULT NULL)
+RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$ SELECT * FROM @extschema@.lineage_closure(product, true, max_depth) $$;
 COMMENT ON FUNCTION @extschema@.mesh_downstream(text, int) IS
     'Every product that consumes, directly or not, the given product or source: each once, at its shortest depth, with a shortest path.';
 
 CREATE FUNCTION @extschema@.mesh_upstream(product text, max_depth int DEFAULT NULL)
 RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
-    LANGUAGE plpgsql STABLE
+    LANGUAGE sql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-DECLARE
-    start text;
-    cut bigint := 0;
-BEGIN
-    IF mesh_upstream.product IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM @extschema@.lineage_check_depth(max_depth);
-    start := @extschema@.lineage_node(mesh_upstream.product);
-    FOR id, kind, domain, depth, path, truncated IN
-        SELECT w.node, CASE WHEN w.node LIKE 'source:%' THEN 'source' ELSE 'product' END, CASE WHEN w.node NOT LIKE 'source:%' THEN pg_catalog.split_part(w.node, '.', 1) END, w.depth, w.path, w.truncated
-          FROM @extschema@.lineage_walk(start, false, max_depth) AS w
-         ORDER BY w.depth, w.node COLLATE "C"
-    LOOP
-        IF truncated THEN
-            cut := cut + 1;
-        END IF;
-        RETURN NEXT;
-    END LOOP;
-    PERFORM @extschema@.lineage_note_truncation('mesh_upstream', start, max_depth, cut);
-END
-$$;
+AS $$ SELECT * FROM @extschema@.lineage_closure(product, false, max_depth) $$;
 COMMENT ON FUNCTION @extschema@.mesh_upstream(text, int) IS
     'Every product and source the given product derives from, directly or not: each once, at its shortest depth, with a shortest path.';
 
