@@ -3,7 +3,7 @@
  *	  Module magic, settings and _PG_init for meshcat, a data-mesh catalog.
  *
  * Everything else lives in its own file: yaml_*.c parse and emit YAML, semver.c
- * is the semver type. The catalog itself is SQL (sql/install/).
+ * is the semver type, lineage.c walks the lineage graph. The catalog itself is SQL (sql/install/).
  */
 #include "postgres.h"
 
@@ -19,6 +19,7 @@ PG_MODULE_MAGIC;
 int			meshcat_yaml_max_bytes = 16 * 1024 * 1024;
 int			meshcat_yaml_max_depth = 256;
 int			meshcat_yaml_max_nodes = 1000000;
+int			meshcat_lineage_cache_threshold = 10000;
 
 void		_PG_init(void);
 
@@ -50,6 +51,14 @@ _PG_init(void)
 							"Bounds the work of alias expansion (\"billion laughs\").",
 							&meshcat_yaml_max_nodes,
 							1000000, 100, 100000000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("meshcat.lineage_cache_threshold",
+							"Edges a lineage walk may read through indexes before it loads the whole lineage into backend memory.",
+							"The threshold is at least an eighth of all edges; 0 loads at once, -1 never.",
+							&meshcat_lineage_cache_threshold,
+							10000, -1, PG_INT32_MAX,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
 

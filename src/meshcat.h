@@ -10,4 +10,7 @@ extern int	meshcat_yaml_max_bytes;
 extern int	meshcat_yaml_max_depth;
 extern int	meshcat_yaml_max_nodes;
 
+/* Edges an index walk may read before loading the lineage cache; -1: never (lineage.c). */
+extern int	meshcat_lineage_cache_threshold;
+
 #endif							/* MESHCAT_H */

@@ -53,80 +53,49 @@ INSERT INTO @extschema@.lineage_clock DEFAULT VALUES;
 COMMENT ON TABLE @extschema@.lineage_clock IS
     'One row, updated by every transaction that adds product lineage: serializes cycle checks.';
 
--- The breadth-first walk over product lineage. forward: downstream, else upstream. Stops at
--- max_depth (NULL: no limit), or once target is reached; via_version, when given, keeps only
--- the first-level edges whose version range admits it. via is the path between start and
--- the node, product ids joined by U+001F (only products are ever in the middle of a path).
+-- Keeps lineage_clock in step with the edges: every transaction that writes lineage_edge
+-- updates the clock row first, once. The C walk's edge cache (src/lineage.c) relies on it: a
+-- snapshot that sees a given version of the clock row sees exactly one set of edges. It fires
+-- always, replicas and restores included.
+CREATE FUNCTION @extschema@.lineage_clock_tick() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE @extschema@.lineage_clock SET changes = changes + 1
+     WHERE xmin OPERATOR(pg_catalog.<>) pg_catalog.xid(pg_catalog.pg_current_xact_id());
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.lineage_clock_tick() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.lineage_clock_tick() IS
+    'Trigger: counts a change of product lineage on lineage_clock, once per transaction, before the edges change.';
+CREATE TRIGGER lineage_clock BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.lineage_edge
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.lineage_clock_tick();
+ALTER TABLE @extschema@.lineage_edge ENABLE ALWAYS TRIGGER lineage_clock;
+
+-- The breadth-first walk over product lineage, in C (src/lineage.c): each reachable node once,
+-- at its shortest depth, with the lowest of its shortest paths (node ids compared bytewise), in
+-- order of depth then node. forward: downstream, else upstream. Stops at max_depth (NULL: no
+-- limit), or after the level where target is found; via_version, when given, keeps only the
+-- first-level edges whose version range admits it. truncated: a node at max_depth whose lineage
+-- goes on. sql/lineage_engine.sql holds the same walk as a recursive CTE and checks that both
+-- give the same rows.
 CREATE FUNCTION @extschema@.lineage_walk(start text, forward boolean, max_depth int,
                                          target text DEFAULT NULL,
                                          via_version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (node text, depth int, path text[], truncated boolean)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-#variable_conflict use_column
-BEGIN
-    RETURN QUERY
-    WITH RECURSIVE bfs(depth, frontier, via, seen) AS (
-        SELECT 0, ARRAY[start], ARRAY['' COLLATE "C"], ARRAY[start]
-      UNION ALL
-        SELECT b.depth + 1, n.frontier, n.via, b.seen OPERATOR(pg_catalog.||) n.frontier
-          FROM bfs AS b
-          CROSS JOIN LATERAL (
-              SELECT pg_catalog.array_agg(x.node), pg_catalog.array_agg(x.via)
-                FROM (SELECT s.next AS node, pg_catalog.min(s.via COLLATE "C") AS via
-                        FROM (SELECT e.downstream AS next, f.node, f.via, e.version_range
-                                FROM unnest(b.frontier, b.via) AS f(node, via)
-                                JOIN @extschema@.lineage_edge AS e ON e.upstream = f.node
-                               WHERE forward
-                              UNION ALL
-                              SELECT e.upstream, f.node, f.via, e.version_range
-                                FROM unnest(b.frontier, b.via) AS f(node, via)
-                                JOIN @extschema@.lineage_edge AS e ON e.downstream = f.node
-                               WHERE NOT forward
-                             ) AS s0
-                        CROSS JOIN LATERAL (
-                            SELECT s0.next,
-                                   CASE WHEN b.depth = 0 THEN ''
-                                        WHEN s0.via = '' THEN s0.node
-                                        ELSE s0.via || E'\x1f' || s0.node END AS via
-                        ) AS s
-                       WHERE NOT EXISTS (SELECT FROM unnest(b.seen) AS v(node) WHERE v.node = s.next)
-                         AND (b.depth > 0 OR via_version IS NULL OR s0.version_range IS NULL
-                              OR @extschema@.semver_satisfies(via_version, s0.version_range))
-                       GROUP BY s.next) AS x
-          ) AS n(frontier, via)
-         WHERE n.frontier IS NOT NULL
-           AND (max_depth IS NULL OR b.depth < max_depth)
-           AND (target IS NULL OR NOT target = ANY (b.frontier))
-    ),
-    found AS (
-        SELECT u.node, b.depth,
-               ARRAY[start] || CASE WHEN u.via = '' THEN '{}'::text[] ELSE pg_catalog.string_to_array(u.via, E'\x1f') END
-                            || u.node AS path
-          FROM bfs AS b, unnest(b.frontier, b.via) AS u(node, via)
-         WHERE b.depth > 0
-    ),
-    -- Nodes at the depth limit with lineage beyond it: the walk says where it stopped.
-    cut AS (
-        SELECT DISTINCT f.node
-          FROM found AS f
-          CROSS JOIN LATERAL (
-              SELECT e.downstream AS other FROM @extschema@.lineage_edge AS e
-               WHERE forward AND e.upstream = f.node
-              UNION ALL
-              SELECT e.upstream FROM @extschema@.lineage_edge AS e
-               WHERE NOT forward AND e.downstream = f.node) AS o
-         WHERE f.depth = max_depth
-           AND o.other <> start
-           AND NOT EXISTS (SELECT FROM found AS g WHERE g.node = o.other)
-    )
-    SELECT f.node, f.depth, f.path, (c.node IS NOT NULL)
-      FROM found AS f LEFT JOIN cut AS c ON c.node = f.node;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lineage_walk'
+    LANGUAGE C STABLE;
 COMMENT ON FUNCTION @extschema@.lineage_walk(text, boolean, int, text, @extschema@.semver) IS
     'Breadth-first walk of product lineage from a node key: each reachable node once, at its shortest depth, with one shortest path.';
+
+-- What this backend's lineage cache holds (all NULL: none), for tests and monitoring.
+CREATE FUNCTION @extschema@.lineage_cache_state(OUT clock bigint, OUT nodes bigint, OUT edges bigint)
+    AS 'MODULE_PATHNAME', 'lineage_cache_state'
+    LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.lineage_cache_state() IS
+    'The lineage cache of this backend: the lineage_clock counter it was built at, its nodes and edges; NULLs when there is none.';
 
 -- The same walk over column lineage (field references).
 CREATE FUNCTION @extschema@.lineage_field_walk(start text, forward boolean, max_depth int)
@@ -207,68 +176,20 @@ $$;
 COMMENT ON FUNCTION @extschema@.lineage_check_depth(int) IS
     'Raises 22023 when a lineage depth limit is below 1.';
 
--- Says that a depth limit cut the walk short, so it never does so silently.
-CREATE FUNCTION @extschema@.lineage_note_truncation(fn text, id text, max_depth int, cut bigint) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF cut > 0 THEN
-        RAISE NOTICE '%: the lineage of "%" goes beyond max_depth %', fn, id, max_depth
-            USING DETAIL = format('%s row(s) at depth %s have truncated = true: their lineage continues.', cut, max_depth),
-                  HINT = 'Raise max_depth, or leave it NULL for the whole lineage.';
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.lineage_note_truncation(text, text, int, bigint) IS
-    'Raises a NOTICE when a depth limit stopped a lineage walk before its end.';
-
--- One walk for both directions: each reachable node once, at its shortest depth, and a NOTICE
--- when max_depth cut it short. Nothing flows into a source, so only upstream walks meet one.
-CREATE FUNCTION @extschema@.lineage_closure(product text, forward boolean, max_depth int)
-RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-DECLARE
-    start text;
-    cut bigint := 0;
-BEGIN
-    IF lineage_closure.product IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM @extschema@.lineage_check_depth(max_depth);
-    start := @extschema@.lineage_node(lineage_closure.product);
-    FOR id, kind, domain, depth, path, truncated IN
-        SELECT w.node, CASE WHEN w.node LIKE 'source:%' THEN 'source' ELSE 'product' END, CASE WHEN w.node NOT LIKE 'source:%' THEN pg_catalog.split_part(w.node, '.', 1) END, w.depth, w.path, w.truncated
-          FROM @extschema@.lineage_walk(start, forward, max_depth) AS w
-         ORDER BY w.depth, w.node COLLATE "C"
-    LOOP
-        IF truncated THEN
-            cut := cut + 1;
-        END IF;
-        RETURN NEXT;
-    END LOOP;
-    PERFORM @extschema@.lineage_note_truncation(CASE WHEN forward THEN 'mesh_downstream' ELSE 'mesh_upstream' END,
-                                                start, max_depth, cut);
-END
-$$;
-COMMENT ON FUNCTION @extschema@.lineage_closure(text, boolean, int) IS
-    'The walk behind mesh_downstream (forward) and mesh_upstream: each reachable node once, at its shortest depth.';
-
+-- mesh_downstream and mesh_upstream are the C walk with product rows: each reachable node once,
+-- at its shortest depth, and a NOTICE when max_depth cut it short. Nothing flows into a source,
+-- so only upstream walks meet one.
 CREATE FUNCTION @extschema@.mesh_downstream(product text, max_depth int DEFAULT NULL)
 RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$ SELECT * FROM @extschema@.lineage_closure(product, true, max_depth) $$;
+    AS 'MODULE_PATHNAME', 'mesh_downstream'
+    LANGUAGE C STABLE;
 COMMENT ON FUNCTION @extschema@.mesh_downstream(text, int) IS
     'Every product that consumes, directly or not, the given product or source: each once, at its shortest depth, with a shortest path.';
 
 CREATE FUNCTION @extschema@.mesh_upstream(product text, max_depth int DEFAULT NULL)
 RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$ SELECT * FROM @extschema@.lineage_closure(product, false, max_depth) $$;
+    AS 'MODULE_PATHNAME', 'mesh_upstream'
+    LANGUAGE C STABLE;
 COMMENT ON FUNCTION @extschema@.mesh_upstream(text, int) IS
     'Every product and source the given product derives from, directly or not: each once, at its shortest depth, with a shortest path.';
 
