@@ -105,7 +105,9 @@ typedef struct LineageCache
 	int64		clock_changes;
 	int32		nnodes;
 	int64		nedges;
-	const char **names;			/* id -> node key */
+	const char **names;			/* id -> node key (the data of texts[id]) */
+	text	  **texts;			/* id -> node key as text */
+	int32	   *name_rank;		/* id -> position in bytewise order of keys */
 	nodemap_hash *map;			/* node key -> id */
 	int32	   *start[2];		/* [forward]: nnodes + 1 offsets into next */
 	int32	   *next[2];		/* [forward]: neighbor ids */
@@ -117,11 +119,24 @@ typedef struct LineageCache
 static LineageCache *lineage_cache = NULL;
 
 /*
- * An index walk reads at most meshcat.lineage_cache_threshold edges, or this
- * share of all edges if more, before it loads the cache: a walk that reads an
- * eighth of the edges one index probe at a time costs about a load.
+ * When to load the cache: once the index walks of one lineage state have
+ * read, together, meshcat.lineage_cache_threshold edges, or this share of
+ * all edges if more. Reading an eighth of the edges one index probe at a
+ * time costs about as much as a load, so a backend never pays much more than
+ * twice what the better choice in hindsight would have cost (ski rental):
+ * lineage that changes often is walked by index, lineage that stays put is
+ * loaded once.
  */
 #define INDEX_WALK_SHARE 8
+
+/* Edges read by index walks of one lineage state, in this backend. */
+static struct
+{
+	Oid			edge_relid;
+	TransactionId clock_xmin;
+	int64		clock_changes;
+	int64		edges;
+}			index_reads;
 
 /*
  * One walk. Nodes are numbered in the order they are found, level by level;
@@ -154,7 +169,6 @@ typedef struct Walk
 	int32	   *id;				/* cache id, or -1 */
 	int32	   *parent;
 	int32	   *depth;
-	int32	   *rank;			/* position in its level, in order of path */
 	bool	   *truncated;
 	bool		target_found;
 } Walk;
@@ -238,13 +252,21 @@ lineage_cache_intern(LineageCache *c, const char *key, int32 *cap)
 
 	if (!found)
 	{
+		size_t		len = strlen(key);
+		text	   *t = MemoryContextAlloc(c->cxt, VARHDRSZ + len + 1);
+
 		if (c->nnodes == *cap)
 		{
 			*cap *= 2;
 			c->names = repalloc_huge(c->names, sizeof(char *) * *cap);
+			c->texts = repalloc_huge(c->texts, sizeof(text *) * *cap);
 		}
-		e->name = MemoryContextStrdup(c->cxt, key);
+		/* a text whose data is also a C string: a NUL past its length */
+		SET_VARSIZE(t, VARHDRSZ + len);
+		memcpy(VARDATA(t), key, len + 1);
+		e->name = VARDATA(t);
 		e->id = c->nnodes;
+		c->texts[c->nnodes] = t;
 		c->names[c->nnodes++] = e->name;
 	}
 	return e->id;
@@ -270,6 +292,29 @@ lineage_cache_adjacency(LineageCache *c, const int32 *from, const int32 *to, int
 	pfree(fill);
 	*start_out = start;
 	*next_out = next;
+}
+
+static int
+lineage_key_cmp(const void *a, const void *b, void *arg)
+{
+	const char *const *names = arg;
+
+	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
+}
+
+/* Ranks the node keys bytewise once, so that walks order nodes by comparing integers. */
+static void
+lineage_cache_rank_names(LineageCache *c)
+{
+	int32	   *by_name = palloc_extended(sizeof(int32) * Max(c->nnodes, 1), MCXT_ALLOC_HUGE);
+
+	for (int32 i = 0; i < c->nnodes; i++)
+		by_name[i] = i;
+	qsort_arg(by_name, c->nnodes, sizeof(int32), lineage_key_cmp, c->names);
+	c->name_rank = MemoryContextAllocHuge(c->cxt, sizeof(int32) * Max(c->nnodes, 1));
+	for (int32 i = 0; i < c->nnodes; i++)
+		c->name_rank[by_name[i]] = i;
+	pfree(by_name);
 }
 
 /*
@@ -301,6 +346,7 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	c->clock_xmin = xmin;
 	c->clock_changes = changes;
 	c->names = palloc_extended(sizeof(char *) * node_cap, MCXT_ALLOC_HUGE);
+	c->texts = palloc_extended(sizeof(text *) * node_cap, MCXT_ALLOC_HUGE);
 	c->map = nodemap_create(cxt, 1024, NULL);
 	initStringInfo(&buf);
 
@@ -337,6 +383,7 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	pfree(up);
 	pfree(down);
 	pfree(buf.data);
+	lineage_cache_rank_names(c);
 	c->seen_at = MemoryContextAllocHuge(cxt, sizeof(int32) * Max(c->nnodes, 1));
 	c->seen_walk = MemoryContextAllocExtended(cxt, sizeof(uint32) * Max(c->nnodes, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	c->walk = 0;
@@ -369,13 +416,11 @@ walk_add(Walk *w, const char *name, int32 id, int32 parent)
 		w->id = repalloc_huge(w->id, sizeof(int32) * w->cap);
 		w->parent = repalloc_huge(w->parent, sizeof(int32) * w->cap);
 		w->depth = repalloc_huge(w->depth, sizeof(int32) * w->cap);
-		w->rank = repalloc_huge(w->rank, sizeof(int32) * w->cap);
 	}
 	w->name[i] = name;
 	w->id[i] = id;
 	w->parent[i] = parent;
 	w->depth[i] = parent < 0 ? 0 : w->depth[parent] + 1;
-	w->rank[i] = 0;
 	w->n++;
 	if (w->target != NULL && parent >= 0 && strcmp(name, w->target) == 0)
 		w->target_found = true;
@@ -530,27 +575,23 @@ walk_neighbors(Walk *w, int32 i, bool probe)
 	return walk_cache_neighbors(w, i, probe);
 }
 
-/* Orders a level by path: by the parent's rank, then by node key, bytewise. */
-static int
-walk_path_cmp(const void *a, const void *b, void *arg)
-{
-	const Walk *w = arg;
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
-	int32		px = w->rank[w->parent[x]];
-	int32		py = w->rank[w->parent[y]];
-
-	if (px != py)
-		return px < py ? -1 : 1;
-	return strcmp(w->name[x], w->name[y]);
-}
-
+/* Orders nodes by key, bytewise: by the cache's ranks of the keys when there is one. */
 static int
 walk_name_cmp(const void *a, const void *b, void *arg)
 {
 	const Walk *w = arg;
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
 
-	return strcmp(w->name[*(const int32 *) a], w->name[*(const int32 *) b]);
+	if (w->cache != NULL)
+	{
+		/* every node but the start has a cache id, and the start is never compared */
+		int32		rx = w->cache->name_rank[w->id[x]];
+		int32		ry = w->cache->name_rank[w->id[y]];
+
+		return rx < ry ? -1 : rx > ry;
+	}
+	return strcmp(w->name[x], w->name[y]);
 }
 
 /*
@@ -566,7 +607,6 @@ walk_run(Walk *w)
 	int32		depth = 0;
 
 	level[0] = 0;
-	w->rank[0] = 0;
 	for (;;)
 	{
 		int32		first = w->n;
@@ -584,15 +624,24 @@ walk_run(Walk *w)
 		}
 		if (w->n == first)
 			break;
-		/* the next level, in order of path */
+		/*
+		 * The next level, in order of path. Nodes were found in order of
+		 * their parents' paths, so only the children of each parent need
+		 * sorting among themselves, by node key.
+		 */
 		pfree(level);
 		level_len = w->n - first;
 		level = palloc_extended(sizeof(int32) * level_len, MCXT_ALLOC_HUGE);
 		for (int32 j = 0; j < level_len; j++)
 			level[j] = first + j;
-		qsort_arg(level, level_len, sizeof(int32), walk_path_cmp, w);
-		for (int32 j = 0; j < level_len; j++)
-			w->rank[level[j]] = j;
+		for (int32 j = 0, from = 0; j <= level_len; j++)
+		{
+			if (j < level_len && w->parent[level[j]] == w->parent[level[from]])
+				continue;
+			if (j - from > 1)
+				qsort_arg(level + from, j - from, sizeof(int32), walk_name_cmp, w);
+			from = j;
+		}
 		depth++;
 	}
 
@@ -619,7 +668,6 @@ walk_begin(Walk *w, const char *start)
 	w->id = palloc(sizeof(int32) * w->cap);
 	w->parent = palloc(sizeof(int32) * w->cap);
 	w->depth = palloc(sizeof(int32) * w->cap);
-	w->rank = palloc(sizeof(int32) * w->cap);
 	w->examined = 0;
 	w->target_found = false;
 	if (w->cache != NULL)
@@ -674,13 +722,29 @@ lineage_walk_nodes(Walk *w, const char *start)
 		w->cache = NULL;
 		if (!cacheable)
 			w->budget = PG_INT64_MAX;
-		else if (meshcat_lineage_cache_threshold == 0)
-			w->budget = 0;
 		else
-			w->budget = Max(meshcat_lineage_cache_threshold, (int64) (edges / INDEX_WALK_SHARE));
+		{
+			if (index_reads.edge_relid != w->rels->edge ||
+				index_reads.clock_xmin != xmin || index_reads.clock_changes != changes)
+			{
+				index_reads.edge_relid = w->rels->edge;
+				index_reads.clock_xmin = xmin;
+				index_reads.clock_changes = changes;
+				index_reads.edges = 0;
+			}
+			if (meshcat_lineage_cache_threshold == 0)
+				w->budget = 0;
+			else
+				w->budget = Max(meshcat_lineage_cache_threshold,
+								(int64) (edges / INDEX_WALK_SHARE)) - index_reads.edges;
+		}
 		walk_begin(w, start);
 		if (walk_run(w))
+		{
+			if (cacheable)
+				index_reads.edges += w->examined;
 			return;
+		}
 		/* too long for index scans: load the whole edge list once */
 		walk_close_index(w);
 		lineage_cache = lineage_cache_build(w->rels, snapshot, xmin, changes);
@@ -762,6 +826,9 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 		}
 	}
 	texts = palloc_extended(sizeof(Datum) * w.n, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int32 i = 0; i < w.n && w.cache != NULL; i++)
+		if (w.id[i] >= 0)
+			texts[i] = PointerGetDatum(w.cache->texts[w.id[i]]);
 	buf = palloc_extended(sizeof(Datum) * (w.n + 1), MCXT_ALLOC_HUGE);
 	kind_source = CStringGetTextDatum("source");
 	kind_product = CStringGetTextDatum("product");
@@ -770,7 +837,7 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 		int32		i = order[k];
 		Datum		values[6];
 		bool		nulls[6] = {false};
-		bool		is_source = strncmp(w.name[i], "source:", 7) == 0;
+		bool		is_source = w.name[i][0] == 's' && strncmp(w.name[i], "source:", 7) == 0;
 
 		if ((k & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
