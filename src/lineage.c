@@ -754,19 +754,42 @@ lineage_walk_nodes(Walk *w, const char *start)
 	(void) walk_run(w);
 }
 
-/* Returns the path from the start to node i as a text[]. */
+/*
+ * Returns the path from the start to node i as a text[]. The array is laid
+ * out directly (what construct_array would build, without its per-element
+ * checks): every element is a text with a 4-byte header, int-aligned.
+ */
 static Datum
 walk_path(Walk *w, int32 i, Datum *texts, Datum *buf)
 {
 	int32		len = w->depth[i] + 1;
+	Size		nbytes = 0;
+	ArrayType  *array;
+	char	   *p;
 
 	for (int32 k = len - 1, j = i; k >= 0; k--, j = w->parent[j])
 	{
 		if (texts[j] == (Datum) 0)
 			texts[j] = PointerGetDatum(cstring_to_text(w->name[j]));
 		buf[k] = texts[j];
+		nbytes += INTALIGN(VARSIZE(DatumGetPointer(buf[k])));
 	}
-	return PointerGetDatum(construct_array(buf, len, TEXTOID, -1, false, TYPALIGN_INT));
+	array = palloc0(ARR_OVERHEAD_NONULLS(1) + nbytes);
+	SET_VARSIZE(array, ARR_OVERHEAD_NONULLS(1) + nbytes);
+	array->ndim = 1;
+	array->dataoffset = 0;
+	array->elemtype = TEXTOID;
+	ARR_DIMS(array)[0] = len;
+	ARR_LBOUND(array)[0] = 1;
+	p = ARR_DATA_PTR(array);
+	for (int32 k = 0; k < len; k++)
+	{
+		Size		size = VARSIZE(DatumGetPointer(buf[k]));
+
+		memcpy(p, DatumGetPointer(buf[k]), size);
+		p += INTALIGN(size);
+	}
+	return PointerGetDatum(array);
 }
 
 /*
@@ -978,25 +1001,26 @@ mesh_upstream(PG_FUNCTION_ARGS)
 
 /*
  * lineage_cache_state(): what this backend's cache holds, for tests and
- * monitoring: the clock counter it was built at, nodes and edges.
+ * monitoring: the clock counter it was built at, nodes, edges and bytes.
  */
 PG_FUNCTION_INFO_V1(lineage_cache_state);
 Datum
 lineage_cache_state(PG_FUNCTION_ARGS)
 {
 	TupleDesc	desc;
-	Datum		values[3];
-	bool		nulls[3] = {false};
+	Datum		values[4];
+	bool		nulls[4] = {false};
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "lineage_cache_state must return a row");
 	if (lineage_cache == NULL)
-		nulls[0] = nulls[1] = nulls[2] = true;
+		nulls[0] = nulls[1] = nulls[2] = nulls[3] = true;
 	else
 	{
 		values[0] = Int64GetDatum(lineage_cache->clock_changes);
 		values[1] = Int64GetDatum(lineage_cache->nnodes);
 		values[2] = Int64GetDatum(lineage_cache->nedges);
+		values[3] = Int64GetDatum(MemoryContextMemAllocated(lineage_cache->cxt, true));
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }

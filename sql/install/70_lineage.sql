@@ -91,11 +91,12 @@ COMMENT ON FUNCTION @extschema@.lineage_walk(text, boolean, int, text, @extschem
     'Breadth-first walk of product lineage from a node key: each reachable node once, at its shortest depth, with one shortest path.';
 
 -- What this backend's lineage cache holds (all NULL: none), for tests and monitoring.
-CREATE FUNCTION @extschema@.lineage_cache_state(OUT clock bigint, OUT nodes bigint, OUT edges bigint)
+CREATE FUNCTION @extschema@.lineage_cache_state(OUT clock bigint, OUT nodes bigint, OUT edges bigint,
+                                                OUT bytes bigint)
     AS 'MODULE_PATHNAME', 'lineage_cache_state'
     LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.lineage_cache_state() IS
-    'The lineage cache of this backend: the lineage_clock counter it was built at, its nodes and edges; NULLs when there is none.';
+    'The lineage cache of this backend: the lineage_clock counter it was built at, its nodes, edges and memory; NULLs when there is none.';
 
 -- The same walk over column lineage (field references).
 CREATE FUNCTION @extschema@.lineage_field_walk(start text, forward boolean, max_depth int)
