@@ -122,10 +122,10 @@ static LineageCache *lineage_cache = NULL;
  * When to load the cache: once the index walks of one lineage state have
  * read, together, meshcat.lineage_cache_threshold edges, or this share of
  * all edges if more. Reading an eighth of the edges one index probe at a
- * time costs about as much as a load, so a backend never pays much more than
- * twice what the better choice in hindsight would have cost (ski rental):
- * lineage that changes often is walked by index, lineage that stays put is
- * loaded once.
+ * time costs the same order as a load (docs/performance.md), so a backend
+ * never pays much more than the better choice in hindsight would have cost
+ * (ski rental): lineage that changes often is walked by index, lineage that
+ * stays put is loaded once.
  */
 #define INDEX_WALK_SHARE 8
 
@@ -825,6 +825,8 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 	Datum		kind_product;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (!ActiveSnapshotSet())
+		elog(ERROR, "a lineage walk needs an active snapshot");
 	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels);
 
 	old = MemoryContextSwitchTo(cxt);

@@ -66,6 +66,9 @@ CREATE TABLE bench_plain.tag (LIKE meshcat.tag INCLUDING ALL);
 CREATE TABLE bench_plain.input_port (LIKE meshcat.input_port INCLUDING ALL);
 CREATE TABLE bench_plain.output_port (LIKE meshcat.output_port INCLUDING ALL);
 CREATE TABLE bench_plain.field (LIKE meshcat.field INCLUDING ALL);
+-- Fresh statistics, or the planner, thinking the catalog empty, scans it once per product.
+ANALYZE meshcat.product, meshcat.product_version, meshcat.owner, meshcat.tag, meshcat.input_port,
+        meshcat.output_port, meshcat.field;
 CREATE TEMP TABLE bench_rows AS
 SELECT p.id,
        to_jsonb(p) AS product,
