@@ -13,7 +13,8 @@
  *	   jsonb, as the server's own code lays it out (checked here byte by byte),
  *	   within the limits, and must survive the round trip: mesh_jsonb_to_yaml()
  *	   succeeds and mesh_yaml_to_jsonb() reads its text back to the same bytes.
- *	2. the same with the smallest limits the settings allow;
+ *	2. the same with the smallest limits the settings allow (the depth limit
+ *	   from 1 to 8);
  *	3. with an injected fault: the nth allocation of the first read fails
  *	   ("out of memory") or the statement is cancelled there, n taken from a
  *	   hash of the input.
@@ -58,7 +59,10 @@ typedef struct Limits
 /* Bounded, so that alias bombs stay fast; the structure is the same. */
 static const Limits bounded = {256 * 1024, 256, 20000};
 
-/* The smallest values meshcat.yaml_max_* accept. */
+/*
+ * The smallest values meshcat.yaml_max_* accept, but for the depth: 1 to 8,
+ * from the input's hash, so that the depth checks are met at every level.
+ */
 static const Limits smallest = {1024, 1, 100};
 
 /* The largest: the round trip's reading of emitted text must never fail. */
@@ -474,18 +478,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long		before;
 	long		allocations;
 	uint64		h;
+	Limits		small;
 
 	cxt = AllocSetContextCreate(StandinTopContext(), "fuzz_yaml input",
 								ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(cxt);
 	input = make_text(s, len);
 
+	h = input_hash(data, len);
 	before = StandinAllocations();
 	read_and_check(input, &bounded);
 	allocations = StandinAllocations() - before;
-	read_and_check(input, &smallest);
+	small = smallest;
+	small.depth = 1 + (int) ((h >> 32) % 8);
+	read_and_check(input, &small);
 
-	h = input_hash(data, len);
 	read_with_fault(input, 1 + (long) ((h >> 1) % (uint64) Max(allocations, 1)), (h & 1) != 0);
 
 	MemoryContextSwitchTo(StandinTopContext());
