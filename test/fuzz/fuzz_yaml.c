@@ -267,7 +267,7 @@ check_value(const char *data, uint32 start, uint32 end, JEntry je, int depth,
 			st->nodes++;
 			break;
 		case JENTRY_ISCONTAINER:
-			check_container(data + astart, end - astart, false, depth + 1, st);
+			check_container(data + astart, end - astart, false, depth, st);
 			break;
 		default:
 			fail("jsonb: JEntry type 0x%x", type);
