@@ -515,15 +515,20 @@ yaml_resolve_scalar(YamlParse *p, YamlValue *v)
 
 	switch (kind)
 	{
+		/*
+		 * null and booleans have no bytes; "" rather than NULL, since the
+		 * value is copied with memcpy, which must not be given NULL even for
+		 * zero bytes
+		 */
 		case MESH_YAML_NULL:
 			v->type = JENTRY_ISNULL;
-			v->bytes = NULL;
+			v->bytes = "";
 			v->len = 0;
 			break;
 		case MESH_YAML_TRUE:
 		case MESH_YAML_FALSE:
 			v->type = (kind == MESH_YAML_TRUE) ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
-			v->bytes = NULL;
+			v->bytes = "";
 			v->len = 0;
 			break;
 		case MESH_YAML_INT:
