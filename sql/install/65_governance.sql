@@ -69,6 +69,22 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
 
+-- Publications and policy changes take turns on this one row, so that a version is never
+-- published against a set of policies that misses a concurrent policy change, while that
+-- change's re-evaluation misses the new version (write skew). A publication takes a share
+-- lock (publications do not wait for each other); a policy change updates the row, so it waits
+-- for the publications in flight and holds back new ones until it commits. Under READ
+-- COMMITTED the second one then sees the first; under REPEATABLE READ a waiting publication
+-- fails with 40001, and a policy change is refused (its re-evaluation would run on a snapshot
+-- taken before the publications it waited for). test/isolation/specs/policy_publication.spec.
+CREATE TABLE @extschema@.governance_clock (
+    only_row        boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    policy_changes  bigint NOT NULL DEFAULT 0
+);
+INSERT INTO @extschema@.governance_clock DEFAULT VALUES;
+COMMENT ON TABLE @extschema@.governance_clock IS
+    'One row: publications share-lock it, policy changes update it, so the two take turns.';
+
 -- Policies and exemptions are versioned in the audit trail, like the catalog.
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
@@ -285,6 +301,10 @@ BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
+    IF publishing THEN
+        -- Waits for a policy change in flight; the policies are read after it, by the next statement.
+        PERFORM FROM @extschema@.governance_clock FOR SHARE;
+    END IF;
     IF publishing OR (NEW.status = 'draft' AND (TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor)) THEN
         SELECT string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
                                  r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
@@ -411,6 +431,14 @@ BEGIN
                             IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.domain, OLD.enforcement) THEN
         RETURN NULL;
     END IF;
+    IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
+        RAISE EXCEPTION 'a policy change cannot run under REPEATABLE READ'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.', NEW.name),
+                  HINT = 'Change policies under READ COMMITTED (the default) or SERIALIZABLE.';
+    END IF;
+    -- Waits for the publications in flight and holds back new ones; the versions are read after.
+    UPDATE @extschema@.governance_clock SET policy_changes = policy_changes + 1;
     FOR v IN SELECT pv.id, pv.product_id, pv.version, pv.status
                FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
               WHERE pv.status <> 'retired'
