@@ -149,7 +149,10 @@ SELECT bool_and(ok) AS ordered FROM (
            OR lag(w.depth) OVER () IS NULL AS ok
       FROM lineage_walk('r.p1', true, NULL) AS w) AS x;
 
--- Stopping at a target, and the first level filtered by a version.
+-- Stopping at a target, and the first level filtered by a version. A walk whose target is its
+-- start stops before it begins, as the specification does.
+SELECT (SELECT count(*) FROM lineage_walk('r.p1', true, NULL, 'r.p1')) AS c_rows,
+       (SELECT count(*) FROM pg_temp.spec_walk('r.p1', true, NULL, 'r.p1')) AS spec_rows;
 CREATE TEMP TABLE pair AS
 SELECT a.node AS start, b.node AS target
   FROM (SELECT DISTINCT upstream AS node FROM lineage_edge ORDER BY 1 LIMIT 40) AS a,
@@ -188,6 +191,14 @@ SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, 
 SELECT id, depth, path FROM mesh_downstream('r.p300');
 ROLLBACK;
 SELECT id, depth, path FROM mesh_downstream('r.p300');
+-- A savepoint rolled back takes its lineage with it, cache or not.
+BEGIN;
+SAVEPOINT s;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: r.later, name: later, version: 1.0.0, status: draft, inputs: [{product: r.late}]}');
+SELECT id FROM mesh_downstream('r.p300');
+ROLLBACK TO SAVEPOINT s;
+SELECT id FROM mesh_downstream('r.p300');
+COMMIT;
 -- Deleting the draft drops its edges (a cascade), and the walk with them.
 DELETE FROM product_version WHERE product_id = 'r.late';
 SELECT count(*) AS rows FROM mesh_downstream('r.p300');

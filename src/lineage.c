@@ -21,11 +21,16 @@
  *
  * The cache is right for exactly one committed state of the edges. Every
  * transaction that writes lineage_edge first updates the one row of
- * lineage_clock (a statement trigger that fires always, replicas included),
- * and such updates take turns on that row's lock. So two snapshots that see
+ * lineage_clock (a statement trigger, enabled always, so also under
+ * session_replication_role = replica), and such updates take turns on that
+ * row's lock. So two snapshots that see
  * the same version of the clock row (same xmin, same counter) see the same
- * edges, unless that version is the current transaction's own: then its
+ * edges, unless this transaction wrote or replaced that version: then its
  * uncommitted edges may differ from any cache, and the walk uses the index.
+ * Walks hold their locks to the end of the transaction, so a TRUNCATE of
+ * the edges waits for them. (Logical replication's apply worker fires no
+ * statement triggers: a subscriber must receive lineage_clock with
+ * lineage_edge, as FOR ALL TABLES does; docs/operations.md.)
  */
 #include "postgres.h"
 
@@ -45,6 +50,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -57,9 +63,6 @@
 #include "utils/tuplestore.h"
 
 #include "meshcat.h"
-
-/* semver.c: semver_satisfies(semver, text), for the first level of mesh_impact */
-extern Datum semver_satisfies(PG_FUNCTION_ARGS);
 
 /* Node ids interned in a hash table: name -> dense id. */
 typedef struct NodeEntry
@@ -194,6 +197,13 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 		rels->changes_att == InvalidAttrNumber)
 		elog(ERROR, "meshcat.lineage_edge lacks a lineage column");
 
+	/*
+	 * Locks held to the end of the transaction, as a plain read would hold
+	 * them: a concurrent TRUNCATE waits, whether or not the cache answers.
+	 */
+	LockRelationOid(rels->edge, AccessShareLock);
+	LockRelationOid(rels->clock, AccessShareLock);
+
 	/* The walk reads the table for its caller, so the caller needs SELECT. */
 	if (pg_class_aclcheck(rels->edge, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "lineage_edge");
@@ -205,11 +215,13 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 }
 
 /*
- * Reads the version of the clock row the snapshot sees. Returns false when
- * there is none (a catalog damaged by hand): then nothing is cached.
+ * Reads the version of the clock row the snapshot sees, and whether this
+ * transaction wrote or replaced it. Returns false when there is none (a
+ * catalog damaged by hand): then nothing is cached.
  */
 static bool
-lineage_read_clock(const LineageRels *rels, Snapshot snapshot, TransactionId *xmin, int64 *changes)
+lineage_read_clock(const LineageRels *rels, Snapshot snapshot, TransactionId *xmin, int64 *changes,
+				   bool *own)
 {
 	Relation	rel = table_open(rels->clock, AccessShareLock);
 	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
@@ -221,12 +233,19 @@ lineage_read_clock(const LineageRels *rels, Snapshot snapshot, TransactionId *xm
 		bool		isnull;
 		Datum		d = heap_getattr(tuple, rels->changes_att, RelationGetDescr(rel), &isnull);
 
-		*xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
+		HeapTupleHeader h = tuple->t_data;
+
+		*xmin = HeapTupleHeaderGetRawXmin(h);
 		*changes = isnull ? -1 : DatumGetInt64(d);
+		*own = TransactionIdIsCurrentTransactionId(*xmin);
+		/* updated by this transaction after the snapshot: its edges may differ too */
+		if (!(h->t_infomask & HEAP_XMAX_INVALID) && !HEAP_XMAX_IS_LOCKED_ONLY(h->t_infomask) &&
+			TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(h)))
+			*own = true;
 		found = !isnull;
 	}
 	table_endscan(scan);
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);
 	return found;
 }
 
@@ -356,13 +375,14 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 
 		if ((c->nedges & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
+		/* offsets into the adjacency arrays and node ids are int32 */
+		if (c->nedges >= PG_INT32_MAX / 2 || c->nnodes >= PG_INT32_MAX / 4)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many lineage edges to walk in memory"),
+					 errhint("Set meshcat.lineage_cache_threshold = -1 to walk by index only.")));
 		if (c->nedges == edge_cap)
 		{
-			if (edge_cap > (int64) (MaxAllocHugeSize / sizeof(int32) / 4) ||
-				c->nnodes > PG_INT32_MAX / 4)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many lineage edges to walk in memory")));
 			edge_cap *= 2;
 			up = repalloc_huge(up, sizeof(int32) * edge_cap);
 			down = repalloc_huge(down, sizeof(int32) * edge_cap);
@@ -376,7 +396,7 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 		c->nedges++;
 	}
 	table_endscan(scan);
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);
 
 	lineage_cache_adjacency(c, up, down, c->nedges, &c->start[1], &c->next[1]);
 	lineage_cache_adjacency(c, down, up, c->nedges, &c->start[0], &c->next[0]);
@@ -422,7 +442,7 @@ walk_add(Walk *w, const char *name, int32 id, int32 parent)
 	w->parent[i] = parent;
 	w->depth[i] = parent < 0 ? 0 : w->depth[parent] + 1;
 	w->n++;
-	if (w->target != NULL && parent >= 0 && strcmp(name, w->target) == 0)
+	if (w->target != NULL && strcmp(name, w->target) == 0)
 		w->target_found = true;
 	return i;
 }
@@ -475,8 +495,8 @@ walk_close_index(Walk *w)
 		return;
 	index_endscan(w->scan);
 	ExecDropSingleTupleTableSlot(w->slot);
-	index_close(w->index_rel, AccessShareLock);
-	table_close(w->edge_rel, AccessShareLock);
+	index_close(w->index_rel, NoLock);
+	table_close(w->edge_rel, NoLock);
 	w->scan = NULL;
 }
 
@@ -505,6 +525,7 @@ walk_index_neighbors(Walk *w, int32 i, bool probe)
 		bool		isnull;
 		const char *name;
 
+		CHECK_FOR_INTERRUPTS();
 		w->examined++;
 		if (filter)
 		{
@@ -701,11 +722,13 @@ lineage_walk_nodes(Walk *w, const char *start)
 	Snapshot	snapshot = GetActiveSnapshot();
 	TransactionId xmin = InvalidTransactionId;
 	int64		changes = 0;
+	bool		own = false;
 	bool		cacheable;
 
+	if (meshcat_lineage_cache_threshold < 0)
+		lineage_cache_drop();	/* turned off: give its memory back */
 	cacheable = meshcat_lineage_cache_threshold >= 0 &&
-		lineage_read_clock(w->rels, snapshot, &xmin, &changes) &&
-		!TransactionIdIsCurrentTransactionId(xmin);
+		lineage_read_clock(w->rels, snapshot, &xmin, &changes, &own) && !own;
 
 	if (cacheable && lineage_cache != NULL &&
 		(lineage_cache->edge_relid != w->rels->edge ||
@@ -718,7 +741,7 @@ lineage_walk_nodes(Walk *w, const char *start)
 		Relation	rel = table_open(w->rels->edge, AccessShareLock);
 		double		edges = rel->rd_rel->reltuples;
 
-		table_close(rel, AccessShareLock);
+		table_close(rel, NoLock);
 		w->cache = NULL;
 		if (!cacheable)
 			w->budget = PG_INT64_MAX;
@@ -792,6 +815,12 @@ walk_path(Walk *w, int32 i, Datum *texts, Datum *buf)
 	return PointerGetDatum(array);
 }
 
+typedef enum WalkShape
+{
+	SHAPE_WALK,
+	SHAPE_CLOSURE
+} WalkShape;
+
 /*
  * Runs a walk in a short-lived context and stores its rows, in order of
  * depth and node, into the SRF's tuplestore. shape says which columns:
@@ -799,11 +828,6 @@ walk_path(Walk *w, int32 i, Datum *texts, Datum *buf)
  * (id, kind, domain, depth, path, truncated). Returns the number of
  * truncated rows.
  */
-typedef enum WalkShape
-{
-	SHAPE_WALK,
-	SHAPE_CLOSURE
-} WalkShape;
 
 static int64
 lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
@@ -1013,8 +1037,14 @@ lineage_cache_state(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {false};
 
+	LineageRels rels;
+
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "lineage_cache_state must return a row");
+	/* what it shows is lineage: for those who may read it */
+	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels);
+	if (lineage_cache != NULL && lineage_cache->edge_relid != rels.edge)
+		lineage_cache_drop();	/* of an extension dropped since */
 	if (lineage_cache == NULL)
 		nulls[0] = nulls[1] = nulls[2] = nulls[3] = true;
 	else

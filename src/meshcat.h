@@ -1,9 +1,12 @@
 /*
  * meshcat.h
- *	  Declarations shared across meshcat's C files: settings and limits.
+ *	  Declarations shared across meshcat's C files: settings, limits and the
+ *	  SQL-callable functions one file calls in another.
  */
 #ifndef MESHCAT_H
 #define MESHCAT_H
+
+#include "fmgr.h"
 
 /* Limits on YAML input, set by meshcat.yaml_max_* (see meshcat.c). */
 extern int	meshcat_yaml_max_bytes;
@@ -12,5 +15,8 @@ extern int	meshcat_yaml_max_nodes;
 
 /* Edges an index walk may read before loading the lineage cache; -1: never (lineage.c). */
 extern int	meshcat_lineage_cache_threshold;
+
+/* semver.c: semver_satisfies(semver, text), which lineage.c calls directly. */
+extern Datum semver_satisfies(PG_FUNCTION_ARGS);
 
 #endif							/* MESHCAT_H */

@@ -55,8 +55,8 @@ COMMENT ON TABLE @extschema@.lineage_clock IS
 
 -- Keeps lineage_clock in step with the edges: every transaction that writes lineage_edge
 -- updates the clock row first, once. The C walk's edge cache (src/lineage.c) relies on it: a
--- snapshot that sees a given version of the clock row sees exactly one set of edges. It fires
--- always, replicas and restores included.
+-- snapshot that sees a given version of the clock row sees exactly one set of edges. It is
+-- enabled always, so it fires under session_replication_role = replica (restores) too.
 CREATE FUNCTION @extschema@.lineage_clock_tick() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp

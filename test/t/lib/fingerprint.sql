@@ -17,16 +17,16 @@ SELECT pg_catalog.format('SELECT %L || '' rows: '' || count(*) FROM %s', c.oid::
   JOIN pg_depend AS d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE c.relkind IN ('r', 'p')
-   -- lineage_clock's counter only serializes cycle checks; its value means nothing.
-   AND c.relname <> 'lineage_clock'
+   -- The clocks' counters only make writers take turns; their values mean nothing.
+   AND c.relname NOT IN ('lineage_clock', 'governance_clock')
  ORDER BY c.oid::regclass::text \gexec
 SELECT pg_catalog.format('SELECT %L || '': '' || t::text FROM %s AS t ORDER BY t::text', c.oid::regclass::text, c.oid::regclass)
   FROM pg_class AS c
   JOIN pg_depend AS d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE c.relkind IN ('r', 'p')
-   -- lineage_clock's counter only serializes cycle checks; its value means nothing.
-   AND c.relname <> 'lineage_clock'
+   -- The clocks' counters only make writers take turns; their values mean nothing.
+   AND c.relname NOT IN ('lineage_clock', 'governance_clock')
  ORDER BY c.oid::regclass::text \gexec
 
 -- Every sequence of the extension: where it stands.
