@@ -309,6 +309,13 @@ DELETE FROM meshcat.policy WHERE name = 'broken-check';
 SELECT count(*) > 0 AS kept FROM meshcat.evaluation WHERE policy_name = 'broken-check';
 SELECT count(*) AS shown FROM mesh_compliance WHERE policy = 'broken-check';
 
+-- A policy change under REPEATABLE READ is refused: its re-evaluation could miss versions
+-- published concurrently (test/isolation/specs/policy_publication.spec shows the race).
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: rr-policy, scope: global, enforcement: optional, rule: "exists($.name)", message: name it}');
+\echo :SQLSTATE
+ROLLBACK;
+
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;
 RESET client_min_messages;

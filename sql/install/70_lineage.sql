@@ -5,10 +5,11 @@
 -- external dataset ("source:crm.accounts"; a product id never contains ":"), or for column
 -- lineage a field reference "<domain>.<product>.<output>.<field>".
 --
--- Every walk is a breadth-first search written as one recursive CTE whose working row is the
--- whole frontier of one depth (an array) with the set of nodes seen so far: each node is
--- expanded once, at its shortest depth, whatever the number of paths to it, and a cycle in bad
--- data cannot make it loop (a node already seen is never expanded again).
+-- Every walk is a breadth-first search: each node is expanded once, at its shortest depth,
+-- whatever the number of paths to it, and a cycle in bad data cannot make it loop (a node
+-- already seen is never expanded again). Column lineage walks as one recursive CTE whose
+-- working row is the whole frontier of one depth; product lineage walks in C (lineage_walk,
+-- src/lineage.c), specified by the same CTE in sql/lineage_engine.sql.
 
 -- One row per input port of a version that is not retired; dropped with the port.
 CREATE TABLE @extschema@.lineage_edge (
