@@ -116,25 +116,29 @@ make_text(const char *s, size_t len)
 	return t;
 }
 
-/* mesh_yaml_to_jsonb(input): false on ERROR; *result is NULL for SQL NULL. */
+/*
+ * Calls one of the SQL functions with one argument, as fmgr would: false if
+ * it raised an ERROR. *result is its value, or 0 for SQL NULL; with rsinfo it
+ * is called in materialize mode.
+ */
 static bool
-call_to_jsonb(text *input, Jsonb **result)
+call_sql(PGFunction fn, Datum arg, ReturnSetInfo *rsinfo, Datum *result)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile bool ok = true;
 
-	*result = NULL;
+	*result = (Datum) 0;
 	PG_TRY();
 	{
 		LOCAL_FCINFO(fcinfo, 1);
 		Datum		d;
 
-		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-		fcinfo->args[0].value = PointerGetDatum(input);
+		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, (fmNodePtr) rsinfo);
+		fcinfo->args[0].value = arg;
 		fcinfo->args[0].isnull = false;
-		d = mesh_yaml_to_jsonb(fcinfo);
+		d = fn(fcinfo);
 		if (!fcinfo->isnull)
-			*result = DatumGetJsonbP(d);
+			*result = d;
 	}
 	PG_CATCH();
 	{
@@ -142,6 +146,17 @@ call_to_jsonb(text *input, Jsonb **result)
 		ok = false;
 	}
 	PG_END_TRY();
+	return ok;
+}
+
+/* mesh_yaml_to_jsonb(input): false on ERROR; *result is NULL for SQL NULL. */
+static bool
+call_to_jsonb(text *input, Jsonb **result)
+{
+	Datum		d;
+	bool		ok = call_sql(mesh_yaml_to_jsonb, PointerGetDatum(input), NULL, &d);
+
+	*result = d ? DatumGetJsonbP(d) : NULL;
 	return ok;
 }
 
@@ -149,31 +164,15 @@ call_to_jsonb(text *input, Jsonb **result)
 static bool
 call_documents(text *input, Tuplestorestate **store)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile bool ok = true;
+	ReturnSetInfo rsinfo;
+	Datum		d;
+	bool		ok;
 
-	*store = NULL;
-	PG_TRY();
-	{
-		LOCAL_FCINFO(fcinfo, 1);
-		ReturnSetInfo rsinfo;
-
-		memset(&rsinfo, 0, sizeof(rsinfo));
-		rsinfo.type = T_ReturnSetInfo;
-		rsinfo.allowedModes = SFRM_Materialize;
-		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL,
-								 (fmNodePtr) &rsinfo);
-		fcinfo->args[0].value = PointerGetDatum(input);
-		fcinfo->args[0].isnull = false;
-		(void) mesh_yaml_documents(fcinfo);
-		*store = rsinfo.setResult;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(cxt);
-		ok = false;
-	}
-	PG_END_TRY();
+	memset(&rsinfo, 0, sizeof(rsinfo));
+	rsinfo.type = T_ReturnSetInfo;
+	rsinfo.allowedModes = SFRM_Materialize;
+	ok = call_sql(mesh_yaml_documents, PointerGetDatum(input), &rsinfo, &d);
+	*store = ok ? rsinfo.setResult : NULL;
 	return ok;
 }
 
@@ -181,24 +180,10 @@ call_documents(text *input, Tuplestorestate **store)
 static bool
 call_to_yaml(Jsonb *jb, text **result)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile bool ok = true;
+	Datum		d;
+	bool		ok = call_sql(mesh_jsonb_to_yaml, JsonbPGetDatum(jb), NULL, &d);
 
-	PG_TRY();
-	{
-		LOCAL_FCINFO(fcinfo, 1);
-
-		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-		fcinfo->args[0].value = JsonbPGetDatum(jb);
-		fcinfo->args[0].isnull = false;
-		*result = DatumGetTextPP(mesh_jsonb_to_yaml(fcinfo));
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(cxt);
-		ok = false;
-	}
-	PG_END_TRY();
+	*result = d ? DatumGetTextPP(d) : NULL;
 	return ok;
 }
 
