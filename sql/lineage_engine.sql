@@ -229,6 +229,17 @@ SET ROLE regress_engine_outsider;
 SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
 \echo :SQLSTATE
 RESET ROLE;
+-- Row-level security on the edges is refused rather than bypassed (superusers bypass it anyway).
+ALTER TABLE lineage_edge ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON lineage_edge TO regress_engine_outsider;
+SET ROLE regress_engine_outsider;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+\echo :SQLSTATE
+RESET ROLE;
+ALTER TABLE lineage_edge DISABLE ROW LEVEL SECURITY;
+SET ROLE regress_engine_outsider;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+RESET ROLE;
 SELECT count(*) FROM lineage_walk(NULL, true, NULL);
 SELECT count(*) FROM lineage_walk('r.p1', true, 0);
 \echo :SQLSTATE

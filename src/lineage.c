@@ -211,6 +211,7 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("row-level security on meshcat.lineage_edge is not supported"),
+				 errdetail("A lineage walk reads the edges as a whole and cannot apply row policies."),
 				 errhint("Restrict who reads lineage with privileges on the table instead.")));
 }
 
