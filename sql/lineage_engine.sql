@@ -143,6 +143,31 @@ SELECT * FROM pg_temp.mismatches();
 SELECT s.clock = c.changes AS cache_is_current, s.nodes, s.edges
   FROM lineage_cache_state() AS s, lineage_clock AS c;
 
+-- The cache's memory is capped by meshcat.lineage_cache_max_size. Lowering it below the cache's
+-- size gives that memory back; walks then read the indexes, with the same answers, and a walk
+-- long enough to load the cache again starts a load that stops at the limit. Raising it lets the
+-- next long walk load. Only a superuser may change it.
+SET meshcat.lineage_cache_max_size = '64kB';
+SET client_min_messages = debug1;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+RESET client_min_messages;
+SELECT * FROM lineage_cache_state();
+SELECT * FROM pg_temp.mismatches();
+RESET meshcat.lineage_cache_max_size;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+SELECT bytes / 1024 - 1 AS just_under FROM lineage_cache_state() \gset
+SET meshcat.lineage_cache_max_size = :just_under;
+SELECT * FROM pg_temp.mismatches();
+SELECT * FROM lineage_cache_state();
+RESET meshcat.lineage_cache_max_size;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+SELECT s.clock = c.changes AS cache_is_current, s.edges
+  FROM lineage_cache_state() AS s, lineage_clock AS c;
+SET ROLE regress_engine_outsider;
+SET meshcat.lineage_cache_max_size = '1GB';
+\echo :SQLSTATE
+RESET ROLE;
+
 -- The rows come in order of depth then node, bytewise.
 SELECT bool_and(ok) AS ordered FROM (
     SELECT (w.depth, w.node COLLATE "C") >= (lag(w.depth) OVER (), lag(w.node) OVER () COLLATE "C")

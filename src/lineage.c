@@ -139,7 +139,16 @@ static struct
 	TransactionId clock_xmin;
 	int64		clock_changes;
 	int64		edges;
+	int			too_big_at;		/* the meshcat.lineage_cache_max_size a load went
+								 * over; 0: none */
 }			index_reads;
+
+/* Whether a cache's memory is over meshcat.lineage_cache_max_size. */
+static bool
+lineage_cache_too_big(MemoryContext cxt)
+{
+	return MemoryContextMemAllocated(cxt, true) > (Size) meshcat_lineage_cache_max_size * 1024;
+}
 
 /*
  * One walk. Nodes are numbered in the order they are found, level by level;
@@ -341,6 +350,8 @@ lineage_cache_rank_names(LineageCache *c)
  * Builds the cache of the edges the snapshot sees, for the given clock
  * state. It is built in a context under the current one and moved under
  * TopMemoryContext only once complete, so an error midway leaves nothing.
+ * Returns NULL, having freed what it took, when the cache would be larger
+ * than meshcat.lineage_cache_max_size.
  */
 static LineageCache *
 lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
@@ -355,8 +366,8 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	TupleDesc	desc = RelationGetDescr(rel);
 	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
 	HeapTuple	tuple;
-	int32		node_cap = 1024;
-	int64		edge_cap = 1024;
+	int32		node_cap = 64;
+	int64		edge_cap = 64;
 	int32	   *up = palloc_extended(sizeof(int32) * edge_cap, MCXT_ALLOC_HUGE);
 	int32	   *down = palloc_extended(sizeof(int32) * edge_cap, MCXT_ALLOC_HUGE);
 	StringInfoData buf;
@@ -367,15 +378,19 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	c->clock_changes = changes;
 	c->names = palloc_extended(sizeof(char *) * node_cap, MCXT_ALLOC_HUGE);
 	c->texts = palloc_extended(sizeof(text *) * node_cap, MCXT_ALLOC_HUGE);
-	c->map = nodemap_create(cxt, 1024, NULL);
+	c->map = nodemap_create(cxt, 64, NULL);
 	initStringInfo(&buf);
 
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		bool		isnull;
 
-		if ((c->nedges & 1023) == 0)
+		if ((c->nedges & 255) == 0)
+		{
 			CHECK_FOR_INTERRUPTS();
+			if (lineage_cache_too_big(cxt))
+				break;
+		}
 		/* offsets into the adjacency arrays and node ids are int32 */
 		if (c->nedges >= PG_INT32_MAX / 2 || c->nnodes >= PG_INT32_MAX / 4)
 			ereport(ERROR,
@@ -398,6 +413,12 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	}
 	table_endscan(scan);
 	table_close(rel, NoLock);
+	if (tuple != NULL)
+	{
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(cxt);
+		return NULL;
+	}
 
 	lineage_cache_adjacency(c, up, down, c->nedges, &c->start[1], &c->next[1]);
 	lineage_cache_adjacency(c, down, up, c->nedges, &c->start[0], &c->next[0]);
@@ -410,6 +431,11 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	c->walk = 0;
 
 	MemoryContextSwitchTo(old);
+	if (lineage_cache_too_big(cxt))
+	{
+		MemoryContextDelete(cxt);
+		return NULL;
+	}
 	MemoryContextSetParent(cxt, TopMemoryContext);
 	return c;
 }
@@ -726,8 +752,10 @@ lineage_walk_nodes(Walk *w, const char *start)
 	bool		own = false;
 	bool		cacheable;
 
-	if (meshcat_lineage_cache_threshold < 0)
-		lineage_cache_drop();	/* turned off: give its memory back */
+	/* turned off, or the limit lowered: give its memory back */
+	if (meshcat_lineage_cache_threshold < 0 ||
+		(lineage_cache != NULL && lineage_cache_too_big(lineage_cache->cxt)))
+		lineage_cache_drop();
 	cacheable = meshcat_lineage_cache_threshold >= 0 &&
 		lineage_read_clock(w->rels, snapshot, &xmin, &changes, &own) && !own;
 
@@ -755,8 +783,11 @@ lineage_walk_nodes(Walk *w, const char *start)
 				index_reads.clock_xmin = xmin;
 				index_reads.clock_changes = changes;
 				index_reads.edges = 0;
+				index_reads.too_big_at = 0;
 			}
-			if (meshcat_lineage_cache_threshold == 0)
+			if (meshcat_lineage_cache_max_size <= index_reads.too_big_at)
+				w->budget = PG_INT64_MAX;
+			else if (meshcat_lineage_cache_threshold == 0)
 				w->budget = 0;
 			else
 				w->budget = Max(meshcat_lineage_cache_threshold,
@@ -772,6 +803,19 @@ lineage_walk_nodes(Walk *w, const char *start)
 		/* too long for index scans: load the whole edge list once */
 		walk_close_index(w);
 		lineage_cache = lineage_cache_build(w->rels, snapshot, xmin, changes);
+		if (lineage_cache == NULL)
+		{
+			/* too large to hold: walk by index until the lineage changes or the limit is raised */
+			ereport(DEBUG1,
+					(errmsg("lineage walked through indexes: it does not fit in meshcat.lineage_cache_max_size (%d kB)",
+							meshcat_lineage_cache_max_size)));
+			index_reads.too_big_at = meshcat_lineage_cache_max_size;
+			w->budget = PG_INT64_MAX;
+			walk_begin(w, start);
+			(void) walk_run(w);
+			index_reads.edges += w->examined;
+			return;
+		}
 	}
 	w->cache = lineage_cache;
 	walk_begin(w, start);

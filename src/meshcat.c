@@ -7,6 +7,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -20,6 +22,7 @@ int			meshcat_yaml_max_bytes = 16 * 1024 * 1024;
 int			meshcat_yaml_max_depth = 256;
 int			meshcat_yaml_max_nodes = 1000000;
 int			meshcat_lineage_cache_threshold = 10000;
+int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 
 void		_PG_init(void);
 
@@ -60,6 +63,15 @@ _PG_init(void)
 							&meshcat_lineage_cache_threshold,
 							10000, -1, PG_INT32_MAX,
 							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	/* Memory per backend is the administrator's call, not the session's. */
+	DefineCustomIntVariable("meshcat.lineage_cache_max_size",
+							"Most memory one backend may spend on its lineage cache.",
+							"Lineage larger than this is walked through indexes.",
+							&meshcat_lineage_cache_max_size,
+							256 * 1024, 64, MAX_KILOBYTES,
+							PGC_SUSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("meshcat");
