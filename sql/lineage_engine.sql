@@ -224,6 +224,30 @@ SELECT id FROM mesh_downstream('r.p300');
 ROLLBACK TO SAVEPOINT s;
 SELECT id FROM mesh_downstream('r.p300');
 COMMIT;
+-- The clock ticks once per transaction, however many subtransactions change lineage (each tick
+-- is a new row version of lineage_clock); a tick rolled back with its savepoint is taken again.
+SELECT changes AS clock_before FROM lineage_clock \gset
+BEGIN;
+SAVEPOINT c;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: r.sub0, name: sub0, version: 1.0.0, status: draft, inputs: [{product: r.late}]}');
+ROLLBACK TO SAVEPOINT c;
+SELECT changes - :clock_before AS ticks FROM lineage_clock;
+SAVEPOINT a;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: r.sub1, name: sub1, version: 1.0.0, status: draft, inputs: [{product: r.late}]}');
+RELEASE SAVEPOINT a;
+SELECT changes - :clock_before AS ticks FROM lineage_clock;
+SAVEPOINT b;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: r.sub2, name: sub2, version: 1.0.0, status: draft, inputs: [{product: r.sub1}]}');
+RELEASE SAVEPOINT b;
+DO $$
+BEGIN
+    PERFORM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: r.sub3, name: sub3, version: 1.0.0, status: draft, inputs: [{product: r.sub2}]}');
+EXCEPTION WHEN others THEN RAISE;
+END
+$$;
+SELECT changes - :clock_before AS ticks FROM lineage_clock;
+SELECT id, depth FROM mesh_downstream('r.late');
+ROLLBACK;
 -- Deleting the draft drops its edges (a cascade), and the walk with them.
 DELETE FROM product_version WHERE product_id = 'r.late';
 SELECT count(*) AS rows FROM mesh_downstream('r.p300');

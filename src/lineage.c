@@ -1071,6 +1071,20 @@ mesh_upstream(PG_FUNCTION_ARGS)
 }
 
 /*
+ * xact_wrote(xid): whether a row version of that xmin was written by this
+ * transaction or one of its subtransactions not rolled back. The clock
+ * trigger ticks once per transaction with it: comparing with the top-level
+ * xid alone would tick again in every subtransaction (a savepoint, a PL/pgSQL
+ * exception block), adding a row version each time.
+ */
+PG_FUNCTION_INFO_V1(xact_wrote);
+Datum
+xact_wrote(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(PG_GETARG_TRANSACTIONID(0)));
+}
+
+/*
  * lineage_cache_state(): what this backend's cache holds, for tests and
  * monitoring: the clock counter it was built at, nodes, edges and bytes.
  */

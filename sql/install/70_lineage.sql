@@ -58,13 +58,20 @@ COMMENT ON TABLE @extschema@.lineage_clock IS
 -- updates the clock row first, once. The C walk's edge cache (src/lineage.c) relies on it: a
 -- snapshot that sees a given version of the clock row sees exactly one set of edges. It is
 -- enabled always, so it fires under session_replication_role = replica (restores) too.
+CREATE FUNCTION @extschema@.xact_wrote(xid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'xact_wrote'
+    LANGUAGE C STRICT VOLATILE;
+REVOKE ALL ON FUNCTION @extschema@.xact_wrote(xid) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.xact_wrote(xid) IS
+    'Whether a row version with that xmin was written by this transaction or one of its subtransactions not rolled back.';
+
 CREATE FUNCTION @extschema@.lineage_clock_tick() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     UPDATE @extschema@.lineage_clock SET changes = changes + 1
-     WHERE xmin OPERATOR(pg_catalog.<>) pg_catalog.xid(pg_catalog.pg_current_xact_id());
+     WHERE NOT @extschema@.xact_wrote(xmin);
     RETURN NULL;
 END
 $$;
@@ -444,7 +451,7 @@ BEGIN
     END IF;
     -- Take the lineage lock once per transaction (the row's xmin is ours once we updated it).
     UPDATE @extschema@.lineage_clock SET changes = changes + 1
-     WHERE xmin OPERATOR(pg_catalog.<>) pg_catalog.xid(pg_catalog.pg_current_xact_id());
+     WHERE NOT @extschema@.xact_wrote(xmin);
     IF up = down THEN
         back := ARRAY[down];
     ELSE
