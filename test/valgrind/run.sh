@@ -2,9 +2,10 @@
 # Runs pg_regress files against a server under valgrind memcheck: a cluster made here with
 # initdb, the postmaster started under valgrind (--trace-children, so every backend is
 # checked), as a non-root user (postgres when run as root). Then reads valgrind's logs and
-# fails when an error's stack passes through meshcat (meshcat.so, libyaml) or any error
-# is left unsuppressed; suppressions for PostgreSQL's own known reports are in
-# test/valgrind/postgresql.supp.
+# fails when any error is left unsuppressed (valgrind marks each one); suppressions for
+# PostgreSQL's own known reports are in test/valgrind/postgresql.supp. Debian's server is
+# not built with USE_VALGRIND, so memcheck sees malloc'd blocks, not palloc chunks: an
+# overrun inside a palloc block is not seen (the fuzz targets, with ASan, cover that).
 #   bash test/valgrind/run.sh [test ...]     default: every pg_regress file in sql/
 # `make valgrind-check` runs all of them; the short run of `make test` (test/t/valgrind.sh)
 # runs a few. Logs are kept in test/valgrind/out/.
@@ -33,7 +34,7 @@ trap cleanup EXIT
 
 "${as_user[@]}" "$bindir/initdb" -D "$base/data" -A trust -U postgres --no-sync >/dev/null
 "${as_user[@]}" valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=no \
-    --leak-check=no --num-callers=40 --error-limit=no \
+    --leak-check=no --num-callers=40 --error-limit=no --error-markers=VGERR-BEGIN,VGERR-END \
     --suppressions=test/valgrind/postgresql.supp \
     --log-file="$out/valgrind.%p.log" \
     "$bindir/postgres" -D "$base/data" -k "$base" -p "$port" -c listen_addresses= \
@@ -57,12 +58,13 @@ pid=
 
 fail=0
 [ "$rc" -eq 0 ] || { echo "FAIL the regression tests failed under valgrind"; cat regression.diffs 2>/dev/null | head -40; fail=1; }
-errors=$(cat "$out"/valgrind.*.log | grep -cE '^==[0-9]+== [A-Z].*(uninitialised|Invalid|invalid|overlap|Mismatched|definitely)' || true)
-meshcat=$(cat "$out"/valgrind.*.log | grep -cE 'meshcat\.so|libyaml' || true)
-echo "valgrind: $(ls "$out"/valgrind.*.log | wc -l) processes checked, $errors unsuppressed errors, $meshcat lines naming meshcat or libyaml"
-if [ "$errors" -gt 0 ] || [ "$meshcat" -gt 0 ]; then
+# valgrind brackets every error it reports, whatever its kind, with the markers: counting
+# them needs no list of error messages.
+errors=$(cat "$out"/valgrind.*.log | grep -c 'VGERR-BEGIN' || true)
+echo "valgrind: $(ls "$out"/valgrind.*.log | wc -l) processes checked, $errors unsuppressed errors"
+if [ "$errors" -gt 0 ]; then
     echo "FAIL valgrind reported errors:"
-    grep -hE -A12 '^==[0-9]+== [A-Z].*(uninitialised|Invalid|invalid|overlap|Mismatched)' "$out"/valgrind.*.log | head -60
+    sed -n '/VGERR-BEGIN/,/VGERR-END/p' "$out"/valgrind.*.log | head -80
     fail=1
 else
     echo "ok valgrind memcheck clean"
