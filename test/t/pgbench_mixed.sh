@@ -78,6 +78,9 @@ if grep -E 'ERROR|aborted' "$work/pgbench.err" | grep -vE 'could not serialize|d
 fi
 failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
 if [ "${failed:-1}" != 0 ]; then echo "FAIL $failed transactions failed even after retries"; fail=1; fi
+# Registrations take turns without deadlocks and read committed data: nothing to retry.
+retried=$(sed -n 's/^number of transactions retried: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+if [ "${retried:-1}" != 0 ]; then echo "FAIL ${retried:-an unknown number of} transactions were retried (deadlocks or serialization failures)"; fail=1; fi
 
 psql -X -q -f test/t/lib/consistency.sql >"$work/consistency" 2>&1 || { echo "FAIL the checker itself failed"; fail=1; }
 if [ -s "$work/consistency" ]; then

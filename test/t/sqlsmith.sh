@@ -29,10 +29,18 @@ SQL
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 conn="host=${PGHOST:-localhost} port=${PGPORT:-5432} dbname=smith user=${PGUSER:-postgres}${PGPASSWORD:+ password=$PGPASSWORD}"
 echo "sqlsmith: $queries queries"
-timeout 900 sqlsmith --target="$conn" --max-queries="$queries" --seed=42 --verbose >"$work/out" 2>"$work/err" || true
-tr '\r' '\n' <"$work/err" | grep -E '^queries:' | tail -1 || true
+rc=0
+timeout 900 sqlsmith --target="$conn" --max-queries="$queries" --seed=42 --verbose >"$work/out" 2>"$work/err" || rc=$?
+# sqlsmith prints its progress now and then ("queries: N ..."); the last count must be close
+# to the queries asked for, or it did not really run.
+ran=$(tr '\r' '\n' <"$work/err" | sed -n 's/^queries: \([0-9]*\).*/\1/p' | tail -1)
 
 fail=0
+if [ -n "$ran" ] && [ "$ran" -ge $((queries * 9 / 10)) ]; then
+    echo "ok sqlsmith ran $ran of $queries queries (exit code $rc)"
+else
+    echo "FAIL sqlsmith ran ${ran:-no} queries of $queries (exit code $rc):"; tail -5 "$work/err"; fail=1
+fi
 if ! psql -X -At -d smith -c 'SELECT 1' >/dev/null 2>&1; then echo "FAIL the server does not answer"; fail=1; fi
 # This cluster's server log (pg_virtualenv keeps it beside its configuration): the
 # postmaster logs every backend that dies.

@@ -31,12 +31,13 @@ CREATE ROLE logistics_team NOLOGIN;
 CREATE EXTENSION meshcat VERSION :'old';
 SELECT count(*) FROM meshcat.mesh_register(:'mesh') \g /dev/null
 SQL
-    counts="SELECT string_agg(format('%s %s', c.oid::regclass, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]), E'\n' ORDER BY c.oid::regclass::text) FROM pg_class c WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relkind = 'r'"
-    psql -X -At -d upgraded -c "$counts" >"$work/rows.before"
+    psql -X -q -d upgraded -f test/t/lib/rows_query.sql >"$work/rows.sql"
+    psql -X -At -v ON_ERROR_STOP=1 -d upgraded -f "$work/rows.sql" >"$work/rows.before"
     psql_ -d upgraded -c 'ALTER EXTENSION meshcat UPDATE'
     psql_ -d fresh -c 'CREATE EXTENSION meshcat'
-    psql -X -At -d upgraded -c "$counts" >"$work/rows.after"
+    psql -X -At -v ON_ERROR_STOP=1 -d upgraded -f "$work/rows.sql" >"$work/rows.after"
     fail=0
+    [ -s "$work/rows.before" ] || { echo "FAIL no catalog table found to compare"; exit 1; }
     v=$(psql -X -At -d upgraded -c "SELECT extversion FROM pg_extension WHERE extname = 'meshcat'")
     if [ "$v" = "$current" ]; then echo "ok $old updated to $v"; else echo "FAIL $old updated to $v, not $current"; fail=1; fi
     psql -X -q -d upgraded -f test/t/lib/schema.sql >"$work/upgraded.schema"
@@ -47,7 +48,7 @@ SQL
         echo "FAIL $old -> $current: the upgraded schema differs from a fresh install (- fresh, + upgraded)"; fail=1
     fi
     if diff -u "$work/rows.before" "$work/rows.after"; then
-        echo "ok $old -> $current: every catalog row kept ($(awk '{s+=$2} END {print s}' "$work/rows.after") rows)"
+        echo "ok $old -> $current: every catalog row kept, value for value ($(awk -F'|' '{s+=$2} END {print s}' "$work/rows.after") rows)"
     else
         echo "FAIL $old -> $current: rows changed by the update"; fail=1
     fi
@@ -74,8 +75,16 @@ if [ ${#olds[@]} -eq 0 ]; then
     tmp=$(mktemp -d); trap 'rm -rf "$tmp"; [ ${#cleanup[@]} -eq 0 ] || as_root rm -f "${cleanup[@]}"' EXIT
     head -n $((cut - 1)) "$script" >"$tmp/meshcat--$old.sql"
     { echo '\echo Use "ALTER EXTENSION meshcat UPDATE" to load this file. \quit'; tail -n +"$cut" "$script"; } >"$tmp/meshcat--$old--$current.sql"
-    cleanup=("$ext/meshcat--$old.sql" "$ext/meshcat--$old--$current.sql")
-    as_root install -m 644 "$tmp/meshcat--$old.sql" "$tmp/meshcat--$old--$current.sql" "$ext/"
+    # Installed the way released scripts will be: put in sql/updates/, installed by the
+    # Makefile's DATA rule.
+    cleanup=("$ext/meshcat--$old.sql" "$ext/meshcat--$old--$current.sql"
+             "sql/updates/meshcat--$old.sql" "sql/updates/meshcat--$old--$current.sql")
+    cp "$tmp/meshcat--$old.sql" "$tmp/meshcat--$old--$current.sql" sql/updates/
+    as_root make -s install >/dev/null
+    rm -f "sql/updates/meshcat--$old.sql" "sql/updates/meshcat--$old--$current.sql"
+    for f in "$ext/meshcat--$old.sql" "$ext/meshcat--$old--$current.sql"; do
+        [ -f "$f" ] || { echo "FAIL make install did not install $f from sql/updates/"; exit 1; }
+    done
     echo "no released version yet: proving the mechanism with $old (the script up to its search fragment) and an upgrade script (the rest)"
     olds=("$old")
 fi

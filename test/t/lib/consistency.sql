@@ -24,11 +24,40 @@ SELECT 'product without a version ' || p.id FROM meshcat.product p
 SELECT 'product in a missing domain ' || p.id FROM meshcat.product p
  WHERE NOT EXISTS (SELECT FROM meshcat.domain d WHERE d.name = p.domain);
 
--- Exactly one current version per product.
-SELECT 'product ' || p.id || ' has ' || count(v.product_id) || ' current versions'
-  FROM meshcat.product p LEFT JOIN meshcat.mesh_versions v ON v.product_id = p.id AND v.is_current
- GROUP BY p.id HAVING count(v.product_id) <> 1;
+-- One current version per product. current_version picks at most one by construction
+-- (DISTINCT ON); what can go wrong is a product without one, or the views losing or
+-- repeating a product.
+SELECT 'product ' || p.id || ' has no current version' FROM meshcat.product p
+ WHERE NOT EXISTS (SELECT FROM meshcat.mesh_versions v WHERE v.product_id = p.id AND v.is_current);
+SELECT 'mesh_products lacks ' || p.id FROM meshcat.product p
+ WHERE NOT EXISTS (SELECT FROM meshcat.mesh_products m WHERE m.id = p.id);
 SELECT 'mesh_products lists ' || id || ' ' || count(*) || ' times' FROM meshcat.mesh_products GROUP BY id HAVING count(*) > 1;
+
+-- The lineage edges, kept by triggers, are exactly what the ports say (the derivation
+-- mesh_lineage_rebuild() makes), both ways.
+WITH kept AS (
+    SELECT port_id, upstream, downstream, version_id, version_range FROM meshcat.lineage_edge
+), derived AS (
+    SELECT i.id, coalesce(i.product_id, 'source:' || i.source), v.product_id, v.id, i.version_range
+      FROM meshcat.input_port i JOIN meshcat.product_version v ON v.id = i.version_id
+     WHERE v.status <> 'retired'
+)
+SELECT 'lineage edge missing: ' || x::text FROM (SELECT * FROM derived EXCEPT ALL SELECT * FROM kept) AS x
+UNION ALL
+SELECT 'lineage edge extra: ' || x::text FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM derived) AS x;
+WITH kept AS (
+    SELECT field_id, upstream, downstream, version_id FROM meshcat.lineage_field_edge
+), derived AS (
+    SELECT DISTINCT f.id, u.ref, v.product_id || '.' || o.name || '.' || f.name, v.id
+      FROM meshcat.product_version v
+      JOIN meshcat.output_port o ON o.version_id = v.id
+      JOIN meshcat.field f ON f.port_id = o.id
+     CROSS JOIN unnest(f.derived_from) AS u(ref)
+     WHERE v.status <> 'retired'
+)
+SELECT 'column lineage edge missing: ' || x::text FROM (SELECT * FROM derived EXCEPT ALL SELECT * FROM kept) AS x
+UNION ALL
+SELECT 'column lineage edge extra: ' || x::text FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM derived) AS x;
 
 -- Every version's descriptor agrees with its row.
 SELECT 'version ' || v.id || ' disagrees with its descriptor'
