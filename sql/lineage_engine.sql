@@ -272,12 +272,23 @@ SELECT mesh_lineage_rebuild();
 DELETE FROM input_port WHERE position = 99;
 RESET meshcat.lineage_cache_threshold;
 
--- The walk reads lineage_edge for its caller, who needs SELECT on it.
+-- The walk reads lineage_edge for its caller, who needs SELECT on it, or on each column the
+-- walk reads (upstream, downstream, version_range).
 GRANT USAGE ON SCHEMA meshcat TO regress_engine_outsider;
 SET ROLE regress_engine_outsider;
 SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
 \echo :SQLSTATE
 RESET ROLE;
+GRANT SELECT (upstream, downstream) ON lineage_edge TO regress_engine_outsider;
+SET ROLE regress_engine_outsider;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+\echo :SQLSTATE
+RESET ROLE;
+GRANT SELECT (version_range) ON lineage_edge TO regress_engine_outsider;
+SET ROLE regress_engine_outsider;
+SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
+RESET ROLE;
+REVOKE SELECT (upstream, downstream, version_range) ON lineage_edge FROM regress_engine_outsider;
 -- Row-level security on the edges is refused rather than bypassed (superusers bypass it anyway).
 ALTER TABLE lineage_edge ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON lineage_edge TO regress_engine_outsider;

@@ -213,8 +213,14 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 	LockRelationOid(rels->edge, AccessShareLock);
 	LockRelationOid(rels->clock, AccessShareLock);
 
-	/* The walk reads the table for its caller, so the caller needs SELECT. */
-	if (pg_class_aclcheck(rels->edge, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	/*
+	 * The walk reads the table for its caller, so the caller needs SELECT on
+	 * it, or on each column it reads, as a query naming them would.
+	 */
+	if (pg_class_aclcheck(rels->edge, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		!(pg_attribute_aclcheck(rels->edge, rels->upstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		  pg_attribute_aclcheck(rels->edge, rels->downstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		  pg_attribute_aclcheck(rels->edge, rels->range_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK))
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "lineage_edge");
 	if (check_enable_rls(rels->edge, InvalidOid, false) == RLS_ENABLED)
 		ereport(ERROR,
