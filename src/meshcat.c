@@ -27,8 +27,9 @@ int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 void		_PG_init(void);
 
 /*
- * Defines the settings. They are user-settable on purpose: they only bound
- * the work one statement does, and each caps at a hard maximum.
+ * Defines the settings. All but the lineage cache's memory limit are
+ * user-settable on purpose: they only bound the work one statement does, and
+ * each caps at a hard maximum.
  */
 void
 _PG_init(void)

@@ -15,6 +15,7 @@ extern int	meshcat_yaml_max_nodes;
 
 /* Edges an index walk may read before loading the lineage cache; -1: never (lineage.c). */
 extern int	meshcat_lineage_cache_threshold;
+/* Most memory (kB) one backend's lineage cache may take (lineage.c). */
 extern int	meshcat_lineage_cache_max_size;
 
 /* semver.c: semver_satisfies(semver, text), which lineage.c calls directly. */
