@@ -79,6 +79,7 @@ if [ ${#olds[@]} -eq 0 ]; then
     # Makefile's DATA rule.
     cleanup=("$ext/meshcat--$old.sql" "$ext/meshcat--$old--$current.sql"
              "sql/updates/meshcat--$old.sql" "sql/updates/meshcat--$old--$current.sql")
+    mkdir -p sql/updates
     cp "$tmp/meshcat--$old.sql" "$tmp/meshcat--$old--$current.sql" sql/updates/
     as_root make -s install >/dev/null
     rm -f "sql/updates/meshcat--$old.sql" "sql/updates/meshcat--$old--$current.sql"
