@@ -34,7 +34,7 @@ SELECT 'mesh_products lacks ' || p.id FROM meshcat.product p
 SELECT 'mesh_products lists ' || id || ' ' || count(*) || ' times' FROM meshcat.mesh_products GROUP BY id HAVING count(*) > 1;
 
 -- The lineage edges, kept by triggers, are exactly what the ports say (the derivation
--- mesh_lineage_rebuild() makes), both ways.
+-- mesh_lineage_rebuild() makes, written out again here so that a bug in either shows), both ways.
 WITH kept AS (
     SELECT port_id, upstream, downstream, version_id, version_range FROM meshcat.lineage_edge
 ), derived AS (
