@@ -74,8 +74,10 @@ BEGIN
     IF NOT @extschema@.mesh_owns_domain(domain, actor) THEN
         PERFORM @extschema@.raise_error('42501',
             format('permission denied to %s in domain "%s"', what, domain),
-            format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.', owner_role, domain, actor),
-            format('Act as a member of "%s" (GRANT %I TO ...; SET ROLE %I), or ask the domain''s owners.', owner_role, owner_role, owner_role));
+            format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
+                   owner_role, domain, actor),
+            format('Act as a member of "%s" (GRANT %I TO ...; SET ROLE %I), or ask the domain''s owners.',
+                   owner_role, owner_role, owner_role));
     END IF;
 END
 $$;
@@ -91,7 +93,8 @@ BEGIN
     IF NOT @extschema@.mesh_is_admin() THEN
         PERFORM @extschema@.raise_error('42501',
             format('permission denied to %s', what),
-            format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.', @extschema@.mesh_acting_role()),
+            format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
+                   @extschema@.mesh_acting_role()),
             'Ask a governance administrator, or act as a member of "meshcat_admin".');
     END IF;
 END
@@ -266,7 +269,8 @@ DECLARE
 BEGIN
     IF a IS NULL OR b IS NULL THEN
         PERFORM @extschema@.raise_error('23503',
-            format('version %s of data product "%s" does not exist', CASE WHEN a IS NULL THEN from_version ELSE to_version END, id),
+            format('version %s of data product "%s" does not exist',
+                   CASE WHEN a IS NULL THEN from_version ELSE to_version END, id),
             NULL,
             'SELECT version FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;

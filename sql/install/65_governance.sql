@@ -321,7 +321,8 @@ BEGIN
           FROM @extschema@.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
         IF publishing AND nfailed > 0 THEN
             PERFORM @extschema@.raise_error('23514',
-                format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed, CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END),
+                format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed,
+                       CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END),
                 failed,
                 'Fix the descriptor and register it again, keep it as a draft until it complies, or ask for an exemption with mesh_request_exemption().');
         END IF;
@@ -435,7 +436,8 @@ BEGIN
     IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
         PERFORM @extschema@.raise_error('25000',
             'a policy change cannot run under REPEATABLE READ',
-            format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.', NEW.name),
+            format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.',
+                   NEW.name),
             'Change policies under READ COMMITTED (the default) or SERIALIZABLE.');
     END IF;
     -- Waits for the publications in flight and holds back new ones; the versions are read after.

@@ -333,7 +333,8 @@ BEGIN
     END IF;
     IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
         PERFORM @extschema@.raise_error('22023',
-            pg_catalog.format('direction must be upstream, downstream or both, not %s', coalesce(quote_literal(direction), 'NULL')));
+            pg_catalog.format('direction must be upstream, downstream or both, not %s',
+                              coalesce(quote_literal(direction), 'NULL')));
     END IF;
     PERFORM @extschema@.lineage_check_depth(max_depth);
     start := @extschema@.lineage_field_ref(id, mesh_column_lineage.field);
@@ -465,7 +466,8 @@ BEGIN
         PERFORM @extschema@.raise_error('23514',
             pg_catalog.format('lineage cycle: "%s" cannot consume "%s"', down, up),
             format('The cycle would be %s.', array_to_string(back || down, ' -> ')),
-            CASE WHEN up = down THEN 'A data product cannot be its own input.' ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END);
+            CASE WHEN up = down THEN 'A data product cannot be its own input.'
+                 ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END);
     END IF;
 END
 $$;

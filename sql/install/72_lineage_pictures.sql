@@ -16,7 +16,8 @@ DECLARE
 BEGIN
     IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
         PERFORM @extschema@.raise_error('22023',
-            pg_catalog.format('direction must be upstream, downstream or both, not %s', coalesce(quote_literal(lineage_picture_nodes.direction), 'NULL')));
+            pg_catalog.format('direction must be upstream, downstream or both, not %s',
+                              coalesce(quote_literal(lineage_picture_nodes.direction), 'NULL')));
     END IF;
     PERFORM @extschema@.lineage_check_depth(max_depth);
     IF lineage_picture_nodes.id IS NOT NULL THEN
