@@ -95,6 +95,34 @@ DELETE FROM meshcat.audit;
 -- A lineage refusal.
 SELECT * FROM mesh_upstream('shop.nowhere');
 \echo :SQLSTATE
+-- The README's getting-started stream with a typo: the refusal the README shows, line for line.
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: Domain
+name: sales
+owner: regress_err_owner
+description: Orders and payments
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.orders
+name: Orders
+version: 1.0.0
+status: published
+classification: internal
+retension: 10 years
+owners: {technical: sales_eng, business: maria.lopez}
+sla: {freshness: 1 hour}
+inputs:
+  - source: shop.orders_db
+outputs:
+  - name: orders
+    type: table
+    location: public.orders
+    schema:
+      - {name: order_id, type: bigint, required: true, primary_key: true}
+      - {name: amount, type: "numeric(12,2)", required: true}
+$$);
 -- A number the parser cannot hold keeps its one short line of context, the scalar's place.
 SELECT mesh_yaml_to_jsonb('a: [1, 1e1000000]');
 
