@@ -126,7 +126,6 @@ $$);
 -- A number the parser cannot hold keeps its one short line of context, the scalar's place.
 SELECT mesh_yaml_to_jsonb('a: [1, 1e1000000]');
 
-\set SHOW_CONTEXT never
 
 -- A UTF-8 byte order mark is skipped, however many lines follow it.
 SELECT mesh_yaml_to_jsonb(E'\uFEFFa: 1\nb: 2');
