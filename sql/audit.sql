@@ -1,5 +1,4 @@
 -- mesh_audit: every catalog change recorded in its transaction; the trail is append-only.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

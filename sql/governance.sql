@@ -1,6 +1,5 @@
 -- Federated computational governance: policies, enforcement at publication, stored
 -- evaluations, re-evaluation, dry runs, exemptions and the compliance views.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

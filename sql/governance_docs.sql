@@ -1,6 +1,5 @@
 -- docs/governance.md: its ```sql blocks are the worked example, run here in order (roles get a
 -- regress_ prefix), so every example in the page is registered and its output checked.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -1,6 +1,5 @@
 -- Events: NOTIFY meshcat, '<json>' on publish, deprecate, retire and new violations. A second
 -- session LISTENs (test/data/events_session.sql); its server process ids are masked.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -1,6 +1,5 @@
 -- Versions as contracts: growing versions, immutable published versions, the forward-only
 -- lifecycle, breaking changes, consumers and retirement. Plain SQL is refused like mesh_register.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -1,6 +1,5 @@
 -- Lineage: edges kept by triggers, cycle refusal, walks on diamonds, deep chains and wide fans,
 -- impact, paths, column lineage, classification propagation, pictures, bad data and rebuild.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

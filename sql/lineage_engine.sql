@@ -2,7 +2,6 @@
 -- of its specification, the recursive CTE below (the walk meshcat used before it had C), on a
 -- random mesh with diamonds, hubs, sources, version ranges and (as bad data) a cycle: with index
 -- scans, with the in-memory cache, and after the lineage changes under the cache.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -1,6 +1,5 @@
 -- Ownership: the roles meshcat expects (mesh_setup_roles), who may write which domain's
 -- products, versions and policies (42501 naming the owner role), and reading for readers.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -1,5 +1,4 @@
 -- mesh_register: creating, updating and refusing domains and data products.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -1,6 +1,5 @@
 -- mesh_restoring: a superuser's COPY into a catalog table is taken as a restore and is not
 -- audited again (the dump holds the trail); anything else is audited.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

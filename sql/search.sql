@@ -1,5 +1,4 @@
 -- mesh_search: finding products by words, domain and tag.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

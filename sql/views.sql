@@ -1,5 +1,4 @@
 -- The catalog views: their columns are a contract, and they show the example mesh.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

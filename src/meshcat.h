@@ -7,6 +7,7 @@
 #define MESHCAT_H
 
 #include "fmgr.h"
+#include "utils/elog.h"
 
 /* Limits on YAML input, set by meshcat.yaml_max_* (see meshcat.c). */
 extern int	meshcat_yaml_max_bytes;
@@ -20,5 +21,20 @@ extern int	meshcat_lineage_cache_max_size;
 
 /* semver.c: semver_satisfies(semver, text), which lineage.c calls directly. */
 extern Datum semver_satisfies(PG_FUNCTION_ARGS);
+
+/*
+ * Makes the errors reported from here on name no caller: a refusal of user
+ * input shows its message, DETAIL and HINT, not the PL/pgSQL and SQL frames
+ * it came through. PG_TRY and PL/pgSQL's EXCEPTION blocks restore the stack
+ * when they catch; a function that returns normally must restore it itself.
+ */
+static inline ErrorContextCallback *
+MeshHideErrorContext(void)
+{
+	ErrorContextCallback *saved = error_context_stack;
+
+	error_context_stack = NULL;
+	return saved;
+}
 
 #endif							/* MESHCAT_H */

@@ -155,6 +155,8 @@ typedef struct YamlParse
 	int64		nodes;
 	int64		bytes;
 
+	int			doc_line;		/* where the document being built starts */
+
 	Jsonb	   *result;			/* the only document, for mesh_yaml_to_jsonb */
 } YamlParse;
 
@@ -1431,6 +1433,12 @@ yaml_read_stream(YamlParse *p, const char *data, size_t len,
 		}
 		p->convert = true;
 	}
+	/* a UTF-8 byte order mark (from Windows editors) is not part of the text */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+	{
+		data += 3;
+		len -= 3;
+	}
 	p->input = data;
 	p->input_len = len;
 
@@ -1496,6 +1504,7 @@ yaml_read_stream(YamlParse *p, const char *data, size_t len,
 									   p->event.start_mark.column + 1),
 							 errhint("Use mesh_yaml_documents() to read a stream of documents.")));
 				yaml_begin_document(p);
+				p->doc_line = (int) p->event.start_mark.line + 1;
 				break;
 			case YAML_DOCUMENT_END_EVENT:
 				ndocs++;
@@ -1510,10 +1519,13 @@ yaml_read_stream(YamlParse *p, const char *data, size_t len,
 				}
 				else
 				{
-					Datum		value = JsonbPGetDatum(p->root);
-					bool		isnull = false;
+					Datum		values[2];
+					bool		isnull[2] = {false, false};
 
-					tuplestore_putvalues(tupstore, tupdesc, &value, &isnull);
+					/* a second column, if asked for, is the line it starts on */
+					values[0] = JsonbPGetDatum(p->root);
+					values[1] = Int32GetDatum(p->doc_line);
+					tuplestore_putvalues(tupstore, tupdesc, values, isnull);
 				}
 				yaml_begin_document(p);
 				break;
@@ -1567,7 +1579,11 @@ yaml_read(const char *data, size_t len, Tuplestorestate *tupstore,
 
 	PG_TRY();
 	{
+		/* errors in the input name their line, not the SQL that passed it */
+		ErrorContextCallback *saved = MeshHideErrorContext();
+
 		yaml_read_stream(p, data, len, tupstore, tupdesc, outcxt);
+		error_context_stack = saved;
 	}
 	PG_CATCH();
 	{
@@ -1626,12 +1642,107 @@ yaml_clip(const char *s, int len)
 	return res;
 }
 
+/*
+ * One line of advice for each of libyaml's messages that a person commonly
+ * meets: the problem as libyaml words it, the context it must come with
+ * (NULL: any), whether it must be at a tab (1), not at one (0) or either (-1).
+ * The first row that fits wins.
+ */
+typedef struct YamlHint
+{
+	const char *problem;
+	const char *context;
+	int			at_tab;
+	const char *hint;
+} YamlHint;
+
+static const YamlHint yaml_hints[] = {
+	{"mapping values are not allowed in this context", NULL, -1,
+	"Quote a value that contains \": \", as in description: \"The shop: customers and orders\"; if the line holds a key, check its indentation."},
+	{"found character that cannot start any token", NULL, 1,
+	"Indent with spaces: YAML does not allow tab characters in indentation."},
+	{"found a tab character that violates indentation", NULL, -1,
+	"Indent with spaces: YAML does not allow tab characters in indentation."},
+	{"found a tab character where an indentation space is expected", NULL, -1,
+	"Indent with spaces: YAML does not allow tab characters in indentation."},
+	{"found character that cannot start any token", NULL, 0,
+	"Quote a value that starts with \"@\" or \"`\", as in name: \"@shop\"."},
+	{"found unexpected end of stream", "while scanning a quoted scalar", -1,
+	"Close the quoted string with the quote that opens it; a quote inside it is written twice ('it''s') or escaped (\"say \\\"hi\\\"\")."},
+	{"did not find expected ',' or ']'", NULL, -1,
+	"Close the list opened with \"[\" with \"]\", and separate its items with commas."},
+	{"did not find expected ',' or '}'", NULL, -1,
+	"Close the mapping opened with \"{\" with \"}\", and separate its pairs with commas."},
+	{"did not find expected key", "while parsing a block mapping", -1,
+	"Check the indentation: the keys of one mapping start in the same column."},
+	{"did not find expected '-' indicator", NULL, -1,
+	"Check the indentation: the items of one list start with \"-\" in the same column."},
+	{"block sequence entries are not allowed in this context", NULL, -1,
+	"Start a list on the line after its key, or quote a value that starts with \"- \"."},
+};
+
+/* Whether the character at a libyaml mark (0-based line and column) is a tab. */
+static bool
+yaml_tab_at(YamlParse *p, const yaml_mark_t *mark)
+{
+	const char *s = p->input;
+	const char *end = p->input + p->input_len;
+	size_t		line = 0;
+	size_t		column = 0;
+
+	while (s < end && line < mark->line)
+	{
+		if (*s++ == '\n')
+			line++;
+	}
+	while (s < end && column < mark->column && *s != '\n')
+	{
+		s++;
+		/* columns count characters: skip continuation bytes */
+		while (s < end && ((unsigned char) *s & 0xC0) == 0x80)
+			s++;
+		column++;
+	}
+	return s < end && *s == '\t';
+}
+
+/* The advice for libyaml's current error, or NULL if the table has none. */
+static const char *
+yaml_hint(YamlParse *p)
+{
+	yaml_parser_t *y = &p->parser;
+	int			tab = -2;
+
+	if (y->problem == NULL)
+		return NULL;
+	for (int i = 0; i < lengthof(yaml_hints); i++)
+	{
+		const YamlHint *h = &yaml_hints[i];
+
+		if (strcmp(h->problem, y->problem) != 0)
+			continue;
+		if (h->context != NULL &&
+			(y->context == NULL || strcmp(h->context, y->context) != 0))
+			continue;
+		if (h->at_tab != -1)
+		{
+			if (tab == -2)
+				tab = yaml_tab_at(p, &y->problem_mark) ? 1 : 0;
+			if (h->at_tab != tab)
+				continue;
+		}
+		return h->hint;
+	}
+	return NULL;
+}
+
 /* Reports libyaml's error for the parser, with its position and context. */
 static void
 yaml_report_parser_error(YamlParse *p)
 {
 	yaml_parser_t *y = &p->parser;
 	const char *problem = y->problem ? y->problem : "unknown error";
+	const char *hint = yaml_hint(p);
 
 	switch (y->error)
 	{
@@ -1670,13 +1781,15 @@ yaml_report_parser_error(YamlParse *p)
 								   y->problem_mark.column + 1,
 								   y->context,
 								   y->context_mark.line + 1,
-								   y->context_mark.column + 1)));
+								   y->context_mark.column + 1),
+						 hint ? errhint("%s", hint) : 0));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid YAML: %s", problem),
 					 errdetail("At line %zu, column %zu.",
 							   y->problem_mark.line + 1,
-							   y->problem_mark.column + 1)));
+							   y->problem_mark.column + 1),
+					 hint ? errhint("%s", hint) : 0));
 	}
 }
 
@@ -1716,7 +1829,11 @@ mesh_yaml_to_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(result);
 }
 
-/* Converts a YAML stream to one jsonb row per document, in order. */
+/*
+ * Converts a YAML stream to one jsonb row per document, in order. Also
+ * yaml_documents_with_lines(), whose second column is the line of the stream
+ * where each document starts (for mesh_register's errors).
+ */
 PG_FUNCTION_INFO_V1(mesh_yaml_documents);
 Datum
 mesh_yaml_documents(PG_FUNCTION_ARGS)

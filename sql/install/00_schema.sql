@@ -14,3 +14,15 @@ CREATE FUNCTION @extschema@.mesh_acting_role() RETURNS name
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.mesh_acting_role() IS
     'The role the session acts as (SET ROLE, else the login role), unchanged inside SECURITY DEFINER functions.';
+
+-- Raises an error that names no caller (src/raise.c): the refusals of meshcat's SQL show their
+-- message, DETAIL and HINT without the CONTEXT of every trigger and helper they came through.
+-- Executable by PUBLIC on purpose: the functions that call it run with their caller's rights,
+-- and it can do nothing that RAISE cannot.
+CREATE FUNCTION @extschema@.raise_error(sqlstate text, message text, detail text DEFAULT NULL,
+                                        hint text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'raise_error'
+    -- VOLATILE: never folded into a constant where a branch that is not taken calls it.
+    LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.raise_error(text, text, text, text) IS
+    'Internal: raises an error with that SQLSTATE, message, DETAIL and HINT, and no CONTEXT.';

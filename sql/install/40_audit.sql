@@ -54,10 +54,10 @@ CREATE FUNCTION @extschema@.audit_refuse_change() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RAISE EXCEPTION 'the audit trail is append-only'
-        USING ERRCODE = 'insufficient_privilege',
-              DETAIL = pg_catalog.format('%s on meshcat.audit is refused for every role, its owner included.', TG_OP),
-              HINT = 'Audit entries can only be added, by the catalog''s own triggers.';
+    PERFORM @extschema@.raise_error('42501',
+        'the audit trail is append-only',
+        pg_catalog.format('%s on meshcat.audit is refused for every role, its owner included.', TG_OP),
+        'Audit entries can only be added, by the catalog''s own triggers.');
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.audit_refuse_change() FROM PUBLIC;

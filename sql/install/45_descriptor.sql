@@ -20,6 +20,55 @@ RETURN CASE WHEN key OPERATOR(pg_catalog.~) '^[A-Za-z_][A-Za-z0-9_]*$'
 COMMENT ON FUNCTION @extschema@.json_path_key(text, text) IS
     'Appends a key to a SQL/JSON path, quoted when it is not an identifier.';
 
+-- The edit distance between two strings: insertions, deletions, substitutions and swaps of two
+-- neighbours each count one (optimal string alignment). Only error messages use it.
+CREATE FUNCTION @extschema@.edit_distance(a text, b text) RETURNS int
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m int := length(a);
+    n int := length(b);
+    -- rows i-2, i-1 and i of the distance matrix, each indexed 0 .. n
+    prev2 int[];
+    prev int[] := array_fill(0, ARRAY[n + 1], ARRAY[0]);
+    cur int[];
+    cost int;
+BEGIN
+    FOR j IN 0 .. n LOOP
+        prev[j] := j;
+    END LOOP;
+    FOR i IN 1 .. m LOOP
+        cur := array_fill(0, ARRAY[n + 1], ARRAY[0]);
+        cur[0] := i;
+        FOR j IN 1 .. n LOOP
+            cost := CASE WHEN substr(a, i, 1) = substr(b, j, 1) THEN 0 ELSE 1 END;
+            cur[j] := least(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+            IF i > 1 AND j > 1 AND substr(a, i, 1) = substr(b, j - 1, 1) AND substr(a, i - 1, 1) = substr(b, j, 1) THEN
+                cur[j] := least(cur[j], prev2[j - 2] + 1);
+            END IF;
+        END LOOP;
+        prev2 := prev;
+        prev := cur;
+    END LOOP;
+    RETURN prev[n];
+END
+$$;
+COMMENT ON FUNCTION @extschema@.edit_distance(text, text) IS
+    'Internal: the optimal string alignment distance between two strings, for "did you mean" suggestions.';
+
+-- The candidate closest to key, if it is close enough to be a likely typo (at most one edit in
+-- a short key, two in a key of six or more characters), else NULL.
+CREATE FUNCTION @extschema@.closest_key(key text, candidates text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+RETURN (SELECT c FROM unnest(candidates) AS c
+         WHERE @extschema@.edit_distance(lower(key), lower(c)) <= greatest(1, least(2, length(key) / 3))
+         ORDER BY @extschema@.edit_distance(lower(key), lower(c)), c
+         LIMIT 1);
+COMMENT ON FUNCTION @extschema@.closest_key(text, text[]) IS
+    'Internal: the candidate a mistyped key most likely meant, or NULL.';
+
 -- Checks value against a subset of JSON Schema (type, const, enum, pattern, minLength,
 -- required, properties, patternProperties, additionalProperties, items, $ref into $defs).
 -- Returns {path, problem} for the first problem found in document order, else NULL.
@@ -45,6 +94,7 @@ DECLARE
     child_schemas jsonb[];
     child_paths text[];
     i int;
+    near text;
 BEGIN
     WHILE top > 0 LOOP
         value := values_[top];
@@ -75,13 +125,23 @@ BEGIN
             IF length(value #>> '{}') < coalesce((schema ->> 'minLength')::int, 0) THEN
                 RETURN ARRAY[path, 'must not be empty'];
             END IF;
+            -- x-expected says in words what the pattern means; the pattern is the fallback.
             IF schema ? 'pattern' AND NOT (value #>> '{}') ~ (schema ->> 'pattern') THEN
-                RETURN ARRAY[path, format('%s does not match the pattern %s', value, schema ->> 'pattern')];
+                RETURN ARRAY[path, CASE WHEN schema ? 'x-expected'
+                                        THEN format('expected %s, got %s', schema ->> 'x-expected', value)
+                                        ELSE format('%s does not match the pattern %s', value, schema ->> 'pattern') END];
             END IF;
         ELSIF vtype = 'object' THEN
             FOR key IN SELECT jsonb_array_elements_text(schema -> 'required') LOOP
                 IF NOT value ? key THEN
-                    RETURN ARRAY[path, format('missing required key "%s"', key)];
+                    -- a key the schema does not know, spelled close to the missing one
+                    near := (SELECT k FROM jsonb_object_keys(value) AS k
+                              WHERE NOT coalesce(schema -> 'properties' ? k, false)
+                                AND @extschema@.closest_key(k, ARRAY[key]) IS NOT NULL
+                              ORDER BY @extschema@.edit_distance(k, key), k LIMIT 1);
+                    RETURN ARRAY[path, format('missing required key "%s"', key)
+                                       || CASE WHEN near IS NOT NULL
+                                               THEN format(' (found "%s"; did you mean "%s"?)', near, key) ELSE '' END];
                 END IF;
             END LOOP;
             children := '{}';
@@ -100,7 +160,11 @@ BEGIN
                 IF sub IS NULL THEN
                     sub := schema -> 'additionalProperties';
                     IF sub = 'false' THEN
-                        RETURN ARRAY[@extschema@.json_path_key(path, key), 'unknown key'];
+                        near := @extschema@.closest_key(key, ARRAY(SELECT jsonb_object_keys(schema -> 'properties')
+                                                                   EXCEPT SELECT jsonb_object_keys(value)));
+                        RETURN ARRAY[@extschema@.json_path_key(path, key),
+                                     'unknown key' || CASE WHEN near IS NOT NULL
+                                                           THEN format('; did you mean "%s"?', near) ELSE '' END];
                     END IF;
                 END IF;
                 -- An empty schema accepts anything: nothing to walk.

@@ -4,37 +4,40 @@
 -- reference to anything in the same stream resolves. The rules on what may be written (owners,
 -- contracts, policies) are the catalog's triggers (55_lifecycle, 65_governance).
 
+-- Names a document of a stream: its number, and the line it starts on when known (a stream of
+-- several documents; in a stream of one, the document is the whole text).
+CREATE FUNCTION @extschema@.document_label(docno int, line int) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN 'document ' OPERATOR(pg_catalog.||) docno
+       OPERATOR(pg_catalog.||) coalesce(' (line ' OPERATOR(pg_catalog.||) line OPERATOR(pg_catalog.||) ')', '');
+COMMENT ON FUNCTION @extschema@.document_label(int, int) IS
+    'Internal: "document N (line L)", or "document N" when the line is NULL.';
+
 -- Raises the error for a document that breaks the descriptor format (22023).
 CREATE FUNCTION @extschema@.raise_invalid_descriptor(docno int, path text, problem text,
-                                                     hint text DEFAULT NULL) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+                                                     hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
+    LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION 'invalid descriptor: document %, %: %', docno, path, problem
-        USING ERRCODE = 'invalid_parameter_value',
-              HINT = coalesce(hint, 'The format is described in docs/descriptor.md and by mesh_descriptor_schema().');
-END
-$$;
-COMMENT ON FUNCTION @extschema@.raise_invalid_descriptor(int, text, text, text) IS
-    'Raises 22023 naming the document number and the JSON path of the problem.';
+RETURN @extschema@.raise_error('22023',
+    format('invalid descriptor: %s, %s: %s', @extschema@.document_label(docno, line), path, problem), NULL,
+    coalesce(hint, 'The format is described in docs/descriptor.md and by mesh_descriptor_schema().'));
+COMMENT ON FUNCTION @extschema@.raise_invalid_descriptor(int, text, text, text, int) IS
+    'Raises 22023 naming the document number (and line) and the JSON path of the problem.';
 
 -- Raises the error for a reference to something that does not exist (23503).
-CREATE FUNCTION @extschema@.raise_unknown_reference(docno int, path text, what text, hint text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+CREATE FUNCTION @extschema@.raise_unknown_reference(docno int, path text, what text, hint text,
+                                                    line int DEFAULT NULL) RETURNS void
+    LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION 'unknown reference: document %, %: % does not exist', docno, path, what
-        USING ERRCODE = 'foreign_key_violation', HINT = hint;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.raise_unknown_reference(int, text, text, text) IS
-    'Raises 23503 naming the document number, the JSON path and what is missing.';
+RETURN @extschema@.raise_error('23503',
+    format('unknown reference: %s, %s: %s does not exist', @extschema@.document_label(docno, line), path, what),
+    NULL, hint);
+COMMENT ON FUNCTION @extschema@.raise_unknown_reference(int, text, text, text, int) IS
+    'Raises 23503 naming the document number (and line), the JSON path and what is missing.';
 
 -- The checks a JSON Schema cannot say: values that must parse, names that must agree,
 -- duplicates. References to other objects are checked by the writers below.
-CREATE FUNCTION @extschema@.check_product_document(doc jsonb, docno int) RETURNS void
+CREATE FUNCTION @extschema@.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -51,43 +54,44 @@ BEGIN
     EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
         GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
         PERFORM @extschema@.raise_invalid_descriptor(docno, '$.version', msg,
-                                                     'Versions follow SemVer 2.0.0, for example 1.4.0 or 2.0.0-rc.1.');
+                                                     'Versions follow SemVer 2.0.0, for example 1.4.0 or 2.0.0-rc.1.', line => line);
     END;
     IF doc ? 'domain' AND doc ->> 'domain' <> split_part(doc ->> 'id', '.', 1) THEN
         PERFORM @extschema@.raise_invalid_descriptor(docno, '$.domain',
             format('domain "%s" does not match the id "%s"', doc ->> 'domain', doc ->> 'id'),
-            'A product id is <domain>.<name>; domain may be left out.');
+            'A product id is <domain>.<name>; domain may be left out.', line => line);
     END IF;
     IF doc ? 'retention' THEN
         BEGIN
             IF (doc ->> 'retention')::interval < interval '0' THEN
-                PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention', 'must not be negative');
+                PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention', 'must not be negative', line => line);
             END IF;
         EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention',
                 format('"%s" is not an interval', doc ->> 'retention'),
-                'Write a PostgreSQL interval such as "730 days", "7 years" or "P7Y".');
+                'Write a PostgreSQL interval such as "730 days", "7 years" or "P7Y".', line => line);
         END;
     END IF;
 
     FOR item IN SELECT jsonb_array_elements(doc -> 'inputs') LOOP
         IF (item ? 'product') = (item ? 'source') THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s]', i),
-                'an input names exactly one of "product" or "source"');
+                'an input names exactly one of "product" or "source"', line => line);
         END IF;
         IF item ? 'version' AND NOT item ? 'product' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i),
-                'a version range applies to a product input only');
+                'a version range applies to a product input only', line => line);
         END IF;
         IF item ? 'product' AND NOT (item ->> 'product') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].product', i),
-                format('"%s" is not a product id', item ->> 'product'), 'A product id is <domain>.<name>.');
+                format('"%s" is not a product id', item ->> 'product'), 'A product id is <domain>.<name>.', line => line);
         END IF;
         IF item ->> 'product' = doc ->> 'id' THEN
-            RAISE EXCEPTION 'lineage cycle: document %, $.inputs[%].product: "%" consumes itself', docno, i, doc ->> 'id'
-                USING ERRCODE = 'check_violation',
-                      DETAIL = format('The cycle is %s -> %s.', doc ->> 'id', doc ->> 'id'),
-                      HINT = 'A data product cannot be its own input.';
+            PERFORM @extschema@.raise_error('23514',
+                format('lineage cycle: %s, $.inputs[%s].product: "%s" consumes itself',
+                       @extschema@.document_label(docno, line), i, doc ->> 'id'),
+                format('The cycle is %s -> %s.', doc ->> 'id', doc ->> 'id'),
+                'A data product cannot be its own input.');
         END IF;
         IF item ? 'version' THEN
             BEGIN
@@ -95,7 +99,7 @@ BEGIN
             EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
                 PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i), msg,
-                    'Write an npm-style range such as ^1.2, ~1.2.3, >=1.0 <2.0 or 1.x.');
+                    'Write an npm-style range such as ^1.2, ~1.2.3, >=1.0 <2.0 or 1.x.', line => line);
             END;
         END IF;
         i := i + 1;
@@ -106,7 +110,7 @@ BEGIN
     FOR item IN SELECT jsonb_array_elements(doc -> 'outputs') LOOP
         IF item ->> 'name' = ANY (names) THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.outputs[%s].name', i),
-                format('output "%s" is declared twice', item ->> 'name'));
+                format('output "%s" is declared twice', item ->> 'name'), line => line);
         END IF;
         names := names || (item ->> 'name');
         j := 0;
@@ -114,7 +118,7 @@ BEGIN
             IF EXISTS (SELECT FROM jsonb_array_elements(item -> 'schema') WITH ORDINALITY AS f(e, n)
                        WHERE n <= j AND e ->> 'name' = field ->> 'name') THEN
                 PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.outputs[%s].schema[%s].name', i, j),
-                    format('field "%s" is declared twice', field ->> 'name'));
+                    format('field "%s" is declared twice', field ->> 'name'), line => line);
             END IF;
             j := j + 1;
         END LOOP;
@@ -122,11 +126,11 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_product_document(jsonb, int) IS
+COMMENT ON FUNCTION @extschema@.check_product_document(jsonb, int, int) IS
     'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
 
 -- Writes one domain; its parent is already in the catalog. Returns the action taken.
-CREATE FUNCTION @extschema@.write_domain(doc jsonb, docno int) RETURNS text
+CREATE FUNCTION @extschema@.write_domain(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -135,7 +139,7 @@ DECLARE
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = doc ->> 'owner') THEN
         PERFORM @extschema@.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
-            'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.');
+            'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.', line => line);
     END IF;
     -- NO KEY UPDATE: other sessions may still add products that reference the domain.
     SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR NO KEY UPDATE;
@@ -160,7 +164,7 @@ BEGIN
     RETURN 'updated';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int) IS
+COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
     'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
 
 -- Writes the ports, fields, owners and tags of a version from its descriptor.
@@ -206,7 +210,7 @@ COMMENT ON FUNCTION @extschema@.write_version_parts(bigint, jsonb) IS
     'Writes owners, tags, input ports, output ports and fields of one product version.';
 
 -- Writes one product version; the product row exists and is locked. Returns the action.
-CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int) RETURNS text
+CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -226,10 +230,11 @@ BEGIN
             IF (old.descriptor - 'status') = (doc - 'status') THEN
                 RETURN 'unchanged';
             END IF;
-            RAISE EXCEPTION 'version % of "%" is % and cannot change (document %)', old.version, pid, old.status, docno
-                USING ERRCODE = 'check_violation',
-                      DETAIL = 'A published version is a contract: its descriptor is immutable.',
-                      HINT = 'Register the change as a new version.';
+            PERFORM @extschema@.raise_error('23514',
+                format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
+                       @extschema@.document_label(docno, line)),
+                'A published version is a contract: its descriptor is immutable.',
+                'Register the change as a new version.');
         END IF;
         -- A draft is rewritten whole: its parts are replaced below.
         DELETE FROM @extschema@.owner WHERE version_id = old.id;
@@ -259,7 +264,7 @@ BEGIN
     RETURN CASE WHEN old.id IS NULL THEN 'created' ELSE 'updated' END;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int) IS
+COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int) IS
     'Creates a product version, or updates a draft; returns created, updated or unchanged.';
 
 CREATE FUNCTION @extschema@.mesh_register(descriptor text)
@@ -270,6 +275,7 @@ AS $$
 #variable_conflict use_column
 DECLARE
     docs jsonb[];
+    lines int[];
     doc jsonb;
     docno int;
     problem text[];
@@ -278,11 +284,17 @@ DECLARE
     progress boolean;
     other int;
 BEGIN
-    docs := ARRAY(SELECT d FROM @extschema@.mesh_yaml_documents(descriptor) AS d);
+    -- One parse gives the documents and the lines they start on, which errors name.
+    SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
+      INTO docs, lines
+      FROM @extschema@.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
     IF cardinality(docs) = 0 THEN
-        RAISE EXCEPTION 'invalid descriptor: the stream holds no document'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Pass YAML or JSON with at least one document, each with a "kind".';
+        PERFORM @extschema@.raise_error('22023', 'invalid descriptor: the stream holds no document', NULL,
+            'Pass YAML or JSON with at least one document, each with a "kind".');
+    END IF;
+    -- In a stream of one document, the document is the whole text: its line says nothing.
+    IF cardinality(docs) = 1 THEN
+        lines := '{NULL}';
     END IF;
     actions := array_fill(NULL::text, ARRAY[cardinality(docs)]);
 
@@ -291,23 +303,23 @@ BEGIN
         doc := docs[docno];
         IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
-                format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')));
+                format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')), line => lines[docno]);
         END IF;
         IF NOT doc ? 'kind' THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"');
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => lines[docno]);
         END IF;
         IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
-                format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.');
+                format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.', line => lines[docno]);
         END IF;
         problem := @extschema@.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
         IF problem IS NOT NULL THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, problem[1], problem[2]);
+            PERFORM @extschema@.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
         END IF;
         IF doc ->> 'kind' = 'DataProduct' THEN
-            PERFORM @extschema@.check_product_document(doc, docno);
+            PERFORM @extschema@.check_product_document(doc, docno, lines[docno]);
         ELSIF doc ->> 'kind' = 'Policy' THEN
-            PERFORM @extschema@.check_policy_document(doc, docno);
+            PERFORM @extschema@.check_policy_document(doc, docno, lines[docno]);
         END IF;
         SELECT n INTO other FROM unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
          WHERE d ->> 'kind' = doc ->> 'kind'
@@ -319,7 +331,7 @@ BEGIN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
                 format('document %s describes the same %s', other,
                        CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
-                'Each domain, policy, and version of a product appears once in a stream.');
+                'Each domain, policy, and version of a product appears once in a stream.', line => lines[docno]);
         END IF;
     END LOOP;
 
@@ -331,7 +343,7 @@ BEGIN
             doc := docs[docno];
             IF doc ->> 'parent' IS NULL
                OR EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = doc ->> 'parent') THEN
-                actions[docno] := @extschema@.write_domain(doc, docno);
+                actions[docno] := @extschema@.write_domain(doc, docno, lines[docno]);
                 pending := array_remove(pending, docno);
                 progress := true;
             END IF;
@@ -340,21 +352,22 @@ BEGIN
             docno := pending[1];
             doc := docs[docno];
             IF EXISTS (SELECT FROM unnest(pending) AS p WHERE docs[p] ->> 'name' = doc ->> 'parent') THEN
-                RAISE EXCEPTION 'domain hierarchy cycle: document %, $.parent: "%" is its own ancestor', docno, doc ->> 'name'
-                    USING ERRCODE = 'check_violation',
-                          DETAIL = format('The domains %s name each other as parents.',
-                                          (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM unnest(pending) AS p)),
-                          HINT = 'Domains form a tree: give one of them no parent.';
+                PERFORM @extschema@.raise_error('23514',
+                    format('domain hierarchy cycle: %s, $.parent: "%s" is its own ancestor',
+                           @extschema@.document_label(docno, lines[docno]), doc ->> 'name'),
+                    format('The domains %s name each other as parents.',
+                           (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM unnest(pending) AS p)),
+                    'Domains form a tree: give one of them no parent.');
             END IF;
             PERFORM @extschema@.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
-                'Register the parent domain first, or in the same stream.');
+                'Register the parent domain first, or in the same stream.', line => lines[docno]);
         END IF;
     END LOOP;
 
     -- Policies, before the products they judge.
     FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'Policy' ORDER BY d ->> 'name' LOOP
-        actions[docno] := @extschema@.write_policy(docs[docno], docno);
+        actions[docno] := @extschema@.write_policy(docs[docno], docno, lines[docno]);
     END LOOP;
 
     -- Product identities, so inputs between products of this stream resolve.
@@ -364,7 +377,7 @@ BEGIN
         IF NOT EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = split_part(doc ->> 'id', '.', 1)) THEN
             PERFORM @extschema@.raise_unknown_reference(docno, CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$.id' END,
                 format('domain "%s"', split_part(doc ->> 'id', '.', 1)),
-                'Register the domain first, or in the same stream.');
+                'Register the domain first, or in the same stream.', line => lines[docno]);
         END IF;
         INSERT INTO @extschema@.product AS p (id, domain)
         VALUES (doc ->> 'id', split_part(doc ->> 'id', '.', 1))
@@ -384,14 +397,14 @@ BEGIN
         IF other IS NOT NULL THEN
             PERFORM @extschema@.raise_unknown_reference(docno, format('$.inputs[%s].product', other),
                 format('data product "%s"', doc -> 'inputs' -> other ->> 'product'),
-                'Register the product it consumes first, or in the same stream; an external dataset is a "source".');
+                'Register the product it consumes first, or in the same stream; an external dataset is a "source".', line => lines[docno]);
         END IF;
     END LOOP;
 
     FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct'
                   ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
-        actions[docno] := @extschema@.write_product_version(docs[docno], docno);
+        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno]);
     END LOOP;
 
     RETURN QUERY

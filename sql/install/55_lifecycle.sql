@@ -72,12 +72,12 @@ DECLARE
     owner_role name := (SELECT d.owner_role FROM @extschema@.domain AS d WHERE d.name = domain);
 BEGIN
     IF NOT @extschema@.mesh_owns_domain(domain, actor) THEN
-        RAISE EXCEPTION 'permission denied to % in domain "%"', what, domain
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
-                                  owner_role, domain, actor),
-                  HINT = format('Act as a member of "%s" (GRANT %I TO ...; SET ROLE %I), or ask the domain''s owners.',
-                                owner_role, owner_role, owner_role);
+        PERFORM @extschema@.raise_error('42501',
+            format('permission denied to %s in domain "%s"', what, domain),
+            format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
+                   owner_role, domain, actor),
+            format('Act as a member of "%s" (GRANT %I TO ...; SET ROLE %I), or ask the domain''s owners.',
+                   owner_role, owner_role, owner_role));
     END IF;
 END
 $$;
@@ -91,11 +91,11 @@ CREATE FUNCTION @extschema@.require_admin(what text) RETURNS void
 AS $$
 BEGIN
     IF NOT @extschema@.mesh_is_admin() THEN
-        RAISE EXCEPTION 'permission denied to %', what
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
-                                  @extschema@.mesh_acting_role()),
-                  HINT = 'Ask a governance administrator, or act as a member of "meshcat_admin".';
+        PERFORM @extschema@.raise_error('42501',
+            format('permission denied to %s', what),
+            format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
+                   @extschema@.mesh_acting_role()),
+            'Ask a governance administrator, or act as a member of "meshcat_admin".');
     END IF;
 END
 $$;
@@ -119,7 +119,7 @@ CREATE FUNCTION @extschema@.raise_contract(message text, detail text, hint text)
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RAISE EXCEPTION '%', message USING ERRCODE = 'check_violation', DETAIL = detail, HINT = hint;
+    PERFORM @extschema@.raise_error('23514', message, detail, hint);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.raise_contract(text, text, text) IS
@@ -268,9 +268,11 @@ DECLARE
                  WHERE v.product_id = id AND v.version OPERATOR(@extschema@.=) to_version);
 BEGIN
     IF a IS NULL OR b IS NULL THEN
-        RAISE EXCEPTION 'version % of data product "%" does not exist', CASE WHEN a IS NULL THEN from_version ELSE to_version END, id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'SELECT version FROM mesh_versions WHERE product_id = ... lists its versions.';
+        PERFORM @extschema@.raise_error('23503',
+            format('version %s of data product "%s" does not exist',
+                   CASE WHEN a IS NULL THEN from_version ELSE to_version END, id),
+            NULL,
+            'SELECT version FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;
     RETURN QUERY
     SELECT d.change, d.path, d.severity FROM @extschema@.descriptor_diff(a, b) AS d
@@ -528,9 +530,10 @@ BEGIN
     SELECT * INTO v FROM @extschema@.product_version AS pv
      WHERE pv.product_id = id AND pv.version OPERATOR(@extschema@.=) version;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'version % of data product "%" does not exist', version, id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.';
+        PERFORM @extschema@.raise_error('23503',
+            format('version %s of data product "%s" does not exist', version, id),
+            NULL,
+            'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;
     RETURN v;
 END

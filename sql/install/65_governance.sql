@@ -131,10 +131,10 @@ BEGIN
     RETURN format('$ ? (%s)', rule)::jsonpath;
 EXCEPTION WHEN syntax_error OR invalid_text_representation OR feature_not_supported THEN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-    RAISE EXCEPTION 'invalid policy rule: %', msg
-        USING ERRCODE = 'invalid_parameter_value',
-              DETAIL = format('The rule was: %s', rule),
-              HINT = 'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".';
+    PERFORM @extschema@.raise_error('22023',
+        format('invalid policy rule: %s', msg),
+        format('The rule was: %s', rule),
+        'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.compile_rule(text) IS
@@ -155,23 +155,25 @@ BEGIN
         oid_ := NULL;
     END;
     IF oid_ IS NULL THEN
-        RAISE EXCEPTION 'checking function % does not exist', fn
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).';
+        PERFORM @extschema@.raise_error('23503',
+            format('checking function %s does not exist', fn),
+            NULL,
+            'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).');
     END IF;
     SELECT p.prorettype, p.prosecdef, p.prokind, p.pronargs, p.proargtypes[0] AS argtype, r.rolsuper INTO f
       FROM pg_proc AS p JOIN pg_roles AS r ON r.oid = p.proowner WHERE p.oid = oid_;
     IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.pronargs <> 1 OR f.argtype <> 'jsonb'::regtype THEN
-        RAISE EXCEPTION 'checking function % is not (jsonb) -> boolean', oid_
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'A checking function takes the descriptor as its one jsonb argument and returns boolean.';
+        PERFORM @extschema@.raise_error('22023',
+            format('checking function %s is not (jsonb) -> boolean', oid_),
+            NULL,
+            'A checking function takes the descriptor as its one jsonb argument and returns boolean.');
     END IF;
     -- Evaluation runs inside meshcat's triggers: the function must not borrow their rights.
     IF NOT f.prosecdef AND NOT f.rolsuper THEN
-        RAISE EXCEPTION 'checking function % must be SECURITY DEFINER', oid_
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = 'Policies are evaluated by meshcat''s triggers with the extension owner''s rights; a checking function must run with its own owner''s rights instead.',
-                  HINT = format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp;', oid_);
+        PERFORM @extschema@.raise_error('42501',
+            format('checking function %s must be SECURITY DEFINER', oid_),
+            'Policies are evaluated by meshcat''s triggers with the extension owner''s rights; a checking function must run with its own owner''s rights instead.',
+            format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp;', oid_));
     END IF;
     RETURN oid_::text;
 END
@@ -318,11 +320,11 @@ BEGIN
           INTO failed, nfailed, warned, nwarned, fresh
           FROM @extschema@.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
         IF publishing AND nfailed > 0 THEN
-            RAISE EXCEPTION 'version % of "%" fails % required %', NEW.version, NEW.product_id, nfailed,
-                            CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END
-                USING ERRCODE = 'check_violation',
-                      DETAIL = failed,
-                      HINT = 'Fix the descriptor and register it again, keep it as a draft until it complies, or ask for an exemption with mesh_request_exemption().';
+            PERFORM @extschema@.raise_error('23514',
+                format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed,
+                       CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END),
+                failed,
+                'Fix the descriptor and register it again, keep it as a draft until it complies, or ask for an exemption with mesh_request_exemption().');
         END IF;
         IF publishing AND nwarned > 0 THEN
             RAISE WARNING 'version % of "%" fails % recommended %', NEW.version, NEW.product_id, nwarned,
@@ -432,10 +434,11 @@ BEGIN
         RETURN NULL;
     END IF;
     IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
-        RAISE EXCEPTION 'a policy change cannot run under REPEATABLE READ'
-            USING ERRCODE = 'invalid_transaction_state',
-                  DETAIL = format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.', NEW.name),
-                  HINT = 'Change policies under READ COMMITTED (the default) or SERIALIZABLE.';
+        PERFORM @extschema@.raise_error('25000',
+            'a policy change cannot run under REPEATABLE READ',
+            format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.',
+                   NEW.name),
+            'Change policies under READ COMMITTED (the default) or SERIALIZABLE.');
     END IF;
     -- Waits for the publications in flight and holds back new ones; the versions are read after.
     UPDATE @extschema@.governance_clock SET policy_changes = policy_changes + 1;
@@ -482,9 +485,10 @@ BEGIN
             PERFORM @extschema@.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));
         END IF;
         IF NOT EXISTS (SELECT FROM @extschema@.applicable_policies(dom) AS a WHERE a.name = NEW.policy_name) THEN
-            RAISE EXCEPTION 'policy "%" does not apply to "%"', NEW.policy_name, NEW.product_id
-                USING ERRCODE = 'foreign_key_violation',
-                      HINT = 'SELECT DISTINCT policy FROM mesh_compliance WHERE product_id = ... lists the policies that apply to it.';
+            PERFORM @extschema@.raise_error('23503',
+                format('policy "%s" does not apply to "%s"', NEW.policy_name, NEW.product_id),
+                NULL,
+                'SELECT DISTINCT policy FROM mesh_compliance WHERE product_id = ... lists the policies that apply to it.');
         END IF;
         IF coalesce(btrim(NEW.reason), '') = '' THEN
             PERFORM @extschema@.raise_contract('an exemption needs a reason',
@@ -551,7 +555,8 @@ BEGIN
      WHERE x.id = exemption
     RETURNING x.expires_at INTO until;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'exemption % does not exist', exemption USING ERRCODE = 'foreign_key_violation';
+        PERFORM @extschema@.raise_error('23503',
+            format('exemption %s does not exist', exemption));
     END IF;
     RETURN until;
 END
@@ -571,7 +576,8 @@ BEGIN
      WHERE x.id = exemption
     RETURNING x.status INTO result;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'exemption % does not exist', exemption USING ERRCODE = 'foreign_key_violation';
+        PERFORM @extschema@.raise_error('23503',
+            format('exemption %s does not exist', exemption));
     END IF;
     RETURN result;
 END
@@ -659,9 +665,10 @@ BEGIN
      WHERE pv.product_id = id
        AND (CASE WHEN version IS NULL THEN c.version_id IS NOT NULL ELSE pv.version OPERATOR(@extschema@.=) version END);
     IF NOT FOUND THEN
-        RAISE EXCEPTION '% of data product "%" does not exist', coalesce('version ' || version::text, 'a version'), id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.';
+        PERFORM @extschema@.raise_error('23503',
+            format('%s of data product "%s" does not exist', coalesce('version ' || version::text, 'a version'), id),
+            NULL,
+            'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;
     FOR r IN SELECT * FROM @extschema@.record_evaluations(v.id, 'check') LOOP
         policy := r.policy_name;
@@ -682,7 +689,7 @@ COMMENT ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) IS
     'Evaluates every applicable policy on a product version (by default its current one) now; records and returns the results.';
 
 -- The checks on a Policy document that its JSON Schema cannot say.
-CREATE FUNCTION @extschema@.check_policy_document(doc jsonb, docno int) RETURNS void
+CREATE FUNCTION @extschema@.check_policy_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -691,11 +698,11 @@ DECLARE
 BEGIN
     IF (doc ? 'scope') = (doc ? 'domain') THEN
         PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either "scope: global" or a "domain"',
-            'Write scope: global for a standard of the whole mesh, or domain: <name> for one domain and its subdomains.');
+            'Write scope: global for a standard of the whole mesh, or domain: <name> for one domain and its subdomains.', line => line);
     END IF;
     IF (doc ? 'rule') = (doc ? 'function') THEN
         PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either a "rule" or a "function"',
-            'A rule is a SQL/JSON path predicate over the descriptor; a function is (jsonb) -> boolean.');
+            'A rule is a SQL/JSON path predicate over the descriptor; a function is (jsonb) -> boolean.', line => line);
     END IF;
     IF doc ? 'rule' THEN
         BEGIN
@@ -703,16 +710,16 @@ BEGIN
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$.rule', msg,
-                'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".');
+                'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".', line => line);
         END;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_policy_document(jsonb, int) IS
+COMMENT ON FUNCTION @extschema@.check_policy_document(jsonb, int, int) IS
     'Checks what the JSON Schema cannot in a Policy document: scope or domain, rule or function, the rule compiles.';
 
 -- Writes one policy from its document. Returns the action.
-CREATE FUNCTION @extschema@.write_policy(doc jsonb, docno int) RETURNS text
+CREATE FUNCTION @extschema@.write_policy(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -721,7 +728,7 @@ DECLARE
 BEGIN
     IF doc ? 'domain' AND NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
         PERFORM @extschema@.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
-            'Register the domain first, or in the same stream.');
+            'Register the domain first, or in the same stream.', line => line);
     END IF;
     SELECT * INTO old FROM @extschema@.policy AS p WHERE p.name = doc ->> 'name' FOR UPDATE;
     IF FOUND AND old.descriptor = doc THEN
@@ -741,7 +748,7 @@ BEGIN
     RETURN 'created';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int) IS
+COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int, int) IS
     'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
 
 -- Which current products a proposed policy would fail, before it is created. Nothing is written.
@@ -759,9 +766,10 @@ DECLARE
     fn text;
 BEGIN
     IF cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
-        RAISE EXCEPTION 'invalid descriptor: a dry run takes exactly one Policy document'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Pass the YAML of one document with kind: Policy.';
+        PERFORM @extschema@.raise_error('22023',
+            'invalid descriptor: a dry run takes exactly one Policy document',
+            NULL,
+            'Pass the YAML of one document with kind: Policy.');
     END IF;
     problem := @extschema@.descriptor_problem(doc, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'Policy');
     IF problem IS NOT NULL THEN

@@ -160,10 +160,10 @@ BEGIN
     ELSIF EXISTS (SELECT FROM @extschema@.lineage_edge AS e WHERE e.upstream = 'source:' || id) THEN
         RETURN 'source:' || id;
     END IF;
-    RAISE EXCEPTION 'unknown lineage node: "%" is neither a data product nor a source', id
-        USING ERRCODE = 'foreign_key_violation',
-              DETAIL = 'No product has this id, and no input of a version that is not retired names this source.',
-              HINT = 'Pass a product id such as sales.orders, or a source as source:<name>; mesh_lineage lists every edge.';
+    PERFORM @extschema@.raise_error('23503',
+        pg_catalog.format('unknown lineage node: "%s" is neither a data product nor a source', id),
+        'No product has this id, and no input of a version that is not retired names this source.',
+        'Pass a product id such as sales.orders, or a source as source:<name>; mesh_lineage lists every edge.');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.lineage_node(text) IS
@@ -176,9 +176,10 @@ CREATE FUNCTION @extschema@.lineage_check_depth(max_depth int) RETURNS void
 AS $$
 BEGIN
     IF max_depth < 1 THEN
-        RAISE EXCEPTION 'max_depth must be at least 1, not %', max_depth
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Leave max_depth NULL (the default) for the whole lineage.';
+        PERFORM @extschema@.raise_error('22023',
+            pg_catalog.format('max_depth must be at least 1, not %s', max_depth),
+            NULL,
+            'Leave max_depth NULL (the default) for the whole lineage.');
     END IF;
 END
 $$;
@@ -248,9 +249,10 @@ BEGIN
     END IF;
     start := @extschema@.lineage_node(mesh_impact.product);
     IF mesh_impact.version IS NOT NULL AND start LIKE 'source:%' THEN
-        RAISE EXCEPTION 'a source has no versions'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = format('Call mesh_impact(%L) without a version.', mesh_impact.product);
+        PERFORM @extschema@.raise_error('22023',
+            'a source has no versions',
+            NULL,
+            format('Call mesh_impact(%L) without a version.', mesh_impact.product));
     END IF;
     RETURN QUERY
     SELECT w.node, w.depth, w.path, d.name::text, d.owner_role, v.status,
@@ -282,9 +284,10 @@ DECLARE
     refs text[];
 BEGIN
     IF NOT EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = lineage_field_ref.id) THEN
-        RAISE EXCEPTION 'unknown data product "%"', id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Column lineage starts at a field of a registered product.';
+        PERFORM @extschema@.raise_error('23503',
+            pg_catalog.format('unknown data product "%s"', id),
+            NULL,
+            'Column lineage starts at a field of a registered product.');
     END IF;
     refs := ARRAY(SELECT DISTINCT v.product_id || '.' || o.name || '.' || f.name
                     FROM @extschema@.product_version AS v
@@ -298,14 +301,15 @@ BEGIN
         IF EXISTS (SELECT FROM @extschema@.lineage_field_edge AS e WHERE e.upstream = id || '.' || field) THEN
             RETURN id || '.' || field;
         END IF;
-        RAISE EXCEPTION 'unknown field "%" of data product "%"', field, id
-            USING ERRCODE = 'foreign_key_violation',
-                  HINT = 'Name a field as <output>.<field>, or <field> when one output has it; mesh_fields lists them.';
+        PERFORM @extschema@.raise_error('23503',
+            pg_catalog.format('unknown field "%s" of data product "%s"', field, id),
+            NULL,
+            'Name a field as <output>.<field>, or <field> when one output has it; mesh_fields lists them.');
     ELSIF cardinality(refs) > 1 THEN
-        RAISE EXCEPTION 'ambiguous field "%" of data product "%"', field, id
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('It could be %s.', array_to_string(refs, ', ')),
-                  HINT = 'Name the field as <output>.<field>.';
+        PERFORM @extschema@.raise_error('22023',
+            pg_catalog.format('ambiguous field "%s" of data product "%s"', field, id),
+            format('It could be %s.', array_to_string(refs, ', ')),
+            'Name the field as <output>.<field>.');
     END IF;
     RETURN refs[1];
 END
@@ -328,8 +332,9 @@ BEGIN
         RETURN;
     END IF;
     IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
-        RAISE EXCEPTION 'direction must be upstream, downstream or both, not %', coalesce(quote_literal(direction), 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM @extschema@.raise_error('22023',
+            pg_catalog.format('direction must be upstream, downstream or both, not %s',
+                              coalesce(quote_literal(direction), 'NULL')));
     END IF;
     PERFORM @extschema@.lineage_check_depth(max_depth);
     start := @extschema@.lineage_field_ref(id, mesh_column_lineage.field);
@@ -458,11 +463,11 @@ BEGIN
         SELECT w.path INTO back FROM @extschema@.lineage_walk(down, true, NULL, up) AS w WHERE w.node = up;
     END IF;
     IF back IS NOT NULL THEN
-        RAISE EXCEPTION 'lineage cycle: "%" cannot consume "%"', down, up
-            USING ERRCODE = 'check_violation',
-                  DETAIL = format('The cycle would be %s.', array_to_string(back || down, ' -> ')),
-                  HINT = CASE WHEN up = down THEN 'A data product cannot be its own input.'
-                              ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END;
+        PERFORM @extschema@.raise_error('23514',
+            pg_catalog.format('lineage cycle: "%s" cannot consume "%s"', down, up),
+            format('The cycle would be %s.', array_to_string(back || down, ' -> ')),
+            CASE WHEN up = down THEN 'A data product cannot be its own input.'
+                 ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END);
     END IF;
 END
 $$;
@@ -632,11 +637,10 @@ BEGIN
             END IF;
             EXIT WHEN cyc IS NOT NULL;
         END LOOP;
-        RAISE EXCEPTION 'lineage cycle: the catalog''s product lineage is not acyclic'
-            USING ERRCODE = 'check_violation',
-                  DETAIL = format('%s product(s) are on or below a cycle; one cycle is %s.', left_over,
-                                  array_to_string(cyc, ' -> ')),
-                  HINT = 'Remove or retire one of the inputs on the cycle, then rebuild again.';
+        PERFORM @extschema@.raise_error('23514',
+            'lineage cycle: the catalog''s product lineage is not acyclic',
+            format('%s product(s) are on or below a cycle; one cycle is %s.', left_over, array_to_string(cyc, ' -> ')),
+            'Remove or retire one of the inputs on the cycle, then rebuild again.');
     END IF;
     DROP TABLE pg_temp.lineage_indegree;
     RETURN QUERY SELECT (SELECT pg_catalog.count(*) FROM @extschema@.lineage_edge),

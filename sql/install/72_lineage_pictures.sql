@@ -15,9 +15,9 @@ DECLARE
     dir text := lower(lineage_picture_nodes.direction);
 BEGIN
     IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
-        RAISE EXCEPTION 'direction must be upstream, downstream or both, not %',
-                        coalesce(quote_literal(lineage_picture_nodes.direction), 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM @extschema@.raise_error('22023',
+            pg_catalog.format('direction must be upstream, downstream or both, not %s',
+                              coalesce(quote_literal(lineage_picture_nodes.direction), 'NULL')));
     END IF;
     PERFORM @extschema@.lineage_check_depth(max_depth);
     IF lineage_picture_nodes.id IS NOT NULL THEN

@@ -47,8 +47,8 @@ DECLARE
                       THEN websearch_to_tsquery('pg_catalog.english'::regconfig, query) END;
 BEGIN
     IF max_results IS NULL OR max_results < 1 THEN
-        RAISE EXCEPTION 'max_results must be at least 1'
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM @extschema@.raise_error('22023',
+            'max_results must be at least 1');
     END IF;
     -- A query of stop words only ("the") matches nothing rather than everything.
     IF q IS NOT NULL AND numnode(q) = 0 THEN
