@@ -1,5 +1,7 @@
 -- 30_catalog: the catalog's tables. Rows here are the source of truth; the full descriptor of
 -- every version is kept beside the normalized rows so nothing a standard carries is lost.
+-- Every column that readers parse (ids, ranges, references, intervals) is checked here, by
+-- the table, so a plain INSERT cannot store what mesh_register would refuse.
 
 CREATE TYPE @extschema@.classification AS ENUM ('public', 'internal', 'confidential', 'restricted');
 COMMENT ON TYPE @extschema@.classification IS
@@ -15,6 +17,16 @@ CREATE DOMAIN @extschema@.mesh_name AS text
     CHECK (VALUE ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$');
 COMMENT ON DOMAIN @extschema@.mesh_name IS
     'A domain or product name: a letter, then up to 62 letters, digits, "_" or "-".';
+
+-- Whether every element is a column reference "<domain>.<product>.<output>.<field>"
+-- (field.derived_from); a CHECK cannot hold the subquery itself.
+CREATE FUNCTION @extschema@.are_field_refs(refs text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT COALESCE(pg_catalog.bool_and(r OPERATOR(pg_catalog.~)
+            '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}\.[^.]+$'), true)
+          FROM pg_catalog.unnest(refs) AS r);
+COMMENT ON FUNCTION @extschema@.are_field_refs(text[]) IS
+    'Whether every element names a field as <domain>.<product>.<output>.<field> (the check on field.derived_from).';
 
 CREATE TABLE @extschema@.domain (
     name        @extschema@.mesh_name PRIMARY KEY,
@@ -52,7 +64,7 @@ CREATE TABLE @extschema@.product_version (
     name            text NOT NULL,
     description     text,
     classification  @extschema@.classification NOT NULL DEFAULT 'internal',
-    retention       interval,
+    retention       interval CHECK (retention OPERATOR(pg_catalog.>=) interval '0'),
     documentation   text,
     sla             jsonb NOT NULL DEFAULT '{}',
     quality         jsonb NOT NULL DEFAULT '{}',
@@ -98,7 +110,9 @@ CREATE TABLE @extschema@.input_port (
     descriptor      jsonb NOT NULL,
     UNIQUE (version_id, position),
     CHECK ((product_id IS NULL) <> (source IS NULL)),
-    CHECK (version_range IS NULL OR product_id IS NOT NULL)
+    CHECK (source <> ''),
+    CHECK (version_range IS NULL OR product_id IS NOT NULL),
+    CHECK (@extschema@.semver_range_valid(version_range))
 );
 CREATE INDEX ON @extschema@.input_port (product_id);
 COMMENT ON TABLE @extschema@.input_port IS
@@ -132,13 +146,26 @@ CREATE TABLE @extschema@.field (
     classification  @extschema@.classification,
     description     text,
     glossary        text[] NOT NULL DEFAULT '{}',
-    derived_from    text[] NOT NULL DEFAULT '{}',
+    derived_from    text[] NOT NULL DEFAULT '{}' CHECK (@extschema@.are_field_refs(derived_from)),
     descriptor      jsonb NOT NULL,
     UNIQUE (port_id, name),
     UNIQUE (port_id, position)
 );
 COMMENT ON TABLE @extschema@.field IS
     'The schema contract of an output port, one row per field; derived_from is column lineage.';
+
+-- The roles mesh_setup_roles() created or a superuser adopted, by OID: PostgreSQL does not
+-- record who created a role, so a role merely named meshcat_admin grants nothing.
+CREATE TABLE @extschema@.setup_role (
+    purpose     text PRIMARY KEY CHECK (purpose IN ('reader', 'steward', 'admin')),
+    role_oid    oid NOT NULL UNIQUE,
+    role_name   name NOT NULL UNIQUE,
+    adopted     boolean NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_by name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+COMMENT ON TABLE @extschema@.setup_role IS
+    'meshcat''s own roles (reader, steward, admin) by OID, as mesh_setup_roles() created or adopted them.';
 
 -- pg_dump keeps the rows of extension tables only when asked to.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.domain', '');
@@ -153,3 +180,4 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.output_port', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.output_port_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.field', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.field_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.setup_role', '');

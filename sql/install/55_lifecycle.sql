@@ -33,32 +33,57 @@ $$;
 COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
     'Whether the role is a superuser.';
 
--- Whether a role is a governance administrator: a superuser or a member of meshcat_admin.
-CREATE FUNCTION @extschema@.mesh_is_admin(role name DEFAULT @extschema@.mesh_acting_role()) RETURNS boolean
+-- The role meshcat set up for a purpose (reader, steward, admin), if it still is that role:
+-- a role dropped and re-created under the same name is not it.
+-- PL/pgSQL so that its plan is kept: it runs for every ownership check.
+CREATE FUNCTION @extschema@.setup_role_oid(purpose text) RETURNS oid
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN @extschema@.role_is_superuser(role)
-        OR (EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = 'meshcat_admin')
-            AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
-            AND pg_catalog.pg_has_role(role, 'meshcat_admin', 'MEMBER'));
+    RETURN (SELECT r.oid FROM @extschema@.setup_role AS s
+              JOIN pg_catalog.pg_roles AS r ON r.oid OPERATOR(pg_catalog.=) s.role_oid
+                                            AND r.rolname OPERATOR(pg_catalog.=) s.role_name
+             WHERE s.purpose OPERATOR(pg_catalog.=) setup_role_oid.purpose);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.setup_role_oid(text) IS
+    'The OID of the role mesh_setup_roles() created or adopted for a purpose, or NULL.';
+
+-- Whether a role is a governance administrator: a superuser, or a role that can use the
+-- privileges of the meshcat_admin role that mesh_setup_roles() recorded (USAGE: a NOINHERIT
+-- member must SET ROLE first). Never NULL: unknown roles are not administrators.
+CREATE FUNCTION @extschema@.mesh_is_admin(role name DEFAULT @extschema@.mesh_acting_role()) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    admin oid;
+BEGIN
+    IF @extschema@.role_is_superuser(role) THEN
+        RETURN true;
+    END IF;
+    admin := @extschema@.setup_role_oid('admin');
+    RETURN admin IS NOT NULL
+       AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) role)
+       AND pg_catalog.pg_has_role(role, admin, 'USAGE');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_is_admin(name) IS
-    'Whether a role (by default the acting role) is a governance administrator: a superuser or a member of meshcat_admin.';
+    'Whether a role (by default the acting role) is a governance administrator: a superuser, or able to use the privileges of meshcat_admin.';
 
--- Whether a role owns a domain: a member of its owner role, or a governance administrator.
+-- Whether a role owns a domain: it can use the privileges of the domain's owner role, or it is
+-- a governance administrator. Never NULL: an unknown domain or role is owned by no one.
 CREATE FUNCTION @extschema@.mesh_owns_domain(domain text, role name DEFAULT @extschema@.mesh_acting_role())
 RETURNS boolean
-    LANGUAGE sql STABLE STRICT
+    LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
-RETURN @extschema@.mesh_is_admin(role)
+RETURN COALESCE(@extschema@.mesh_is_admin(role)
     OR EXISTS (SELECT FROM @extschema@.domain AS d
-                 JOIN pg_catalog.pg_roles AS o ON o.rolname = d.owner_role
-                WHERE d.name = domain
-                  AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
-                  AND pg_catalog.pg_has_role(role, o.oid, 'MEMBER'));
+                 JOIN pg_catalog.pg_roles AS o ON o.rolname OPERATOR(pg_catalog.=) d.owner_role
+                WHERE d.name OPERATOR(pg_catalog.=) domain
+                  AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) role)
+                  AND pg_catalog.pg_has_role(role, o.oid, 'USAGE')), false);
 COMMENT ON FUNCTION @extschema@.mesh_owns_domain(text, name) IS
     'Whether a role (by default the acting role) may change a domain''s products, versions and policies.';
 
@@ -71,7 +96,7 @@ DECLARE
     actor name := @extschema@.mesh_acting_role();
     owner_role name := (SELECT d.owner_role FROM @extschema@.domain AS d WHERE d.name = domain);
 BEGIN
-    IF NOT @extschema@.mesh_owns_domain(domain, actor) THEN
+    IF @extschema@.mesh_owns_domain(domain, actor) IS NOT TRUE THEN
         PERFORM @extschema@.raise_error('42501',
             format('permission denied to %s in domain "%s"', what, domain),
             format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
@@ -90,7 +115,7 @@ CREATE FUNCTION @extschema@.require_admin(what text) RETURNS void
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF NOT @extschema@.mesh_is_admin() THEN
+    IF @extschema@.mesh_is_admin() IS NOT TRUE THEN
         PERFORM @extschema@.raise_error('42501',
             format('permission denied to %s', what),
             format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
@@ -125,7 +150,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.raise_contract(text, text, text) IS
     'Raises 23514 with a message, DETAIL and HINT.';
 
--- Domains: created and re-owned by administrators; described by their owners.
+-- Domains: created, re-owned and deleted by administrators; described by their owners. When
+-- and by whom is the server's to say.
 CREATE FUNCTION @extschema@.guard_domain() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -134,22 +160,31 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NOT @extschema@.is_restore(NEW.created_at) THEN
             PERFORM @extschema@.require_admin(format('create domain "%s"', NEW.name));
+            NEW.created_at := now();
+            NEW.created_by := @extschema@.mesh_acting_role();
+            NEW.updated_at := NEW.created_at;
+            NEW.updated_by := NEW.created_by;
         END IF;
         RETURN NEW;
     END IF;
-    PERFORM @extschema@.require_domain_owner(OLD.name, lower(TG_OP) || ' the domain');
     IF TG_OP = 'DELETE' THEN
+        PERFORM @extschema@.require_admin(format('delete domain "%s"', OLD.name));
         RETURN OLD;
     END IF;
+    PERFORM @extschema@.require_domain_owner(OLD.name, 'update the domain');
     IF NEW.owner_role IS DISTINCT FROM OLD.owner_role OR NEW.parent IS DISTINCT FROM OLD.parent
        OR NEW.name IS DISTINCT FROM OLD.name THEN
         PERFORM @extschema@.require_admin(format('change the name, owner or parent of domain "%s"', OLD.name));
     END IF;
+    NEW.created_at := OLD.created_at;
+    NEW.created_by := OLD.created_by;
+    NEW.updated_at := now();
+    NEW.updated_by := @extschema@.mesh_acting_role();
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_domain() IS
-    'Trigger: only administrators create domains or change their name, owner or parent; owners describe them.';
+    'Trigger: only administrators create or delete domains or change their name, owner or parent; owners describe them; the server stamps when and by whom.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.domain
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_domain();
 
@@ -162,6 +197,8 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NOT @extschema@.is_restore(NEW.created_at) THEN
             PERFORM @extschema@.require_domain_owner(NEW.domain, format('create product "%s"', NEW.id));
+            NEW.created_at := now();
+            NEW.created_by := @extschema@.mesh_acting_role();
         END IF;
         RETURN NEW;
     END IF;
@@ -170,6 +207,10 @@ BEGIN
         PERFORM @extschema@.raise_contract(format('the identity of product "%s" cannot change', OLD.id),
             'A product id is stable for the life of the product; consumers refer to it.',
             'Register a new product, and deprecate this one.');
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        NEW.created_at := OLD.created_at;
+        NEW.created_by := OLD.created_by;
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
@@ -346,6 +387,12 @@ BEGIN
         NEW.created_by := actor;
         NEW.updated_at := now();
         NEW.updated_by := actor;
+        NEW.deprecated_at := NULL;
+        NEW.deprecated_by := NULL;
+        NEW.retired_at := NULL;
+        NEW.retired_by := NULL;
+        NEW.sunset := NULL;
+        NEW.deprecation_reason := NULL;
         IF NEW.status NOT IN ('draft', 'published') THEN
             PERFORM @extschema@.raise_contract(
                 format('a new version of "%s" cannot be %s', NEW.product_id, NEW.status),
@@ -367,6 +414,16 @@ BEGIN
             END IF;
         END IF;
     ELSE
+        -- The stamps of a draft are the server's: kept as they were (a published version's
+        -- are refused below as any other change).
+        IF OLD.status = 'draft' THEN
+            NEW.created_at := OLD.created_at;
+            NEW.created_by := OLD.created_by;
+            NEW.deprecated_at := NULL;
+            NEW.deprecated_by := NULL;
+            NEW.retired_at := NULL;
+            NEW.retired_by := NULL;
+        END IF;
         NEW.updated_at := now();
         NEW.updated_by := actor;
         IF NEW.product_id IS DISTINCT FROM OLD.product_id OR NEW.version OPERATOR(@extschema@.<>) OLD.version THEN
@@ -381,8 +438,7 @@ BEGIN
               FROM jsonb_each(to_jsonb(OLD)) AS o(k, v)
               JOIN jsonb_each(to_jsonb(NEW)) AS n(k2, v2) ON n.k2 = o.k
              WHERE o.v IS DISTINCT FROM n.v2
-               AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'deprecated_at', 'deprecated_by', 'sunset',
-                               'deprecation_reason', 'retired_at', 'retired_by');
+               AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason');
             IF changed IS NOT NULL THEN
                 PERFORM @extschema@.raise_contract(
                     format('version %s of "%s" is %s and cannot change', OLD.version, OLD.product_id, OLD.status),
@@ -471,42 +527,71 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_ve
 
 -- The parts of a version (owners, tags, ports, fields) change with it: while it is a draft, or
 -- in the transaction that publishes it. Restores by a superuser load them as they are.
-CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
+-- An UPDATE is a write to two versions, the one a row leaves and the one it joins: both are
+-- judged, so no row can be moved out of a version its writer may not change.
+CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    row_ jsonb := to_jsonb(CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END);
-    vid bigint;
     v record;
 BEGIN
-    IF TG_TABLE_NAME = 'field' THEN
-        vid := (SELECT o.version_id FROM @extschema@.output_port AS o WHERE o.id = (row_ ->> 'port_id')::bigint);
-    ELSE
-        vid := (row_ ->> 'version_id')::bigint;
-    END IF;
     SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, p.domain INTO v
       FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
      WHERE pv.id = vid;
     IF NOT FOUND THEN
         -- A cascade from a deleted version (already checked), or a dangling row the foreign key refuses.
-        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+        RETURN;
     END IF;
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(v.created_at) THEN
-        RETURN NEW;
+    IF inserting AND @extschema@.is_restore(v.created_at) THEN
+        RETURN;
     END IF;
     PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
     IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp()) THEN
         PERFORM @extschema@.raise_contract(
             format('version %s of "%s" is %s and cannot change', v.version, v.product_id, v.status),
-            format('A published version is a contract: its %s rows are immutable.', replace(TG_TABLE_NAME, '_', ' ')),
+            format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')),
             'Register the change as a new version.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean) IS
+    'Raises unless the acting role may change the parts of a version now (its owner, while it is a draft or being published).';
+
+CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    old_vid bigint;
+    new_vid bigint;
+BEGIN
+    IF TG_TABLE_NAME = 'field' THEN
+        IF TG_OP <> 'INSERT' THEN
+            old_vid := (SELECT o.version_id FROM @extschema@.output_port AS o WHERE o.id = (to_jsonb(OLD) ->> 'port_id')::bigint);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            new_vid := (SELECT o.version_id FROM @extschema@.output_port AS o WHERE o.id = (to_jsonb(NEW) ->> 'port_id')::bigint);
+        END IF;
+    ELSE
+        IF TG_OP <> 'INSERT' THEN
+            old_vid := (to_jsonb(OLD) ->> 'version_id')::bigint;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            new_vid := (to_jsonb(NEW) ->> 'version_id')::bigint;
+        END IF;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false);
+    END IF;
+    IF TG_OP <> 'DELETE' AND new_vid IS DISTINCT FROM old_vid THEN
+        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT');
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_version_part() IS
-    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners.';
+    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners; an UPDATE is judged for the version a row leaves and the one it joins.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.owner
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.tag

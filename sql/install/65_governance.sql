@@ -802,22 +802,50 @@ COMMENT ON FUNCTION @extschema@.mesh_policy_dry_run(text) IS
     'Which current products a proposed policy (one Policy document) would fail, before it is registered; writes nothing.';
 
 -- Creates meshcat's three roles if they are missing and grants them what they need. An
--- administrator runs it once, after CREATE EXTENSION; running it again changes nothing.
-CREATE FUNCTION @extschema@.mesh_setup_roles() RETURNS TABLE (role name, action text)
+-- administrator runs it once, after CREATE EXTENSION; running it again changes nothing. A role
+-- of that name that it did not create (in this database) is not trusted: whoever created it may
+-- hold ADMIN on it and grant it to anyone, so only a superuser may adopt it, explicitly.
+CREATE FUNCTION @extschema@.mesh_setup_roles(adopt boolean DEFAULT false) RETURNS TABLE (role name, action text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
     r text;
+    wanted text;
+    known oid;
+    found_oid oid;
     writable text := 'domain, product, product_version, owner, tag, input_port, output_port, field, policy, exemption';
 BEGIN
-    FOREACH r IN ARRAY ARRAY['meshcat_reader', 'meshcat_steward', 'meshcat_admin'] LOOP
-        IF EXISTS (SELECT FROM pg_roles AS x WHERE x.rolname = r) THEN
+    FOREACH wanted IN ARRAY ARRAY['reader', 'steward', 'admin'] LOOP
+        r := 'meshcat_' || wanted;
+        known := @extschema@.setup_role_oid(wanted);
+        found_oid := (SELECT x.oid FROM pg_roles AS x WHERE x.rolname = r);
+        IF known IS NOT NULL THEN
             role := r; action := 'exists';
-        ELSE
+        ELSIF found_oid IS NULL THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            DELETE FROM @extschema@.setup_role AS s WHERE s.purpose = wanted;
+            INSERT INTO @extschema@.setup_role (purpose, role_oid, role_name, adopted)
+            SELECT wanted, x.oid, x.rolname, false FROM pg_roles AS x WHERE x.rolname = r;
             role := r; action := 'created';
+        ELSIF NOT adopt THEN
+            PERFORM @extschema@.raise_error('42710',
+                format('role "%s" already exists and was not created by mesh_setup_roles()', r),
+                format('Role "%s" would decide who may %s; meshcat cannot tell who created it or who may grant it.',
+                       r, CASE wanted WHEN 'admin' THEN 'govern the whole mesh'
+                                      WHEN 'steward' THEN 'write the catalog' ELSE 'read the catalog' END),
+                'Drop the role, or, as a superuser who trusts its members and everyone holding ADMIN on it, run SELECT * FROM mesh_setup_roles(adopt => true).');
+        ELSIF NOT @extschema@.role_is_superuser(@extschema@.mesh_acting_role()) THEN
+            PERFORM @extschema@.raise_error('42501',
+                format('permission denied to adopt role "%s"', r),
+                'Only a superuser may adopt a pre-existing role as one of meshcat''s roles.',
+                'Ask a superuser to run SELECT * FROM mesh_setup_roles(adopt => true).');
+        ELSE
+            DELETE FROM @extschema@.setup_role AS s WHERE s.purpose = wanted;
+            INSERT INTO @extschema@.setup_role (purpose, role_oid, role_name, adopted)
+            VALUES (wanted, found_oid, r, true);
+            role := r; action := 'adopted';
         END IF;
         RETURN NEXT;
     END LOOP;
@@ -850,6 +878,6 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.mesh_setup_roles() IS
-    'Run once by an administrator: creates meshcat_reader, meshcat_steward and meshcat_admin if missing, and grants their privileges.';
+REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles(boolean) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_setup_roles(boolean) IS
+    'Run once by an administrator: creates meshcat_reader, meshcat_steward and meshcat_admin if missing (a superuser may adopt existing ones with adopt => true), records them, and grants their privileges.';

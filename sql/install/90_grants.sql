@@ -13,3 +13,7 @@ REVOKE ALL ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) FROM PU
 REVOKE ALL ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) FROM PUBLIC;
+
+-- Which roles are meshcat's own is no secret (pg_roles shows every role), and every ownership
+-- check, run with the writer's rights, reads it.
+GRANT SELECT ON @extschema@.setup_role TO PUBLIC;

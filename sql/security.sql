@@ -1,0 +1,216 @@
+-- Security: no way into another domain's contract, no forged stamps, ownership that fails
+-- closed, meshcat's roles trusted only when meshcat made them, and tables that check what
+-- readers parse. Each attack is written as a user would try it.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS meshcat CASCADE;
+CREATE EXTENSION meshcat;
+RESET client_min_messages;
+SET search_path = meshcat, public;
+SELECT count(*) FROM mesh_setup_roles();
+
+CREATE ROLE regress_sec_sales NOLOGIN;
+CREATE ROLE regress_sec_mkt NOLOGIN;
+CREATE ROLE regress_sec_alice NOLOGIN IN ROLE regress_sec_sales, meshcat_steward;
+CREATE ROLE regress_sec_mallory NOLOGIN IN ROLE regress_sec_mkt, meshcat_steward;
+CREATE ROLE regress_sec_admin NOLOGIN IN ROLE meshcat_admin;
+
+SET ROLE regress_sec_admin;
+SELECT kind, id, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: Domain
+name: sales
+owner: regress_sec_sales
+---
+apiVersion: meshcat/v1
+kind: Domain
+name: marketing
+owner: regress_sec_mkt
+---
+apiVersion: meshcat/v1
+kind: Domain
+name: scratch
+owner: regress_sec_sales
+$$);
+SET ROLE regress_sec_alice;
+SELECT kind, id, version, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.orders
+name: Orders
+version: 1.0.0
+status: published
+inputs: [{source: shop.db}]
+owners: {technical: regress_sec_sales}
+outputs:
+  - name: orders
+    type: table
+    schema:
+      - {name: order_id, type: bigint, required: true}
+      - {name: amount, type: numeric}
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.report
+name: Report
+version: 1.0.0
+status: published
+inputs: [{product: sales.orders, version: ^1.0}]
+outputs: [{name: report, type: table, schema: [{name: total, type: numeric, derived_from: [sales.orders.orders.amount]}]}]
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.drafty
+name: Drafty
+version: 0.1.0
+outputs: [{name: d, type: table, schema: [{name: x, type: int}]}]
+$$);
+SET ROLE regress_sec_mallory;
+SELECT kind, id, version, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: marketing.campaigns
+name: Campaigns
+version: 0.1.0
+outputs: [{name: campaigns, type: table, schema: [{name: id, type: int}]}]
+$$);
+RESET ROLE;
+SELECT id AS sales_v FROM product_version WHERE product_id = 'sales.orders' \gset
+SELECT id AS report_v FROM product_version WHERE product_id = 'sales.report' \gset
+SELECT id AS drafty_v FROM product_version WHERE product_id = 'sales.drafty' \gset
+SELECT id AS mkt_v FROM product_version WHERE product_id = 'marketing.campaigns' \gset
+SELECT id AS mkt_port FROM output_port WHERE version_id = :mkt_v \gset
+
+-- Attack: another domain's steward moves the published contract's rows into a draft of its
+-- own (the row leaves sales.orders 1.0.0: a write to it), then would delete the draft.
+SET ROLE regress_sec_mallory;
+UPDATE output_port SET version_id = :mkt_v WHERE version_id = :sales_v;
+\echo :SQLSTATE
+UPDATE field SET port_id = :mkt_port WHERE name = 'amount';
+\echo :SQLSTATE
+-- The same move on an input would hide a consumer from retirement, lineage and impact.
+UPDATE input_port SET version_id = :mkt_v WHERE version_id = :report_v;
+\echo :SQLSTATE
+UPDATE owner SET version_id = :mkt_v WHERE version_id = :sales_v;
+\echo :SQLSTATE
+-- Its own domain's rows cannot move into another's draft either.
+UPDATE output_port SET version_id = :drafty_v WHERE version_id = :mkt_v;
+\echo :SQLSTATE
+RESET ROLE;
+-- A domain's own steward cannot move rows out of its published version into its draft.
+SET ROLE regress_sec_alice;
+UPDATE output_port SET version_id = :drafty_v WHERE version_id = :sales_v;
+\echo :SQLSTATE
+UPDATE input_port SET version_id = :drafty_v WHERE version_id = :report_v;
+\echo :SQLSTATE
+RESET ROLE;
+-- Nothing moved: the published contracts are whole.
+SELECT product_id, port, name FROM mesh_fields WHERE product_id LIKE 'sales.%' ORDER BY 1, 2, 3;
+SELECT id, depth FROM mesh_upstream('sales.report') ORDER BY id;
+
+-- Stamps are the server's: a plain UPDATE cannot rewrite who created or published what.
+SET ROLE regress_sec_alice;
+UPDATE domain SET created_by = 'regress_sec_mallory', created_at = '2000-01-01', updated_by = 'nobody',
+                  description = 'edited' WHERE name = 'sales';
+SELECT name, description, created_by, updated_by, created_at < '2001-01-01' AS forged_date FROM domain WHERE name = 'sales';
+UPDATE product SET created_by = 'regress_sec_mallory', created_at = '2000-01-01' WHERE id = 'sales.drafty';
+SELECT id, created_by, created_at < '2001-01-01' AS forged_date FROM product WHERE id = 'sales.drafty';
+UPDATE product_version SET created_by = 'regress_sec_mallory', created_at = '2000-01-01', retired_by = 'x',
+                           retired_at = now(), deprecated_by = 'x', description = 'still a draft'
+ WHERE id = :drafty_v;
+SELECT description, created_by, created_at < '2001-01-01' AS forged_date, retired_by, deprecated_by
+  FROM product_version WHERE id = :drafty_v;
+-- A published version's stamps are refused like any change of its contract.
+UPDATE product_version SET retired_by = 'regress_sec_mallory', retired_at = now() WHERE id = :sales_v;
+\echo :SQLSTATE
+UPDATE product_version SET published_by = 'regress_sec_mallory' WHERE id = :sales_v;
+\echo :SQLSTATE
+UPDATE product_version SET created_by = 'regress_sec_mallory' WHERE id = :sales_v;
+\echo :SQLSTATE
+SELECT mesh_deprecate('sales.orders', '1.0.0', current_date + 30, 'moving to 2.0');
+UPDATE product_version SET deprecated_by = 'regress_sec_mallory' WHERE id = :sales_v;
+\echo :SQLSTATE
+-- A new version starts without deprecation or retirement stamps, whatever the INSERT says.
+INSERT INTO product_version (product_id, version, status, name, descriptor, deprecated_by, retired_by, sunset, created_by)
+VALUES ('sales.drafty', '0.2.0', 'draft', 'Drafty', '{"id": "sales.drafty", "version": "0.2.0"}', 'x', 'y', '2099-01-01', 'regress_sec_mallory');
+SELECT version, created_by, deprecated_by, retired_by, sunset FROM product_version WHERE product_id = 'sales.drafty' ORDER BY version;
+-- Exemptions: who asked and when is not for the requester to rewrite.
+RESET ROLE;
+SELECT kind, id, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: Policy
+name: sec-retention
+scope: global
+enforcement: recommended
+rule: 'exists($.retention)'
+message: declare a retention period
+$$);
+SET ROLE regress_sec_alice;
+SELECT mesh_request_exemption('sales.drafty', 'sec-retention', 'it is a draft', now() + interval '1 day') AS exemption \gset
+UPDATE exemption SET requested_by = 'regress_sec_mallory' WHERE id = :exemption;
+\echo :SQLSTATE
+RESET ROLE;
+
+-- Deleting a domain is for administrators, not its owners.
+SET ROLE regress_sec_alice;
+DELETE FROM domain WHERE name = 'scratch';
+\echo :SQLSTATE
+SET ROLE regress_sec_admin;
+DELETE FROM domain WHERE name = 'scratch';
+SELECT count(*) AS scratch_left FROM domain WHERE name = 'scratch';
+RESET ROLE;
+
+-- Ownership is the privileges a role can use (USAGE), not bare membership, and fails closed.
+CREATE ROLE regress_sec_noinherit NOLOGIN NOINHERIT IN ROLE regress_sec_sales, meshcat_admin;
+SELECT pg_has_role('regress_sec_noinherit', 'regress_sec_sales', 'MEMBER') AS member,
+       mesh_owns_domain('sales', 'regress_sec_noinherit') AS owns,
+       mesh_is_admin('regress_sec_noinherit') AS admin;
+SELECT mesh_owns_domain(NULL, 'regress_sec_alice') AS null_domain,
+       mesh_owns_domain('nowhere', 'regress_sec_alice') AS unknown_domain,
+       mesh_owns_domain('sales', NULL) AS null_role,
+       mesh_owns_domain('sales', 'regress_sec_nobody') AS unknown_role,
+       mesh_is_admin(NULL) AS null_admin;
+
+-- meshcat's roles: one of that name that mesh_setup_roles() did not create grants nothing,
+-- and is adopted only by a superuser who says so.
+CREATE ROLE regress_sec_creator NOLOGIN CREATEROLE;
+GRANT USAGE ON SCHEMA meshcat TO regress_sec_creator;
+GRANT EXECUTE ON FUNCTION mesh_setup_roles(boolean) TO regress_sec_creator;
+DROP OWNED BY meshcat_admin;
+DROP ROLE meshcat_admin;
+SET ROLE regress_sec_creator;
+CREATE ROLE meshcat_admin NOLOGIN;
+GRANT meshcat_admin TO regress_sec_creator;
+RESET ROLE;
+SELECT mesh_is_admin('regress_sec_creator') AS creator_is_admin;
+SELECT * FROM mesh_setup_roles();
+\echo :SQLSTATE
+SET ROLE regress_sec_creator;
+SELECT * FROM mesh_setup_roles(adopt => true);
+\echo :SQLSTATE
+RESET ROLE;
+SELECT * FROM mesh_setup_roles(adopt => true);
+SELECT purpose, role_name, adopted FROM setup_role ORDER BY purpose;
+SELECT mesh_is_admin('regress_sec_creator') AS creator_is_admin_once_adopted;
+SELECT * FROM mesh_setup_roles();
+
+-- The tables check what readers parse, whoever writes (terse: the failing rows hold ids).
+\set VERBOSITY terse
+INSERT INTO input_port (version_id, position, product_id, version_range, descriptor)
+VALUES ((SELECT id FROM product_version WHERE product_id = 'sales.drafty' AND version = '0.2.0'), 1, 'sales.orders', 'one point oh', '{}');
+\echo :SQLSTATE
+INSERT INTO input_port (version_id, position, source, descriptor)
+VALUES ((SELECT id FROM product_version WHERE product_id = 'sales.drafty' AND version = '0.2.0'), 1, '', '{}');
+\echo :SQLSTATE
+UPDATE field SET derived_from = '{sales.orders.amount}' WHERE name = 'x';
+\echo :SQLSTATE
+UPDATE product_version SET retention = '-1 day' WHERE id = :drafty_v;
+\echo :SQLSTATE
+\set VERBOSITY default
+
+RESET ROLE;
+SET client_min_messages = warning;
+DROP EXTENSION meshcat CASCADE;
+DROP OWNED BY regress_sec_alice, regress_sec_mallory, regress_sec_admin, regress_sec_creator, meshcat_admin, meshcat_steward, meshcat_reader;
+DROP ROLE regress_sec_alice, regress_sec_mallory, regress_sec_admin, regress_sec_noinherit, regress_sec_creator,
+          regress_sec_sales, regress_sec_mkt, meshcat_admin, meshcat_steward, meshcat_reader;
+CREATE EXTENSION meshcat;
