@@ -45,10 +45,13 @@ endif
 sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json meshcat.control
 	cat $(INSTALL_FRAGMENTS) | sed -e '/^@DESCRIPTOR_SCHEMA@$$/{r docs/descriptor.schema.json' -e 'd;}' > $@
 
-# Warnings are errors when the tests build (pgvector's CI flags).
+# Warnings are errors when the tests build (pgvector's CI flags): test/run.sh asks for them here.
 STRICT_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
-.PHONY: deps demo test fuzz bench valgrind-check
+.PHONY: deps demo test fuzz bench valgrind-check print-strict-cflags
+
+print-strict-cflags:
+	@echo '$(STRICT_CFLAGS)'
 
 deps:
 	@bash test/deps.sh
