@@ -41,9 +41,14 @@ all:
 	@echo "PostgreSQL server headers not found: run 'make demo' or 'make test', or install postgresql-server-dev-NN" >&2; exit 1
 endif
 
-# The descriptor's JSON Schema has one source, in docs/, spliced in where a fragment asks.
-sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json meshcat.control
-	cat $(INSTALL_FRAGMENTS) | sed -e '/^@DESCRIPTOR_SCHEMA@$$/{r docs/descriptor.schema.json' -e 'd;}' > $@
+# The descriptor's JSON Schema has one source, in docs/, spliced in where a fragment asks; so
+# have the policy packs, in policies/<pack>/*.yaml (policies/packs.sh makes their SQL rows).
+POLICY_FILES = $(sort $(wildcard policies/*/*.yaml))
+sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json $(POLICY_FILES) policies/packs.sh meshcat.control
+	bash policies/packs.sh > $@.packs
+	cat $(INSTALL_FRAGMENTS) | sed -e '/^@DESCRIPTOR_SCHEMA@$$/{r docs/descriptor.schema.json' -e 'd;}' \
+	    -e '/^@POLICY_PACKS@$$/{r $@.packs' -e 'd;}' > $@
+	rm -f $@.packs
 
 # Warnings are errors when the tests build (pgvector's CI flags): test/run.sh asks for them here.
 STRICT_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers

@@ -84,6 +84,11 @@ $$);
 SELECT name, location, relation FROM mesh_ports WHERE product_id = 'customer.c360_lite' ORDER BY position;
 DROP TABLE public.c360_profile;
 
+-- The lineage picture draws subdomains inside their parent domain's cluster (commerce holds
+-- customer, marketing and sales).
+SELECT l AS cluster_lines FROM regexp_split_to_table(mesh_lineage_dot(NULL), E'\n') WITH ORDINALITY AS t(l, n)
+ WHERE l ~ '^ *(subgraph|\})' ORDER BY n;
+
 -- Applications read the views with their own search_path, where meshcat's semver operators
 -- do not resolve (DECISIONS.md section 6): they filter on version_text and sort on
 -- version_rank (1 = oldest by SemVer precedence, not text order: 1.10.0 after 1.9.0, a

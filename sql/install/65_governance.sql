@@ -841,6 +841,7 @@ BEGIN
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles() FROM PUBLIC;
