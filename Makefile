@@ -21,6 +21,12 @@ REGRESS_OPTS = --inputdir=. --load-extension=meshcat
 
 ISOLATION := $(sort $(notdir $(basename $(wildcard test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=meshcat
+# `make installcheck REGRESS=x` runs that file only (no isolation specs unless ISOLATION= names some).
+ifeq ($(origin REGRESS),command line)
+ifneq ($(origin ISOLATION),command line)
+ISOLATION :=
+endif
+endif
 
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
