@@ -33,7 +33,7 @@ YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 PG_CPPFLAGS = -I$(srcdir)/src $(YAML_CFLAGS) -DMESHCAT_VERSION='"$(EXTVERSION)"'
 SHLIB_LINK = $(YAML_LIBS)
 
-EXTRA_CLEAN = results output_iso regression.diffs regression.out test/bench/out test/fuzz/build demo-out
+EXTRA_CLEAN = results output_iso regression.diffs regression.out test/bench/out test/fuzz/build demo-out sql/meshcat--$(EXTVERSION).sql.packs
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
