@@ -16,8 +16,9 @@ COMMENT ON VIEW @extschema@.current_version IS
 -- Each version's place among its product's versions by SemVer precedence (1 = oldest), for
 -- the views' version_rank: applications sort by it without meshcat's operators on their
 -- search_path (DECISIONS.md section 6). The operator is qualified, so it is this type's.
+-- Views join it on product_id too, so a filter on the product reaches the window's partition.
 CREATE VIEW @extschema@.version_order WITH (security_invoker) AS
-SELECT v.id AS version_id,
+SELECT v.product_id, v.id AS version_id,
        (pg_catalog.rank() OVER (PARTITION BY v.product_id ORDER BY v.version USING OPERATOR(@extschema@.<)))::int AS rank
   FROM @extschema@.product_version AS v;
 COMMENT ON VIEW @extschema@.version_order IS
@@ -44,7 +45,7 @@ SELECT v.product_id, v.version, v.status,
        v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
   JOIN @extschema@.product AS p ON p.id = v.product_id
-  JOIN @extschema@.version_order AS r ON r.version_id = v.id
+  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
   LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id;
 COMMENT ON VIEW @extschema@.mesh_versions IS
     'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path.';
@@ -67,7 +68,7 @@ SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
        v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.input_port AS i
   JOIN @extschema@.product_version AS v ON v.id = i.version_id
-  JOIN @extschema@.version_order AS r ON r.version_id = v.id
+  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
 UNION ALL
 SELECT v.product_id, v.version, 'output', o.position,
        o.name, o.kind, NULL, NULL, NULL, o.location,
@@ -78,7 +79,7 @@ SELECT v.product_id, v.version, 'output', o.position,
        o.description, v.version::text, r.rank
   FROM @extschema@.output_port AS o
   JOIN @extschema@.product_version AS v ON v.id = o.version_id
-  JOIN @extschema@.version_order AS r ON r.version_id = v.id;
+  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id;
 COMMENT ON VIEW @extschema@.mesh_ports IS
     'Input and output ports of every product version; relation is the table or view an output names, when it exists here; version_text and version_rank as in mesh_versions.';
 
@@ -89,7 +90,7 @@ SELECT v.product_id, v.version, o.name AS port, f.position, f.name, f.type, f.re
   FROM @extschema@.field AS f
   JOIN @extschema@.output_port AS o ON o.id = f.port_id
   JOIN @extschema@.product_version AS v ON v.id = o.version_id
-  JOIN @extschema@.version_order AS r ON r.version_id = v.id;
+  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id;
 COMMENT ON VIEW @extschema@.mesh_fields IS
     'The schema contract: one row per field of every output port of every product version; version_text and version_rank as in mesh_versions.';
 

@@ -592,7 +592,7 @@ SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_curre
        e.policy_revision, e.evaluated_at, v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
   JOIN @extschema@.product AS p ON p.id = v.product_id
-  JOIN @extschema@.version_order AS r ON r.version_id = v.id
+  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
   LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
   JOIN @extschema@.policy AS pol
     ON pol.domain IS NULL
