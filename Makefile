@@ -21,13 +21,19 @@ REGRESS_OPTS = --inputdir=. --load-extension=meshcat
 
 ISOLATION := $(sort $(notdir $(basename $(wildcard test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=meshcat
+# `make installcheck REGRESS=x` runs that file only (no isolation specs unless ISOLATION= names some).
+ifeq ($(origin REGRESS),command line)
+ifneq ($(origin ISOLATION),command line)
+ISOLATION :=
+endif
+endif
 
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 PG_CPPFLAGS = -I$(srcdir)/src $(YAML_CFLAGS) -DMESHCAT_VERSION='"$(EXTVERSION)"'
 SHLIB_LINK = $(YAML_LIBS)
 
-EXTRA_CLEAN = results output_iso regression.diffs regression.out test/bench/out test/fuzz/build demo-out
+EXTRA_CLEAN = results output_iso regression.diffs regression.out test/bench/out test/fuzz/build demo-out sql/meshcat--$(EXTVERSION).sql.packs
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -41,14 +47,22 @@ all:
 	@echo "PostgreSQL server headers not found: run 'make demo' or 'make test', or install postgresql-server-dev-NN" >&2; exit 1
 endif
 
-# The descriptor's JSON Schema has one source, in docs/, spliced in where a fragment asks.
-sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json meshcat.control
-	cat $(INSTALL_FRAGMENTS) | sed -e '/^@DESCRIPTOR_SCHEMA@$$/{r docs/descriptor.schema.json' -e 'd;}' > $@
+# The descriptor's JSON Schema has one source, in docs/, spliced in where a fragment asks; so
+# have the policy packs, in policies/<pack>/*.yaml (policies/packs.sh makes their SQL rows).
+POLICY_FILES = $(sort $(wildcard policies/*/*.yaml))
+sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json $(POLICY_FILES) policies/packs.sh meshcat.control
+	bash policies/packs.sh > $@.packs
+	cat $(INSTALL_FRAGMENTS) | sed -e '/^@DESCRIPTOR_SCHEMA@$$/{r docs/descriptor.schema.json' -e 'd;}' \
+	    -e '/^@POLICY_PACKS@$$/{r $@.packs' -e 'd;}' > $@
+	rm -f $@.packs
 
-# Warnings are errors when the tests build (pgvector's CI flags).
+# Warnings are errors when the tests build (pgvector's CI flags): test/run.sh asks for them here.
 STRICT_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
-.PHONY: deps demo test fuzz bench valgrind-check
+.PHONY: deps demo test fuzz bench valgrind-check print-strict-cflags
+
+print-strict-cflags:
+	@echo '$(STRICT_CFLAGS)'
 
 deps:
 	@bash test/deps.sh

@@ -95,14 +95,15 @@ DELETE FROM meshcat.audit;
 -- A lineage refusal.
 SELECT * FROM mesh_upstream('shop.nowhere');
 \echo :SQLSTATE
--- The README's getting-started stream with a typo: the refusal the README shows, line for line.
+-- The README's product with a typo: the refusal the README shows, line for line.
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: Domain
 name: sales
 owner: regress_err_owner
 description: Orders and payments
----
+$$);
+SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct
 id: sales.orders

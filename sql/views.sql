@@ -83,6 +83,66 @@ $$);
 SELECT name, location, relation FROM mesh_ports WHERE product_id = 'customer.c360_lite' ORDER BY position;
 DROP TABLE public.c360_profile;
 
+-- The lineage picture draws subdomains inside their parent domain's cluster (commerce holds
+-- customer, marketing and sales).
+SELECT l AS cluster_lines FROM regexp_split_to_table(mesh_lineage_dot(NULL), E'\n') WITH ORDINALITY AS t(l, n)
+ WHERE l ~ '^ *(subgraph|\})' ORDER BY n;
+
+-- Applications read the views with their own search_path, where meshcat's semver operators
+-- do not resolve (DECISIONS.md section 6): they filter on version_text and sort on
+-- version_rank (1 = oldest by SemVer precedence, not text order: 1.10.0 after 1.9.0, a
+-- pre-release before its release).
+SELECT kind, id, version, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.ranked
+name: Ranked
+version: 1.10.0
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.ranked
+name: Ranked
+version: 1.9.0
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.ranked
+name: Ranked
+version: 1.0.0
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.ranked
+name: Ranked
+version: 1.0.0-rc.1
+$$) ORDER BY version;
+CREATE ROLE regress_app NOLOGIN;
+GRANT USAGE ON SCHEMA meshcat TO regress_app;
+GRANT SELECT ON ALL TABLES IN SCHEMA meshcat TO regress_app;
+SET ROLE regress_app;
+SET search_path = public;
+SELECT product_id, version FROM meshcat.mesh_versions WHERE version = '1.0.0';
+SELECT product_id, version_text, version_rank FROM meshcat.mesh_versions
+ WHERE product_id = 'sales.ranked' AND version_text = '1.0.0';
+SELECT version_text, version_rank FROM meshcat.mesh_versions
+ WHERE product_id = 'sales.ranked' ORDER BY version_rank DESC LIMIT 1;
+SELECT version_text, version_rank FROM meshcat.mesh_versions
+ WHERE product_id = 'sales.ranked' ORDER BY version_rank;
+SELECT id, current_version_text, current_version_rank FROM meshcat.mesh_products WHERE id = 'sales.ranked';
+SELECT DISTINCT version_text, version_rank FROM meshcat.mesh_ports
+ WHERE product_id = 'customer.customer_360' ORDER BY version_rank;
+SELECT DISTINCT version_text, version_rank FROM meshcat.mesh_fields
+ WHERE product_id = 'customer.customer_360' ORDER BY version_rank;
+SELECT upstream, downstream, consumer_versions_text, resolved_versions_text FROM meshcat.mesh_lineage
+ WHERE kind = 'product' ORDER BY upstream, downstream LIMIT 3;
+RESET search_path;
+RESET ROLE;
+SET search_path = meshcat, public;
+-- The rank is SemVer precedence: it agrees with the type's own order on every version here.
+SELECT count(*) AS disagreements FROM mesh_versions AS a JOIN mesh_versions AS b USING (product_id)
+ WHERE (a.version < b.version) <> (a.version_rank < b.version_rank);
+
 -- Views run with the reader's privileges (security_invoker).
 CREATE ROLE regress_nobody NOLOGIN;
 GRANT USAGE ON SCHEMA meshcat TO regress_nobody;
@@ -96,6 +156,7 @@ SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;
 RESET client_min_messages;
 DROP OWNED BY regress_nobody;
+DROP OWNED BY regress_app;
 DROP ROLE regress_commerce_council, regress_sales_team, regress_customer_team, regress_marketing_team,
-    regress_finance_team, regress_logistics_team, regress_nobody;
+    regress_finance_team, regress_logistics_team, regress_nobody, regress_app;
 CREATE EXTENSION meshcat;

@@ -10,12 +10,10 @@ as_root make -s install >/dev/null
 
 # One stream of all files; each file starts a new document.
 mesh=$(for f in test/data/example_mesh/*.yaml; do echo '---'; cat "$f"; done)
-# The default policy pack (an example the demo installs; CREATE EXTENSION does not).
-pack=$(for f in test/data/policies/*.yaml; do echo '---'; cat "$f"; done)
 
 echo "meshcat $(sed -n "s/^default_version *= *'\(.*\)'/\1/p" meshcat.control): a data-mesh catalog inside PostgreSQL"
 mkdir -p demo-out
-MESH="$mesh" PACK="$pack" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -v pack="$PACK" -f test/demo.sql &&
+MESH="$mesh" pg_virtualenv -t bash -c 'psql -X -q -v mesh="$MESH" -f test/demo.sql &&
   psql -X -q -At -c "SELECT meshcat.mesh_lineage_dot(NULL)" -o demo-out/lineage.dot'
 
 # The example mesh's lineage as a picture (docs/lineage.md says how to read it).
@@ -32,7 +30,9 @@ cat <<'TXT'
 
 == Do the same in your own database
    sudo make install                       # once per server (done above on this machine)
-   psql -c 'CREATE EXTENSION meshcat'      # as a superuser, in your database
+   psql -c 'CREATE EXTENSION meshcat' -c 'SELECT * FROM meshcat.mesh_setup_roles()'   # as a superuser
+   psql -c 'GRANT meshcat_steward TO sales_team'   # a domain's owner role may then register (README.md)
+   psql -c 'SELECT * FROM meshcat.mesh_install_policies()'   # the default policy pack, if you want it
    psql -c 'SET search_path = meshcat, public' -c "SELECT * FROM mesh_register(\$\$ ...your YAML... \$\$)"
    or from a file:  \set d `cat my_product.yaml`  then  SELECT * FROM mesh_register(:'d');
    The descriptor format: docs/descriptor.md. Every function and view: docs/reference.md.

@@ -1,5 +1,7 @@
--- The tour that `make demo` prints: psql -v mesh=<the example mesh as one YAML stream>
--- -v pack=<the default policy pack as one YAML stream>.
+-- The tour that `make demo` prints: psql -v mesh=<the example mesh as one YAML stream>.
+-- Each section's header is followed by the very query whose output follows: psql echoes every
+-- query from section 3 on (ECHO queries); sections 1 and 2 print theirs by hand, since the echo
+-- would show the whole mesh in place of :'mesh'. test/t/demo.sh checks this.
 \pset footer off
 \set ON_ERROR_STOP on
 \set SHOW_CONTEXT never
@@ -17,41 +19,43 @@ CREATE EXTENSION meshcat;
 SET search_path = meshcat, public;
 
 \echo
-\echo '== 1. Register the example mesh (test/data/example_mesh/*.yaml) in one call'
-\echo '   SELECT * FROM mesh_register(:''mesh'');'
+\echo '== 1. Register the example mesh (test/data/example_mesh/*.yaml) in one call:'
+\echo 'SELECT * FROM mesh_register(:''mesh'');'
 SELECT * FROM mesh_register(:'mesh');
 
-\echo '== 2. Registering the same descriptors again changes nothing'
+\echo '== 2. Registering the same descriptors again changes nothing:'
+\echo 'SELECT action, count(*) FROM mesh_register(:''mesh'') GROUP BY action;'
 SELECT action, count(*) FROM mesh_register(:'mesh') GROUP BY action;
 
-\echo '== 3. Domains: SELECT name, parent, owner_role, products FROM mesh_domains;'
+\set ECHO queries
+\echo '== 3. Domains, each under its parent:'
 SELECT name, parent, owner_role, products, description FROM mesh_domains ORDER BY coalesce(parent, name), parent NULLS FIRST, name;
 
-\echo '== 4. Products, each described by its current version: SELECT ... FROM mesh_products;'
+\echo '== 4. Products, each described by its current version:'
 SELECT id, current_version AS version, status, classification, tags, owners FROM mesh_products ORDER BY id;
 
-\echo '== 5. Versions: SELECT product_id, version, status, is_current FROM mesh_versions;'
+\echo '== 5. Every version of every product (sales.orders has two):'
 SELECT product_id, version, status, is_current, published_at IS NOT NULL AS published FROM mesh_versions ORDER BY product_id, version;
 
-\echo '== 6. What each product consumes (current versions): SELECT ... FROM mesh_ports WHERE direction = ''input'';'
+\echo '== 6. What each product consumes (current versions):'
 SELECT p.product_id AS product, string_agg(coalesce(p.input_product || ' ' || coalesce(p.version_range, '*'), 'source ' || p.source), ', ' ORDER BY p.position) AS consumes
   FROM mesh_ports p JOIN mesh_versions v USING (product_id, version)
  WHERE p.direction = 'input' AND v.is_current
  GROUP BY p.product_id ORDER BY p.product_id;
 
-\echo '== 7. A schema contract: SELECT ... FROM mesh_fields WHERE product_id = ''customer.customer_360'';'
+\echo '== 7. The schema contract of customer.customer_360:'
 SELECT port, name, type, required, pii, classification, derived_from FROM mesh_fields
  WHERE product_id = 'customer.customer_360' ORDER BY port, position;
 
-\echo '== 8. Lineage: who consumes sales.orders, and whom to tell about a 1.4.0: SELECT ... FROM mesh_downstream(''sales.orders'');'
+\echo '== 8. Lineage of sales.orders: who consumes it, and whom to tell about a 1.4.0:'
 SELECT id, depth, array_to_string(path, ' -> ') AS path FROM mesh_downstream('sales.orders');
 SELECT id, domain_owner, owners, via, version_range FROM mesh_impact('sales.orders', '1.4.0');
-\echo '   Where does marketing.attribution come from? SELECT ... FROM mesh_upstream(''marketing.attribution'');'
+\echo '   Where marketing.attribution comes from:'
 SELECT id, kind, depth FROM mesh_upstream('marketing.attribution');
-\echo '   Products declared less sensitive than what they derive from: SELECT ... FROM mesh_classification WHERE under_declared;'
+\echo '   Products declared less sensitive than what they derive from:'
 SELECT id, declared_classification, effective_classification, raised_by FROM mesh_classification WHERE under_declared ORDER BY id;
 
-\echo '== 9. A mistake is refused with the document and the JSON path of the problem:'
+\echo '== 9. A mistake in sales.returns is refused with the document and the JSON path of the problem:'
 \set ON_ERROR_STOP off
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
@@ -66,14 +70,13 @@ $$);
 \set ON_ERROR_STOP on
 \set SHOW_CONTEXT never
 
-\echo '== 10. Discovery: SELECT id, version, headline FROM mesh_search(''customer profile'');'
+\echo '== 10. Discovery: the products that match "customer profile":'
 SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('customer profile');
 
-\echo '== 11. Every change is in the audit trail: SELECT table_name, operation, count(*) FROM mesh_audit ...'
+\echo '== 11. Every change is in the audit trail:'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;
 
-\echo '== 12. The governance council tries the default policy pack (test/data/policies) on the mesh:'
-\echo '   SELECT * FROM mesh_policy_dry_run(...);  -- here for encryption-at-rest'
+\echo '== 12. The governance council tries a policy of the default pack, encryption-at-rest, on the mesh (no product fails it):'
 SELECT * FROM mesh_policy_dry_run($$
 apiVersion: meshcat/v1
 kind: Policy
@@ -84,11 +87,11 @@ rule: 'exists($.security.encryption_at_rest ? (@ == true || @.type() == "string"
 message: declare security.encryption_at_rest
 $$);
 
-\echo '== 13. ... and installs it. Existing products are judged at once; nothing is unpublished.'
-SELECT kind, id, action FROM mesh_register(:'pack');
+\echo '== 13. ... and installs the pack shipped with meshcat. Existing products are judged at once; nothing is unpublished.'
+SELECT kind, id, action FROM mesh_install_policies();
 SELECT name, scope, enforcement, failing FROM mesh_policies ORDER BY name;
 
-\echo '== 14. A publication that fails required policies is refused (23514), naming each one:'
+\echo '== 14. Publishing sales.returns 1.0.0, which fails required policies, is refused (23514), naming each one:'
 \set ON_ERROR_STOP off
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
@@ -106,8 +109,7 @@ outputs:
 $$);
 \set ON_ERROR_STOP on
 
-\echo '== 15. Fixed, it is published; a recommended policy it misses only warns:'
-SET client_min_messages = warning;
+\echo '== 15. Fixed, sales.returns 1.0.0 is published; a recommended policy it misses only warns:'
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct
@@ -126,8 +128,8 @@ outputs:
       - {name: email, type: text, pii: true, classification: restricted}
 $$);
 
-\echo '== 16. The scorecard: SELECT * FROM mesh_domain_scorecard;'
+\echo '== 16. The scorecard of every domain:'
 SELECT domain, products, published, compliant_pct, open_violations, violations_by_policy FROM mesh_domain_scorecard ORDER BY domain;
 
-\echo '== 17. What one product must fix: SELECT policy, enforcement, outcome, message FROM mesh_compliance ...'
-SELECT policy, enforcement, outcome, message FROM mesh_compliance WHERE product_id = 'customer.customer_360' AND is_current ORDER BY policy;
+\echo '== 17. What marketing.attribution must fix:'
+SELECT policy, enforcement, outcome, message FROM mesh_compliance WHERE product_id = 'marketing.attribution' AND is_current ORDER BY policy;

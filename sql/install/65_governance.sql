@@ -595,9 +595,10 @@ SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_curre
             ELSE 'fail' END AS outcome,
        CASE WHEN NOT e.passed THEN pol.message || coalesce(' [' || e.error || ']', '') END AS message,
        x.expires_at AS exempt_until,
-       e.policy_revision, e.evaluated_at
+       e.policy_revision, e.evaluated_at, v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
   JOIN @extschema@.product AS p ON p.id = v.product_id
+  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
   LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
   JOIN @extschema@.policy AS pol
     ON pol.domain IS NULL
@@ -612,7 +613,7 @@ SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_curre
                         AND ex.status = 'granted' AND ex.expires_at > pg_catalog.now()) AS x ON true
  WHERE v.status <> 'retired';
 COMMENT ON VIEW @extschema@.mesh_compliance IS
-    'Every version that is not retired, times every policy that applies to it: pass, fail, exempt (or not evaluated), with the message.';
+    'Every version that is not retired, times every policy that applies to it: pass, fail, exempt (or not evaluated), with the message; version_text and version_rank as in mesh_versions.';
 
 CREATE VIEW @extschema@.mesh_policies WITH (security_invoker) AS
 SELECT pol.name, coalesce(pol.domain, 'global') AS scope, pol.domain, pol.enforcement, pol.rule,
@@ -876,6 +877,7 @@ BEGIN
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles(boolean) FROM PUBLIC;

@@ -355,7 +355,11 @@ COMMENT ON FUNCTION @extschema@.mesh_column_lineage(text, text, text, int) IS
     'Field-level lineage of one field of a product: the fields it derives from (upstream), those derived from it (downstream), or both.';
 
 -- Edges for applications: one row per pair of nodes, whatever the number of ports behind it.
+-- The version arrays are also given as text (in SemVer order) for applications without
+-- meshcat on their search_path.
 CREATE VIEW @extschema@.mesh_lineage WITH (security_invoker) AS
+SELECT l.*, l.consumer_versions::text[] AS consumer_versions_text, l.resolved_versions::text[] AS resolved_versions_text
+  FROM (
 SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS kind,
        CASE WHEN e.upstream LIKE 'source:%' THEN pg_catalog.substr(e.upstream, 8) ELSE e.upstream END AS upstream,
        e.downstream,
@@ -389,9 +393,10 @@ SELECT 'field', e.upstream, e.downstream,
        NOT EXISTS (SELECT FROM @extschema@.lineage_field_edge AS x
                      JOIN @extschema@.product_version AS v ON v.id = x.version_id
                     WHERE x.upstream = e.upstream AND x.downstream = e.downstream AND v.status <> 'draft')
-  FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_field_edge) AS e;
+  FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_field_edge) AS e
+       ) AS l;
 COMMENT ON VIEW @extschema@.mesh_lineage IS
-    'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to.';
+    'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to (also as text: consumer_versions_text, resolved_versions_text).';
 
 -- Classification propagation: sensitivity flows along column lineage into every field derived
 -- from a classified or PII field, unless the deriving field is declared masked.

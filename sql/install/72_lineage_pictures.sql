@@ -110,18 +110,51 @@ BEGIN
                || CASE WHEN n.is_start THEN ', penwidth=2.5' ELSE '' END || '];' AS line
           FROM n
     ),
+    -- Each domain's path from the top of its tree (a cycle, should one exist, stops the walk):
+    -- a domain is drawn inside its parent's cluster, and a parent is drawn when a subdomain is.
+    chain (domain, path) AS (
+        WITH RECURSIVE c (domain, path) AS (
+            SELECT d.name::text, ARRAY[d.name::text] FROM @extschema@.domain AS d
+            UNION ALL
+            SELECT c.domain, p.parent || c.path
+              FROM c JOIN @extschema@.domain AS p ON p.name = c.path[1]
+             WHERE p.parent IS NOT NULL AND p.parent <> ALL (c.path)
+        )
+        SELECT DISTINCT ON (c.domain) c.domain, c.path FROM c ORDER BY c.domain, pg_catalog.cardinality(c.path) DESC
+    ),
+    shown AS (
+        SELECT DISTINCT n.domain, coalesce(ch.path, ARRAY[n.domain]) AS path
+          FROM n LEFT JOIN chain AS ch ON ch.domain = n.domain WHERE n.domain IS NOT NULL
+    ),
+    drawn AS (
+        SELECT DISTINCT a.domain, a.path[1:a.i] AS path
+          FROM (SELECT s.path[i] AS domain, s.path, i FROM shown AS s, pg_catalog.generate_subscripts(s.path, 1) AS i) AS a
+    ),
+    -- In depth-first order, each cluster opens, lists its products, and closes with those of
+    -- its ancestors that end with it (the next cluster is not inside them).
+    ordered AS (
+        SELECT d.domain, pg_catalog.cardinality(d.path) AS depth,
+               coalesce(pg_catalog.lead(pg_catalog.cardinality(d.path)) OVER (ORDER BY d.path COLLATE "C"), 1) AS next_depth,
+               d.path
+          FROM drawn AS d
+    ),
     clusters AS (
-        SELECT d.domain,
-               '  subgraph ' || @extschema@.lineage_dot_quote('cluster_' || d.domain) || E' {\n'
-               || '    label=' || @extschema@.lineage_dot_quote(d.domain) || E'; style="rounded"; color="#9e9e9e";\n'
-               || pg_catalog.string_agg(d.line, E'\n' ORDER BY d.node COLLATE "C") || E'\n  }' AS block
-          FROM decl AS d WHERE d.domain IS NOT NULL GROUP BY d.domain
+        SELECT o.path,
+               pg_catalog.repeat('  ', o.depth) || 'subgraph ' || @extschema@.lineage_dot_quote('cluster_' || o.domain) || E' {\n'
+               || pg_catalog.repeat('  ', o.depth + 1) || 'label=' || @extschema@.lineage_dot_quote(o.domain)
+               || '; style="rounded"; color="#9e9e9e";'
+               || coalesce(E'\n' || (SELECT pg_catalog.string_agg(pg_catalog.repeat('  ', o.depth + 1) || pg_catalog.substr(d.line, 5),
+                                                                   E'\n' ORDER BY d.node COLLATE "C")
+                                       FROM decl AS d WHERE d.domain = o.domain), '')
+               || coalesce((SELECT pg_catalog.string_agg(E'\n' || pg_catalog.repeat('  ', l) || '}', '' ORDER BY l DESC)
+                              FROM pg_catalog.generate_series(o.next_depth, o.depth) AS l), '') AS block
+          FROM ordered AS o
     )
     SELECT E'digraph lineage {\n'
         || E'  rankdir=LR;\n'
         || E'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];\n'
         || E'  edge [fontname="Helvetica", fontsize=9, color="#616161"];\n'
-        || coalesce((SELECT pg_catalog.string_agg(c.block, E'\n' ORDER BY c.domain COLLATE "C") FROM clusters AS c) || E'\n', '')
+        || coalesce((SELECT pg_catalog.string_agg(c.block, E'\n' ORDER BY c.path COLLATE "C") FROM clusters AS c) || E'\n', '')
         || coalesce((SELECT pg_catalog.string_agg(pg_catalog.substr(d.line, 3), E'\n' ORDER BY d.node COLLATE "C")
                        FROM decl AS d WHERE d.domain IS NULL) || E'\n', '')
         || coalesce((SELECT pg_catalog.string_agg('  ' || @extschema@.lineage_dot_quote(e.upstream) || ' -> '
@@ -133,7 +166,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_lineage_dot(text, text, int) IS
-    'The lineage around a product (upstream, downstream or both; the whole mesh when id is NULL) as Graphviz DOT: domains as clusters, colored by status.';
+    'The lineage around a product (upstream, downstream or both; the whole mesh when id is NULL) as Graphviz DOT: domains as clusters, nested in their parent domains, colored by status.';
 
 -- A Mermaid label: quotes become entities, line breaks <br/>.
 CREATE FUNCTION @extschema@.lineage_mermaid_quote(s text) RETURNS text

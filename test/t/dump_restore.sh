@@ -25,9 +25,8 @@ chmod 755 "$work"
 psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 mesh=$(for f in test/data/example_mesh/*.yaml; do echo '---'; cat "$f"; done)
-pack=$(for f in test/data/policies/*.yaml; do echo '---'; cat "$f"; done)
 createdb src
-psql_ -d src -v mesh="$mesh" -v pack="$pack" <<'SQL'
+psql_ -d src -v mesh="$mesh" <<'SQL'
 SET client_min_messages = warning;
 CREATE ROLE commerce_council NOLOGIN;
 CREATE ROLE sales_team NOLOGIN;
@@ -77,7 +76,7 @@ outputs: [{name: returns, type: table, schema: [{name: id, type: bigint}, {name:
 $$);
 -- Governance: the policy pack (evaluations of every product), a deprecation, an exemption,
 -- and the roles and grants an administrator sets up.
-SELECT count(*) FROM mesh_register(:'pack');
+SELECT count(*) FROM mesh_install_policies();
 SELECT mesh_deprecate('sales.returns', '1.0.0', current_date + 30, 'replaced by 1.1.0');
 SELECT mesh_grant_exemption(mesh_request_exemption('sales.order_items', (SELECT name FROM mesh_policies ORDER BY name LIMIT 1),
                                                    'migrating', now() + interval '30 days'));

@@ -8,7 +8,9 @@
 # overrun inside a palloc block is not seen (the fuzz targets, with ASan, cover that).
 #   bash test/valgrind/run.sh [test ...]     default: every pg_regress file in sql/
 # `make valgrind-check` runs all of them; the short run of `make test` (test/t/valgrind.sh)
-# runs a few. Logs are kept in test/valgrind/out/.
+# runs a few. The server (user postgres when run as root) reads and writes nothing inside
+# the checkout, which may be private (0700): its data, the suppressions it reads and the logs
+# it writes are in a directory made here; the logs are copied to test/valgrind/out/ at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bindir=$(pg_config --bindir)
@@ -20,26 +22,31 @@ command -v valgrind >/dev/null || MESHCAT_EXTRA_PACKAGES=valgrind bash test/deps
 
 as_user=()
 if [ "$(id -u)" -eq 0 ]; then as_user=(runuser -u postgres --); fi
-out=$PWD/test/valgrind/out
-rm -rf "$out"; mkdir -p "$out"
+keep=$PWD/test/valgrind/out
+rm -rf "$keep"; mkdir -p "$keep"
 base=$(mktemp -d /tmp/meshcat-valgrind.XXXXXX)
-chmod 755 "$base"; [ ${#as_user[@]} -eq 0 ] || chown postgres "$base" "$out"
+out=$base/out
+mkdir "$out"
+cp test/valgrind/postgresql.supp "$base/postgresql.supp"
+chmod 755 "$base" "$out"; [ ${#as_user[@]} -eq 0 ] || chown postgres "$base" "$out"
 port=$((20000 + RANDOM % 10000))
 pid=
 cleanup() {
-    if [ -n "$pid" ]; then "${as_user[@]}" "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 300 stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true; fi
+    if [ -n "$pid" ]; then cd "$base" && "${as_user[@]}" "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 300 stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true; fi
+    cp "$out"/*.log "$keep"/ 2>/dev/null || true
     rm -rf "$base"
 }
 trap cleanup EXIT
 
-"${as_user[@]}" "$bindir/initdb" -D "$base/data" -A trust -U postgres --no-sync >/dev/null
-"${as_user[@]}" valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=no \
+# The server's programs start in $base: a private checkout is no directory they may enter.
+( cd "$base" && "${as_user[@]}" "$bindir/initdb" -D "$base/data" -A trust -U postgres --no-sync >/dev/null )
+( cd "$base" && exec "${as_user[@]}" valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=no \
     --leak-check=no --num-callers=40 --error-limit=no --error-markers=VGERR-BEGIN,VGERR-END \
-    --suppressions=test/valgrind/postgresql.supp \
+    --suppressions="$base/postgresql.supp" \
     --log-file="$out/valgrind.%p.log" \
     "$bindir/postgres" -D "$base/data" -k "$base" -p "$port" -c listen_addresses= \
     -c max_connections=20 -c fsync=off -c autovacuum=off -c log_min_messages=warning \
-    >"$out/postmaster.log" 2>&1 &
+    >"$out/postmaster.log" 2>&1 ) &
 pid=$!
 for _ in $(seq 1 240); do
     "$bindir/pg_isready" -q -h "$base" -p "$port" && break
@@ -52,7 +59,7 @@ rc=0
 PGHOST=$base PGPORT=$port PGUSER=postgres make -s installcheck REGRESS="${tests[*]}" ISOLATION= \
     EXTRA_REGRESS_OPTS="--dbname=contrib_regression" >"$out/regress.log" 2>&1 || rc=$?
 grep -E '^(ok|not ok|test) |\.\.\. ' "$out/regress.log" || true
-"${as_user[@]}" "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+( cd "$base" && "${as_user[@]}" "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 300 stop >/dev/null 2>&1 ) || true
 wait "$pid" 2>/dev/null || true
 pid=
 
