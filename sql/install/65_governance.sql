@@ -824,6 +824,8 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
+    -- what the dry run calls with the reader's rights (90_grants revokes it from PUBLIC)
+    GRANT EXECUTE ON FUNCTION @extschema@.policy_result(jsonpath, text, jsonb) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write through the functions or
     -- directly; the triggers decide which domain each may change. Never the audit trail.
@@ -831,6 +833,10 @@ BEGIN
                    (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM unnest(string_to_array(writable, ', ')) AS t));
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
+    -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
+    GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int), @extschema@.write_policy(jsonb, int),
+                              @extschema@.write_product_version(jsonb, int),
+                              @extschema@.write_version_parts(bigint, jsonb) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
