@@ -192,17 +192,17 @@ BEGIN ATOMIC
         SELECT coalesce(a ->> 'classification', 'internal')::@extschema@.classification,
                coalesce(b ->> 'classification', 'internal')::@extschema@.classification
     ), op AS (
-        SELECT e ->> 'name' AS port, e FROM jsonb_array_elements(coalesce(a -> 'outputs', '[]')) AS e
+        SELECT e ->> 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(a -> 'outputs', '[]')) AS e
     ), np AS (
-        SELECT e ->> 'name' AS port, e FROM jsonb_array_elements(coalesce(b -> 'outputs', '[]')) AS e
+        SELECT e ->> 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(b -> 'outputs', '[]')) AS e
     ), ofl AS (
         SELECT op.port, f ->> 'name' AS field, f,
                coalesce((f ->> 'classification')::@extschema@.classification, cls.old_c) AS c
-          FROM op, cls, jsonb_array_elements(coalesce(op.e -> 'schema', '[]')) AS f
+          FROM op, cls, pg_catalog.jsonb_array_elements(coalesce(op.e -> 'schema', '[]')) AS f
     ), nfl AS (
         SELECT np.port, f ->> 'name' AS field, f,
                coalesce((f ->> 'classification')::@extschema@.classification, cls.new_c) AS c
-          FROM np, cls, jsonb_array_elements(coalesce(np.e -> 'schema', '[]')) AS f
+          FROM np, cls, pg_catalog.jsonb_array_elements(coalesce(np.e -> 'schema', '[]')) AS f
     ), pairs AS (
         SELECT ofl.port, ofl.field, ofl.f AS o, nfl.f AS n, ofl.c AS oc, nfl.c AS nc,
                'outputs.' || ofl.port || '.fields.' || ofl.field AS p
@@ -226,7 +226,7 @@ BEGIN ATOMIC
           FROM nfl WHERE EXISTS (SELECT FROM op WHERE op.port = nfl.port)
                      AND NOT EXISTS (SELECT FROM ofl WHERE ofl.port = nfl.port AND ofl.field = nfl.field)
         UNION ALL SELECT 'field_type_changed', p || '.type', 'error'
-          FROM pairs WHERE lower(o ->> 'type') IS DISTINCT FROM lower(n ->> 'type')
+          FROM pairs WHERE pg_catalog.lower(o ->> 'type') IS DISTINCT FROM pg_catalog.lower(n ->> 'type')
         UNION ALL SELECT 'field_made_required', p || '.required', 'error'
           FROM pairs WHERE coalesce((n ->> 'required')::boolean, false) AND NOT coalesce((o ->> 'required')::boolean, false)
         UNION ALL SELECT 'field_made_optional', p || '.required', 'warning'
@@ -248,7 +248,7 @@ BEGIN ATOMIC
         UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
           WHERE coalesce(a -> 'inputs', '[]') <> coalesce(b -> 'inputs', '[]')
         UNION ALL SELECT k || '_changed', k, 'info'
-          FROM unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
+          FROM pg_catalog.unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
          WHERE a -> k IS DISTINCT FROM b -> k
     ) AS d(change, path, severity);
 END;

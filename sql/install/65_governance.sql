@@ -100,9 +100,9 @@ CREATE VIEW @extschema@.domain_scope WITH (security_invoker) AS
 WITH RECURSIVE s (domain, ancestor, depth) AS (
     SELECT d.name::text, d.name::text, 0 FROM @extschema@.domain AS d
     UNION ALL
-    SELECT s.domain, d.parent, s.depth + 1
-      FROM s JOIN @extschema@.domain AS d ON d.name = s.ancestor
-     WHERE d.parent IS NOT NULL AND s.depth < 100
+    SELECT s.domain, d.parent, s.depth OPERATOR(pg_catalog.+) 1
+      FROM s JOIN @extschema@.domain AS d ON d.name OPERATOR(pg_catalog.=) s.ancestor
+     WHERE d.parent IS NOT NULL AND s.depth OPERATOR(pg_catalog.<) 100
 )
 SELECT s.domain, s.ancestor FROM s;
 COMMENT ON VIEW @extschema@.domain_scope IS
@@ -115,7 +115,8 @@ CREATE FUNCTION @extschema@.applicable_policies(domain text) RETURNS SETOF @exts
 BEGIN ATOMIC
     SELECT p.* FROM @extschema@.policy AS p
      WHERE p.domain IS NULL
-        OR p.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain = applicable_policies.domain);
+        OR p.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s
+                         WHERE s.domain OPERATOR(pg_catalog.=) applicable_policies.domain);
 END;
 COMMENT ON FUNCTION @extschema@.applicable_policies(text) IS
     'The policies that apply to products of a domain: global ones, the domain''s and its ancestors''.';
@@ -214,8 +215,9 @@ CREATE FUNCTION @extschema@.is_exempt(product_id text, policy_name text) RETURNS
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 RETURN EXISTS (SELECT FROM @extschema@.exemption AS x
-                WHERE x.product_id = is_exempt.product_id AND x.policy_name = is_exempt.policy_name
-                  AND x.status = 'granted' AND x.expires_at > pg_catalog.now());
+                WHERE x.product_id OPERATOR(pg_catalog.=) is_exempt.product_id
+                  AND x.policy_name OPERATOR(pg_catalog.=) is_exempt.policy_name
+                  AND x.status OPERATOR(pg_catalog.=) 'granted' AND x.expires_at OPERATOR(pg_catalog.>) pg_catalog.now());
 COMMENT ON FUNCTION @extschema@.is_exempt(text, text) IS
     'Whether a granted, unexpired exemption from the policy covers the product.';
 
@@ -276,10 +278,10 @@ CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschem
     LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT @extschema@.mesh_notify(jsonb_build_object('event', 'violation', 'product', product_id,
+    SELECT @extschema@.mesh_notify(pg_catalog.jsonb_build_object('event', 'violation', 'product', product_id,
                                                       'version', version::text, 'status', status,
-                                                      'policies', to_jsonb(policies)))
-     WHERE cardinality(policies) > 0;
+                                                      'policies', pg_catalog.to_jsonb(policies)))
+     WHERE pg_catalog.cardinality(policies) OPERATOR(pg_catalog.>) 0;
 END;
 REVOKE ALL ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) IS
@@ -758,7 +760,7 @@ DECLARE
     path jsonpath;
     fn text;
 BEGIN
-    IF cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
+    IF pg_catalog.cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
         RAISE EXCEPTION 'invalid descriptor: a dry run takes exactly one Policy document'
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass the YAML of one document with kind: Policy.';
@@ -830,7 +832,7 @@ BEGIN
     -- Stewards (grant it to each domain's owner role): write through the functions or
     -- directly; the triggers decide which domain each may change. Never the audit trail.
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO meshcat_steward',
-                   (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM unnest(string_to_array(writable, ', ')) AS t));
+                   (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM pg_catalog.unnest(string_to_array(writable, ', ')) AS t));
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
     -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)

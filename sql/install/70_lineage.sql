@@ -124,22 +124,22 @@ BEGIN
               SELECT pg_catalog.array_agg(x.next), pg_catalog.array_agg(x.path)
                 FROM (SELECT s.next, pg_catalog.min((s.path || E'\x1f' || s.next) COLLATE "C") AS path
                         FROM (SELECT e.downstream AS next, f.path
-                                FROM unnest(b.frontier, b.paths) AS f(node, path)
+                                FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
                                 JOIN @extschema@.lineage_field_edge AS e ON e.upstream = f.node
                                WHERE forward
                               UNION ALL
                               SELECT e.upstream, f.path
-                                FROM unnest(b.frontier, b.paths) AS f(node, path)
+                                FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
                                 JOIN @extschema@.lineage_field_edge AS e ON e.downstream = f.node
                                WHERE NOT forward) AS s
-                       WHERE NOT EXISTS (SELECT FROM unnest(b.seen) AS v(node) WHERE v.node = s.next)
+                       WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(b.seen) AS v(node) WHERE v.node = s.next)
                        GROUP BY s.next) AS x
           ) AS n(frontier, paths)
          WHERE n.frontier IS NOT NULL
            AND (max_depth IS NULL OR b.depth < max_depth)
     )
     SELECT u.node, b.depth, pg_catalog.string_to_array(u.path, E'\x1f')
-      FROM bfs AS b, unnest(b.frontier, b.paths) AS u(node, path)
+      FROM bfs AS b, ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS u(node, path)
      WHERE b.depth > 0;
 END
 $$;
@@ -293,7 +293,7 @@ BEGIN
                    WHERE v.product_id = lineage_field_ref.id
                      AND (f.name = lineage_field_ref.field OR o.name || '.' || f.name = lineage_field_ref.field)
                    ORDER BY 1);
-    IF cardinality(refs) = 0 THEN
+    IF pg_catalog.cardinality(refs) = 0 THEN
         -- A field only named by others' derived_from is a node too.
         IF EXISTS (SELECT FROM @extschema@.lineage_field_edge AS e WHERE e.upstream = id || '.' || field) THEN
             RETURN id || '.' || field;
@@ -301,7 +301,7 @@ BEGIN
         RAISE EXCEPTION 'unknown field "%" of data product "%"', field, id
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Name a field as <output>.<field>, or <field> when one output has it; mesh_fields lists them.';
-    ELSIF cardinality(refs) > 1 THEN
+    ELSIF pg_catalog.cardinality(refs) > 1 THEN
         RAISE EXCEPTION 'ambiguous field "%" of data product "%"', field, id
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = format('It could be %s.', array_to_string(refs, ', ')),
@@ -403,7 +403,7 @@ WITH RECURSIVE cur AS (
       JOIN @extschema@.field AS f ON f.port_id = o.id
 ),
 edge AS (
-    SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, unnest(c.derived_from) AS u(up) WHERE NOT c.masked
+    SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, pg_catalog.unnest(c.derived_from) AS u(up) WHERE NOT c.masked
 ),
 -- (field, field whose sensitivity reaches it): a finite set, so the recursion ends on any data.
 reach(ref, origin) AS (
@@ -519,7 +519,7 @@ BEGIN
     SELECT DISTINCT NEW.id, u.ref, v.product_id || '.' || o.name || '.' || NEW.name, v.id
       FROM @extschema@.output_port AS o
       JOIN @extschema@.product_version AS v ON v.id = o.version_id
-     CROSS JOIN unnest(NEW.derived_from) AS u(ref)
+     CROSS JOIN pg_catalog.unnest(NEW.derived_from) AS u(ref)
      WHERE o.id = NEW.port_id AND v.status OPERATOR(pg_catalog.<>) 'retired'
     ON CONFLICT DO NOTHING;
     RETURN NULL;
@@ -552,7 +552,7 @@ BEGIN
     SELECT DISTINCT f.id, u.ref, NEW.product_id || '.' || o.name || '.' || f.name, NEW.id
       FROM @extschema@.output_port AS o
       JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN unnest(f.derived_from) AS u(ref)
+     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
      WHERE o.version_id = NEW.id
     ON CONFLICT DO NOTHING;
     RETURN NULL;
@@ -595,7 +595,7 @@ BEGIN
       FROM @extschema@.product_version AS v
       JOIN @extschema@.output_port AS o ON o.version_id = v.id
       JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN unnest(f.derived_from) AS u(ref)
+     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
      WHERE v.status <> 'retired';
 
     -- In-degrees over distinct product edges; peel nodes without inputs, layer by layer.
@@ -606,7 +606,7 @@ BEGIN
     layer := ARRAY(SELECT DISTINCT upstream FROM @extschema@.lineage_edge AS x
                     WHERE upstream NOT LIKE 'source:%'
                       AND NOT EXISTS (SELECT FROM pg_temp.lineage_indegree AS d WHERE d.node = x.upstream));
-    WHILE cardinality(layer) > 0 LOOP
+    WHILE pg_catalog.cardinality(layer) > 0 LOOP
         WITH drop_in AS (
             SELECT x.downstream AS node, pg_catalog.count(DISTINCT x.upstream) AS n
               FROM @extschema@.lineage_edge AS x WHERE x.upstream = ANY (layer) GROUP BY x.downstream

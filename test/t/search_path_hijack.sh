@@ -407,4 +407,11 @@ if [ -n "$ran" ]; then
 else
     echo "ok attacker.calls is empty: no planted function or operator ran"
 fi
+
+# Leave a long-lived cluster as it was (pg_virtualenv's is thrown away anyway).
+psql -X -q -d postgres -c "DROP DATABASE $db"
+for r in regress_attacker regress_hj_alice regress_hj_carol regress_hj_reader sales_team customer_team marketing_team \
+         finance_team logistics_team commerce_council meshcat_admin meshcat_steward meshcat_reader; do
+    psql -X -q -d postgres -c "DROP ROLE $r"
+done
 exit $fail
