@@ -375,6 +375,14 @@ CREATE FUNCTION attacker.semver_lt(meshcat.semver, meshcat.semver) RETURNS boole
     INSERT INTO attacker.calls VALUES ('operator semver < semver', 'attacker', CURRENT_USER, 1);
     SELECT meshcat.semver_lt($1, $2) $b$;
 CREATE OPERATOR attacker.< (leftarg = meshcat.semver, rightarg = meshcat.semver, function = attacker.semver_lt);
+-- Operators on meshcat's enums, more specific than the built-in anyenum ones.
+SELECT format($f$
+CREATE FUNCTION attacker.%1$I(meshcat.%2$I, meshcat.%2$I) RETURNS boolean LANGUAGE sql AS $b$
+    INSERT INTO attacker.calls VALUES (%3$L, 'attacker', CURRENT_USER, 1); SELECT pg_catalog.%4$I($1, $2) $b$;
+CREATE OPERATOR attacker.%5$s (leftarg = meshcat.%2$I, rightarg = meshcat.%2$I, function = attacker.%1$I);
+$f$, 'op_' || e.builtin || '_' || t.typ, t.typ, 'operator ' || t.typ || ' ' || e.op || ' ' || t.typ, e.builtin, e.op)
+  FROM (VALUES ('lifecycle_status'), ('classification'), ('enforcement')) AS t(typ),
+       (VALUES ('=', 'enum_eq'), ('<>', 'enum_ne'), ('<', 'enum_lt'), ('>', 'enum_gt')) AS e(op, builtin) \gexec
 CREATE FUNCTION attacker.semver_satisfies(meshcat.semver, text) RETURNS boolean LANGUAGE sql AS $b$
     INSERT INTO attacker.calls VALUES ('semver_satisfies(semver, text)', 'attacker', CURRENT_USER, 1);
     SELECT meshcat.semver_satisfies($1, $2) $b$;
