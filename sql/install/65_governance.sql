@@ -589,24 +589,24 @@ SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_curre
             WHEN e.passed THEN 'pass'
             WHEN x.expires_at IS NOT NULL THEN 'exempt'
             ELSE 'fail' END AS outcome,
-       CASE WHEN NOT e.passed THEN pol.message || coalesce(' [' || e.error || ']', '') END AS message,
+       CASE WHEN NOT e.passed THEN pol.message OPERATOR(pg_catalog.||) coalesce(' [' OPERATOR(pg_catalog.||) e.error OPERATOR(pg_catalog.||) ']', '') END AS message,
        x.expires_at AS exempt_until,
        e.policy_revision, e.evaluated_at
   FROM @extschema@.product_version AS v
-  JOIN @extschema@.product AS p ON p.id = v.product_id
-  LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
+  JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id
   JOIN @extschema@.policy AS pol
     ON pol.domain IS NULL
-    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain = p.domain)
+    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain OPERATOR(pg_catalog.=) p.domain)
   LEFT JOIN LATERAL (SELECT ev.passed, ev.error, ev.policy_revision, ev.evaluated_at
                        FROM @extschema@.evaluation AS ev
-                      WHERE ev.version_id = v.id AND ev.policy_name = pol.name
+                      WHERE ev.version_id OPERATOR(pg_catalog.=) v.id AND ev.policy_name OPERATOR(pg_catalog.=) pol.name
                       ORDER BY ev.id DESC LIMIT 1) AS e ON true
   LEFT JOIN LATERAL (SELECT pg_catalog.max(ex.expires_at) AS expires_at
                        FROM @extschema@.exemption AS ex
-                      WHERE ex.product_id = v.product_id AND ex.policy_name = pol.name
-                        AND ex.status = 'granted' AND ex.expires_at > pg_catalog.now()) AS x ON true
- WHERE v.status <> 'retired';
+                      WHERE ex.product_id OPERATOR(pg_catalog.=) v.product_id AND ex.policy_name OPERATOR(pg_catalog.=) pol.name
+                        AND ex.status OPERATOR(pg_catalog.=) 'granted' AND ex.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()) AS x ON true
+ WHERE v.status OPERATOR(pg_catalog.<>) 'retired';
 COMMENT ON VIEW @extschema@.mesh_compliance IS
     'Every version that is not retired, times every policy that applies to it: pass, fail, exempt (or not evaluated), with the message.';
 
@@ -614,9 +614,9 @@ CREATE VIEW @extschema@.mesh_policies WITH (security_invoker) AS
 SELECT pol.name, coalesce(pol.domain, 'global') AS scope, pol.domain, pol.enforcement, pol.rule,
        pol.check_function AS function, pol.message, pol.description, pol.revision,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
-         WHERE m.policy = pol.name AND m.is_current AND m.outcome = 'fail') AS failing,
+         WHERE m.policy OPERATOR(pg_catalog.=) pol.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail') AS failing,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
-         WHERE m.policy = pol.name AND m.is_current AND m.outcome = 'exempt') AS exempt,
+         WHERE m.policy OPERATOR(pg_catalog.=) pol.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'exempt') AS exempt,
        pol.descriptor, pol.created_at, pol.created_by, pol.updated_at, pol.updated_by
   FROM @extschema@.policy AS pol;
 COMMENT ON VIEW @extschema@.mesh_policies IS
@@ -624,20 +624,20 @@ COMMENT ON VIEW @extschema@.mesh_policies IS
 
 CREATE VIEW @extschema@.mesh_domain_scorecard WITH (security_invoker) AS
 SELECT d.name AS domain,
-       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp WHERE mp.domain = d.name) AS products,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp WHERE mp.domain OPERATOR(pg_catalog.=) d.name) AS products,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp
-         WHERE mp.domain = d.name AND mp.status IN ('published', 'deprecated')) AS published,
-       (SELECT pg_catalog.round(100.0 * pg_catalog.count(*) FILTER (WHERE NOT EXISTS (
+         WHERE mp.domain OPERATOR(pg_catalog.=) d.name AND mp.status IN ('published', 'deprecated')) AS published,
+       (SELECT pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE NOT EXISTS (
                    SELECT FROM @extschema@.mesh_compliance AS m
-                    WHERE m.product_id = mp.id AND m.is_current AND m.outcome = 'fail'
+                    WHERE m.product_id OPERATOR(pg_catalog.=) mp.id AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail'
                       AND m.enforcement IN ('required', 'recommended')))
-                 / NULLIF(pg_catalog.count(*), 0), 1)
-          FROM @extschema@.mesh_products AS mp WHERE mp.domain = d.name) AS compliant_pct,
+                 OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(*), 0), 1)
+          FROM @extschema@.mesh_products AS mp WHERE mp.domain OPERATOR(pg_catalog.=) d.name) AS compliant_pct,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
-         WHERE m.domain = d.name AND m.is_current AND m.outcome = 'fail') AS open_violations,
+         WHERE m.domain OPERATOR(pg_catalog.=) d.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail') AS open_violations,
        coalesce((SELECT pg_catalog.jsonb_object_agg(o.policy, o.n ORDER BY o.policy)
                    FROM (SELECT m.policy, pg_catalog.count(*) AS n FROM @extschema@.mesh_compliance AS m
-                          WHERE m.domain = d.name AND m.is_current AND m.outcome = 'fail'
+                          WHERE m.domain OPERATOR(pg_catalog.=) d.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail'
                           GROUP BY m.policy) AS o), '{}') AS violations_by_policy
   FROM @extschema@.domain AS d;
 COMMENT ON VIEW @extschema@.mesh_domain_scorecard IS

@@ -357,33 +357,33 @@ SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS 
        CASE WHEN e.upstream NOT LIKE 'source:%' THEN e.upstream END AS upstream_product,
        e.downstream AS downstream_product,
        ARRAY(SELECT DISTINCT coalesce(x.version_range, '*') FROM @extschema@.lineage_edge AS x
-              WHERE x.upstream = e.upstream AND x.downstream = e.downstream ORDER BY 1) AS version_ranges,
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS version_ranges,
        ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_edge AS x
-               JOIN @extschema@.product_version AS v ON v.id = x.version_id
-              WHERE x.upstream = e.upstream AND x.downstream = e.downstream ORDER BY 1) AS consumer_versions,
+               JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS consumer_versions,
        CASE WHEN e.upstream NOT LIKE 'source:%' THEN
            ARRAY(SELECT u.version FROM @extschema@.product_version AS u
-                  WHERE u.product_id = e.upstream AND u.status IN ('published', 'deprecated')
+                  WHERE u.product_id OPERATOR(pg_catalog.=) e.upstream AND u.status IN ('published', 'deprecated')
                     AND EXISTS (SELECT FROM @extschema@.lineage_edge AS x
-                                 WHERE x.upstream = e.upstream AND x.downstream = e.downstream
+                                 WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream
                                    AND (x.version_range IS NULL OR @extschema@.semver_satisfies(u.version, x.version_range)))
                   ORDER BY u.version) END AS resolved_versions,
        NOT EXISTS (SELECT FROM @extschema@.lineage_edge AS x
-                     JOIN @extschema@.product_version AS v ON v.id = x.version_id
-                    WHERE x.upstream = e.upstream AND x.downstream = e.downstream AND v.status <> 'draft') AS proposed
+                     JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft') AS proposed
   FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_edge) AS e
 UNION ALL
 SELECT 'field', e.upstream, e.downstream,
-       pg_catalog.split_part(e.upstream, '.', 1) || '.' || pg_catalog.split_part(e.upstream, '.', 2),
-       pg_catalog.split_part(e.downstream, '.', 1) || '.' || pg_catalog.split_part(e.downstream, '.', 2),
+       pg_catalog.split_part(e.upstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.upstream, '.', 2),
+       pg_catalog.split_part(e.downstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.downstream, '.', 2),
        NULL,
        ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_field_edge AS x
-               JOIN @extschema@.product_version AS v ON v.id = x.version_id
-              WHERE x.upstream = e.upstream AND x.downstream = e.downstream ORDER BY 1),
+               JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1),
        NULL,
        NOT EXISTS (SELECT FROM @extschema@.lineage_field_edge AS x
-                     JOIN @extschema@.product_version AS v ON v.id = x.version_id
-                    WHERE x.upstream = e.upstream AND x.downstream = e.downstream AND v.status <> 'draft')
+                     JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft')
   FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_field_edge) AS e;
 COMMENT ON VIEW @extschema@.mesh_lineage IS
     'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to.';
@@ -393,14 +393,14 @@ COMMENT ON VIEW @extschema@.mesh_lineage IS
 CREATE VIEW @extschema@.mesh_classification WITH (security_invoker) AS
 WITH RECURSIVE cur AS (
     SELECT v.product_id, v.classification AS declared, p.domain,
-           v.product_id || '.' || o.name || '.' || f.name AS ref,
+           v.product_id OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) o.name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) f.name AS ref,
            f.classification, f.pii, f.derived_from,
-           (f.descriptor ? 'masking') AS masked
+           (f.descriptor OPERATOR(pg_catalog.?) 'masking') AS masked
       FROM @extschema@.current_version AS c
-      JOIN @extschema@.product_version AS v ON v.id = c.version_id
-      JOIN @extschema@.product AS p ON p.id = v.product_id
-      JOIN @extschema@.output_port AS o ON o.version_id = v.id
-      JOIN @extschema@.field AS f ON f.port_id = o.id
+      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) c.version_id
+      JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+      JOIN @extschema@.output_port AS o ON o.version_id OPERATOR(pg_catalog.=) v.id
+      JOIN @extschema@.field AS f ON f.port_id OPERATOR(pg_catalog.=) o.id
 ),
 edge AS (
     SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, pg_catalog.unnest(c.derived_from) AS u(up) WHERE NOT c.masked
@@ -409,30 +409,30 @@ edge AS (
 reach(ref, origin) AS (
     SELECT c.ref, c.ref FROM cur AS c WHERE c.classification IS NOT NULL OR c.pii
   UNION
-    SELECT e.down, r.origin FROM reach AS r JOIN edge AS e ON e.up = r.ref
+    SELECT e.down, r.origin FROM reach AS r JOIN edge AS e ON e.up OPERATOR(pg_catalog.=) r.ref
 ),
 -- What reaches each product's fields: its own declarations and those inherited.
 inherited AS (
-    SELECT c.product_id, o.ref AS origin, o.classification, o.pii, o.product_id <> c.product_id AS foreign_origin
+    SELECT c.product_id, o.ref AS origin, o.classification, o.pii, o.product_id OPERATOR(pg_catalog.<>) c.product_id AS foreign_origin
       FROM reach AS r
-      JOIN cur AS c ON c.ref = r.ref
-      JOIN cur AS o ON o.ref = r.origin
+      JOIN cur AS c ON c.ref OPERATOR(pg_catalog.=) r.ref
+      JOIN cur AS o ON o.ref OPERATOR(pg_catalog.=) r.origin
 ),
 products AS (
     SELECT v.product_id, p.domain, v.classification AS declared
       FROM @extschema@.current_version AS cv
-      JOIN @extschema@.product_version AS v ON v.id = cv.version_id
-      JOIN @extschema@.product AS p ON p.id = v.product_id
+      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) cv.version_id
+      JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
 )
 SELECT p.product_id AS id, p.domain, p.declared AS declared_classification,
-       GREATEST(p.declared, (SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id = p.product_id))
+       GREATEST(p.declared, (SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id))
            AS effective_classification,
-       EXISTS (SELECT FROM cur AS c WHERE c.product_id = p.product_id AND c.pii) AS pii,
-       EXISTS (SELECT FROM inherited AS i WHERE i.product_id = p.product_id AND i.pii AND i.foreign_origin) AS inherited_pii,
+       EXISTS (SELECT FROM cur AS c WHERE c.product_id OPERATOR(pg_catalog.=) p.product_id AND c.pii) AS pii,
+       EXISTS (SELECT FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id AND i.pii AND i.foreign_origin) AS inherited_pii,
        ARRAY(SELECT DISTINCT i.origin FROM inherited AS i
-              WHERE i.product_id = p.product_id AND (i.classification > p.declared OR (i.pii AND i.foreign_origin))
+              WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id AND (i.classification OPERATOR(pg_catalog.>) p.declared OR (i.pii AND i.foreign_origin))
               ORDER BY 1) AS raised_by,
-       coalesce((SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id = p.product_id) > p.declared,
+       coalesce((SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id) OPERATOR(pg_catalog.>) p.declared,
                 false) AS under_declared
   FROM products AS p;
 COMMENT ON VIEW @extschema@.mesh_classification IS
