@@ -31,13 +31,13 @@ SELECT p.oid::regprocedure AS definer_without_safe_search_path, p.proconfig
  WHERE p.prosecdef
    AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c
                     WHERE c ~ '^search_path=' AND split_part(substr(c, 13), ',', 1) IN ('pg_catalog', '"pg_catalog"'))
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- 2. Any function that sets search_path puts pg_catalog first.
 SELECT p.oid::regprocedure AS search_path_not_pg_catalog_first, c AS setting
   FROM ext_function AS p, unnest(p.proconfig) AS c
  WHERE c ~ '^search_path=' AND btrim(split_part(substr(c, 13), ',', 1)) NOT IN ('pg_catalog', '"pg_catalog"')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text, c;
 
 -- 3. Every function whose body is looked up when it runs (PL/pgSQL, or SQL given as a string)
 --     sets search_path, so the caller's search_path never picks what it calls. C functions
@@ -46,13 +46,13 @@ SELECT p.oid::regprocedure AS runtime_bound_without_search_path
   FROM ext_function AS p JOIN pg_language AS l ON l.oid = p.prolang
  WHERE l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL
    AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c ~ '^search_path=')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- 4. No SECURITY DEFINER function is executable by PUBLIC (roles get it by GRANT, with a reason).
 SELECT p.oid::regprocedure AS definer_executable_by_public
   FROM ext_function AS p
  WHERE p.prosecdef AND has_function_privilege('public', p.oid, 'EXECUTE')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- 5. No function that may write (VOLATILE) is executable by PUBLIC. Exceptions, each with
 --    its reason: trigger functions (PostgreSQL refuses to call them other than as triggers),
@@ -62,14 +62,14 @@ SELECT p.oid::regprocedure AS volatile_executable_by_public
  WHERE p.provolatile = 'v' AND has_function_privilege('public', p.oid, 'EXECUTE')
    AND p.prorettype <> 'trigger'::regtype
    AND p.proname NOT IN ('lineage_cache_state')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- 6. Every view is security_invoker: a reader sees what its own privileges allow.
 SELECT c.oid::regclass AS view_not_security_invoker, c.reloptions
   FROM ext_relation AS c
  WHERE c.relkind IN ('v', 'm')
    AND NOT coalesce('security_invoker=true' = ANY (c.reloptions) OR 'security_invoker=on' = ANY (c.reloptions), false)
- ORDER BY 1::text;
+ ORDER BY c.oid::regclass::text;
 
 -- 7. No table, view or sequence is writable by PUBLIC.
 SELECT c.oid::regclass AS relation_writable_by_public, priv
@@ -79,7 +79,7 @@ SELECT c.oid::regclass AS relation_writable_by_public, priv
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
    AND CASE c.relkind WHEN 'S' THEN has_sequence_privilege('public', c.oid, priv)
                       ELSE has_table_privilege('public', c.oid, priv) END
- ORDER BY 1::text, 2;
+ ORDER BY c.oid::regclass::text, priv;
 
 -- 8. Only the schema's owner may create objects in it (anyone else could plant a function
 --    that the extension's search_path finds).
@@ -87,7 +87,7 @@ SELECT n.nspname AS schema, a.grantee::regrole AS may_create_in_schema
   FROM pg_namespace AS n, aclexplode(n.nspacl) AS a
  WHERE n.oid = (SELECT extnamespace FROM pg_extension WHERE extname = 'meshcat')
    AND a.privilege_type = 'CREATE' AND a.grantee <> n.nspowner
- ORDER BY 2::text;
+ ORDER BY a.grantee::regrole::text;
 
 -- 9. Every function, table, view and type of the extension has a COMMENT (a type's array
 --    and a table's row type are described by their element and their table).
