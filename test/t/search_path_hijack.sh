@@ -189,7 +189,12 @@ harness -c "SET ROLE regress_attacker" -c "CREATE SCHEMA meshcat"
 for s in meshcat attacker public; do plant "$s"; done
 planted=$(harness -c "SELECT pg_catalog.count(*) FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace WHERE n.nspname OPERATOR(pg_catalog.=) ANY ('{meshcat,attacker,public}')")
 echo "ok $planted look-alike functions and aggregates planted (and an operator for each operator function)"
-# Nothing of the harness itself calls them.
+# The trap works: a query of a victim that does not qualify its calls runs the look-alikes.
+harness -c "TRUNCATE attacker.calls"
+victim -c "SELECT lower('X'::text), cardinality(ARRAY['a']), 'a'::text = 'b', now()" >/dev/null
+caught=$(harness -c "SELECT count(DISTINCT fn) FROM attacker.calls")
+if [ "$caught" -ge 4 ]; then echo "ok an unqualified query by a victim runs $caught look-alikes (the trap works)"
+else echo "FAIL an unqualified query ran $caught look-alikes, not 4: the trap does not work"; fail=1; fi
 harness -c "TRUNCATE attacker.calls"
 
 # 1. The install refuses the attacker's schema.
