@@ -3,6 +3,44 @@
 
 -- 00_schema: the extension's own settings and helpers that everything else uses.
 
+-- The schema must be the extension's alone. CREATE EXTENSION uses a schema named meshcat that
+-- already exists, whoever owns it; what another role planted there (meshcat.cardinality(text[]),
+-- an operator) would be bound by the bodies below, or found by functions that run as superuser.
+-- When PostgreSQL creates the schema for us it is empty, ours, and grants nothing, so this runs
+-- first and refuses a schema that holds anything, belongs to a role that is neither the installer
+-- nor a superuser, or lets another role create in it (42P06). Only the install script checks:
+-- an update finds the schema holding the extension's own objects.
+DO $check$
+DECLARE
+    s record;
+BEGIN
+    SELECT n.oid, n.nspowner, n.nspowner::regrole AS owner, n.nspacl,
+           (SELECT pg_catalog.count(*) FROM pg_catalog.pg_depend AS d
+             WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
+               AND d.refobjid OPERATOR(pg_catalog.=) n.oid
+               -- the extension itself, which CREATE EXTENSION has just recorded in its schema
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                        AND d.objid OPERATOR(pg_catalog.=) (SELECT e.oid FROM pg_catalog.pg_extension AS e
+                                                             WHERE e.extname OPERATOR(pg_catalog.=) 'meshcat'))) AS objects
+      INTO s
+      FROM pg_catalog.pg_namespace AS n
+     WHERE n.nspname OPERATOR(pg_catalog.=) '@extschema@';
+    -- A superuser's schema is as trusted as ours: pg_restore creates the schema, then the extension.
+    IF NOT (SELECT r.rolsuper OR r.rolname OPERATOR(pg_catalog.=) CURRENT_USER
+              FROM pg_catalog.pg_roles AS r WHERE r.oid OPERATOR(pg_catalog.=) s.nspowner)
+       OR s.objects OPERATOR(pg_catalog.>) 0
+       OR EXISTS (SELECT FROM pg_catalog.aclexplode(s.nspacl) AS a
+                   WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+                     AND a.grantee OPERATOR(pg_catalog.<>) s.nspowner) THEN
+        RAISE EXCEPTION 'schema "@extschema@" already exists and is not the extension''s own'
+            USING ERRCODE = 'duplicate_schema',
+                  DETAIL = pg_catalog.format('It is owned by %s, holds %s object(s), and its privileges are %s.',
+                                             s.owner, s.objects, coalesce(s.nspacl::text, 'the default')),
+                  HINT = 'CREATE EXTENSION meshcat creates its schema itself: drop or rename the existing schema "@extschema@" (ask its owner), then try again.';
+    END IF;
+END
+$check$;
+
 CREATE FUNCTION @extschema@.mesh_library_version() RETURNS text
     AS 'MODULE_PATHNAME', 'mesh_library_version'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -76,9 +76,9 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version', 'owner', 'tag',
                              'input_port', 'output_port', 'field'] LOOP
-        EXECUTE format('CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.%I
+        EXECUTE pg_catalog.format('CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.%I
                         FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row()', t);
-        EXECUTE format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I
+        EXECUTE pg_catalog.format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I
                         FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row()', t);
     END LOOP;
 END

@@ -175,7 +175,7 @@ BEGIN
                 END IF;
             END LOOP;
             -- Pushed last first, so children are checked in document order.
-            FOR i IN REVERSE cardinality(children) .. 1 LOOP
+            FOR i IN REVERSE pg_catalog.cardinality(children) .. 1 LOOP
                 top := top + 1;
                 values_[top] := children[i];
                 schemas[top] := child_schemas[i];

@@ -288,18 +288,18 @@ BEGIN
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
       INTO docs, lines
       FROM @extschema@.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
-    IF cardinality(docs) = 0 THEN
+    IF pg_catalog.cardinality(docs) = 0 THEN
         PERFORM @extschema@.raise_error('22023', 'invalid descriptor: the stream holds no document', NULL,
             'Pass YAML or JSON with at least one document, each with a "kind".');
     END IF;
     -- In a stream of one document, the document is the whole text: its line says nothing.
-    IF cardinality(docs) = 1 THEN
+    IF pg_catalog.cardinality(docs) = 1 THEN
         lines := '{NULL}';
     END IF;
-    actions := array_fill(NULL::text, ARRAY[cardinality(docs)]);
+    actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 
     -- Every document is checked before anything is written.
-    FOR docno IN 1 .. cardinality(docs) LOOP
+    FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
         doc := docs[docno];
         IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
@@ -321,7 +321,7 @@ BEGIN
         ELSIF doc ->> 'kind' = 'Policy' THEN
             PERFORM @extschema@.check_policy_document(doc, docno, lines[docno]);
         END IF;
-        SELECT n INTO other FROM unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
+        SELECT n INTO other FROM pg_catalog.unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
          WHERE d ->> 'kind' = doc ->> 'kind'
            AND CASE WHEN doc ->> 'kind' IN ('Domain', 'Policy') THEN d ->> 'name' = doc ->> 'name'
                     ELSE d ->> 'id' = doc ->> 'id'
@@ -336,8 +336,8 @@ BEGIN
     END LOOP;
 
     -- Domains, parents first: each round writes those whose parent exists by now.
-    pending := ARRAY(SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n) WHERE d ->> 'kind' = 'Domain');
-    WHILE cardinality(pending) > 0 LOOP
+    pending := ARRAY(SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n) WHERE d ->> 'kind' = 'Domain');
+    WHILE pg_catalog.cardinality(pending) > 0 LOOP
         progress := false;
         FOREACH docno IN ARRAY pending LOOP
             doc := docs[docno];
@@ -351,12 +351,12 @@ BEGIN
         IF NOT progress THEN
             docno := pending[1];
             doc := docs[docno];
-            IF EXISTS (SELECT FROM unnest(pending) AS p WHERE docs[p] ->> 'name' = doc ->> 'parent') THEN
+            IF EXISTS (SELECT FROM pg_catalog.unnest(pending) AS p WHERE docs[p] ->> 'name' = doc ->> 'parent') THEN
                 PERFORM @extschema@.raise_error('23514',
                     format('domain hierarchy cycle: %s, $.parent: "%s" is its own ancestor',
                            @extschema@.document_label(docno, lines[docno]), doc ->> 'name'),
                     format('The domains %s name each other as parents.',
-                           (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM unnest(pending) AS p)),
+                           (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM pg_catalog.unnest(pending) AS p)),
                     'Domains form a tree: give one of them no parent.');
             END IF;
             PERFORM @extschema@.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
@@ -365,13 +365,13 @@ BEGIN
     END LOOP;
 
     -- Policies, before the products they judge.
-    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'Policy' ORDER BY d ->> 'name' LOOP
         actions[docno] := @extschema@.write_policy(docs[docno], docno, lines[docno]);
     END LOOP;
 
     -- Product identities, so inputs between products of this stream resolve.
-    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct' ORDER BY d ->> 'id' LOOP
         doc := docs[docno];
         IF NOT EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = split_part(doc ->> 'id', '.', 1)) THEN
@@ -387,7 +387,7 @@ BEGIN
         PERFORM FROM @extschema@.product p WHERE p.id = doc ->> 'id' FOR NO KEY UPDATE;
     END LOOP;
 
-    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct' LOOP
         doc := docs[docno];
         other := (SELECT i.n - 1 FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n)
@@ -401,7 +401,7 @@ BEGIN
         END IF;
     END LOOP;
 
-    FOR docno IN SELECT n FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct'
                   ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
         actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno]);
@@ -412,7 +412,7 @@ BEGIN
            coalesce(d ->> 'id', d ->> 'name'),
            (d ->> 'version')::@extschema@.semver,
            actions[n::int]
-      FROM unnest(docs) WITH ORDINALITY AS u(d, n)
+      FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
      ORDER BY n;
 END
 $$;

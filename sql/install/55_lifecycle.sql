@@ -133,7 +133,7 @@ COMMENT ON FUNCTION @extschema@.require_admin(text) IS
 CREATE FUNCTION @extschema@.is_restore(created timestamptz) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
-RETURN created < pg_catalog.transaction_timestamp()
+RETURN created OPERATOR(pg_catalog.<) pg_catalog.transaction_timestamp()
    AND @extschema@.role_is_superuser(@extschema@.mesh_acting_role());
 COMMENT ON FUNCTION @extschema@.is_restore(timestamptz) IS
     'Whether a row created at that time and written now by the acting role is being restored (a superuser loading history).';
@@ -230,67 +230,67 @@ RETURNS TABLE (change text, path text, severity text)
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH cls(old_c, new_c) AS (
-        SELECT coalesce(a ->> 'classification', 'internal')::@extschema@.classification,
-               coalesce(b ->> 'classification', 'internal')::@extschema@.classification
+        SELECT coalesce(a OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification,
+               coalesce(b OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification
     ), op AS (
-        SELECT e ->> 'name' AS port, e FROM jsonb_array_elements(coalesce(a -> 'outputs', '[]')) AS e
+        SELECT e OPERATOR(pg_catalog.->>) 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(a OPERATOR(pg_catalog.->) 'outputs', '[]')) AS e
     ), np AS (
-        SELECT e ->> 'name' AS port, e FROM jsonb_array_elements(coalesce(b -> 'outputs', '[]')) AS e
+        SELECT e OPERATOR(pg_catalog.->>) 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(b OPERATOR(pg_catalog.->) 'outputs', '[]')) AS e
     ), ofl AS (
-        SELECT op.port, f ->> 'name' AS field, f,
-               coalesce((f ->> 'classification')::@extschema@.classification, cls.old_c) AS c
-          FROM op, cls, jsonb_array_elements(coalesce(op.e -> 'schema', '[]')) AS f
+        SELECT op.port, f OPERATOR(pg_catalog.->>) 'name' AS field, f,
+               coalesce((f OPERATOR(pg_catalog.->>) 'classification')::@extschema@.classification, cls.old_c) AS c
+          FROM op, cls, pg_catalog.jsonb_array_elements(coalesce(op.e OPERATOR(pg_catalog.->) 'schema', '[]')) AS f
     ), nfl AS (
-        SELECT np.port, f ->> 'name' AS field, f,
-               coalesce((f ->> 'classification')::@extschema@.classification, cls.new_c) AS c
-          FROM np, cls, jsonb_array_elements(coalesce(np.e -> 'schema', '[]')) AS f
+        SELECT np.port, f OPERATOR(pg_catalog.->>) 'name' AS field, f,
+               coalesce((f OPERATOR(pg_catalog.->>) 'classification')::@extschema@.classification, cls.new_c) AS c
+          FROM np, cls, pg_catalog.jsonb_array_elements(coalesce(np.e OPERATOR(pg_catalog.->) 'schema', '[]')) AS f
     ), pairs AS (
         SELECT ofl.port, ofl.field, ofl.f AS o, nfl.f AS n, ofl.c AS oc, nfl.c AS nc,
-               'outputs.' || ofl.port || '.fields.' || ofl.field AS p
+               'outputs.' OPERATOR(pg_catalog.||) ofl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) ofl.field AS p
           FROM ofl JOIN nfl USING (port, field)
     )
     SELECT * FROM (
-        SELECT 'classification_downgraded', 'classification', 'error' FROM cls WHERE new_c < old_c
-        UNION ALL SELECT 'classification_upgraded', 'classification', 'warning' FROM cls WHERE new_c > old_c
-        UNION ALL SELECT 'output_removed', 'outputs.' || op.port, 'error'
-          FROM op WHERE NOT EXISTS (SELECT FROM np WHERE np.port = op.port)
-        UNION ALL SELECT 'output_added', 'outputs.' || np.port, 'info'
-          FROM np WHERE NOT EXISTS (SELECT FROM op WHERE op.port = np.port)
-        UNION ALL SELECT 'output_type_changed', 'outputs.' || op.port || '.type', 'error'
-          FROM op JOIN np USING (port) WHERE op.e -> 'type' IS DISTINCT FROM np.e -> 'type'
-        UNION ALL SELECT 'output_location_changed', 'outputs.' || op.port || '.location', 'warning'
-          FROM op JOIN np USING (port) WHERE op.e -> 'location' IS DISTINCT FROM np.e -> 'location'
-        UNION ALL SELECT 'field_removed', 'outputs.' || ofl.port || '.fields.' || ofl.field, 'error'
-          FROM ofl WHERE EXISTS (SELECT FROM np WHERE np.port = ofl.port)
-                     AND NOT EXISTS (SELECT FROM nfl WHERE nfl.port = ofl.port AND nfl.field = ofl.field)
-        UNION ALL SELECT 'field_added', 'outputs.' || nfl.port || '.fields.' || nfl.field, 'info'
-          FROM nfl WHERE EXISTS (SELECT FROM op WHERE op.port = nfl.port)
-                     AND NOT EXISTS (SELECT FROM ofl WHERE ofl.port = nfl.port AND ofl.field = nfl.field)
-        UNION ALL SELECT 'field_type_changed', p || '.type', 'error'
-          FROM pairs WHERE lower(o ->> 'type') IS DISTINCT FROM lower(n ->> 'type')
-        UNION ALL SELECT 'field_made_required', p || '.required', 'error'
-          FROM pairs WHERE coalesce((n ->> 'required')::boolean, false) AND NOT coalesce((o ->> 'required')::boolean, false)
-        UNION ALL SELECT 'field_made_optional', p || '.required', 'warning'
-          FROM pairs WHERE coalesce((o ->> 'required')::boolean, false) AND NOT coalesce((n ->> 'required')::boolean, false)
-        UNION ALL SELECT 'field_unique_removed', p || '.unique', 'warning'
-          FROM pairs WHERE coalesce((o ->> 'unique')::boolean, false) AND NOT coalesce((n ->> 'unique')::boolean, false)
-        UNION ALL SELECT 'field_primary_key_changed', p || '.primary_key', 'warning'
-          FROM pairs WHERE coalesce((o ->> 'primary_key')::boolean, false) <> coalesce((n ->> 'primary_key')::boolean, false)
-        UNION ALL SELECT 'field_pii_removed', p || '.pii', 'error'
-          FROM pairs WHERE coalesce((o ->> 'pii')::boolean, false) AND NOT coalesce((n ->> 'pii')::boolean, false)
-        UNION ALL SELECT 'field_pii_added', p || '.pii', 'warning'
-          FROM pairs WHERE coalesce((n ->> 'pii')::boolean, false) AND NOT coalesce((o ->> 'pii')::boolean, false)
-        UNION ALL SELECT 'field_classification_downgraded', p || '.classification', 'error'
-          FROM pairs WHERE nc < oc AND (o ? 'classification' OR n ? 'classification')
-        UNION ALL SELECT 'field_classification_upgraded', p || '.classification', 'warning'
-          FROM pairs WHERE nc > oc AND (o ? 'classification' OR n ? 'classification')
-        UNION ALL SELECT 'field_description_changed', p || '.description', 'info'
-          FROM pairs WHERE o -> 'description' IS DISTINCT FROM n -> 'description'
+        SELECT 'classification_downgraded', 'classification', 'error' FROM cls WHERE new_c OPERATOR(pg_catalog.<) old_c
+        UNION ALL SELECT 'classification_upgraded', 'classification', 'warning' FROM cls WHERE new_c OPERATOR(pg_catalog.>) old_c
+        UNION ALL SELECT 'output_removed', 'outputs.' OPERATOR(pg_catalog.||) op.port, 'error'
+          FROM op WHERE NOT EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) op.port)
+        UNION ALL SELECT 'output_added', 'outputs.' OPERATOR(pg_catalog.||) np.port, 'info'
+          FROM np WHERE NOT EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) np.port)
+        UNION ALL SELECT 'output_type_changed', 'outputs.' OPERATOR(pg_catalog.||) op.port OPERATOR(pg_catalog.||) '.type', 'error'
+          FROM op JOIN np USING (port) WHERE op.e OPERATOR(pg_catalog.->) 'type' IS DISTINCT FROM np.e OPERATOR(pg_catalog.->) 'type'
+        UNION ALL SELECT 'output_location_changed', 'outputs.' OPERATOR(pg_catalog.||) op.port OPERATOR(pg_catalog.||) '.location', 'warning'
+          FROM op JOIN np USING (port) WHERE op.e OPERATOR(pg_catalog.->) 'location' IS DISTINCT FROM np.e OPERATOR(pg_catalog.->) 'location'
+        UNION ALL SELECT 'field_removed', 'outputs.' OPERATOR(pg_catalog.||) ofl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) ofl.field, 'error'
+          FROM ofl WHERE EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) ofl.port)
+                     AND NOT EXISTS (SELECT FROM nfl WHERE nfl.port OPERATOR(pg_catalog.=) ofl.port AND nfl.field OPERATOR(pg_catalog.=) ofl.field)
+        UNION ALL SELECT 'field_added', 'outputs.' OPERATOR(pg_catalog.||) nfl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) nfl.field, 'info'
+          FROM nfl WHERE EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) nfl.port)
+                     AND NOT EXISTS (SELECT FROM ofl WHERE ofl.port OPERATOR(pg_catalog.=) nfl.port AND ofl.field OPERATOR(pg_catalog.=) nfl.field)
+        UNION ALL SELECT 'field_type_changed', p OPERATOR(pg_catalog.||) '.type', 'error'
+          FROM pairs WHERE pg_catalog.lower(o OPERATOR(pg_catalog.->>) 'type') IS DISTINCT FROM pg_catalog.lower(n OPERATOR(pg_catalog.->>) 'type')
+        UNION ALL SELECT 'field_made_required', p OPERATOR(pg_catalog.||) '.required', 'error'
+          FROM pairs WHERE coalesce((n OPERATOR(pg_catalog.->>) 'required')::boolean, false) AND NOT coalesce((o OPERATOR(pg_catalog.->>) 'required')::boolean, false)
+        UNION ALL SELECT 'field_made_optional', p OPERATOR(pg_catalog.||) '.required', 'warning'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'required')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'required')::boolean, false)
+        UNION ALL SELECT 'field_unique_removed', p OPERATOR(pg_catalog.||) '.unique', 'warning'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'unique')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'unique')::boolean, false)
+        UNION ALL SELECT 'field_primary_key_changed', p OPERATOR(pg_catalog.||) '.primary_key', 'warning'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'primary_key')::boolean, false) OPERATOR(pg_catalog.<>) coalesce((n OPERATOR(pg_catalog.->>) 'primary_key')::boolean, false)
+        UNION ALL SELECT 'field_pii_removed', p OPERATOR(pg_catalog.||) '.pii', 'error'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'pii')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'pii')::boolean, false)
+        UNION ALL SELECT 'field_pii_added', p OPERATOR(pg_catalog.||) '.pii', 'warning'
+          FROM pairs WHERE coalesce((n OPERATOR(pg_catalog.->>) 'pii')::boolean, false) AND NOT coalesce((o OPERATOR(pg_catalog.->>) 'pii')::boolean, false)
+        UNION ALL SELECT 'field_classification_downgraded', p OPERATOR(pg_catalog.||) '.classification', 'error'
+          FROM pairs WHERE nc OPERATOR(pg_catalog.<) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
+        UNION ALL SELECT 'field_classification_upgraded', p OPERATOR(pg_catalog.||) '.classification', 'warning'
+          FROM pairs WHERE nc OPERATOR(pg_catalog.>) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
+        UNION ALL SELECT 'field_description_changed', p OPERATOR(pg_catalog.||) '.description', 'info'
+          FROM pairs WHERE o OPERATOR(pg_catalog.->) 'description' IS DISTINCT FROM n OPERATOR(pg_catalog.->) 'description'
         UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
-          WHERE coalesce(a -> 'inputs', '[]') <> coalesce(b -> 'inputs', '[]')
-        UNION ALL SELECT k || '_changed', k, 'info'
-          FROM unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
-         WHERE a -> k IS DISTINCT FROM b -> k
+          WHERE coalesce(a OPERATOR(pg_catalog.->) 'inputs', '[]') OPERATOR(pg_catalog.<>) coalesce(b OPERATOR(pg_catalog.->) 'inputs', '[]')
+        UNION ALL SELECT k OPERATOR(pg_catalog.||) '_changed', k, 'info'
+          FROM pg_catalog.unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
+         WHERE a OPERATOR(pg_catalog.->) k IS DISTINCT FROM b OPERATOR(pg_catalog.->) k
     ) AS d(change, path, severity);
 END;
 COMMENT ON FUNCTION @extschema@.descriptor_diff(jsonb, jsonb) IS
@@ -332,13 +332,13 @@ RETURNS TABLE (product_id text, version @extschema@.semver, version_range text)
 BEGIN ATOMIC
     SELECT c.product_id, c.version, i.version_range
       FROM @extschema@.input_port AS i
-      JOIN @extschema@.product_version AS c ON c.id = i.version_id
-     WHERE i.product_id = pid
-       AND c.product_id <> pid
+      JOIN @extschema@.product_version AS c ON c.id OPERATOR(pg_catalog.=) i.version_id
+     WHERE i.product_id OPERATOR(pg_catalog.=) pid
+       AND c.product_id OPERATOR(pg_catalog.<>) pid
        AND c.status IN ('published', 'deprecated')
        AND (i.version_range IS NULL OR @extschema@.semver_satisfies(ver, i.version_range))
        AND NOT EXISTS (SELECT FROM @extschema@.product_version AS o
-                        WHERE o.product_id = pid AND o.status = 'published'
+                        WHERE o.product_id OPERATOR(pg_catalog.=) pid AND o.status OPERATOR(pg_catalog.=) 'published'
                           AND o.version OPERATOR(@extschema@.<>) ver
                           AND (i.version_range IS NULL OR @extschema@.semver_satisfies(o.version, i.version_range)))
      ORDER BY c.product_id, c.version;
@@ -530,7 +530,7 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_ve
 -- An UPDATE is a write to two versions, the one a row leaves and the one it joins: both are
 -- judged, so no row can be moved out of a version its writer may not change.
 CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean) RETURNS void
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

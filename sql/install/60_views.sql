@@ -26,7 +26,7 @@ COMMENT ON VIEW @extschema@.version_order IS
 
 CREATE VIEW @extschema@.mesh_domains WITH (security_invoker) AS
 SELECT d.name, d.description, d.owner_role, d.parent,
-       (SELECT pg_catalog.count(*) FROM @extschema@.product AS p WHERE p.domain = d.name) AS products,
+       (SELECT pg_catalog.count(*) FROM @extschema@.product AS p WHERE p.domain OPERATOR(pg_catalog.=) d.name) AS products,
        d.descriptor, d.created_at, d.created_by, d.updated_at, d.updated_by
   FROM @extschema@.domain AS d;
 COMMENT ON VIEW @extschema@.mesh_domains IS
@@ -38,22 +38,22 @@ SELECT v.product_id, v.version, v.status,
        p.domain, v.name, v.description, v.classification, v.retention, v.documentation,
        (SELECT pg_catalog.jsonb_object_agg(o.kind, o.principals)
           FROM (SELECT ow.kind, pg_catalog.jsonb_agg(ow.principal ORDER BY ow.principal) AS principals
-                  FROM @extschema@.owner AS ow WHERE ow.version_id = v.id GROUP BY ow.kind) AS o) AS owners,
-       ARRAY(SELECT t.tag FROM @extschema@.tag AS t WHERE t.version_id = v.id ORDER BY t.tag) AS tags,
+                  FROM @extschema@.owner AS ow WHERE ow.version_id OPERATOR(pg_catalog.=) v.id GROUP BY ow.kind) AS o) AS owners,
+       ARRAY(SELECT t.tag FROM @extschema@.tag AS t WHERE t.version_id OPERATOR(pg_catalog.=) v.id ORDER BY t.tag) AS tags,
        v.sla, v.quality, v.descriptor,
        v.created_at, v.created_by, v.updated_at, v.updated_by, v.published_at, v.published_by,
        v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
-  JOIN @extschema@.product AS p ON p.id = v.product_id
-  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
-  LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id;
+  JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_versions IS
     'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path.';
 
 CREATE VIEW @extschema@.mesh_products WITH (security_invoker) AS
 SELECT v.product_id AS id, v.name, v.domain, v.version AS current_version, v.status, v.classification,
        v.owners, v.tags, v.description, v.retention,
-       (SELECT pg_catalog.count(*) FROM @extschema@.product_version AS pv WHERE pv.product_id = v.product_id) AS versions,
+       (SELECT pg_catalog.count(*) FROM @extschema@.product_version AS pv WHERE pv.product_id OPERATOR(pg_catalog.=) v.product_id) AS versions,
        v.updated_at, v.version_text AS current_version_text, v.version_rank AS current_version_rank
   FROM @extschema@.mesh_versions AS v
  WHERE v.is_current;
@@ -67,19 +67,19 @@ SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
        NULL::text AS location, NULL::regclass AS relation, i.description,
        v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.input_port AS i
-  JOIN @extschema@.product_version AS v ON v.id = i.version_id
-  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
+  JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) i.version_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
 UNION ALL
 SELECT v.product_id, v.version, 'output', o.position,
        o.name, o.kind, NULL, NULL, NULL, o.location,
        -- Resolved only for names that to_regclass can take without raising an error.
        CASE WHEN o.kind IN ('table', 'view')
-             AND o.location ~ '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?$'
+             AND o.location OPERATOR(pg_catalog.~) '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?$'
             THEN pg_catalog.to_regclass(o.location) END,
        o.description, v.version::text, r.rank
   FROM @extschema@.output_port AS o
-  JOIN @extschema@.product_version AS v ON v.id = o.version_id
-  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id;
+  JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_ports IS
     'Input and output ports of every product version; relation is the table or view an output names, when it exists here; version_text and version_rank as in mesh_versions.';
 
@@ -88,9 +88,9 @@ SELECT v.product_id, v.version, o.name AS port, f.position, f.name, f.type, f.re
        f.is_unique AS "unique", f.primary_key, f.pii, f.classification, f.description,
        f.glossary, f.derived_from, v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.field AS f
-  JOIN @extschema@.output_port AS o ON o.id = f.port_id
-  JOIN @extschema@.product_version AS v ON v.id = o.version_id
-  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id;
+  JOIN @extschema@.output_port AS o ON o.id OPERATOR(pg_catalog.=) f.port_id
+  JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_fields IS
     'The schema contract: one row per field of every output port of every product version; version_text and version_rank as in mesh_versions.';
 

@@ -100,9 +100,9 @@ CREATE VIEW @extschema@.domain_scope WITH (security_invoker) AS
 WITH RECURSIVE s (domain, ancestor, depth) AS (
     SELECT d.name::text, d.name::text, 0 FROM @extschema@.domain AS d
     UNION ALL
-    SELECT s.domain, d.parent, s.depth + 1
-      FROM s JOIN @extschema@.domain AS d ON d.name = s.ancestor
-     WHERE d.parent IS NOT NULL AND s.depth < 100
+    SELECT s.domain, d.parent, s.depth OPERATOR(pg_catalog.+) 1
+      FROM s JOIN @extschema@.domain AS d ON d.name OPERATOR(pg_catalog.=) s.ancestor
+     WHERE d.parent IS NOT NULL AND s.depth OPERATOR(pg_catalog.<) 100
 )
 SELECT s.domain, s.ancestor FROM s;
 COMMENT ON VIEW @extschema@.domain_scope IS
@@ -115,7 +115,8 @@ CREATE FUNCTION @extschema@.applicable_policies(domain text) RETURNS SETOF @exts
 BEGIN ATOMIC
     SELECT p.* FROM @extschema@.policy AS p
      WHERE p.domain IS NULL
-        OR p.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain = applicable_policies.domain);
+        OR p.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s
+                         WHERE s.domain OPERATOR(pg_catalog.=) applicable_policies.domain);
 END;
 COMMENT ON FUNCTION @extschema@.applicable_policies(text) IS
     'The policies that apply to products of a domain: global ones, the domain''s and its ancestors''.';
@@ -216,8 +217,9 @@ CREATE FUNCTION @extschema@.is_exempt(product_id text, policy_name text) RETURNS
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 RETURN EXISTS (SELECT FROM @extschema@.exemption AS x
-                WHERE x.product_id = is_exempt.product_id AND x.policy_name = is_exempt.policy_name
-                  AND x.status = 'granted' AND x.expires_at > pg_catalog.now());
+                WHERE x.product_id OPERATOR(pg_catalog.=) is_exempt.product_id
+                  AND x.policy_name OPERATOR(pg_catalog.=) is_exempt.policy_name
+                  AND x.status OPERATOR(pg_catalog.=) 'granted' AND x.expires_at OPERATOR(pg_catalog.>) pg_catalog.now());
 COMMENT ON FUNCTION @extschema@.is_exempt(text, text) IS
     'Whether a granted, unexpired exemption from the policy covers the product.';
 
@@ -278,10 +280,10 @@ CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschem
     LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT @extschema@.mesh_notify(jsonb_build_object('event', 'violation', 'product', product_id,
+    SELECT @extschema@.mesh_notify(pg_catalog.jsonb_build_object('event', 'violation', 'product', product_id,
                                                       'version', version::text, 'status', status,
-                                                      'policies', to_jsonb(policies)))
-     WHERE cardinality(policies) > 0;
+                                                      'policies', pg_catalog.to_jsonb(policies)))
+     WHERE pg_catalog.cardinality(policies) OPERATOR(pg_catalog.>) 0;
 END;
 REVOKE ALL ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) IS
@@ -593,25 +595,25 @@ SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_curre
             WHEN e.passed THEN 'pass'
             WHEN x.expires_at IS NOT NULL THEN 'exempt'
             ELSE 'fail' END AS outcome,
-       CASE WHEN NOT e.passed THEN pol.message || coalesce(' [' || e.error || ']', '') END AS message,
+       CASE WHEN NOT e.passed THEN pol.message OPERATOR(pg_catalog.||) coalesce(' [' OPERATOR(pg_catalog.||) e.error OPERATOR(pg_catalog.||) ']', '') END AS message,
        x.expires_at AS exempt_until,
        e.policy_revision, e.evaluated_at, v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
-  JOIN @extschema@.product AS p ON p.id = v.product_id
-  JOIN @extschema@.version_order AS r ON r.product_id = v.product_id AND r.version_id = v.id
-  LEFT JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
+  JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id
   JOIN @extschema@.policy AS pol
     ON pol.domain IS NULL
-    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain = p.domain)
+    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain OPERATOR(pg_catalog.=) p.domain)
   LEFT JOIN LATERAL (SELECT ev.passed, ev.error, ev.policy_revision, ev.evaluated_at
                        FROM @extschema@.evaluation AS ev
-                      WHERE ev.version_id = v.id AND ev.policy_name = pol.name
+                      WHERE ev.version_id OPERATOR(pg_catalog.=) v.id AND ev.policy_name OPERATOR(pg_catalog.=) pol.name
                       ORDER BY ev.id DESC LIMIT 1) AS e ON true
   LEFT JOIN LATERAL (SELECT pg_catalog.max(ex.expires_at) AS expires_at
                        FROM @extschema@.exemption AS ex
-                      WHERE ex.product_id = v.product_id AND ex.policy_name = pol.name
-                        AND ex.status = 'granted' AND ex.expires_at > pg_catalog.now()) AS x ON true
- WHERE v.status <> 'retired';
+                      WHERE ex.product_id OPERATOR(pg_catalog.=) v.product_id AND ex.policy_name OPERATOR(pg_catalog.=) pol.name
+                        AND ex.status OPERATOR(pg_catalog.=) 'granted' AND ex.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()) AS x ON true
+ WHERE v.status OPERATOR(pg_catalog.<>) 'retired';
 COMMENT ON VIEW @extschema@.mesh_compliance IS
     'Every version that is not retired, times every policy that applies to it: pass, fail, exempt (or not evaluated), with the message; version_text and version_rank as in mesh_versions.';
 
@@ -619,9 +621,9 @@ CREATE VIEW @extschema@.mesh_policies WITH (security_invoker) AS
 SELECT pol.name, coalesce(pol.domain, 'global') AS scope, pol.domain, pol.enforcement, pol.rule,
        pol.check_function AS function, pol.message, pol.description, pol.revision,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
-         WHERE m.policy = pol.name AND m.is_current AND m.outcome = 'fail') AS failing,
+         WHERE m.policy OPERATOR(pg_catalog.=) pol.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail') AS failing,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
-         WHERE m.policy = pol.name AND m.is_current AND m.outcome = 'exempt') AS exempt,
+         WHERE m.policy OPERATOR(pg_catalog.=) pol.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'exempt') AS exempt,
        pol.descriptor, pol.created_at, pol.created_by, pol.updated_at, pol.updated_by
   FROM @extschema@.policy AS pol;
 COMMENT ON VIEW @extschema@.mesh_policies IS
@@ -629,20 +631,20 @@ COMMENT ON VIEW @extschema@.mesh_policies IS
 
 CREATE VIEW @extschema@.mesh_domain_scorecard WITH (security_invoker) AS
 SELECT d.name AS domain,
-       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp WHERE mp.domain = d.name) AS products,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp WHERE mp.domain OPERATOR(pg_catalog.=) d.name) AS products,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp
-         WHERE mp.domain = d.name AND mp.status IN ('published', 'deprecated')) AS published,
-       (SELECT pg_catalog.round(100.0 * pg_catalog.count(*) FILTER (WHERE NOT EXISTS (
+         WHERE mp.domain OPERATOR(pg_catalog.=) d.name AND mp.status IN ('published', 'deprecated')) AS published,
+       (SELECT pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE NOT EXISTS (
                    SELECT FROM @extschema@.mesh_compliance AS m
-                    WHERE m.product_id = mp.id AND m.is_current AND m.outcome = 'fail'
+                    WHERE m.product_id OPERATOR(pg_catalog.=) mp.id AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail'
                       AND m.enforcement IN ('required', 'recommended')))
-                 / NULLIF(pg_catalog.count(*), 0), 1)
-          FROM @extschema@.mesh_products AS mp WHERE mp.domain = d.name) AS compliant_pct,
+                 OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(*), 0), 1)
+          FROM @extschema@.mesh_products AS mp WHERE mp.domain OPERATOR(pg_catalog.=) d.name) AS compliant_pct,
        (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
-         WHERE m.domain = d.name AND m.is_current AND m.outcome = 'fail') AS open_violations,
+         WHERE m.domain OPERATOR(pg_catalog.=) d.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail') AS open_violations,
        coalesce((SELECT pg_catalog.jsonb_object_agg(o.policy, o.n ORDER BY o.policy)
                    FROM (SELECT m.policy, pg_catalog.count(*) AS n FROM @extschema@.mesh_compliance AS m
-                          WHERE m.domain = d.name AND m.is_current AND m.outcome = 'fail'
+                          WHERE m.domain OPERATOR(pg_catalog.=) d.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail'
                           GROUP BY m.policy) AS o), '{}') AS violations_by_policy
   FROM @extschema@.domain AS d;
 COMMENT ON VIEW @extschema@.mesh_domain_scorecard IS
@@ -766,7 +768,7 @@ DECLARE
     path jsonpath;
     fn text;
 BEGIN
-    IF cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
+    IF pg_catalog.cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
         PERFORM @extschema@.raise_error('22023',
             'invalid descriptor: a dry run takes exactly one Policy document',
             NULL,
@@ -861,13 +863,19 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
+    -- what the dry run calls with the reader's rights (90_grants revokes it from PUBLIC)
+    GRANT EXECUTE ON FUNCTION @extschema@.policy_result(jsonpath, text, jsonb) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write through the functions or
     -- directly; the triggers decide which domain each may change. Never the audit trail.
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO meshcat_steward',
-                   (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM unnest(string_to_array(writable, ', ')) AS t));
+                   (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM pg_catalog.unnest(string_to_array(writable, ', ')) AS t));
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
+    -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
+    GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int, int), @extschema@.write_policy(jsonb, int, int),
+                              @extschema@.write_product_version(jsonb, int, int),
+                              @extschema@.write_version_parts(bigint, jsonb) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;

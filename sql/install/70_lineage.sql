@@ -124,22 +124,22 @@ BEGIN
               SELECT pg_catalog.array_agg(x.next), pg_catalog.array_agg(x.path)
                 FROM (SELECT s.next, pg_catalog.min((s.path || E'\x1f' || s.next) COLLATE "C") AS path
                         FROM (SELECT e.downstream AS next, f.path
-                                FROM unnest(b.frontier, b.paths) AS f(node, path)
+                                FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
                                 JOIN @extschema@.lineage_field_edge AS e ON e.upstream = f.node
                                WHERE forward
                               UNION ALL
                               SELECT e.upstream, f.path
-                                FROM unnest(b.frontier, b.paths) AS f(node, path)
+                                FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
                                 JOIN @extschema@.lineage_field_edge AS e ON e.downstream = f.node
                                WHERE NOT forward) AS s
-                       WHERE NOT EXISTS (SELECT FROM unnest(b.seen) AS v(node) WHERE v.node = s.next)
+                       WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(b.seen) AS v(node) WHERE v.node = s.next)
                        GROUP BY s.next) AS x
           ) AS n(frontier, paths)
          WHERE n.frontier IS NOT NULL
            AND (max_depth IS NULL OR b.depth < max_depth)
     )
     SELECT u.node, b.depth, pg_catalog.string_to_array(u.path, E'\x1f')
-      FROM bfs AS b, unnest(b.frontier, b.paths) AS u(node, path)
+      FROM bfs AS b, ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS u(node, path)
      WHERE b.depth > 0;
 END
 $$;
@@ -296,7 +296,7 @@ BEGIN
                    WHERE v.product_id = lineage_field_ref.id
                      AND (f.name = lineage_field_ref.field OR o.name || '.' || f.name = lineage_field_ref.field)
                    ORDER BY 1);
-    IF cardinality(refs) = 0 THEN
+    IF pg_catalog.cardinality(refs) = 0 THEN
         -- A field only named by others' derived_from is a node too.
         IF EXISTS (SELECT FROM @extschema@.lineage_field_edge AS e WHERE e.upstream = id || '.' || field) THEN
             RETURN id || '.' || field;
@@ -305,7 +305,7 @@ BEGIN
             pg_catalog.format('unknown field "%s" of data product "%s"', field, id),
             NULL,
             'Name a field as <output>.<field>, or <field> when one output has it; mesh_fields lists them.');
-    ELSIF cardinality(refs) > 1 THEN
+    ELSIF pg_catalog.cardinality(refs) > 1 THEN
         PERFORM @extschema@.raise_error('22023',
             pg_catalog.format('ambiguous field "%s" of data product "%s"', field, id),
             format('It could be %s.', array_to_string(refs, ', ')),
@@ -366,33 +366,33 @@ SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS 
        CASE WHEN e.upstream NOT LIKE 'source:%' THEN e.upstream END AS upstream_product,
        e.downstream AS downstream_product,
        ARRAY(SELECT DISTINCT coalesce(x.version_range, '*') FROM @extschema@.lineage_edge AS x
-              WHERE x.upstream = e.upstream AND x.downstream = e.downstream ORDER BY 1) AS version_ranges,
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS version_ranges,
        ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_edge AS x
-               JOIN @extschema@.product_version AS v ON v.id = x.version_id
-              WHERE x.upstream = e.upstream AND x.downstream = e.downstream ORDER BY 1) AS consumer_versions,
+               JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS consumer_versions,
        CASE WHEN e.upstream NOT LIKE 'source:%' THEN
            ARRAY(SELECT u.version FROM @extschema@.product_version AS u
-                  WHERE u.product_id = e.upstream AND u.status IN ('published', 'deprecated')
+                  WHERE u.product_id OPERATOR(pg_catalog.=) e.upstream AND u.status IN ('published', 'deprecated')
                     AND EXISTS (SELECT FROM @extschema@.lineage_edge AS x
-                                 WHERE x.upstream = e.upstream AND x.downstream = e.downstream
+                                 WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream
                                    AND (x.version_range IS NULL OR @extschema@.semver_satisfies(u.version, x.version_range)))
                   ORDER BY u.version) END AS resolved_versions,
        NOT EXISTS (SELECT FROM @extschema@.lineage_edge AS x
-                     JOIN @extschema@.product_version AS v ON v.id = x.version_id
-                    WHERE x.upstream = e.upstream AND x.downstream = e.downstream AND v.status <> 'draft') AS proposed
+                     JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft') AS proposed
   FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_edge) AS e
 UNION ALL
 SELECT 'field', e.upstream, e.downstream,
-       pg_catalog.split_part(e.upstream, '.', 1) || '.' || pg_catalog.split_part(e.upstream, '.', 2),
-       pg_catalog.split_part(e.downstream, '.', 1) || '.' || pg_catalog.split_part(e.downstream, '.', 2),
+       pg_catalog.split_part(e.upstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.upstream, '.', 2),
+       pg_catalog.split_part(e.downstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.downstream, '.', 2),
        NULL,
        ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_field_edge AS x
-               JOIN @extschema@.product_version AS v ON v.id = x.version_id
-              WHERE x.upstream = e.upstream AND x.downstream = e.downstream ORDER BY 1),
+               JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1),
        NULL,
        NOT EXISTS (SELECT FROM @extschema@.lineage_field_edge AS x
-                     JOIN @extschema@.product_version AS v ON v.id = x.version_id
-                    WHERE x.upstream = e.upstream AND x.downstream = e.downstream AND v.status <> 'draft')
+                     JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft')
   FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_field_edge) AS e
        ) AS l;
 COMMENT ON VIEW @extschema@.mesh_lineage IS
@@ -403,46 +403,46 @@ COMMENT ON VIEW @extschema@.mesh_lineage IS
 CREATE VIEW @extschema@.mesh_classification WITH (security_invoker) AS
 WITH RECURSIVE cur AS (
     SELECT v.product_id, v.classification AS declared, p.domain,
-           v.product_id || '.' || o.name || '.' || f.name AS ref,
+           v.product_id OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) o.name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) f.name AS ref,
            f.classification, f.pii, f.derived_from,
-           (f.descriptor ? 'masking') AS masked
+           (f.descriptor OPERATOR(pg_catalog.?) 'masking') AS masked
       FROM @extschema@.current_version AS c
-      JOIN @extschema@.product_version AS v ON v.id = c.version_id
-      JOIN @extschema@.product AS p ON p.id = v.product_id
-      JOIN @extschema@.output_port AS o ON o.version_id = v.id
-      JOIN @extschema@.field AS f ON f.port_id = o.id
+      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) c.version_id
+      JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+      JOIN @extschema@.output_port AS o ON o.version_id OPERATOR(pg_catalog.=) v.id
+      JOIN @extschema@.field AS f ON f.port_id OPERATOR(pg_catalog.=) o.id
 ),
 edge AS (
-    SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, unnest(c.derived_from) AS u(up) WHERE NOT c.masked
+    SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, pg_catalog.unnest(c.derived_from) AS u(up) WHERE NOT c.masked
 ),
 -- (field, field whose sensitivity reaches it): a finite set, so the recursion ends on any data.
 reach(ref, origin) AS (
     SELECT c.ref, c.ref FROM cur AS c WHERE c.classification IS NOT NULL OR c.pii
   UNION
-    SELECT e.down, r.origin FROM reach AS r JOIN edge AS e ON e.up = r.ref
+    SELECT e.down, r.origin FROM reach AS r JOIN edge AS e ON e.up OPERATOR(pg_catalog.=) r.ref
 ),
 -- What reaches each product's fields: its own declarations and those inherited.
 inherited AS (
-    SELECT c.product_id, o.ref AS origin, o.classification, o.pii, o.product_id <> c.product_id AS foreign_origin
+    SELECT c.product_id, o.ref AS origin, o.classification, o.pii, o.product_id OPERATOR(pg_catalog.<>) c.product_id AS foreign_origin
       FROM reach AS r
-      JOIN cur AS c ON c.ref = r.ref
-      JOIN cur AS o ON o.ref = r.origin
+      JOIN cur AS c ON c.ref OPERATOR(pg_catalog.=) r.ref
+      JOIN cur AS o ON o.ref OPERATOR(pg_catalog.=) r.origin
 ),
 products AS (
     SELECT v.product_id, p.domain, v.classification AS declared
       FROM @extschema@.current_version AS cv
-      JOIN @extschema@.product_version AS v ON v.id = cv.version_id
-      JOIN @extschema@.product AS p ON p.id = v.product_id
+      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) cv.version_id
+      JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
 )
 SELECT p.product_id AS id, p.domain, p.declared AS declared_classification,
-       GREATEST(p.declared, (SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id = p.product_id))
+       GREATEST(p.declared, (SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id))
            AS effective_classification,
-       EXISTS (SELECT FROM cur AS c WHERE c.product_id = p.product_id AND c.pii) AS pii,
-       EXISTS (SELECT FROM inherited AS i WHERE i.product_id = p.product_id AND i.pii AND i.foreign_origin) AS inherited_pii,
+       EXISTS (SELECT FROM cur AS c WHERE c.product_id OPERATOR(pg_catalog.=) p.product_id AND c.pii) AS pii,
+       EXISTS (SELECT FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id AND i.pii AND i.foreign_origin) AS inherited_pii,
        ARRAY(SELECT DISTINCT i.origin FROM inherited AS i
-              WHERE i.product_id = p.product_id AND (i.classification > p.declared OR (i.pii AND i.foreign_origin))
+              WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id AND (i.classification OPERATOR(pg_catalog.>) p.declared OR (i.pii AND i.foreign_origin))
               ORDER BY 1) AS raised_by,
-       coalesce((SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id = p.product_id) > p.declared,
+       coalesce((SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id) OPERATOR(pg_catalog.>) p.declared,
                 false) AS under_declared
   FROM products AS p;
 COMMENT ON VIEW @extschema@.mesh_classification IS
@@ -529,7 +529,7 @@ BEGIN
     SELECT DISTINCT NEW.id, u.ref, v.product_id || '.' || o.name || '.' || NEW.name, v.id
       FROM @extschema@.output_port AS o
       JOIN @extschema@.product_version AS v ON v.id = o.version_id
-     CROSS JOIN unnest(NEW.derived_from) AS u(ref)
+     CROSS JOIN pg_catalog.unnest(NEW.derived_from) AS u(ref)
      WHERE o.id = NEW.port_id AND v.status OPERATOR(pg_catalog.<>) 'retired'
     ON CONFLICT DO NOTHING;
     RETURN NULL;
@@ -562,7 +562,7 @@ BEGIN
     SELECT DISTINCT f.id, u.ref, NEW.product_id || '.' || o.name || '.' || f.name, NEW.id
       FROM @extschema@.output_port AS o
       JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN unnest(f.derived_from) AS u(ref)
+     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
      WHERE o.version_id = NEW.id
     ON CONFLICT DO NOTHING;
     RETURN NULL;
@@ -605,7 +605,7 @@ BEGIN
       FROM @extschema@.product_version AS v
       JOIN @extschema@.output_port AS o ON o.version_id = v.id
       JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN unnest(f.derived_from) AS u(ref)
+     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
      WHERE v.status <> 'retired';
 
     -- In-degrees over distinct product edges; peel nodes without inputs, layer by layer.
@@ -616,7 +616,7 @@ BEGIN
     layer := ARRAY(SELECT DISTINCT upstream FROM @extschema@.lineage_edge AS x
                     WHERE upstream NOT LIKE 'source:%'
                       AND NOT EXISTS (SELECT FROM pg_temp.lineage_indegree AS d WHERE d.node = x.upstream));
-    WHILE cardinality(layer) > 0 LOOP
+    WHILE pg_catalog.cardinality(layer) > 0 LOOP
         WITH drop_in AS (
             SELECT x.downstream AS node, pg_catalog.count(DISTINCT x.upstream) AS n
               FROM @extschema@.lineage_edge AS x WHERE x.upstream = ANY (layer) GROUP BY x.downstream

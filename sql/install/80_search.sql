@@ -7,22 +7,22 @@ CREATE FUNCTION @extschema@.search_document(descriptor jsonb) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 RETURN
-    setweight(to_tsvector('pg_catalog.english'::regconfig,
-                          concat_ws(' ', descriptor ->> 'id', translate(descriptor ->> 'id', '._-', '   '),
-                                    descriptor ->> 'name',
-                                    (SELECT string_agg(t, ' ') FROM jsonb_array_elements_text(
-                                         CASE WHEN jsonb_typeof(descriptor -> 'tags') = 'array'
-                                              THEN descriptor -> 'tags' END) AS t))), 'A')
-    || setweight(to_tsvector('pg_catalog.english'::regconfig,
-                             concat_ws(' ', descriptor ->> 'description', split_part(descriptor ->> 'id', '.', 1))), 'B')
-    || setweight(to_tsvector('pg_catalog.english'::regconfig,
-                             (SELECT string_agg(concat_ws(' ', o ->> 'name', o ->> 'description',
-                                                          (SELECT string_agg(concat_ws(' ', f ->> 'name', translate(f ->> 'name', '_-', '  '),
-                                                                                       f ->> 'description'), ' ')
-                                                             FROM jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array'
-                                                                                            THEN o -> 'schema' END) AS f)), ' ')
-                                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(descriptor -> 'outputs') = 'array'
-                                                               THEN descriptor -> 'outputs' END) AS o)), 'C');
+    pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english'::regconfig,
+                          pg_catalog.concat_ws(' ', descriptor OPERATOR(pg_catalog.->>) 'id', pg_catalog.translate(descriptor OPERATOR(pg_catalog.->>) 'id', '._-', '   '),
+                                    descriptor OPERATOR(pg_catalog.->>) 'name',
+                                    (SELECT pg_catalog.string_agg(t, ' ') FROM pg_catalog.jsonb_array_elements_text(
+                                         CASE WHEN pg_catalog.jsonb_typeof(descriptor OPERATOR(pg_catalog.->) 'tags') OPERATOR(pg_catalog.=) 'array'
+                                              THEN descriptor OPERATOR(pg_catalog.->) 'tags' END) AS t))), 'A')
+    OPERATOR(pg_catalog.||) pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english'::regconfig,
+                             pg_catalog.concat_ws(' ', descriptor OPERATOR(pg_catalog.->>) 'description', pg_catalog.split_part(descriptor OPERATOR(pg_catalog.->>) 'id', '.', 1))), 'B')
+    OPERATOR(pg_catalog.||) pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english'::regconfig,
+                             (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', o OPERATOR(pg_catalog.->>) 'name', o OPERATOR(pg_catalog.->>) 'description',
+                                                          (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', f OPERATOR(pg_catalog.->>) 'name', pg_catalog.translate(f OPERATOR(pg_catalog.->>) 'name', '_-', '  '),
+                                                                                       f OPERATOR(pg_catalog.->>) 'description'), ' ')
+                                                             FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(o OPERATOR(pg_catalog.->) 'schema') OPERATOR(pg_catalog.=) 'array'
+                                                                                            THEN o OPERATOR(pg_catalog.->) 'schema' END) AS f)), ' ')
+                                FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(descriptor OPERATOR(pg_catalog.->) 'outputs') OPERATOR(pg_catalog.=) 'array'
+                                                               THEN descriptor OPERATOR(pg_catalog.->) 'outputs' END) AS o)), 'C');
 COMMENT ON FUNCTION @extschema@.search_document(jsonb) IS
     'The weighted text-search document of a product version: id, name, tags (A); description, domain (B); outputs and fields (C).';
 
