@@ -17,6 +17,14 @@ CREATE TABLE @extschema@.policy (
     rule            text,
     rule_path       jsonpath,
     check_function  text,
+    -- What an administrator approved when naming the function (policy_call.c re-checks it at
+    -- every evaluation): its OID (not regprocedure, which stops pg_upgrade; the signature above
+    -- finds it after a restore), the approving role's OID, and whether it was SECURITY DEFINER
+    -- and who owned it then.
+    check_function_oid    oid,
+    check_function_author oid,
+    check_function_secdef boolean,
+    check_function_owner  oid,
     message         text NOT NULL CHECK (message <> ''),
     revision        int NOT NULL DEFAULT 1,
     descriptor      jsonb NOT NULL,
@@ -140,14 +148,44 @@ $$;
 COMMENT ON FUNCTION @extschema@.compile_rule(text) IS
     'Compiles a policy rule (a SQL/JSON path predicate over the descriptor) to a jsonpath; 22023 when it is not one.';
 
--- Resolves a checking function (jsonb) -> boolean, returning its signature, or raises.
-CREATE FUNCTION @extschema@.resolve_check_function(fn text) RETURNS text
+-- Why a role may not approve a checking function (NULL if it may): C, policy_call.c.
+CREATE FUNCTION @extschema@.check_function_refusal(fn oid, author oid) RETURNS text
+    AS 'MODULE_PATHNAME', 'check_function_refusal'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.check_function_refusal(oid, oid) IS
+    'Why a role may not approve a checking function (NULL if it may): the rights it would run with must be the role''s, and its owner must hold them.';
+
+-- Calls an approved checking function as its author, after checking it is still what was
+-- approved: C, policy_call.c. Never executable by PUBLIC: the author is trusted.
+CREATE FUNCTION @extschema@.call_check_function(fn oid, signature text, author oid, approved_secdef boolean,
+                                               approved_owner oid, doc jsonb,
+                                               OUT passed boolean, OUT error text)
+    AS 'MODULE_PATHNAME', 'call_check_function'
+    LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION @extschema@.call_check_function(oid, text, oid, boolean, oid, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.call_check_function(oid, text, oid, boolean, oid, jsonb) IS
+    'Runs an approved checking function as the role that approved it, if it is still what was approved; a change or an error is a failure, with the reason.';
+
+-- The OID of the acting role, who approves what it writes.
+CREATE FUNCTION @extschema@.mesh_acting_role_oid() RETURNS oid
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+RETURN (SELECT r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname = @extschema@.mesh_acting_role());
+COMMENT ON FUNCTION @extschema@.mesh_acting_role_oid() IS
+    'The OID of the acting role (mesh_acting_role()).';
+
+-- Resolves a checking function (jsonb) -> boolean for a role to approve, or raises: its OID,
+-- signature, and what is approved (SECURITY DEFINER or not, owner).
+CREATE FUNCTION @extschema@.resolve_check_function(fn text, author oid,
+                                                  OUT fn_oid oid, OUT signature text,
+                                                  OUT secdef boolean, OUT owner oid)
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     oid_ regprocedure;
     f record;
+    refusal text;
 BEGIN
     BEGIN
         oid_ := to_regprocedure(CASE WHEN fn ~ '\)\s*$' THEN fn ELSE fn || '(jsonb)' END);
@@ -159,55 +197,81 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).';
     END IF;
-    SELECT p.prorettype, p.prosecdef, p.prokind, p.pronargs, p.proargtypes[0] AS argtype, r.rolsuper INTO f
-      FROM pg_proc AS p JOIN pg_roles AS r ON r.oid = p.proowner WHERE p.oid = oid_;
-    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.pronargs <> 1 OR f.argtype <> 'jsonb'::regtype THEN
+    SELECT p.prorettype, p.prosecdef, p.prokind, p.proretset, p.pronargs, p.proargtypes[0] AS argtype,
+           p.proowner, p.proname, n.nspname INTO f
+      FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace WHERE p.oid = oid_;
+    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.proretset OR f.pronargs <> 1
+       OR f.argtype <> 'jsonb'::regtype THEN
         RAISE EXCEPTION 'checking function % is not (jsonb) -> boolean', oid_
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'A checking function takes the descriptor as its one jsonb argument and returns boolean.';
     END IF;
-    -- Evaluation runs inside meshcat's triggers: the function must not borrow their rights.
-    IF NOT f.prosecdef AND NOT f.rolsuper THEN
-        RAISE EXCEPTION 'checking function % must be SECURITY DEFINER', oid_
+    -- It will run as the approving role (or, if SECURITY DEFINER, as its owner): never with more.
+    refusal := @extschema@.check_function_refusal(oid_, author);
+    IF refusal IS NOT NULL THEN
+        RAISE EXCEPTION 'checking function % cannot be approved by role "%"', oid_,
+                        (SELECT r.rolname FROM pg_roles AS r WHERE r.oid = author)
             USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = 'Policies are evaluated by meshcat''s triggers with the extension owner''s rights; a checking function must run with its own owner''s rights instead.',
-                  HINT = format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp;', oid_);
+                  DETAIL = format('Policies run their function with the rights of the administrator who named it (a SECURITY DEFINER one with its owner''s); here %s.', refusal),
+                  HINT = 'Name a function you own: SECURITY INVOKER runs it with your rights, SECURITY DEFINER with yours as its owner.';
     END IF;
-    RETURN oid_::text;
+    fn_oid := oid_;
+    signature := format('%I.%I(jsonb)', f.nspname, f.proname);
+    secdef := f.prosecdef;
+    owner := f.proowner;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.resolve_check_function(text) IS
-    'Resolves a policy''s checking function to its signature; it must be (jsonb) -> boolean and run with its owner''s rights.';
+COMMENT ON FUNCTION @extschema@.resolve_check_function(text, oid) IS
+    'Resolves a policy''s checking function for a role to approve: (jsonb) -> boolean, never running with more than that role''s rights; its OID, signature, SECURITY DEFINER, owner.';
 
 -- Whether a descriptor passes one policy; a checking function that fails counts as a failure.
-CREATE FUNCTION @extschema@.policy_result(rule_path jsonpath, check_function text, doc jsonb,
+-- The function runs as the policy's approving role (call_check_function).
+CREATE FUNCTION @extschema@.policy_result(pol @extschema@.policy, doc jsonb,
                                          OUT passed boolean, OUT error text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF check_function IS NULL THEN
-        passed := jsonb_path_exists(doc, rule_path, '{}', true);
+    IF pol.check_function IS NULL THEN
+        passed := jsonb_path_exists(doc, pol.rule_path, '{}', true);
         RETURN;
     END IF;
-    BEGIN
-        EXECUTE format('SELECT %s($1)', (SELECT format('%I.%I', n.nspname, p.proname)
-                                           FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
-                                          WHERE p.oid = to_regprocedure(check_function)))
-           INTO passed USING doc;
-        passed := coalesce(passed, false);
-        IF passed IS NULL OR to_regprocedure(check_function) IS NULL THEN
-            passed := false;
-            error := format('checking function %s does not exist', check_function);
-        END IF;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS error = MESSAGE_TEXT;
-        passed := false;
-    END;
+    SELECT c.passed, c.error INTO passed, error
+      FROM @extschema@.call_check_function(pol.check_function_oid, pol.check_function, pol.check_function_author,
+                                           pol.check_function_secdef, pol.check_function_owner, doc) AS c;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.policy_result(jsonpath, text, jsonb) IS
-    'Whether a descriptor passes a policy''s rule or checking function; an error in the function is a failure, with its message.';
+REVOKE ALL ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) IS
+    'Whether a descriptor passes a policy''s rule or checking function (run as the role that approved it); an error or a changed function is a failure, with its message.';
+
+-- A dry run's policy, not yet written, evaluated on one descriptor: its function is approved
+-- by the acting role and runs as it. SECURITY DEFINER only to reach call_check_function.
+CREATE FUNCTION @extschema@.dry_run_result(rule_path jsonpath, fn text, doc jsonb,
+                                          OUT passed boolean, OUT error text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pol @extschema@.policy;
+    r record;
+BEGIN
+    IF fn IS NULL THEN
+        pol.rule_path := rule_path;
+    ELSE
+        r := @extschema@.resolve_check_function(fn, @extschema@.mesh_acting_role_oid());
+        pol.check_function := r.signature;
+        pol.check_function_oid := r.fn_oid;
+        pol.check_function_author := @extschema@.mesh_acting_role_oid();
+        pol.check_function_secdef := r.secdef;
+        pol.check_function_owner := r.owner;
+    END IF;
+    SELECT x.passed, x.error INTO passed, error FROM @extschema@.policy_result(pol, doc) AS x;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) IS
+    'A proposed policy''s result on one descriptor, its function run as the acting role.';
 
 -- Whether a granted exemption from a policy covers a product now.
 CREATE FUNCTION @extschema@.is_exempt(product_id text, policy_name text) RETURNS boolean
@@ -237,14 +301,14 @@ BEGIN
      WHERE pv.id = vid;
     RETURN QUERY
     WITH pol AS (
-        SELECT a.*,
+        SELECT a.*, a AS whole,
                (SELECT e.passed FROM @extschema@.evaluation AS e
                  WHERE e.version_id = vid AND e.policy_name = a.name ORDER BY e.id DESC LIMIT 1) AS was_passed
           FROM @extschema@.applicable_policies(v.domain) AS a
          WHERE only_policy IS NULL OR a.name = only_policy
     ), res AS (
         SELECT pol.*, r.passed, r.error
-          FROM pol, LATERAL @extschema@.policy_result(pol.rule_path, pol.check_function, v.descriptor) AS r
+          FROM pol, LATERAL @extschema@.policy_result(pol.whole, v.descriptor) AS r
     ), ins AS (
         INSERT INTO @extschema@.evaluation (version_id, policy_name, policy_revision, passed, error, cause)
         SELECT vid, res.name, res.revision, res.passed, res.error, cause FROM res
@@ -364,6 +428,7 @@ CREATE FUNCTION @extschema@.guard_policy() RETURNS trigger
 AS $$
 DECLARE
     actor name := @extschema@.mesh_acting_role();
+    fn record;
 BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NEW;
@@ -389,10 +454,29 @@ BEGIN
         IF TG_OP = 'INSERT' OR NEW.check_function IS DISTINCT FROM OLD.check_function THEN
             PERFORM @extschema@.require_admin(format('name a checking function in policy "%s"', NEW.name));
         END IF;
-        NEW.check_function := @extschema@.resolve_check_function(NEW.check_function);
+        -- An administrator writing the policy approves the function as it is now; anyone
+        -- else (a domain owner changing its message) keeps the approval it had.
+        IF TG_OP = 'INSERT' OR @extschema@.mesh_is_admin() THEN
+            fn := @extschema@.resolve_check_function(NEW.check_function, @extschema@.mesh_acting_role_oid());
+            NEW.check_function := fn.signature;
+            NEW.check_function_oid := fn.fn_oid;
+            NEW.check_function_author := @extschema@.mesh_acting_role_oid();
+            NEW.check_function_secdef := fn.secdef;
+            NEW.check_function_owner := fn.owner;
+        ELSE
+            NEW.check_function := OLD.check_function;
+            NEW.check_function_oid := OLD.check_function_oid;
+            NEW.check_function_author := OLD.check_function_author;
+            NEW.check_function_secdef := OLD.check_function_secdef;
+            NEW.check_function_owner := OLD.check_function_owner;
+        END IF;
         NEW.rule_path := NULL;
     ELSE
         NEW.rule_path := @extschema@.compile_rule(NEW.rule);
+        NEW.check_function_oid := NULL;
+        NEW.check_function_author := NULL;
+        NEW.check_function_secdef := NULL;
+        NEW.check_function_owner := NULL;
     END IF;
     IF TG_OP = 'INSERT' THEN
         NEW.revision := 1;
@@ -427,8 +511,10 @@ BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.domain, NEW.enforcement)
-                            IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.domain, OLD.enforcement) THEN
+    IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.check_function_oid, NEW.check_function_author,
+                             NEW.check_function_secdef, NEW.check_function_owner, NEW.domain, NEW.enforcement)
+                            IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.check_function_oid, OLD.check_function_author,
+                             OLD.check_function_secdef, OLD.check_function_owner, OLD.domain, OLD.enforcement) THEN
         RETURN NULL;
     END IF;
     IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
@@ -653,8 +739,9 @@ DECLARE
     r record;
     fresh text[] := '{}';
 BEGIN
-    SELECT pv.id, pv.product_id, pv.version, pv.status INTO v
+    SELECT pv.id, pv.product_id, pv.version, pv.status, p.domain INTO v
       FROM @extschema@.product_version AS pv
+      JOIN @extschema@.product AS p ON p.id = pv.product_id
       LEFT JOIN @extschema@.current_version AS c ON c.version_id = pv.id
      WHERE pv.product_id = id
        AND (CASE WHEN version IS NULL THEN c.version_id IS NOT NULL ELSE pv.version OPERATOR(@extschema@.=) version END);
@@ -663,6 +750,8 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.';
     END IF;
+    -- Checks run functions and write evaluations: for the product's domain owners and admins.
+    PERFORM @extschema@.require_domain_owner(v.domain, format('check data product "%s"', v.product_id));
     FOR r IN SELECT * FROM @extschema@.record_evaluations(v.id, 'check') LOOP
         policy := r.policy_name;
         enforcement := r.enforcement;
@@ -773,7 +862,9 @@ BEGIN
             'Name a registered domain.');
     END IF;
     IF doc ? 'function' THEN
-        fn := @extschema@.resolve_check_function(doc ->> 'function');
+        -- refused here, before any product, if the acting role may not approve it
+        PERFORM @extschema@.resolve_check_function(doc ->> 'function', @extschema@.mesh_acting_role_oid());
+        fn := doc ->> 'function';
     ELSE
         path := @extschema@.compile_rule(doc ->> 'rule');
     END IF;
@@ -786,7 +877,8 @@ BEGIN
      WHERE pv.status <> 'retired'
        AND (doc ->> 'domain' IS NULL
             OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = doc ->> 'domain'))
-       AND NOT (@extschema@.policy_result(path, fn, pv.descriptor)).passed
+       AND NOT CASE WHEN fn IS NULL THEN jsonb_path_exists(pv.descriptor, path, '{}', true)
+                    ELSE (@extschema@.dry_run_result(NULL, fn, pv.descriptor)).passed END
      ORDER BY pv.product_id;
 END
 $$;
@@ -824,6 +916,7 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
+    GRANT EXECUTE ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write through the functions or
     -- directly; the triggers decide which domain each may change. Never the audit trail.
