@@ -3,7 +3,8 @@
 -- functions, over a version's descriptor. Triggers evaluate them whenever a version is written
 -- and whenever a policy changes; every evaluation is stored. A version is published only when
 -- every applicable required policy passes or is exempted; recommended failures warn.
--- Events go out as NOTIFY meshcat, '<json>'.
+-- Events are rows of meshcat.event, announced by NOTIFY meshcat with their kind, product,
+-- version and id only (emit_event).
 
 CREATE TYPE @extschema@.enforcement AS ENUM ('optional', 'recommended', 'required');
 COMMENT ON TYPE @extschema@.enforcement IS
@@ -325,14 +326,85 @@ REVOKE ALL ON FUNCTION @extschema@.record_evaluations(bigint, text, text) FROM P
 COMMENT ON FUNCTION @extschema@.record_evaluations(bigint, text, text) IS
     'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
 
--- Sends an event to listeners of the channel meshcat.
-CREATE FUNCTION @extschema@.mesh_notify(event jsonb) RETURNS void
-    LANGUAGE sql
+-- Events: every event is a row here, written through emit_event(); NOTIFY meshcat carries only
+-- what any reader may see (kind, product, version, the row's id), since any role that can
+-- connect may LISTEN, and nobody can tell who sent a NOTIFY. Readers SELECT the rest.
+CREATE TABLE @extschema@.event (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z_]*$'),
+    product_id  text,
+    version     @extschema@.semver,
+    payload     jsonb NOT NULL DEFAULT '{}',
+    txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    acting_role name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+CREATE INDEX ON @extschema@.event (at);
+CREATE INDEX ON @extschema@.event (product_id, id);
+COMMENT ON TABLE @extschema@.event IS
+    'Every catalog event (published, deprecated, retired, violation, ...): what NOTIFY meshcat announces, in full; pruned after meshcat.event_retention.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.event', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.event_id_seq', '');
+
+-- Records one event and announces it on the channel meshcat, when the transaction commits,
+-- as {"id", "event", "product", "version"}: at most a few hundred bytes, whatever the payload.
+CREATE FUNCTION @extschema@.emit_event(kind text, product_id text, version @extschema@.semver, payload jsonb)
+RETURNS bigint
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
-RETURN pg_catalog.pg_notify('meshcat', event::text);
-REVOKE ALL ON FUNCTION @extschema@.mesh_notify(jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.mesh_notify(jsonb) IS
-    'Sends one event, as JSON, on the channel meshcat.';
+AS $$
+DECLARE
+    eid bigint;
+BEGIN
+    INSERT INTO @extschema@.event (kind, product_id, version, payload)
+    VALUES (kind, product_id, version, coalesce(payload, '{}'))
+    RETURNING id INTO eid;
+    PERFORM pg_catalog.pg_notify('meshcat', pg_catalog.jsonb_build_object(
+        'event', kind, 'product', product_id, 'version', version::text, 'id', eid)::text);
+    RETURN eid;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.emit_event(text, text, @extschema@.semver, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.emit_event(text, text, @extschema@.semver, jsonb) IS
+    'Records an event in meshcat.event and sends NOTIFY meshcat with its kind, product, version and id only.';
+
+CREATE VIEW @extschema@.mesh_events WITH (security_invoker) AS
+SELECT e.id, e.at, e.kind, e.product_id, e.version, e.version::text AS version_text, e.payload,
+       e.txid, e.acting_role
+  FROM @extschema@.event AS e;
+COMMENT ON VIEW @extschema@.mesh_events IS
+    'Every catalog event, oldest first by id: kind, product, version, the full payload, the transaction and role that caused it.';
+
+-- Deletes the events older than meshcat.event_retention (an interval; the audit trail is kept
+-- forever). Administrators only. Returns how many were deleted.
+CREATE FUNCTION @extschema@.mesh_prune_events() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    setting text := current_setting('meshcat.event_retention');
+    keep interval;
+    n bigint;
+BEGIN
+    PERFORM @extschema@.require_admin('prune events');
+    BEGIN
+        keep := setting::interval;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+        keep := NULL;
+    END;
+    IF keep IS NULL OR keep < interval '0' THEN
+        RAISE EXCEPTION 'invalid value for meshcat.event_retention: "%"', setting
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Set it to a positive interval, such as ''90 days'' (postgresql.conf, or ALTER DATABASE ... SET, by a superuser).';
+    END IF;
+    DELETE FROM @extschema@.event AS e WHERE e.at < pg_catalog.now() - keep;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.mesh_prune_events() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_prune_events() IS
+    'Administrators: deletes the events older than meshcat.event_retention (default 90 days); returns how many.';
 
 -- One violation event for the new violations of a version, if there are any.
 CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschema@.semver,
@@ -340,9 +412,8 @@ CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschem
     LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT @extschema@.mesh_notify(jsonb_build_object('event', 'violation', 'product', product_id,
-                                                      'version', version::text, 'status', status,
-                                                      'policies', to_jsonb(policies)))
+    SELECT @extschema@.emit_event('violation', product_id, version,
+                                  jsonb_build_object('status', status, 'policies', to_jsonb(policies)))
      WHERE cardinality(policies) > 0;
 END;
 REVOKE ALL ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
@@ -398,11 +469,9 @@ BEGIN
     END IF;
 
     IF publishing THEN
-        PERFORM @extschema@.mesh_notify(jsonb_build_object('event', 'published', 'product', NEW.product_id,
-                                                           'version', NEW.version::text));
+        PERFORM @extschema@.emit_event('published', NEW.product_id, NEW.version, '{}');
     ELSIF TG_OP = 'UPDATE' AND NEW.status IN ('deprecated', 'retired') AND OLD.status <> NEW.status THEN
-        PERFORM @extschema@.mesh_notify(jsonb_strip_nulls(jsonb_build_object(
-            'event', NEW.status, 'product', NEW.product_id, 'version', NEW.version::text,
+        PERFORM @extschema@.emit_event(NEW.status::text, NEW.product_id, NEW.version, jsonb_strip_nulls(jsonb_build_object(
             'sunset', NEW.sunset, 'reason', NEW.deprecation_reason,
             'consumers', (SELECT jsonb_agg(DISTINCT c.product_id ORDER BY c.product_id)
                             FROM @extschema@.input_port AS i
@@ -933,6 +1002,7 @@ BEGIN
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles() FROM PUBLIC;
