@@ -12,6 +12,7 @@ SET search_path = meshcat, public;
 SELECT * FROM mesh_setup_roles();
 
 CREATE ROLE regress_admin NOLOGIN IN ROLE meshcat_admin;
+CREATE ROLE regress_su SUPERUSER NOLOGIN;
 CREATE ROLE regress_team_a NOLOGIN;
 CREATE ROLE regress_team_b NOLOGIN;
 CREATE ROLE regress_steward_a NOLOGIN IN ROLE regress_team_a, meshcat_steward;
@@ -77,6 +78,35 @@ CREATE OR REPLACE FUNCTION regress_fns.has_owners(d jsonb) RETURNS boolean LANGU
     SET search_path = pg_catalog, pg_temp RETURN d ? 'owners';
 RESET ROLE;
 SELECT policy, outcome, message FROM mesh_check('sales.orders');
+-- After a restore the stored OID names another function, or none: the signature finds the
+-- function, which runs if it is still what was approved (simulated behind the triggers).
+SET session_replication_role = replica;
+UPDATE meshcat.policy SET check_function_oid = 'pg_catalog.jsonb_typeof(jsonb)'::regprocedure WHERE name = 'owners';
+SET session_replication_role = DEFAULT;
+SELECT policy, outcome, message FROM mesh_check('sales.orders');
+SET session_replication_role = replica;
+UPDATE meshcat.policy SET check_function_oid = 0 WHERE name = 'owners';
+SET session_replication_role = DEFAULT;
+SELECT policy, outcome, message FROM mesh_check('sales.orders');
+-- ... and not if it is not: here the approval recorded another owner.
+SET session_replication_role = replica;
+UPDATE meshcat.policy SET check_function_owner = 'regress_steward_a'::regrole WHERE name = 'owners';
+SET session_replication_role = DEFAULT;
+SELECT policy, outcome, message FROM mesh_check('sales.orders');
+SET session_replication_role = replica;
+UPDATE meshcat.policy SET check_function_owner = 'regress_admin'::regrole, check_function_author = 'regress_steward_a'::regrole
+ WHERE name = 'owners';
+SET session_replication_role = DEFAULT;
+SELECT policy, outcome, message FROM mesh_check('sales.orders');
+SET session_replication_role = replica;
+UPDATE meshcat.policy SET check_function_author = 'regress_admin'::regrole WHERE name = 'owners';
+SET session_replication_role = DEFAULT;
+SELECT policy, outcome, message FROM mesh_check('sales.orders');
+-- The approval cannot be forged by writing the policy: the trigger approves as the writer.
+SET ROLE regress_admin;
+UPDATE meshcat.policy SET check_function_author = 'regress_su'::regrole WHERE name = 'owners';
+RESET ROLE;
+SELECT check_function_author = 'regress_admin'::regrole AS author_is_the_writer FROM meshcat.policy WHERE name = 'owners';
 
 -- Attack 2: the function is dropped, and anyone with CREATE on its schema makes a new one of
 -- the same signature, SECURITY INVOKER, hoping it runs as the extension owner.
@@ -135,7 +165,6 @@ DELETE FROM meshcat.policy WHERE name = 'who';
 -- An administrator may not lend rights it does not have: a SECURITY DEFINER function of a
 -- superuser, one of a steward, or a SECURITY INVOKER one whose owner (who can change it)
 -- lacks the administrator's rights.
-CREATE ROLE regress_su SUPERUSER NOLOGIN;
 CREATE FUNCTION regress_fns.su_definer(d jsonb) RETURNS boolean LANGUAGE sql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp RETURN true;
 ALTER FUNCTION regress_fns.su_definer(jsonb) OWNER TO regress_su;
