@@ -150,6 +150,11 @@ SELECT action FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id
 RESET ROLE;
 SELECT policy, outcome, message FROM mesh_check('sales.orders') WHERE policy = 'who';
 SELECT who, count(*) FROM regress_fns.calls GROUP BY who ORDER BY who;
+-- An approval lasts while its approver is an administrator.
+REVOKE meshcat_admin FROM regress_admin;
+SELECT policy, outcome, message FROM mesh_check('sales.orders') WHERE policy = 'who';
+GRANT meshcat_admin TO regress_admin;
+SELECT policy, outcome, message FROM mesh_check('sales.orders') WHERE policy = 'who';
 -- Its errors are failed checks with their message, as before; so is a restricted command.
 SET ROLE regress_admin;
 CREATE OR REPLACE FUNCTION regress_fns.who(d jsonb) RETURNS boolean LANGUAGE plpgsql AS $$
