@@ -214,7 +214,7 @@ BEGIN
                         (SELECT r.rolname FROM pg_roles AS r WHERE r.oid = author)
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = format('Policies run their function with the rights of the administrator who named it (a SECURITY DEFINER one with its owner''s); here %s.', refusal),
-                  HINT = 'Name a function you own: SECURITY INVOKER runs it with your rights, SECURITY DEFINER with yours as its owner.';
+                  HINT = 'Name a function you own: it then runs with your rights, SECURITY INVOKER or SECURITY DEFINER.';
     END IF;
     fn_oid := oid_;
     signature := format('%I.%I(jsonb)', f.nspname, f.proname);
