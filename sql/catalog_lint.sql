@@ -1,7 +1,6 @@
 -- Catalog lint: security rules checked over the catalog, for every object that belongs to the
 -- extension (pg_depend deptype 'e'). Each check lists the objects that break its rule, so the
 -- expected result is zero rows everywhere, and a failure names what to fix (docs/security.md).
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

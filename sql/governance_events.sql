@@ -1,5 +1,6 @@
--- Events: NOTIFY meshcat, '<json>' on publish, deprecate, retire and new violations. A second
--- session LISTENs (test/data/events_session.sql); its server process ids are masked.
+-- Events: a row of meshcat.event (read through mesh_events) on publish, deprecate, retire and
+-- new violations, announced by NOTIFY meshcat, '{"id", "event", "product", "version"}'. A
+-- second session LISTENs (test/data/events_session.sql); its server process ids are masked.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
@@ -35,6 +36,9 @@ inputs: [{product: sales.orders, version: ^1.0}]
 $$);
 \setenv PGDATABASE :DBNAME
 \! psql -X -q -A -t -f test/data/events_session.sql 2>&1 | sed -e 's/server process with PID [0-9]*/server process/'
+-- the full events, as readers see them
+SELECT id, kind, product_id, version_text, payload, acting_role = current_user AS by_me
+  FROM mesh_events ORDER BY id;
 
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;

@@ -1,7 +1,6 @@
 -- CREATE EXTENSION refuses a schema meshcat that is not its own (docs/security.md): one that
 -- holds objects, belongs to another role, or lets another role create in it. A leftover empty
 -- schema of the installer (after DROP EXTENSION) is fine.
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 DROP SCHEMA IF EXISTS meshcat;

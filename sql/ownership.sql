@@ -119,14 +119,17 @@ SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: retent
 SET ROLE regress_alice;
 UPDATE meshcat.policy SET message = 'keep forever' WHERE name = 'retention';
 \echo :SQLSTATE
--- A checking function named by a non-superuser administrator must run with its owner's rights.
+-- A checking function runs as the administrator who names it (a SECURITY DEFINER one as its
+-- owner): an administrator names only functions whose rights it has, and whose owner has its.
 RESET ROLE;
 CREATE FUNCTION public.regress_check_invoker(d jsonb) RETURNS boolean LANGUAGE sql RETURN true;
 ALTER FUNCTION public.regress_check_invoker(jsonb) OWNER TO regress_gov;
+CREATE FUNCTION public.regress_check_alice(d jsonb) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp RETURN true;
+ALTER FUNCTION public.regress_check_alice(jsonb) OWNER TO regress_alice;
 SET ROLE regress_gov;
-SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: gov-check, scope: global, enforcement: optional, function: public.regress_check_invoker, message: m}');
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: gov-check, scope: global, enforcement: optional, function: public.regress_check_alice, message: m}');
 \echo :SQLSTATE
-ALTER FUNCTION public.regress_check_invoker(jsonb) SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: gov-check, scope: global, enforcement: optional, function: public.regress_check_invoker, message: m}');
 
 -- Exemptions: owners request, administrators decide.

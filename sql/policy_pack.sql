@@ -1,6 +1,5 @@
 -- The default policy pack ships with the extension (policies/default/*.yaml, spliced into the
 -- install script) and one call registers it: mesh_install_policies(pack).
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;

@@ -125,7 +125,7 @@ INSERT INTO write_path VALUES
  ('mesh_check', $q$SELECT meshcat.mesh_check('alpha.pub')$q$),
  ('mesh_setup_roles', $q$SELECT meshcat.mesh_setup_roles()$q$),
  ('mesh_lineage_rebuild', $q$SELECT meshcat.mesh_lineage_rebuild()$q$),
- ('mesh_notify', $q$SELECT meshcat.mesh_notify('{}')$q$),
+ ('mesh_prune_events', $q$SELECT meshcat.mesh_prune_events()$q$),
  ('mesh_install_policies', $q$SELECT meshcat.mesh_install_policies()$q$),
  ('mesh_policy_dry_run (reads only)', $q$SELECT meshcat.mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: Policy, name: pm-dry, domain: alpha, enforcement: required, rule: "exists($.tags)", message: tags}')$q$);
 -- The document tables and their parts, with statements aimed at A's rows (drafts, where an

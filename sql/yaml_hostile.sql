@@ -112,13 +112,75 @@ RESET meshcat.yaml_max_bytes;
 SELECT pg_temp.try(repeat('a', 50 * 1024 * 1024));
 SELECT mesh_yaml_to_jsonb(repeat('a', 50 * 1024 * 1024));
 SELECT pg_temp.try_stream(repeat(E'a: 1\n---\n', 5 * 1024 * 1024));
--- the limits are read at call time
+-- the limits are read at call time; raising one above its ceiling changes nothing
 SET meshcat.yaml_max_bytes = '64MB';
+SELECT pg_temp.try(repeat('a', 50 * 1024 * 1024)) AS above_the_ceiling;
+SET meshcat.yaml_max_bytes_ceiling = '64MB';
 SELECT length(mesh_yaml_to_jsonb(repeat('a', 50 * 1024 * 1024)) #>> '{}') AS allowed_now;
 RESET meshcat.yaml_max_bytes;
+RESET meshcat.yaml_max_bytes_ceiling;
 -- out of range settings are refused
 SET meshcat.yaml_max_depth = 0;
 SET meshcat.yaml_max_nodes = 1000000000;
+SET meshcat.yaml_max_nodes_ceiling = 1000000000;
+
+--
+-- Ceilings: anyone may lower a limit, nobody but a superuser may raise it past
+-- meshcat.yaml_max_*_ceiling; the smaller of the two applies.
+--
+SHOW meshcat.yaml_max_bytes_ceiling;
+SHOW meshcat.yaml_max_depth_ceiling;
+SHOW meshcat.yaml_max_nodes_ceiling;
+CREATE ROLE regress_yaml_user NOLOGIN;
+GRANT USAGE ON SCHEMA meshcat TO regress_yaml_user;
+SET meshcat.yaml_max_nodes_ceiling = 100;
+SET meshcat.yaml_max_depth_ceiling = 3;
+SET meshcat.yaml_max_bytes_ceiling = 1024;
+SET ROLE regress_yaml_user;
+SET meshcat.yaml_max_nodes_ceiling = 1000000;
+SET meshcat.yaml_max_depth_ceiling = 256;
+SET meshcat.yaml_max_bytes_ceiling = '16MB';
+SHOW meshcat.yaml_max_nodes_ceiling;
+-- raising the limit itself is accepted, and has no effect above the ceiling
+SET meshcat.yaml_max_nodes = 1000000;
+SET meshcat.yaml_max_depth = 256;
+SET meshcat.yaml_max_bytes = '16MB';
+SELECT pg_temp.try('[' || rtrim(repeat('1, ', 99), ', ') || ']') AS nodes_100,
+       pg_temp.try('[' || rtrim(repeat('1, ', 100), ', ') || ']') AS nodes_101;
+SELECT mesh_yaml_to_jsonb('[' || rtrim(repeat('1, ', 100), ', ') || ']');
+SELECT pg_temp.try('[[[1]]]') AS depth_3, pg_temp.try('[[[[1]]]]') AS depth_4;
+SELECT mesh_yaml_to_jsonb('[[[[1]]]]');
+SELECT pg_temp.try('"' || repeat('x', 1022) || '"') AS bytes_1024,
+       pg_temp.try('"' || repeat('x', 1023) || '"') AS bytes_1025;
+SELECT mesh_yaml_to_jsonb(repeat('x', 2000));
+-- lowering it below the ceiling works
+SET meshcat.yaml_max_nodes = 100;
+SET meshcat.yaml_max_depth = 2;
+SELECT pg_temp.try('[[1]]') AS depth_2, pg_temp.try('[[[1]]]') AS depth_3;
+RESET meshcat.yaml_max_nodes;
+RESET meshcat.yaml_max_depth;
+RESET meshcat.yaml_max_bytes;
+RESET ROLE;
+RESET meshcat.yaml_max_nodes_ceiling;
+RESET meshcat.yaml_max_depth_ceiling;
+RESET meshcat.yaml_max_bytes_ceiling;
+REVOKE USAGE ON SCHEMA meshcat FROM regress_yaml_user;
+DROP ROLE regress_yaml_user;
+
+--
+-- Memory is bounded as the document grows: nested anchors copy the same bytes
+-- once per level, so the copies count against meshcat.yaml_max_bytes before
+-- they are made (else 256 levels around a 16 MB string would take 4 GB).
+--
+SET meshcat.yaml_max_bytes = 2048;
+SELECT pg_temp.try('&a [&b [' || repeat('x', 900) || ']]') AS anchors_2,
+       pg_temp.try('&a [&b [&c [' || repeat('x', 900) || ']]]') AS anchors_3;
+SELECT mesh_yaml_to_jsonb('&a [&b [&c [' || repeat('x', 900) || ']]]');
+RESET meshcat.yaml_max_bytes;
+SET meshcat.yaml_max_bytes = '16MB';
+SELECT pg_temp.try((SELECT string_agg('&a' || i || ' [', '') FROM generate_series(1, 200) i)
+                   || repeat('x', 1000000) || repeat(']', 200)) AS anchors_200_deep;
+RESET meshcat.yaml_max_bytes;
 
 --
 -- Broken syntax.
@@ -203,6 +265,8 @@ DROP DATABASE regress_meshcat_yaml_latin1;
 CREATE TEMP TABLE big AS
     SELECT repeat(E'- {name: customer_id, type: bigint, required: true}\n', 450000) AS y;
 SELECT length(y) AS big_bytes FROM big;
+SET meshcat.yaml_max_bytes_ceiling = '64MB';
+SET meshcat.yaml_max_nodes_ceiling = 10000000;
 SET meshcat.yaml_max_bytes = '64MB';
 SET meshcat.yaml_max_nodes = 10000000;
 SET statement_timeout = '50ms';
@@ -212,6 +276,8 @@ RESET statement_timeout;
 SELECT jsonb_array_length(mesh_yaml_to_jsonb(left(y, 52 * 10000))) AS rows_without_timeout FROM big;
 RESET meshcat.yaml_max_bytes;
 RESET meshcat.yaml_max_nodes;
+RESET meshcat.yaml_max_bytes_ceiling;
+RESET meshcat.yaml_max_nodes_ceiling;
 
 --
 -- Many failures in one session: each frees what libyaml allocated (a leak would

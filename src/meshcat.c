@@ -21,15 +21,21 @@ PG_MODULE_MAGIC;
 int			meshcat_yaml_max_bytes = 16 * 1024 * 1024;
 int			meshcat_yaml_max_depth = 256;
 int			meshcat_yaml_max_nodes = 1000000;
+int			meshcat_yaml_max_bytes_ceiling = 16 * 1024 * 1024;
+int			meshcat_yaml_max_depth_ceiling = 256;
+int			meshcat_yaml_max_nodes_ceiling = 1000000;
+char	   *meshcat_event_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 
 void		_PG_init(void);
 
 /*
- * Defines the settings. All but the lineage cache's memory limit are
- * user-settable on purpose: they only bound the work one statement does, and
- * each caps at a hard maximum.
+ * Defines the settings. The YAML limits and the lineage threshold are
+ * user-settable on purpose: they only bound the work one statement does. A
+ * session may lower a YAML limit, but not raise it above its ceiling, which
+ * only a superuser sets (the smaller of the two applies: meshcat.h). The
+ * lineage cache's memory and the event retention are the administrator's.
  */
 void
 _PG_init(void)
@@ -57,6 +63,39 @@ _PG_init(void)
 							1000000, 100, 100000000,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("meshcat.yaml_max_bytes_ceiling",
+							"Most that meshcat.yaml_max_bytes can raise the YAML size limit to.",
+							"Set by superusers; the smaller of the two applies.",
+							&meshcat_yaml_max_bytes_ceiling,
+							16 * 1024 * 1024, 1024, 256 * 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("meshcat.yaml_max_depth_ceiling",
+							"Most that meshcat.yaml_max_depth can raise the YAML nesting limit to.",
+							"Set by superusers; the smaller of the two applies.",
+							&meshcat_yaml_max_depth_ceiling,
+							256, 1, 10000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("meshcat.yaml_max_nodes_ceiling",
+							"Most that meshcat.yaml_max_nodes can raise the YAML node limit to.",
+							"Set by superusers; the smaller of the two applies.",
+							&meshcat_yaml_max_nodes_ceiling,
+							1000000, 100, 100000000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	/* Read by mesh_prune_events(), which checks it is an interval. */
+	DefineCustomStringVariable("meshcat.event_retention",
+							   "How long meshcat keeps events in meshcat.event.",
+							   "mesh_prune_events() deletes older ones; an interval, such as 90 days.",
+							   &meshcat_event_retention,
+							   "90 days",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
 
 	DefineCustomIntVariable("meshcat.lineage_cache_threshold",
 							"Edges a lineage walk may read through indexes before it loads the whole lineage into backend memory.",

@@ -8,7 +8,9 @@
  * pushJsonbValue()'s in-memory tree (which costs as much as the parse). Plain scalars are
  * resolved by YAML 1.2's core schema; anchors, aliases and the YAML 1.1 merge
  * key "<<" are supported; duplicate keys are errors. Every input is bounded
- * by the meshcat.yaml_max_* settings, read at call time, and nothing here
+ * by the meshcat.yaml_max_* settings (capped by their superuser-only
+ * ceilings), read at call time, as each container, scalar and anchor grows
+ * (never only once it is built), and nothing here
  * recurses. docs/yaml.md describes the behaviour in full.
  *
  * libyaml allocates with malloc, so the parser and the current event are
@@ -154,6 +156,7 @@ typedef struct YamlParse
 	int64		anchor_serial;
 	int64		nodes;
 	int64		bytes;
+	int64		anchor_bytes;	/* kept in copies for aliases */
 
 	int			doc_line;		/* where the document being built starts */
 
@@ -432,7 +435,7 @@ yaml_count(YamlParse *p, int64 nodes, int64 bytes)
 						   p->event.start_mark.line + 1,
 						   p->event.start_mark.column + 1,
 						   (long long) p->max_nodes),
-				 errhint("Use fewer aliases, or raise meshcat.yaml_max_nodes.")));
+				 errhint("Use fewer aliases, or raise meshcat.yaml_max_nodes (up to meshcat.yaml_max_nodes_ceiling).")));
 	if (p->bytes > p->max_bytes)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -441,7 +444,7 @@ yaml_count(YamlParse *p, int64 nodes, int64 bytes)
 						   p->event.start_mark.line + 1,
 						   p->event.start_mark.column + 1,
 						   (long long) p->max_bytes),
-				 errhint("Use fewer aliases, or raise meshcat.yaml_max_bytes.")));
+				 errhint("Use fewer aliases, or raise meshcat.yaml_max_bytes (up to meshcat.yaml_max_bytes_ceiling).")));
 }
 
 /*
@@ -666,11 +669,31 @@ yaml_grow(void *buf, size_t *alloc, size_t need)
 	return buf;
 }
 
+/*
+ * What the stacks hold ends up inside the document's jsonb, which cannot
+ * exceed JENTRY_OFFLENMASK bytes: refuse as they grow past it, before
+ * allocating, rather than when the container closes.
+ */
+static inline void
+yaml_check_stacks(YamlParse *p, size_t more)
+{
+	if ((size_t) p->nents * sizeof(JEntry) + p->data_len + p->kbuf_len + more > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("YAML document is too large for jsonb"),
+				 errdetail("At line %zu, column %zu, the document grows past the %d bytes a jsonb value can hold.",
+						   p->event.start_mark.line + 1,
+						   p->event.start_mark.column + 1,
+						   JENTRY_OFFLENMASK)));
+}
+
 /* Pushes an entry for the current container; the caller fills it in. */
 static inline YamlEntry *
 yaml_new_entry(YamlParse *p)
 {
 	YamlEntry  *e;
+
+	yaml_check_stacks(p, sizeof(JEntry));
 
 	if (p->nents >= p->ents_alloc)
 	{
@@ -693,6 +716,7 @@ yaml_new_entry(YamlParse *p)
 static inline void
 yaml_store_value(YamlParse *p, YamlEntry *e, const YamlValue *v)
 {
+	yaml_check_stacks(p, v->len);
 	if (p->data_len + v->len > p->data_alloc)
 		p->data = yaml_grow(p->data, &p->data_alloc, p->data_len + v->len);
 	memcpy(p->data + p->data_len, v->bytes, v->len);
@@ -706,6 +730,7 @@ yaml_store_value(YamlParse *p, YamlEntry *e, const YamlValue *v)
 static inline void
 yaml_store_key(YamlParse *p, YamlEntry *e, const char *key, uint32 keylen)
 {
+	yaml_check_stacks(p, keylen);
 	if (p->kbuf_len + keylen > p->kbuf_alloc)
 		p->kbuf = yaml_grow(p->kbuf, &p->kbuf_alloc, p->kbuf_len + keylen);
 	memcpy(p->kbuf + p->kbuf_len, key, keylen);
@@ -1141,11 +1166,27 @@ yaml_complex_key_error(YamlParse *p)
 					   p->event.start_mark.column + 1)));
 }
 
-/* Keeps a copy of a finished value for the anchor it defines. */
+/*
+ * Keeps a copy of a finished value for the anchor it defines. Nested anchors
+ * copy the same bytes once per level, so the copies count against
+ * meshcat.yaml_max_bytes before they are made.
+ */
 static void
 yaml_complete_anchor(YamlParse *p, YamlAnchor *a, const YamlValue *v)
 {
-	char	   *copy = MemoryContextAlloc(p->doccxt, Max(v->len, 1));
+	char	   *copy;
+
+	p->anchor_bytes += v->len;
+	if (p->anchor_bytes > p->max_bytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("YAML anchors hold too much data"),
+				 errdetail("At line %zu, column %zu, the nodes the document's anchors name hold more than %lld bytes together, nested anchors counted once per level (meshcat.yaml_max_bytes).",
+						   p->event.start_mark.line + 1,
+						   p->event.start_mark.column + 1,
+						   (long long) p->max_bytes),
+				 errhint("Anchor smaller nodes, nest anchors less, or raise meshcat.yaml_max_bytes (up to meshcat.yaml_max_bytes_ceiling).")));
+	copy = MemoryContextAlloc(p->doccxt, Max(v->len, 1));
 
 	memcpy(copy, v->bytes, v->len);
 	a->value.type = v->type;
@@ -1266,7 +1307,7 @@ yaml_on_alias(YamlParse *p)
 							   p->event.start_mark.line + 1,
 							   p->event.start_mark.column + 1,
 							   p->max_depth),
-					 errhint("Raise meshcat.yaml_max_depth, or nest less deeply.")));
+					 errhint("Raise meshcat.yaml_max_depth (up to meshcat.yaml_max_depth_ceiling), or nest less deeply.")));
 		if (f != NULL)
 			f->peak = Max(f->peak, p->depth + a->height);
 	}
@@ -1316,7 +1357,7 @@ yaml_on_start(YamlParse *p, bool is_map)
 				 errdetail("At line %zu, column %zu, the document nests deeper than %d levels (meshcat.yaml_max_depth).",
 						   e->start_mark.line + 1, e->start_mark.column + 1,
 						   p->max_depth),
-				 errhint("Raise meshcat.yaml_max_depth, or nest less deeply.")));
+				 errhint("Raise meshcat.yaml_max_depth (up to meshcat.yaml_max_depth_ceiling), or nest less deeply.")));
 
 	if (p->depth >= p->frames_alloc)
 	{
@@ -1404,6 +1445,7 @@ yaml_begin_document(YamlParse *p)
 	p->anchors = NULL;
 	p->nodes = 0;
 	p->bytes = 0;
+	p->anchor_bytes = 0;
 }
 
 /*
@@ -1560,9 +1602,9 @@ yaml_read(const char *data, size_t len, Tuplestorestate *tupstore,
 	MemoryContextSwitchTo(workcxt);
 
 	p = palloc0(sizeof(YamlParse));
-	p->max_depth = meshcat_yaml_max_depth;
-	p->max_nodes = meshcat_yaml_max_nodes;
-	p->max_bytes = meshcat_yaml_max_bytes;
+	p->max_depth = meshcat_yaml_limit_depth();
+	p->max_nodes = meshcat_yaml_limit_nodes();
+	p->max_bytes = meshcat_yaml_limit_bytes();
 	p->doccxt = AllocSetContextCreate(workcxt, "meshcat YAML document",
 									  ALLOCSET_DEFAULT_SIZES);
 	p->resultcxt = p->doccxt;
@@ -1801,14 +1843,15 @@ static text *
 yaml_get_input(FunctionCallInfo fcinfo)
 {
 	Size		size = toast_raw_datum_size(PG_GETARG_DATUM(0)) - VARHDRSZ;
+	int			max_bytes = meshcat_yaml_limit_bytes();
 
-	if (size > (Size) meshcat_yaml_max_bytes)
+	if (size > (Size) max_bytes)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("YAML input is too large"),
 				 errdetail("The input is %zu bytes, more than meshcat.yaml_max_bytes (%d bytes).",
-						   size, meshcat_yaml_max_bytes),
-				 errhint("Split the input into smaller pieces, or raise meshcat.yaml_max_bytes.")));
+						   size, max_bytes),
+				 errhint("Split the input into smaller pieces, or raise meshcat.yaml_max_bytes (up to meshcat.yaml_max_bytes_ceiling).")));
 	return PG_GETARG_TEXT_PP(0);
 }
 

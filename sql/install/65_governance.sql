@@ -3,7 +3,8 @@
 -- functions, over a version's descriptor. Triggers evaluate them whenever a version is written
 -- and whenever a policy changes; every evaluation is stored. A version is published only when
 -- every applicable required policy passes or is exempted; recommended failures warn.
--- Events go out as NOTIFY meshcat, '<json>'.
+-- Events are rows of meshcat.event, announced by NOTIFY meshcat with their kind, product,
+-- version and id only (emit_event).
 
 CREATE TYPE @extschema@.enforcement AS ENUM ('optional', 'recommended', 'required');
 COMMENT ON TYPE @extschema@.enforcement IS
@@ -17,6 +18,14 @@ CREATE TABLE @extschema@.policy (
     rule            text,
     rule_path       jsonpath,
     check_function  text,
+    -- What an administrator approved when naming the function (policy_call.c re-checks it at
+    -- every evaluation): its OID (not regprocedure, which stops pg_upgrade; the signature above
+    -- finds it after a restore), the approving role's OID, and whether it was SECURITY DEFINER
+    -- and who owned it then.
+    check_function_oid    oid,
+    check_function_author oid,
+    check_function_secdef boolean,
+    check_function_owner  oid,
     message         text NOT NULL CHECK (message <> ''),
     revision        int NOT NULL DEFAULT 1,
     descriptor      jsonb NOT NULL,
@@ -141,14 +150,44 @@ $$;
 COMMENT ON FUNCTION @extschema@.compile_rule(text) IS
     'Compiles a policy rule (a SQL/JSON path predicate over the descriptor) to a jsonpath; 22023 when it is not one.';
 
--- Resolves a checking function (jsonb) -> boolean, returning its signature, or raises.
-CREATE FUNCTION @extschema@.resolve_check_function(fn text) RETURNS text
+-- Why a role may not approve a checking function (NULL if it may): C, policy_call.c.
+CREATE FUNCTION @extschema@.check_function_refusal(fn oid, author oid) RETURNS text
+    AS 'MODULE_PATHNAME', 'check_function_refusal'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.check_function_refusal(oid, oid) IS
+    'Why a role may not approve a checking function (NULL if it may): the rights it would run with must be the role''s, and its owner must hold them.';
+
+-- Calls an approved checking function as its author, after checking it is still what was
+-- approved: C, policy_call.c. Never executable by PUBLIC: the author is trusted.
+CREATE FUNCTION @extschema@.call_check_function(fn oid, signature text, author oid, approved_secdef boolean,
+                                               approved_owner oid, doc jsonb,
+                                               OUT passed boolean, OUT error text)
+    AS 'MODULE_PATHNAME', 'call_check_function'
+    LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION @extschema@.call_check_function(oid, text, oid, boolean, oid, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.call_check_function(oid, text, oid, boolean, oid, jsonb) IS
+    'Runs an approved checking function as the role that approved it, if it is still what was approved; a change or an error is a failure, with the reason.';
+
+-- The OID of the acting role, who approves what it writes.
+CREATE FUNCTION @extschema@.mesh_acting_role_oid() RETURNS oid
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+RETURN (SELECT r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname = @extschema@.mesh_acting_role());
+COMMENT ON FUNCTION @extschema@.mesh_acting_role_oid() IS
+    'The OID of the acting role (mesh_acting_role()).';
+
+-- Resolves a checking function (jsonb) -> boolean for a role to approve, or raises: its OID,
+-- signature, and what is approved (SECURITY DEFINER or not, owner).
+CREATE FUNCTION @extschema@.resolve_check_function(fn text, author oid,
+                                                  OUT fn_oid oid, OUT signature text,
+                                                  OUT secdef boolean, OUT owner oid)
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     oid_ regprocedure;
     f record;
+    refusal text;
 BEGIN
     BEGIN
         oid_ := to_regprocedure(CASE WHEN fn ~ '\)\s*$' THEN fn ELSE fn || '(jsonb)' END);
@@ -161,56 +200,82 @@ BEGIN
             NULL,
             'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).');
     END IF;
-    SELECT p.prorettype, p.prosecdef, p.prokind, p.pronargs, p.proargtypes[0] AS argtype, r.rolsuper INTO f
-      FROM pg_proc AS p JOIN pg_roles AS r ON r.oid = p.proowner WHERE p.oid = oid_;
-    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.pronargs <> 1 OR f.argtype <> 'jsonb'::regtype THEN
+    SELECT p.prorettype, p.prosecdef, p.prokind, p.proretset, p.pronargs, p.proargtypes[0] AS argtype,
+           p.proowner, p.proname, n.nspname INTO f
+      FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace WHERE p.oid = oid_;
+    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.proretset OR f.pronargs <> 1
+       OR f.argtype <> 'jsonb'::regtype THEN
         PERFORM @extschema@.raise_error('22023',
             format('checking function %s is not (jsonb) -> boolean', oid_),
             NULL,
             'A checking function takes the descriptor as its one jsonb argument and returns boolean.');
     END IF;
-    -- Evaluation runs inside meshcat's triggers: the function must not borrow their rights.
-    IF NOT f.prosecdef AND NOT f.rolsuper THEN
+    -- It will run as the approving role (or, if SECURITY DEFINER, as its owner): never with more.
+    refusal := @extschema@.check_function_refusal(oid_, author);
+    IF refusal IS NOT NULL THEN
         PERFORM @extschema@.raise_error('42501',
-            format('checking function %s must be SECURITY DEFINER', oid_),
-            'Policies are evaluated by meshcat''s triggers with the extension owner''s rights; a checking function must run with its own owner''s rights instead.',
-            format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp;', oid_));
+            format('checking function %s cannot be approved by role "%s"', oid_,
+                   (SELECT r.rolname FROM pg_roles AS r WHERE r.oid = author)),
+            format('Policies run their function with the rights of the administrator who named it (a SECURITY DEFINER one with its owner''s); here %s.', refusal),
+            'Name a function you own: it then runs with your rights, SECURITY INVOKER or SECURITY DEFINER.');
     END IF;
-    RETURN oid_::text;
+    fn_oid := oid_;
+    signature := format('%I.%I(jsonb)', f.nspname, f.proname);
+    secdef := f.prosecdef;
+    owner := f.proowner;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.resolve_check_function(text) IS
-    'Resolves a policy''s checking function to its signature; it must be (jsonb) -> boolean and run with its owner''s rights.';
+COMMENT ON FUNCTION @extschema@.resolve_check_function(text, oid) IS
+    'Resolves a policy''s checking function for a role to approve: (jsonb) -> boolean, never running with more than that role''s rights; its OID, signature, SECURITY DEFINER, owner.';
 
 -- Whether a descriptor passes one policy; a checking function that fails counts as a failure.
-CREATE FUNCTION @extschema@.policy_result(rule_path jsonpath, check_function text, doc jsonb,
+-- The function runs as the policy's approving role (call_check_function).
+CREATE FUNCTION @extschema@.policy_result(pol @extschema@.policy, doc jsonb,
                                          OUT passed boolean, OUT error text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF check_function IS NULL THEN
-        passed := jsonb_path_exists(doc, rule_path, '{}', true);
+    IF pol.check_function IS NULL THEN
+        passed := jsonb_path_exists(doc, pol.rule_path, '{}', true);
         RETURN;
     END IF;
-    BEGIN
-        EXECUTE format('SELECT %s($1)', (SELECT format('%I.%I', n.nspname, p.proname)
-                                           FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
-                                          WHERE p.oid = to_regprocedure(check_function)))
-           INTO passed USING doc;
-        passed := coalesce(passed, false);
-        IF passed IS NULL OR to_regprocedure(check_function) IS NULL THEN
-            passed := false;
-            error := format('checking function %s does not exist', check_function);
-        END IF;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS error = MESSAGE_TEXT;
-        passed := false;
-    END;
+    SELECT c.passed, c.error INTO passed, error
+      FROM @extschema@.call_check_function(pol.check_function_oid, pol.check_function, pol.check_function_author,
+                                           pol.check_function_secdef, pol.check_function_owner, doc) AS c;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.policy_result(jsonpath, text, jsonb) IS
-    'Whether a descriptor passes a policy''s rule or checking function; an error in the function is a failure, with its message.';
+REVOKE ALL ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) IS
+    'Whether a descriptor passes a policy''s rule or checking function (run as the role that approved it); an error or a changed function is a failure, with its message.';
+
+-- A dry run's policy, not yet written, evaluated on one descriptor: its function is approved
+-- by the acting role and runs as it. SECURITY DEFINER only to reach call_check_function.
+CREATE FUNCTION @extschema@.dry_run_result(rule_path jsonpath, fn text, doc jsonb,
+                                          OUT passed boolean, OUT error text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pol @extschema@.policy;
+    r record;
+BEGIN
+    IF fn IS NULL THEN
+        pol.rule_path := rule_path;
+    ELSE
+        r := @extschema@.resolve_check_function(fn, @extschema@.mesh_acting_role_oid());
+        pol.check_function := r.signature;
+        pol.check_function_oid := r.fn_oid;
+        pol.check_function_author := @extschema@.mesh_acting_role_oid();
+        pol.check_function_secdef := r.secdef;
+        pol.check_function_owner := r.owner;
+    END IF;
+    SELECT x.passed, x.error INTO passed, error FROM @extschema@.policy_result(pol, doc) AS x;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) IS
+    'A proposed policy''s result on one descriptor, its function run as the acting role.';
 
 -- Whether a granted exemption from a policy covers a product now.
 CREATE FUNCTION @extschema@.is_exempt(product_id text, policy_name text) RETURNS boolean
@@ -241,14 +306,14 @@ BEGIN
      WHERE pv.id = vid;
     RETURN QUERY
     WITH pol AS (
-        SELECT a.*,
+        SELECT a.*, a AS whole,
                (SELECT e.passed FROM @extschema@.evaluation AS e
                  WHERE e.version_id = vid AND e.policy_name = a.name ORDER BY e.id DESC LIMIT 1) AS was_passed
           FROM @extschema@.applicable_policies(v.domain) AS a
          WHERE only_policy IS NULL OR a.name = only_policy
     ), res AS (
         SELECT pol.*, r.passed, r.error
-          FROM pol, LATERAL @extschema@.policy_result(pol.rule_path, pol.check_function, v.descriptor) AS r
+          FROM pol, LATERAL @extschema@.policy_result(pol.whole, v.descriptor) AS r
     ), ins AS (
         INSERT INTO @extschema@.evaluation (version_id, policy_name, policy_revision, passed, error, cause)
         SELECT vid, res.name, res.revision, res.passed, res.error, cause FROM res
@@ -265,14 +330,86 @@ REVOKE ALL ON FUNCTION @extschema@.record_evaluations(bigint, text, text) FROM P
 COMMENT ON FUNCTION @extschema@.record_evaluations(bigint, text, text) IS
     'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
 
--- Sends an event to listeners of the channel meshcat.
-CREATE FUNCTION @extschema@.mesh_notify(event jsonb) RETURNS void
-    LANGUAGE sql
+-- Events: every event is a row here, written through emit_event(); NOTIFY meshcat carries only
+-- what any reader may see (kind, product, version, the row's id), since any role that can
+-- connect may LISTEN, and nobody can tell who sent a NOTIFY. Readers SELECT the rest.
+CREATE TABLE @extschema@.event (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z_]*$'),
+    product_id  text,
+    version     @extschema@.semver,
+    payload     jsonb NOT NULL DEFAULT '{}',
+    txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    acting_role name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+CREATE INDEX ON @extschema@.event (at);
+CREATE INDEX ON @extschema@.event (product_id, id);
+COMMENT ON TABLE @extschema@.event IS
+    'Every catalog event (published, deprecated, retired, violation, ...): what NOTIFY meshcat announces, in full; pruned after meshcat.event_retention.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.event', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.event_id_seq', '');
+
+-- Records one event and announces it on the channel meshcat, when the transaction commits,
+-- as {"id", "event", "product", "version"}: at most a few hundred bytes, whatever the payload.
+CREATE FUNCTION @extschema@.emit_event(kind text, product_id text, version @extschema@.semver, payload jsonb)
+RETURNS bigint
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
-RETURN pg_catalog.pg_notify('meshcat', event::text);
-REVOKE ALL ON FUNCTION @extschema@.mesh_notify(jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.mesh_notify(jsonb) IS
-    'Sends one event, as JSON, on the channel meshcat.';
+AS $$
+DECLARE
+    eid bigint;
+BEGIN
+    INSERT INTO @extschema@.event (kind, product_id, version, payload)
+    VALUES (kind, product_id, version, coalesce(payload, '{}'))
+    RETURNING id INTO eid;
+    PERFORM pg_catalog.pg_notify('meshcat', pg_catalog.jsonb_build_object(
+        'event', kind, 'product', product_id, 'version', version::text, 'id', eid)::text);
+    RETURN eid;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.emit_event(text, text, @extschema@.semver, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.emit_event(text, text, @extschema@.semver, jsonb) IS
+    'Records an event in meshcat.event and sends NOTIFY meshcat with its kind, product, version and id only.';
+
+CREATE VIEW @extschema@.mesh_events WITH (security_invoker) AS
+SELECT e.id, e.at, e.kind, e.product_id, e.version, e.version::text AS version_text, e.payload,
+       e.txid, e.acting_role
+  FROM @extschema@.event AS e;
+COMMENT ON VIEW @extschema@.mesh_events IS
+    'Every catalog event, oldest first by id: kind, product, version, the full payload, the transaction and role that caused it.';
+
+-- Deletes the events older than meshcat.event_retention (an interval; the audit trail is kept
+-- forever). Administrators only. Returns how many were deleted.
+CREATE FUNCTION @extschema@.mesh_prune_events() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    setting text := current_setting('meshcat.event_retention');
+    keep interval;
+    n bigint;
+BEGIN
+    PERFORM @extschema@.require_admin('prune events');
+    BEGIN
+        keep := setting::interval;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+        keep := NULL;
+    END;
+    IF keep IS NULL OR keep < interval '0' THEN
+        PERFORM @extschema@.raise_error('22023',
+            format('invalid value for meshcat.event_retention: "%s"', setting),
+            NULL,
+            'Set it to a positive interval, such as ''90 days'' (postgresql.conf, or ALTER DATABASE ... SET, by a superuser).');
+    END IF;
+    DELETE FROM @extschema@.event AS e WHERE e.at < pg_catalog.now() - keep;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.mesh_prune_events() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_prune_events() IS
+    'Administrators: deletes the events older than meshcat.event_retention (default 90 days); returns how many.';
 
 -- One violation event for the new violations of a version, if there are any.
 CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschema@.semver,
@@ -280,9 +417,8 @@ CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschem
     LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT @extschema@.mesh_notify(pg_catalog.jsonb_build_object('event', 'violation', 'product', product_id,
-                                                      'version', version::text, 'status', status,
-                                                      'policies', pg_catalog.to_jsonb(policies)))
+    SELECT @extschema@.emit_event('violation', product_id, version,
+                                  pg_catalog.jsonb_build_object('status', status, 'policies', pg_catalog.to_jsonb(policies)))
      WHERE pg_catalog.cardinality(policies) OPERATOR(pg_catalog.>) 0;
 END;
 REVOKE ALL ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
@@ -338,11 +474,9 @@ BEGIN
     END IF;
 
     IF publishing THEN
-        PERFORM @extschema@.mesh_notify(jsonb_build_object('event', 'published', 'product', NEW.product_id,
-                                                           'version', NEW.version::text));
+        PERFORM @extschema@.emit_event('published', NEW.product_id, NEW.version, '{}');
     ELSIF TG_OP = 'UPDATE' AND NEW.status IN ('deprecated', 'retired') AND OLD.status <> NEW.status THEN
-        PERFORM @extschema@.mesh_notify(jsonb_strip_nulls(jsonb_build_object(
-            'event', NEW.status, 'product', NEW.product_id, 'version', NEW.version::text,
+        PERFORM @extschema@.emit_event(NEW.status::text, NEW.product_id, NEW.version, jsonb_strip_nulls(jsonb_build_object(
             'sunset', NEW.sunset, 'reason', NEW.deprecation_reason,
             'consumers', (SELECT jsonb_agg(DISTINCT c.product_id ORDER BY c.product_id)
                             FROM @extschema@.input_port AS i
@@ -368,6 +502,7 @@ CREATE FUNCTION @extschema@.guard_policy() RETURNS trigger
 AS $$
 DECLARE
     actor name := @extschema@.mesh_acting_role();
+    fn record;
 BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NEW;
@@ -393,10 +528,29 @@ BEGIN
         IF TG_OP = 'INSERT' OR NEW.check_function IS DISTINCT FROM OLD.check_function THEN
             PERFORM @extschema@.require_admin(format('name a checking function in policy "%s"', NEW.name));
         END IF;
-        NEW.check_function := @extschema@.resolve_check_function(NEW.check_function);
+        -- An administrator writing the policy approves the function as it is now; anyone
+        -- else (a domain owner changing its message) keeps the approval it had.
+        IF TG_OP = 'INSERT' OR @extschema@.mesh_is_admin() THEN
+            fn := @extschema@.resolve_check_function(NEW.check_function, @extschema@.mesh_acting_role_oid());
+            NEW.check_function := fn.signature;
+            NEW.check_function_oid := fn.fn_oid;
+            NEW.check_function_author := @extschema@.mesh_acting_role_oid();
+            NEW.check_function_secdef := fn.secdef;
+            NEW.check_function_owner := fn.owner;
+        ELSE
+            NEW.check_function := OLD.check_function;
+            NEW.check_function_oid := OLD.check_function_oid;
+            NEW.check_function_author := OLD.check_function_author;
+            NEW.check_function_secdef := OLD.check_function_secdef;
+            NEW.check_function_owner := OLD.check_function_owner;
+        END IF;
         NEW.rule_path := NULL;
     ELSE
         NEW.rule_path := @extschema@.compile_rule(NEW.rule);
+        NEW.check_function_oid := NULL;
+        NEW.check_function_author := NULL;
+        NEW.check_function_secdef := NULL;
+        NEW.check_function_owner := NULL;
     END IF;
     IF TG_OP = 'INSERT' THEN
         NEW.revision := 1;
@@ -431,8 +585,10 @@ BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.domain, NEW.enforcement)
-                            IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.domain, OLD.enforcement) THEN
+    IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.check_function_oid, NEW.check_function_author,
+                             NEW.check_function_secdef, NEW.check_function_owner, NEW.domain, NEW.enforcement)
+                            IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.check_function_oid, OLD.check_function_author,
+                             OLD.check_function_secdef, OLD.check_function_owner, OLD.domain, OLD.enforcement) THEN
         RETURN NULL;
     END IF;
     IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
@@ -662,8 +818,9 @@ DECLARE
     r record;
     fresh text[] := '{}';
 BEGIN
-    SELECT pv.id, pv.product_id, pv.version, pv.status INTO v
+    SELECT pv.id, pv.product_id, pv.version, pv.status, p.domain INTO v
       FROM @extschema@.product_version AS pv
+      JOIN @extschema@.product AS p ON p.id = pv.product_id
       LEFT JOIN @extschema@.current_version AS c ON c.version_id = pv.id
      WHERE pv.product_id = id
        AND (CASE WHEN version IS NULL THEN c.version_id IS NOT NULL ELSE pv.version OPERATOR(@extschema@.=) version END);
@@ -673,6 +830,8 @@ BEGIN
             NULL,
             'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;
+    -- Checks run functions and write evaluations: for the product's domain owners and admins.
+    PERFORM @extschema@.require_domain_owner(v.domain, format('check data product "%s"', v.product_id));
     FOR r IN SELECT * FROM @extschema@.record_evaluations(v.id, 'check') LOOP
         policy := r.policy_name;
         enforcement := r.enforcement;
@@ -784,7 +943,9 @@ BEGIN
             'Name a registered domain.');
     END IF;
     IF doc ? 'function' THEN
-        fn := @extschema@.resolve_check_function(doc ->> 'function');
+        -- refused here, before any product, if the acting role may not approve it
+        PERFORM @extschema@.resolve_check_function(doc ->> 'function', @extschema@.mesh_acting_role_oid());
+        fn := doc ->> 'function';
     ELSE
         path := @extschema@.compile_rule(doc ->> 'rule');
     END IF;
@@ -797,7 +958,8 @@ BEGIN
      WHERE pv.status <> 'retired'
        AND (doc ->> 'domain' IS NULL
             OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = doc ->> 'domain'))
-       AND NOT (@extschema@.policy_result(path, fn, pv.descriptor)).passed
+       AND NOT CASE WHEN fn IS NULL THEN jsonb_path_exists(pv.descriptor, path, '{}', true)
+                    ELSE (@extschema@.dry_run_result(NULL, fn, pv.descriptor)).passed END
      ORDER BY pv.product_id;
 END
 $$;
@@ -863,8 +1025,7 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
-    -- what the dry run calls with the reader's rights (90_grants revokes it from PUBLIC)
-    GRANT EXECUTE ON FUNCTION @extschema@.policy_result(jsonpath, text, jsonb) TO meshcat_reader;
+    GRANT EXECUTE ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write through the functions or
     -- directly; the triggers decide which domain each may change. Never the audit trail.
@@ -886,6 +1047,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles(boolean) FROM PUBLIC;

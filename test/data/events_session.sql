@@ -1,5 +1,6 @@
 -- Run by sql/governance_events.sql in a session of its own that LISTENs on meshcat: every
--- event of the catalog arrives as NOTIFY meshcat, '<json>' when the transaction commits.
+-- event of the catalog arrives as NOTIFY meshcat, '{"id", "event", "product", "version"}' when
+-- the transaction commits; the rest of it is in mesh_events.
 \set SHOW_CONTEXT never
 \set VERBOSITY terse
 SET client_min_messages = error;

@@ -44,6 +44,9 @@
 int			meshcat_yaml_max_bytes;
 int			meshcat_yaml_max_depth;
 int			meshcat_yaml_max_nodes;
+int			meshcat_yaml_max_bytes_ceiling;
+int			meshcat_yaml_max_depth_ceiling;
+int			meshcat_yaml_max_nodes_ceiling;
 
 extern Datum mesh_yaml_to_jsonb(PG_FUNCTION_ARGS);
 extern Datum mesh_yaml_documents(PG_FUNCTION_ARGS);
@@ -77,6 +80,9 @@ set_limits(const Limits *l)
 	meshcat_yaml_max_bytes = l->bytes;
 	meshcat_yaml_max_depth = l->depth;
 	meshcat_yaml_max_nodes = l->nodes;
+	meshcat_yaml_max_bytes_ceiling = l->bytes;
+	meshcat_yaml_max_depth_ceiling = l->depth;
+	meshcat_yaml_max_nodes_ceiling = l->nodes;
 }
 
 static void fail(const char *fmt,...) pg_attribute_printf(1, 2) pg_attribute_noreturn();

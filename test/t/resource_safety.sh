@@ -81,6 +81,8 @@ SELECT 'big ' || state || ' ' || ms FROM pg_temp.attempt(
     'apiVersion: meshcat/v1' || E'\nkind: Domain\nname: big\nowner: regress_res_team\ndescription: >\n'
     || repeat(E'  lorem ipsum dolor sit amet, consectetur adipiscing elit\n', 900000));
 -- The time a parse of about 12 MB takes, allowed in full.
+SET meshcat.yaml_max_bytes_ceiling = '64MB';
+SET meshcat.yaml_max_nodes_ceiling = 100000000;
 SET meshcat.yaml_max_bytes = '64MB';
 SET meshcat.yaml_max_nodes = 100000000;
 SELECT 'parse ' || state || ' ' || ms FROM pg_temp.attempt(
