@@ -6,6 +6,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Runs on one machine share its PostgreSQL install directory: they take turns.
+if [ -z "${MESHCAT_INSTALL_LOCKED:-}" ] && command -v flock >/dev/null; then
+    exec env MESHCAT_INSTALL_LOCKED=1 flock /tmp/meshcat-install.lock bash "$0" "$@"
+fi
+
 # The strict flags have one home, the Makefile.
 STRICT_CFLAGS=$(make -s print-strict-cflags)
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
