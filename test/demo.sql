@@ -4,7 +4,6 @@
 -- would show the whole mesh in place of :'mesh'. test/t/demo.sh checks this.
 \pset footer off
 \set ON_ERROR_STOP on
-\set SHOW_CONTEXT never
 SET client_min_messages = warning;
 
 -- Domain owners are roles: their members own the domain's products.
@@ -68,7 +67,6 @@ outputs:
     type: tabel
 $$);
 \set ON_ERROR_STOP on
-\set SHOW_CONTEXT never
 
 \echo '== 10. Discovery: the products that match "customer profile":'
 SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('customer profile');
