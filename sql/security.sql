@@ -170,6 +170,62 @@ SELECT mesh_owns_domain(NULL, 'regress_sec_alice') AS null_domain,
        mesh_owns_domain('sales', 'regress_sec_nobody') AS unknown_role,
        mesh_is_admin(NULL) AS null_admin;
 
+-- Code that acts for no one may not borrow the session's identity. A steward of marketing
+-- plants an index expression that rewrites the sales domain: an index build, ANALYZE or
+-- autovacuum runs it as the table's owner for a superuser's session (a security-restricted
+-- operation); meshcat refuses to act there at all.
+CREATE SCHEMA regress_sec_b AUTHORIZATION regress_sec_mallory;
+SET ROLE regress_sec_mallory;
+CREATE TABLE regress_sec_b.log (msg text);
+CREATE FUNCTION regress_sec_b.evil() RETURNS int LANGUAGE plpgsql AS $f$
+BEGIN
+    UPDATE meshcat.domain SET owner_role = 'regress_sec_mkt' WHERE name = 'sales';
+    INSERT INTO regress_sec_b.log VALUES ('took sales');
+    RETURN 0;
+EXCEPTION WHEN OTHERS THEN
+    INSERT INTO regress_sec_b.log VALUES (SQLSTATE || ' ' || SQLERRM);
+    RETURN 0;
+END
+$f$;
+CREATE FUNCTION regress_sec_b.idx(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+    RETURN $1 + regress_sec_b.evil();
+END
+$f$;
+CREATE TABLE regress_sec_b.t (x int);
+INSERT INTO regress_sec_b.t SELECT generate_series(1, 3);
+CREATE INDEX ON regress_sec_b.t (regress_sec_b.idx(x));
+RESET ROLE;
+ANALYZE regress_sec_b.t;
+SELECT DISTINCT msg FROM regress_sec_b.log ORDER BY 1;
+SELECT name, owner_role FROM domain WHERE name = 'sales';
+-- Inside someone else's SECURITY DEFINER function the code acts as its owner: a sales
+-- steward tricked into calling marketing's function lends it nothing.
+SET ROLE regress_sec_mallory;
+CREATE FUNCTION regress_sec_b.deface() RETURNS void LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $f$UPDATE meshcat.domain SET description = 'defaced' WHERE name = 'sales'$f$;
+GRANT USAGE ON SCHEMA regress_sec_b TO regress_sec_alice;
+RESET ROLE;
+SET ROLE regress_sec_alice;
+SELECT regress_sec_b.deface();
+\echo :SQLSTATE
+RESET ROLE;
+SELECT name, description FROM domain WHERE name = 'sales';
+
+-- A checking function whose search_path does not end with pg_temp would read the temporary
+-- objects of whichever session triggers the evaluation: it cannot be approved.
+CREATE SCHEMA regress_sec_gov AUTHORIZATION regress_sec_admin;
+SET ROLE regress_sec_admin;
+CREATE FUNCTION regress_sec_gov.rules_ok(jsonb) RETURNS boolean LANGUAGE sql
+    SET search_path = regress_sec_gov AS 'SELECT true';
+CREATE FUNCTION regress_sec_gov.rules_ok_temp_last(jsonb) RETURNS boolean LANGUAGE sql
+    SET search_path = regress_sec_gov, pg_temp AS 'SELECT true';
+SELECT kind, id, action FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: sec-fn, scope: global, enforcement: optional, function: regress_sec_gov.rules_ok, message: m}');
+\echo :SQLSTATE
+SELECT kind, id, action FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: sec-fn, scope: global, enforcement: optional, function: regress_sec_gov.rules_ok_temp_last, message: m}');
+RESET ROLE;
+
 -- meshcat's roles: one of that name that mesh_setup_roles() did not create grants nothing,
 -- and is adopted only by a superuser who says so.
 CREATE ROLE regress_sec_creator NOLOGIN CREATEROLE;
@@ -210,6 +266,7 @@ UPDATE product_version SET retention = '-1 day' WHERE id = :drafty_v;
 RESET ROLE;
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;
+DROP SCHEMA regress_sec_b, regress_sec_gov CASCADE;
 DROP OWNED BY regress_sec_alice, regress_sec_mallory, regress_sec_admin, regress_sec_creator, meshcat_admin, meshcat_steward, meshcat_reader;
 DROP ROLE regress_sec_alice, regress_sec_mallory, regress_sec_admin, regress_sec_noinherit, regress_sec_creator,
           regress_sec_sales, regress_sec_mkt, meshcat_admin, meshcat_steward, meshcat_reader;

@@ -9,10 +9,13 @@
 
 #include <limits.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_proc.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/syscache.h"
 
 #include "meshcat.h"
 
@@ -118,15 +121,47 @@ _PG_init(void)
 }
 
 /*
- * Returns the role the session acts as (its SET ROLE role, else the login
- * role), which SECURITY DEFINER functions do not change. The audit trigger
- * runs as the extension owner and records this as the acting user.
+ * The role meshcat judges and records as acting: the session's SET ROLE role
+ * (else its login role), which meshcat's own SECURITY DEFINER functions do not
+ * change. It never lends that role to code that is not acting for it:
+ *  - in a security-restricted operation (ANALYZE and autovacuum evaluating an
+ *    index expression, an index build, REFRESH MATERIALIZED VIEW, a policy's
+ *    checking function) some table owner's or author's code runs on the
+ *    session's behalf: meshcat refuses to act there at all;
+ *  - inside someone else's SECURITY DEFINER function (the current user is
+ *    neither the session's role nor the owner of meshcat's own functions), the
+ *    code acts as its owner, the current user.
+ * fn is the calling function's OID: its owner is the owner of meshcat's objects.
  */
+static Oid
+acting_role(Oid fn)
+{
+	Oid			outer = GetOuterUserId();
+	Oid			current = GetUserId();
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (InSecurityRestrictedOperation())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("meshcat does not act inside a security-restricted operation"),
+				 errdetail("ANALYZE, VACUUM, an index build, REFRESH MATERIALIZED VIEW or a policy's checking function is running code of a table owner or policy author on the session's behalf; the catalog cannot be changed or judged from there."),
+				 errhint("Change the catalog from a session of its own.")));
+	if (current == outer)
+		return outer;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", fn);
+	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+	ReleaseSysCache(tup);
+	return current == owner ? outer : current;
+}
+
 PG_FUNCTION_INFO_V1(mesh_acting_role);
 Datum
 mesh_acting_role(PG_FUNCTION_ARGS)
 {
-	char	   *name = GetUserNameFromId(GetOuterUserId(), false);
+	char	   *name = GetUserNameFromId(acting_role(fcinfo->flinfo->fn_oid), false);
 
 	PG_RETURN_DATUM(DirectFunctionCall1(namein, CStringGetDatum(name)));
 }

@@ -23,6 +23,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -107,6 +108,43 @@ shape_problem(Form_pg_proc proc)
 }
 
 /*
+ * Why the function's own search_path could let the session's temporary
+ * objects stand in for what it reads, or NULL. A search_path that does not
+ * name pg_temp searches it first, and the function runs in the session of
+ * whoever triggered the evaluation: pg_temp must be named, and last.
+ */
+static char *
+search_path_problem(HeapTuple tup)
+{
+	bool		isnull;
+	Datum		config = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_proconfig, &isnull);
+	ArrayType  *arr;
+	Datum	   *items;
+	int			n;
+
+	if (isnull)
+		return NULL;
+	arr = DatumGetArrayTypeP(config);
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, NULL, &n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *item = TextDatumGetCString(items[i]);
+		char	   *last;
+
+		if (strncmp(item, "search_path=", 12) != 0)
+			continue;
+		last = strrchr(item, ',');
+		last = last ? last + 1 : item + 12;
+		while (*last == ' ')
+			last++;
+		if (strcmp(last, "pg_temp") != 0 && strcmp(last, "\"pg_temp\"") != 0)
+			return psprintf("its search_path (%s) does not end with pg_temp, so the session's temporary objects would come first",
+							item + 12);
+	}
+	return NULL;
+}
+
+/*
  * check_function_refusal(fn oid, author oid) -> text: why the author may not
  * approve the function (NULL if it may). Used when a policy is written.
  */
@@ -123,6 +161,8 @@ check_function_refusal(PG_FUNCTION_ARGS)
 	if (!HeapTupleIsValid(tup))
 		PG_RETURN_TEXT_P(cstring_to_text("it does not exist"));
 	reason = rights_refusal(fn, (Form_pg_proc) GETSTRUCT(tup), author);
+	if (reason == NULL)
+		reason = search_path_problem(tup);
 	ReleaseSysCache(tup);
 	if (reason == NULL)
 		PG_RETURN_NULL();
@@ -173,6 +213,8 @@ approved_function(Oid fn, text *signature, Oid author, bool approved_secdef,
 						   role_label(proc->proowner), role_label(approved_owner));
 	if (*reason == NULL)
 		*reason = rights_refusal(found, proc, author);
+	if (*reason == NULL)
+		*reason = search_path_problem(tup);
 	/* in another's session, only while its approver is still an administrator */
 	ReleaseSysCache(tup);
 	if (*reason != NULL)
@@ -214,6 +256,10 @@ call_as_author(Oid fn, Oid author, Datum doc, char **error)
 							   SECURITY_LOCAL_USERID_CHANGE |
 							   SECURITY_RESTRICTED_OPERATION);
 		save_nestlevel = NewGUCNestLevel();
+		/* a function without a search_path of its own sees no temporary object first */
+		(void) set_config_option("search_path", "pg_catalog, pg_temp",
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 
 		fmgr_info(fn, &flinfo);
 		InitFunctionCallInfoData(*fcinfo, &flinfo, 1, InvalidOid, NULL, NULL);

@@ -321,12 +321,14 @@ $$) \g /dev/null
 SELECT * FROM meshcat.mesh_check('sales.orders') \g /dev/null
 RESET ROLE;
 SELECT * FROM meshcat.mesh_lineage_rebuild() \g /dev/null
-SELECT meshcat.mesh_notify('{"event": "test"}') \g /dev/null
+SELECT meshcat.mesh_prune_events() \g /dev/null
+SELECT * FROM meshcat.mesh_install_policies() \g /dev/null
 SQL
 
 # The read API, as each role (the superuser too).
 read_api=$(cat <<'SQL'
 SELECT meshcat.mesh_acting_role() \g /dev/null
+SELECT meshcat.mesh_acting_role_oid() \g /dev/null
 SELECT meshcat.mesh_is_admin() \g /dev/null
 SELECT meshcat.mesh_owns_domain('sales') \g /dev/null
 SELECT meshcat.mesh_library_version() \g /dev/null
