@@ -1,9 +1,10 @@
 -- 55_lifecycle: versions as contracts, and who may write what. Triggers on the catalog tables
 -- are the guarantee: the rules hold for mesh_register, a plain INSERT or UPDATE, and psql alike.
 --   * ownership: only members of a domain's owner role (or of meshcat_admin) write its rows;
---   * versions only grow: a new version is greater than every version of its product;
---   * a published version is immutable but for lifecycle moves, which only go forward
---     (draft -> published -> deprecated -> retired);
+--   * versions grow within a major line: a new or newly published version is greater than every
+--     published (deprecated, retired) version of its major line; drafts never block;
+--   * a published version's contract is immutable; its metadata (owners, tags, name, ...) may
+--     change; lifecycle moves only go forward (draft -> published -> deprecated -> retired);
 --   * a breaking change needs a new major version (descriptor_diff, mesh_diff);
 --   * retiring a version that active consumers still need is refused.
 -- Restores: a row a superuser inserts with a created_at before the current transaction is a
@@ -346,7 +347,70 @@ END;
 COMMENT ON FUNCTION @extschema@.dependent_consumers(text, @extschema@.semver) IS
     'Active consumers (published or deprecated) whose input range matches the version and no other published version.';
 
--- Product versions: ownership, growing versions, immutable contracts, forward-only lifecycle,
+-- Version order: within a major line, versions that are or were published (published,
+-- deprecated, retired) only grow; a new version, and a draft when it is published, must be
+-- greater than all of them. Drafts never block another version (a draft 1.1.0 that can never
+-- publish does not stop a 1.0.1 patch), and other major lines do not count, so a maintenance
+-- line (1.0.x while 2.x exists) stays open. The caller holds the product's row lock.
+CREATE FUNCTION @extschema@.require_version_order(pid text, ver @extschema@.semver) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    top record;
+BEGIN
+    SELECT v.version, v.status INTO top
+      FROM @extschema@.product_version AS v
+     WHERE v.product_id = pid AND v.status <> 'draft'
+       AND @extschema@.semver_major(v.version) = @extschema@.semver_major(ver)
+     ORDER BY v.version USING OPERATOR(@extschema@.>) LIMIT 1;
+    IF FOUND AND top.version OPERATOR(@extschema@.>=) ver THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is lower than its %s version %s', ver, pid, top.status, top.version),
+            format('Within major version %s, published versions only grow; the highest is %s. Drafts and other major lines do not count.',
+                   @extschema@.semver_major(ver), top.version),
+            format('Register a version greater than %s, such as %s.%s.%s.', top.version,
+                   @extschema@.semver_major(top.version), @extschema@.semver_minor(top.version) + 1, 0));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_version_order(text, @extschema@.semver) IS
+    'Raises 23514 unless a version is greater than every published, deprecated or retired version of its major line.';
+
+-- Immutability: a version that is published (or later) changes only in its lifecycle and its
+-- metadata (descriptor_metadata_keys: the columns of those names, and the descriptor outside
+-- its contract part, descriptor_contract). The lifecycle columns are judged by guard_version.
+CREATE FUNCTION @extschema@.require_contract_unchanged(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed text;
+BEGIN
+    SELECT string_agg(CASE WHEN o.k = 'descriptor'
+                           THEN format('descriptor (%s)', array_to_string(
+                                       @extschema@.descriptor_contract_changes(o.v, n.v2), ', '))
+                           ELSE o.k END, ', ' ORDER BY o.k) INTO changed
+      FROM jsonb_each(to_jsonb(before)) AS o(k, v)
+      JOIN jsonb_each(to_jsonb(after)) AS n(k2, v2) ON n.k2 = o.k
+     WHERE CASE WHEN o.k = 'descriptor'
+                THEN @extschema@.descriptor_contract(o.v) IS DISTINCT FROM @extschema@.descriptor_contract(n.v2)
+                ELSE o.v IS DISTINCT FROM n.v2 END
+       AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason')
+       AND o.k <> ALL (@extschema@.descriptor_metadata_keys());
+    IF changed IS NOT NULL THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is %s and cannot change', before.version, before.product_id, before.status),
+            format('A published version is a contract: only its lifecycle and its metadata may change. Changed: %s.', changed),
+            'Register the change as a new version.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_contract_unchanged(@extschema@.product_version, @extschema@.product_version) IS
+    'Raises 23514 naming what changed when an update of a published version changes more than its lifecycle and metadata.';
+
+-- Product versions: ownership, version order, immutable contracts, forward-only lifecycle,
 -- breaking changes only in a new major version.
 CREATE FUNCTION @extschema@.guard_version() RETURNS trigger
     LANGUAGE plpgsql
@@ -355,10 +419,8 @@ AS $$
 DECLARE
     actor name := @extschema@.mesh_acting_role();
     dom text;
-    top @extschema@.semver;
     prev record;
     breaking text;
-    changed text;
     consumers text;
 BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
@@ -403,15 +465,7 @@ BEGIN
         -- A version that already exists is an upsert's update or a duplicate: not a new version.
         IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
                         WHERE v.product_id = NEW.product_id AND v.version OPERATOR(@extschema@.=) NEW.version) THEN
-            top := (SELECT @extschema@.max(v.version) FROM @extschema@.product_version AS v
-                     WHERE v.product_id = NEW.product_id);
-            IF top OPERATOR(@extschema@.>) NEW.version THEN
-                PERFORM @extschema@.raise_contract(
-                    format('version %s of "%s" is lower than its version %s', NEW.version, NEW.product_id, top),
-                    format('A new version must be greater than every existing version of the product; the highest is %s.', top),
-                    format('Register a version greater than %s, such as %s.%s.%s.', top,
-                           @extschema@.semver_major(top), @extschema@.semver_minor(top) + 1, 0));
-            END IF;
+            PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
         END IF;
     ELSE
         -- The stamps of a draft are the server's: kept as they were (a published version's
@@ -433,18 +487,8 @@ BEGIN
                 'Register a new version instead.');
         END IF;
         IF OLD.status <> 'draft' THEN
-            -- Only the lifecycle may change, one step forward at a time.
-            SELECT string_agg(k, ', ' ORDER BY k) INTO changed
-              FROM jsonb_each(to_jsonb(OLD)) AS o(k, v)
-              JOIN jsonb_each(to_jsonb(NEW)) AS n(k2, v2) ON n.k2 = o.k
-             WHERE o.v IS DISTINCT FROM n.v2
-               AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason');
-            IF changed IS NOT NULL THEN
-                PERFORM @extschema@.raise_contract(
-                    format('version %s of "%s" is %s and cannot change', OLD.version, OLD.product_id, OLD.status),
-                    format('A published version is a contract: only its lifecycle may move. Changed: %s.', changed),
-                    'Register the change as a new version.');
-            END IF;
+            -- Only the lifecycle (one step forward at a time) and the metadata may change.
+            PERFORM @extschema@.require_contract_unchanged(OLD, NEW);
             IF NEW.status <> OLD.status AND NOT (OLD.status, NEW.status) IN (('published', 'deprecated'), ('deprecated', 'retired')) THEN
                 PERFORM @extschema@.raise_contract(
                     format('version %s of "%s" cannot move from %s to %s', OLD.version, OLD.product_id, OLD.status, NEW.status),
@@ -472,6 +516,11 @@ BEGIN
     IF NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft') THEN
         NEW.published_at := now();
         NEW.published_by := actor;
+        IF TG_OP = 'UPDATE' THEN
+            -- Publications of one product take turns, as new versions do.
+            PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
+            PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
+        END IF;
         SELECT v.version, v.descriptor INTO prev
           FROM @extschema@.product_version AS v
          WHERE v.product_id = NEW.product_id AND v.status IN ('published', 'deprecated')
@@ -521,15 +570,18 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_version() IS
-    'Trigger: ownership, growing versions, immutable published versions, forward-only lifecycle, breaking changes.';
+    'Trigger: ownership, version order, immutable contracts (metadata may change), forward-only lifecycle, breaking changes.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version();
 
 -- The parts of a version (owners, tags, ports, fields) change with it: while it is a draft, or
 -- in the transaction that publishes it. Restores by a superuser load them as they are.
+-- Owners and tags are metadata: those of a published version follow its descriptor (the
+-- caller says whether the row does, see follows_descriptor).
 -- An UPDATE is a write to two versions, the one a row leaves and the one it joins: both are
 -- judged, so no row can be moved out of a version its writer may not change.
-CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean) RETURNS void
+CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean,
+                                                        follows_descriptor boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -547,7 +599,8 @@ BEGIN
         RETURN;
     END IF;
     PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
-    IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp()) THEN
+    IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp())
+       AND NOT follows_descriptor THEN
         PERFORM @extschema@.raise_contract(
             format('version %s of "%s" is %s and cannot change', v.version, v.product_id, v.status),
             format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')),
@@ -555,8 +608,25 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean) IS
-    'Raises unless the acting role may change the parts of a version now (its owner, while it is a draft or being published).';
+COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean, boolean) IS
+    'Raises unless the acting role may change the parts of a version now (its owner, while it is a draft or being published, or an owner or tag row that follows the descriptor).';
+
+-- Whether the descriptor of a version names an owner or tag row. The rule for the metadata
+-- rows of a published version: a row may be inserted only if the descriptor names it, and
+-- deleted only if it no longer does. So the rows can only move toward what the (audited)
+-- descriptor says, whoever writes them, and a metadata update rewrites them with plain DML;
+-- nothing else (ports, fields, inputs) follows this rule.
+CREATE FUNCTION @extschema@.descriptor_names_part(vid bigint, part text, r jsonb) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+RETURN (SELECT CASE part
+                 -- a string is contained in an array that holds it, and in itself
+                 WHEN 'tag' THEN coalesce(v.descriptor -> 'tags' @> (r -> 'tag'), false)
+                 WHEN 'owner' THEN coalesce(v.descriptor -> 'owners' -> (r ->> 'kind') @> (r -> 'principal'), false)
+                 ELSE false END
+          FROM @extschema@.product_version AS v WHERE v.id = vid);
+COMMENT ON FUNCTION @extschema@.descriptor_names_part(bigint, text, jsonb) IS
+    'Internal: whether the descriptor of a version names an owner or tag row (given as jsonb).';
 
 CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
     LANGUAGE plpgsql
@@ -565,6 +635,7 @@ AS $$
 DECLARE
     old_vid bigint;
     new_vid bigint;
+    follows boolean := false;
 BEGIN
     IF TG_TABLE_NAME = 'field' THEN
         IF TG_OP <> 'INSERT' THEN
@@ -581,17 +652,23 @@ BEGIN
             new_vid := (to_jsonb(NEW) ->> 'version_id')::bigint;
         END IF;
     END IF;
+    -- An owner or tag row follows the descriptor when the row it removes is no longer named
+    -- there and the row it adds is.
+    IF TG_TABLE_NAME IN ('owner', 'tag') THEN
+        follows := (TG_OP = 'INSERT' OR NOT coalesce(@extschema@.descriptor_names_part(old_vid, TG_TABLE_NAME, to_jsonb(OLD)), false))
+               AND (TG_OP = 'DELETE' OR coalesce(@extschema@.descriptor_names_part(new_vid, TG_TABLE_NAME, to_jsonb(NEW)), false));
+    END IF;
     IF TG_OP <> 'INSERT' THEN
-        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false);
+        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false, follows);
     END IF;
     IF TG_OP <> 'DELETE' AND new_vid IS DISTINCT FROM old_vid THEN
-        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT');
+        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', follows);
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_version_part() IS
-    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners; an UPDATE is judged for the version a row leaves and the one it joins.';
+    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners; owner and tag rows of a published version follow its descriptor; an UPDATE is judged for the version a row leaves and the one it joins.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.owner
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.tag
