@@ -275,6 +275,10 @@ outputs:
       - {name: id, type: bigint, required: true}
       - {name: amount, type: numeric}
 $$);
+-- (A tag the published 1.0.0 still names cannot move from it into the draft.)
+UPDATE tag SET version_id = (SELECT id FROM product_version WHERE product_id = 'sales.orders' AND version = '1.2.1')
+ WHERE version_id = :v100 AND tag = 'orders';
+\echo :SQLSTATE
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 1.0.2, status: published}');
 \echo :SQLSTATE
 INSERT INTO product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '1.0.2', 'Orders', '{}');

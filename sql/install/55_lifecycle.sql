@@ -535,8 +535,12 @@ BEGIN
                 PERFORM @extschema@.raise_contract(
                     format('version %s of "%s" breaks the contract of version %s', NEW.version, NEW.product_id, prev.version),
                     format(E'Breaking changes since %s:\n%s', prev.version, breaking),
+                    -- the next major version no version of the product has (a maintenance line's is taken)
                     format('A breaking change needs a new major version: publish it as %s.0.0, or keep the change compatible. mesh_diff(%L, %L, %L) lists every difference.',
-                           @extschema@.semver_major(NEW.version) + 1, NEW.product_id, prev.version, NEW.version));
+                           greatest(@extschema@.semver_major(NEW.version),
+                                    (SELECT max(@extschema@.semver_major(v.version)) FROM @extschema@.product_version AS v
+                                      WHERE v.product_id = NEW.product_id)) + 1,
+                           NEW.product_id, prev.version, NEW.version));
             END IF;
         END IF;
     ELSIF TG_OP = 'INSERT' OR OLD.status = 'draft' THEN
@@ -576,19 +580,23 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_ve
 
 -- The parts of a version (owners, tags, ports, fields) change with it: while it is a draft, or
 -- in the transaction that publishes it. Restores by a superuser load them as they are.
--- Owners and tags are metadata: those of a published version follow its descriptor (the
--- caller says whether the row does, see follows_descriptor).
+-- Owners and tags are metadata: those of a published version follow its descriptor. The rule:
+-- an owner or tag row may be added only if the descriptor names it, and removed only if the
+-- descriptor no longer does. So these rows can only move toward what the (audited) descriptor
+-- says, whoever writes them, and a metadata update (write_version_metadata) rewrites them with
+-- plain DML; ports, fields and inputs stay immutable.
 -- An UPDATE is a write to two versions, the one a row leaves and the one it joins: both are
 -- judged, so no row can be moved out of a version its writer may not change.
 CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean,
-                                                        follows_descriptor boolean DEFAULT false) RETURNS void
+                                                        removed jsonb DEFAULT NULL, added jsonb DEFAULT NULL)
+RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v record;
 BEGIN
-    SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, p.domain INTO v
+    SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, pv.descriptor, p.domain INTO v
       FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
      WHERE pv.id = vid;
     IF NOT FOUND THEN
@@ -600,33 +608,33 @@ BEGIN
     END IF;
     PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
     IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp())
-       AND NOT follows_descriptor THEN
+       AND NOT (part IN ('owner', 'tag') AND (removed IS NOT NULL OR added IS NOT NULL)
+                AND NOT coalesce(@extschema@.descriptor_names_part(v.descriptor, part, removed), false)
+                AND coalesce(@extschema@.descriptor_names_part(v.descriptor, part, added), true)) THEN
         PERFORM @extschema@.raise_contract(
             format('version %s of "%s" is %s and cannot change', v.version, v.product_id, v.status),
-            format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')),
-            'Register the change as a new version.');
+            CASE WHEN part IN ('owner', 'tag')
+                 THEN format('The %s rows of a published version follow its descriptor: a row the descriptor names may be added, a row it no longer names removed.', part)
+                 ELSE format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')) END,
+            CASE WHEN part IN ('owner', 'tag') THEN 'Register the version again with the new owners or tags: mesh_register rewrites these rows.'
+                 ELSE 'Register the change as a new version.' END);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean, boolean) IS
-    'Raises unless the acting role may change the parts of a version now (its owner, while it is a draft or being published, or an owner or tag row that follows the descriptor).';
+COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean, jsonb, jsonb) IS
+    'Raises unless the acting role may change the parts of a version now: its owner, while it is a draft or being published, or for an owner or tag row (removed, added) that follows the descriptor.';
 
--- Whether the descriptor of a version names an owner or tag row. The rule for the metadata
--- rows of a published version: a row may be inserted only if the descriptor names it, and
--- deleted only if it no longer does. So the rows can only move toward what the (audited)
--- descriptor says, whoever writes them, and a metadata update rewrites them with plain DML;
--- nothing else (ports, fields, inputs) follows this rule.
-CREATE FUNCTION @extschema@.descriptor_names_part(vid bigint, part text, r jsonb) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-RETURN (SELECT CASE part
-                 -- a string is contained in an array that holds it, and in itself
-                 WHEN 'tag' THEN coalesce(v.descriptor -> 'tags' @> (r -> 'tag'), false)
-                 WHEN 'owner' THEN coalesce(v.descriptor -> 'owners' -> (r ->> 'kind') @> (r -> 'principal'), false)
-                 ELSE false END
-          FROM @extschema@.product_version AS v WHERE v.id = vid);
-COMMENT ON FUNCTION @extschema@.descriptor_names_part(bigint, text, jsonb) IS
-    'Internal: whether the descriptor of a version names an owner or tag row (given as jsonb).';
+-- Whether a descriptor names an owner or tag row (given as jsonb); NULL for no row.
+CREATE FUNCTION @extschema@.descriptor_names_part(descriptor jsonb, part text, r jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE part
+         -- a string is contained in an array that holds it, and in itself
+         WHEN 'tag' THEN coalesce(descriptor OPERATOR(pg_catalog.->) 'tags' OPERATOR(pg_catalog.@>) (r OPERATOR(pg_catalog.->) 'tag'), false)
+         WHEN 'owner' THEN coalesce(descriptor OPERATOR(pg_catalog.->) 'owners' OPERATOR(pg_catalog.->) (r OPERATOR(pg_catalog.->>) 'kind')
+                                    OPERATOR(pg_catalog.@>) (r OPERATOR(pg_catalog.->) 'principal'), false)
+         ELSE false END;
+COMMENT ON FUNCTION @extschema@.descriptor_names_part(jsonb, text, jsonb) IS
+    'Internal: whether a version descriptor names an owner or tag row (given as jsonb); NULL when the row is NULL.';
 
 CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
     LANGUAGE plpgsql
@@ -635,7 +643,8 @@ AS $$
 DECLARE
     old_vid bigint;
     new_vid bigint;
-    follows boolean := false;
+    old_row jsonb;
+    new_row jsonb;
 BEGIN
     IF TG_TABLE_NAME = 'field' THEN
         IF TG_OP <> 'INSERT' THEN
@@ -652,17 +661,21 @@ BEGIN
             new_vid := (to_jsonb(NEW) ->> 'version_id')::bigint;
         END IF;
     END IF;
-    -- An owner or tag row follows the descriptor when the row it removes is no longer named
-    -- there and the row it adds is.
+    -- Owner and tag rows are judged against the descriptor of the version they leave or join.
     IF TG_TABLE_NAME IN ('owner', 'tag') THEN
-        follows := (TG_OP = 'INSERT' OR NOT coalesce(@extschema@.descriptor_names_part(old_vid, TG_TABLE_NAME, to_jsonb(OLD)), false))
-               AND (TG_OP = 'DELETE' OR coalesce(@extschema@.descriptor_names_part(new_vid, TG_TABLE_NAME, to_jsonb(NEW)), false));
+        IF TG_OP <> 'INSERT' THEN
+            old_row := to_jsonb(OLD);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            new_row := to_jsonb(NEW);
+        END IF;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false, follows);
+        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false, old_row,
+                                                        CASE WHEN new_vid = old_vid THEN new_row END);
     END IF;
     IF TG_OP <> 'DELETE' AND new_vid IS DISTINCT FROM old_vid THEN
-        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', follows);
+        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', NULL, new_row);
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
