@@ -732,7 +732,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) IS
-    'Publishes a draft version, if every applicable required policy passes and it breaks no contract of its major line.';
+    'Publishes a draft version, if it is greater than every published version of its major line, every applicable required policy passes, and it breaks no contract of its major line.';
 
 CREATE FUNCTION @extschema@.mesh_deprecate(id text, version @extschema@.semver, sunset date, reason text)
 RETURNS @extschema@.lifecycle_status
