@@ -43,16 +43,19 @@ outputs:
 $$);
 SET ROLE regress_lc_dev;
 
--- A new version must be greater than every existing one: mesh_register and a plain INSERT alike.
+-- Within a major line, a new version must be greater than every published one: mesh_register and
+-- a plain INSERT alike. Another major line may be lower (0.9.0 while 1.0.0 is published), and a
+-- draft may be deleted (contract_metadata.sql tests the version order in full).
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 0.9.0}');
-\echo :SQLSTATE
+DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders' AND version = '0.9.0';
 INSERT INTO meshcat.product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '1.0.0-rc.1', 'Orders', '{}');
 \echo :SQLSTATE
 -- A new version cannot start deprecated or retired.
 INSERT INTO meshcat.product_version (product_id, version, name, descriptor, status) VALUES ('sales.orders', '1.0.1', 'Orders', '{}', 'deprecated');
 \echo :SQLSTATE
 
--- A published version is immutable: mesh_register, a plain UPDATE, DELETE, or writes to its parts.
+-- A published version's contract is immutable: mesh_register, a plain UPDATE, DELETE, or writes
+-- to its parts (its metadata may change: contract_metadata.sql).
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Renamed, version: 1.0.0, status: published}');
 \echo :SQLSTATE
 UPDATE meshcat.product_version SET description = 'edited', classification = 'public' WHERE product_id = 'sales.orders';

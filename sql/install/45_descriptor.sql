@@ -195,3 +195,44 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.descriptor_problem(jsonb, jsonb, text) IS
     'The first place where a value breaks a JSON Schema, as {path, problem}, or NULL.';
+
+-- Contract and metadata (docs/governance.md): the contract of a published version never
+-- changes; its metadata may, audited, without a new version. This is the one place that says
+-- which keys of a DataProduct are metadata: every other key is contract, unknown and extension
+-- keys (custom, x-) included, so nothing is metadata by accident. guard_version compares the
+-- columns of the same names as metadata too.
+CREATE FUNCTION @extschema@.descriptor_metadata_keys() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY['access', 'certification', 'description', 'documentation', 'name', 'owners', 'tags'];
+COMMENT ON FUNCTION @extschema@.descriptor_metadata_keys() IS
+    'Internal: the top-level keys of a DataProduct descriptor that are metadata (may change after publication); every other key is contract.';
+
+-- The contract part of a descriptor: without its metadata, its status (the lifecycle, judged
+-- on its own) and its domain (implied by the id). A value that is not an object is all contract.
+CREATE FUNCTION @extschema@.descriptor_contract(descriptor jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.jsonb_typeof(descriptor) OPERATOR(pg_catalog.=) 'object'
+            THEN descriptor OPERATOR(pg_catalog.-)
+                 (@extschema@.descriptor_metadata_keys() OPERATOR(pg_catalog.||) ARRAY['status', 'domain']::text[])
+            ELSE descriptor END;
+COMMENT ON FUNCTION @extschema@.descriptor_contract(jsonb) IS
+    'The contract part of a DataProduct descriptor: the descriptor without its metadata keys, status and domain.';
+
+-- The top-level keys whose contract differs between two descriptors, sorted ("$" when one of
+-- them is not an object); empty when the contracts are equal.
+CREATE FUNCTION @extschema@.descriptor_contract_changes(a jsonb, b jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH c(a, b) AS (
+        SELECT CASE WHEN pg_catalog.jsonb_typeof(ca) OPERATOR(pg_catalog.=) 'object' THEN ca
+                    ELSE pg_catalog.jsonb_build_object('$', ca) END,
+               CASE WHEN pg_catalog.jsonb_typeof(cb) OPERATOR(pg_catalog.=) 'object' THEN cb
+                    ELSE pg_catalog.jsonb_build_object('$', cb) END
+          FROM (SELECT @extschema@.descriptor_contract(a), @extschema@.descriptor_contract(b)) AS x(ca, cb)
+    )
+    SELECT coalesce(pg_catalog.array_agg(k ORDER BY k), '{}')
+      FROM (SELECT pg_catalog.jsonb_object_keys(c.a) FROM c UNION SELECT pg_catalog.jsonb_object_keys(c.b) FROM c) AS u(k), c
+     WHERE c.a OPERATOR(pg_catalog.->) k IS DISTINCT FROM c.b OPERATOR(pg_catalog.->) k;
+END;
+COMMENT ON FUNCTION @extschema@.descriptor_contract_changes(jsonb, jsonb) IS
+    'Internal: the sorted top-level keys whose contract part differs between two DataProduct descriptors; empty when none does.';

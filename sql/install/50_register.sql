@@ -209,6 +209,45 @@ $$;
 COMMENT ON FUNCTION @extschema@.write_version_parts(bigint, jsonb) IS
     'Writes owners, tags, input ports, output ports and fields of one product version.';
 
+-- Writes the metadata of a published (or later) version whose contract is unchanged: the
+-- descriptor and the metadata columns, then its owner and tag rows, which follow the new
+-- descriptor (55_lifecycle lets them: rows it no longer names go, rows it names come).
+CREATE FUNCTION @extschema@.write_version_metadata(vid bigint, doc jsonb) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+    UPDATE @extschema@.product_version
+       SET name = doc ->> 'name', description = doc ->> 'description', documentation = doc ->> 'documentation',
+           descriptor = doc
+     WHERE id = vid;
+    WITH named AS (
+        SELECT DISTINCT o.key AS kind, p.principal
+          FROM jsonb_each(doc -> 'owners') AS o,
+               LATERAL (SELECT o.value #>> '{}' WHERE jsonb_typeof(o.value) = 'string'
+                        UNION ALL
+                        SELECT jsonb_array_elements_text(o.value) WHERE jsonb_typeof(o.value) = 'array') AS p(principal)
+    ), gone AS (
+        DELETE FROM @extschema@.owner AS w
+         WHERE w.version_id = vid AND (w.kind, w.principal) NOT IN (SELECT kind, principal FROM named)
+    )
+    INSERT INTO @extschema@.owner (version_id, kind, principal)
+    SELECT vid, kind, principal FROM named
+    ON CONFLICT DO NOTHING;
+    WITH named AS (
+        SELECT DISTINCT t FROM jsonb_array_elements_text(doc -> 'tags') AS t
+    ), gone AS (
+        DELETE FROM @extschema@.tag AS w WHERE w.version_id = vid AND w.tag NOT IN (SELECT t FROM named)
+    )
+    INSERT INTO @extschema@.tag (version_id, tag)
+    SELECT vid, t FROM named
+    ON CONFLICT DO NOTHING;
+    RETURN 'updated';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_version_metadata(bigint, jsonb) IS
+    'Internal: updates the metadata of a published version (descriptor, name, description, documentation, owners, tags); returns updated.';
+
 -- Writes one product version; the product row exists and is locked. Returns the action.
 CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
@@ -220,6 +259,7 @@ DECLARE
     new_status @extschema@.lifecycle_status := coalesce(doc ->> 'status', 'draft');
     old @extschema@.product_version;
     vid bigint;
+    changed text[];
 BEGIN
     SELECT * INTO old FROM @extschema@.product_version v
      WHERE v.product_id = pid AND v.version = ver;
@@ -227,14 +267,20 @@ BEGIN
         IF old.descriptor = doc THEN
             RETURN 'unchanged';
         ELSIF old.status <> 'draft' THEN
+            -- A published version: its contract is immutable, its metadata is not.
+            changed := @extschema@.descriptor_contract_changes(old.descriptor, doc);
+            IF cardinality(changed) > 0 THEN
+                PERFORM @extschema@.raise_error('23514',
+                    format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
+                           @extschema@.document_label(docno, line)),
+                    format('A published version is a contract: only its metadata may change. Changed contract keys: %s.',
+                           array_to_string(changed, ', ')),
+                    'Register the change as a new version.');
+            END IF;
             IF (old.descriptor - 'status') = (doc - 'status') THEN
                 RETURN 'unchanged';
             END IF;
-            PERFORM @extschema@.raise_error('23514',
-                format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
-                       @extschema@.document_label(docno, line)),
-                'A published version is a contract: its descriptor is immutable.',
-                'Register the change as a new version.');
+            RETURN @extschema@.write_version_metadata(old.id, doc);
         END IF;
         -- A draft is rewritten whole: its parts are replaced below.
         DELETE FROM @extschema@.owner WHERE version_id = old.id;
@@ -265,7 +311,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int) IS
-    'Creates a product version, or updates a draft; returns created, updated or unchanged.';
+    'Creates a product version, or updates a draft or the metadata of a published version; returns created, updated or unchanged.';
 
 CREATE FUNCTION @extschema@.mesh_register(descriptor text)
 RETURNS TABLE (kind text, id text, version @extschema@.semver, action text)

@@ -1,9 +1,10 @@
 -- 55_lifecycle: versions as contracts, and who may write what. Triggers on the catalog tables
 -- are the guarantee: the rules hold for mesh_register, a plain INSERT or UPDATE, and psql alike.
 --   * ownership: only members of a domain's owner role (or of meshcat_admin) write its rows;
---   * versions only grow: a new version is greater than every version of its product;
---   * a published version is immutable but for lifecycle moves, which only go forward
---     (draft -> published -> deprecated -> retired);
+--   * versions grow within a major line: a new or newly published version is greater than every
+--     published (deprecated, retired) version of its major line; drafts never block;
+--   * a published version's contract is immutable; its metadata (owners, tags, name, ...) may
+--     change; lifecycle moves only go forward (draft -> published -> deprecated -> retired);
 --   * a breaking change needs a new major version (descriptor_diff, mesh_diff);
 --   * retiring a version that active consumers still need is refused.
 -- Restores: a row a superuser inserts with a created_at before the current transaction is a
@@ -346,7 +347,70 @@ END;
 COMMENT ON FUNCTION @extschema@.dependent_consumers(text, @extschema@.semver) IS
     'Active consumers (published or deprecated) whose input range matches the version and no other published version.';
 
--- Product versions: ownership, growing versions, immutable contracts, forward-only lifecycle,
+-- Version order: within a major line, versions that are or were published (published,
+-- deprecated, retired) only grow; a new version, and a draft when it is published, must be
+-- greater than all of them. Drafts never block another version (a draft 1.1.0 that can never
+-- publish does not stop a 1.0.1 patch), and other major lines do not count, so a maintenance
+-- line (1.0.x while 2.x exists) stays open. The caller holds the product's row lock.
+CREATE FUNCTION @extschema@.require_version_order(pid text, ver @extschema@.semver) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    top record;
+BEGIN
+    SELECT v.version, v.status INTO top
+      FROM @extschema@.product_version AS v
+     WHERE v.product_id = pid AND v.status <> 'draft'
+       AND @extschema@.semver_major(v.version) = @extschema@.semver_major(ver)
+     ORDER BY v.version USING OPERATOR(@extschema@.>) LIMIT 1;
+    IF FOUND AND top.version OPERATOR(@extschema@.>=) ver THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is lower than its %s version %s', ver, pid, top.status, top.version),
+            format('Within major version %s, published versions only grow; the highest is %s. Drafts and other major lines do not count.',
+                   @extschema@.semver_major(ver), top.version),
+            format('Register a version greater than %s, such as %s.%s.%s.', top.version,
+                   @extschema@.semver_major(top.version), @extschema@.semver_minor(top.version) + 1, 0));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_version_order(text, @extschema@.semver) IS
+    'Raises 23514 unless a version is greater than every published, deprecated or retired version of its major line.';
+
+-- Immutability: a version that is published (or later) changes only in its lifecycle and its
+-- metadata (descriptor_metadata_keys: the columns of those names, and the descriptor outside
+-- its contract part, descriptor_contract). The lifecycle columns are judged by guard_version.
+CREATE FUNCTION @extschema@.require_contract_unchanged(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed text;
+BEGIN
+    SELECT string_agg(CASE WHEN o.k = 'descriptor'
+                           THEN format('descriptor (%s)', array_to_string(
+                                       @extschema@.descriptor_contract_changes(o.v, n.v2), ', '))
+                           ELSE o.k END, ', ' ORDER BY o.k) INTO changed
+      FROM jsonb_each(to_jsonb(before)) AS o(k, v)
+      JOIN jsonb_each(to_jsonb(after)) AS n(k2, v2) ON n.k2 = o.k
+     WHERE CASE WHEN o.k = 'descriptor'
+                THEN @extschema@.descriptor_contract(o.v) IS DISTINCT FROM @extschema@.descriptor_contract(n.v2)
+                ELSE o.v IS DISTINCT FROM n.v2 END
+       AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason')
+       AND o.k <> ALL (@extschema@.descriptor_metadata_keys());
+    IF changed IS NOT NULL THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is %s and cannot change', before.version, before.product_id, before.status),
+            format('A published version is a contract: only its lifecycle and its metadata may change. Changed: %s.', changed),
+            'Register the change as a new version.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_contract_unchanged(@extschema@.product_version, @extschema@.product_version) IS
+    'Raises 23514 naming what changed when an update of a published version changes more than its lifecycle and metadata.';
+
+-- Product versions: ownership, version order, immutable contracts, forward-only lifecycle,
 -- breaking changes only in a new major version.
 CREATE FUNCTION @extschema@.guard_version() RETURNS trigger
     LANGUAGE plpgsql
@@ -355,10 +419,8 @@ AS $$
 DECLARE
     actor name := @extschema@.mesh_acting_role();
     dom text;
-    top @extschema@.semver;
     prev record;
     breaking text;
-    changed text;
     consumers text;
 BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
@@ -403,15 +465,7 @@ BEGIN
         -- A version that already exists is an upsert's update or a duplicate: not a new version.
         IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
                         WHERE v.product_id = NEW.product_id AND v.version OPERATOR(@extschema@.=) NEW.version) THEN
-            top := (SELECT @extschema@.max(v.version) FROM @extschema@.product_version AS v
-                     WHERE v.product_id = NEW.product_id);
-            IF top OPERATOR(@extschema@.>) NEW.version THEN
-                PERFORM @extschema@.raise_contract(
-                    format('version %s of "%s" is lower than its version %s', NEW.version, NEW.product_id, top),
-                    format('A new version must be greater than every existing version of the product; the highest is %s.', top),
-                    format('Register a version greater than %s, such as %s.%s.%s.', top,
-                           @extschema@.semver_major(top), @extschema@.semver_minor(top) + 1, 0));
-            END IF;
+            PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
         END IF;
     ELSE
         -- The stamps of a draft are the server's: kept as they were (a published version's
@@ -433,18 +487,8 @@ BEGIN
                 'Register a new version instead.');
         END IF;
         IF OLD.status <> 'draft' THEN
-            -- Only the lifecycle may change, one step forward at a time.
-            SELECT string_agg(k, ', ' ORDER BY k) INTO changed
-              FROM jsonb_each(to_jsonb(OLD)) AS o(k, v)
-              JOIN jsonb_each(to_jsonb(NEW)) AS n(k2, v2) ON n.k2 = o.k
-             WHERE o.v IS DISTINCT FROM n.v2
-               AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason');
-            IF changed IS NOT NULL THEN
-                PERFORM @extschema@.raise_contract(
-                    format('version %s of "%s" is %s and cannot change', OLD.version, OLD.product_id, OLD.status),
-                    format('A published version is a contract: only its lifecycle may move. Changed: %s.', changed),
-                    'Register the change as a new version.');
-            END IF;
+            -- Only the lifecycle (one step forward at a time) and the metadata may change.
+            PERFORM @extschema@.require_contract_unchanged(OLD, NEW);
             IF NEW.status <> OLD.status AND NOT (OLD.status, NEW.status) IN (('published', 'deprecated'), ('deprecated', 'retired')) THEN
                 PERFORM @extschema@.raise_contract(
                     format('version %s of "%s" cannot move from %s to %s', OLD.version, OLD.product_id, OLD.status, NEW.status),
@@ -472,6 +516,11 @@ BEGIN
     IF NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft') THEN
         NEW.published_at := now();
         NEW.published_by := actor;
+        IF TG_OP = 'UPDATE' THEN
+            -- Publications of one product take turns, as new versions do.
+            PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
+            PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
+        END IF;
         SELECT v.version, v.descriptor INTO prev
           FROM @extschema@.product_version AS v
          WHERE v.product_id = NEW.product_id AND v.status IN ('published', 'deprecated')
@@ -486,8 +535,12 @@ BEGIN
                 PERFORM @extschema@.raise_contract(
                     format('version %s of "%s" breaks the contract of version %s', NEW.version, NEW.product_id, prev.version),
                     format(E'Breaking changes since %s:\n%s', prev.version, breaking),
+                    -- the next major version no version of the product has (a maintenance line's is taken)
                     format('A breaking change needs a new major version: publish it as %s.0.0, or keep the change compatible. mesh_diff(%L, %L, %L) lists every difference.',
-                           @extschema@.semver_major(NEW.version) + 1, NEW.product_id, prev.version, NEW.version));
+                           greatest(@extschema@.semver_major(NEW.version),
+                                    (SELECT max(@extschema@.semver_major(v.version)) FROM @extschema@.product_version AS v
+                                      WHERE v.product_id = NEW.product_id)) + 1,
+                           NEW.product_id, prev.version, NEW.version));
             END IF;
         END IF;
     ELSIF TG_OP = 'INSERT' OR OLD.status = 'draft' THEN
@@ -521,22 +574,29 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_version() IS
-    'Trigger: ownership, growing versions, immutable published versions, forward-only lifecycle, breaking changes.';
+    'Trigger: ownership, version order, immutable contracts (metadata may change), forward-only lifecycle, breaking changes.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version();
 
 -- The parts of a version (owners, tags, ports, fields) change with it: while it is a draft, or
 -- in the transaction that publishes it. Restores by a superuser load them as they are.
+-- Owners and tags are metadata: those of a published version follow its descriptor. The rule:
+-- an owner or tag row may be added only if the descriptor names it, and removed only if the
+-- descriptor no longer does. So these rows can only move toward what the (audited) descriptor
+-- says, whoever writes them, and a metadata update (write_version_metadata) rewrites them with
+-- plain DML; ports, fields and inputs stay immutable.
 -- An UPDATE is a write to two versions, the one a row leaves and the one it joins: both are
 -- judged, so no row can be moved out of a version its writer may not change.
-CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean) RETURNS void
+CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean,
+                                                        removed jsonb DEFAULT NULL, added jsonb DEFAULT NULL)
+RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v record;
 BEGIN
-    SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, p.domain INTO v
+    SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, pv.descriptor, p.domain INTO v
       FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
      WHERE pv.id = vid;
     IF NOT FOUND THEN
@@ -547,16 +607,34 @@ BEGIN
         RETURN;
     END IF;
     PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
-    IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp()) THEN
+    IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp())
+       AND NOT (part IN ('owner', 'tag') AND (removed IS NOT NULL OR added IS NOT NULL)
+                AND NOT coalesce(@extschema@.descriptor_names_part(v.descriptor, part, removed), false)
+                AND coalesce(@extschema@.descriptor_names_part(v.descriptor, part, added), true)) THEN
         PERFORM @extschema@.raise_contract(
             format('version %s of "%s" is %s and cannot change', v.version, v.product_id, v.status),
-            format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')),
-            'Register the change as a new version.');
+            CASE WHEN part IN ('owner', 'tag')
+                 THEN format('The %s rows of a published version follow its descriptor: a row the descriptor names may be added, a row it no longer names removed.', part)
+                 ELSE format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')) END,
+            CASE WHEN part IN ('owner', 'tag') THEN 'Register the version again with the new owners or tags: mesh_register rewrites these rows.'
+                 ELSE 'Register the change as a new version.' END);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean) IS
-    'Raises unless the acting role may change the parts of a version now (its owner, while it is a draft or being published).';
+COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean, jsonb, jsonb) IS
+    'Raises unless the acting role may change the parts of a version now: its owner, while it is a draft or being published, or for an owner or tag row (removed, added) that follows the descriptor.';
+
+-- Whether a descriptor names an owner or tag row (given as jsonb); NULL for no row.
+CREATE FUNCTION @extschema@.descriptor_names_part(descriptor jsonb, part text, r jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE part
+         -- a string is contained in an array that holds it, and in itself
+         WHEN 'tag' THEN coalesce(descriptor OPERATOR(pg_catalog.->) 'tags' OPERATOR(pg_catalog.@>) (r OPERATOR(pg_catalog.->) 'tag'), false)
+         WHEN 'owner' THEN coalesce(descriptor OPERATOR(pg_catalog.->) 'owners' OPERATOR(pg_catalog.->) (r OPERATOR(pg_catalog.->>) 'kind')
+                                    OPERATOR(pg_catalog.@>) (r OPERATOR(pg_catalog.->) 'principal'), false)
+         ELSE false END;
+COMMENT ON FUNCTION @extschema@.descriptor_names_part(jsonb, text, jsonb) IS
+    'Internal: whether a version descriptor names an owner or tag row (given as jsonb); NULL when the row is NULL.';
 
 CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
     LANGUAGE plpgsql
@@ -565,6 +643,8 @@ AS $$
 DECLARE
     old_vid bigint;
     new_vid bigint;
+    old_row jsonb;
+    new_row jsonb;
 BEGIN
     IF TG_TABLE_NAME = 'field' THEN
         IF TG_OP <> 'INSERT' THEN
@@ -581,17 +661,27 @@ BEGIN
             new_vid := (to_jsonb(NEW) ->> 'version_id')::bigint;
         END IF;
     END IF;
+    -- Owner and tag rows are judged against the descriptor of the version they leave or join.
+    IF TG_TABLE_NAME IN ('owner', 'tag') THEN
+        IF TG_OP <> 'INSERT' THEN
+            old_row := to_jsonb(OLD);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            new_row := to_jsonb(NEW);
+        END IF;
+    END IF;
     IF TG_OP <> 'INSERT' THEN
-        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false);
+        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false, old_row,
+                                                        CASE WHEN new_vid = old_vid THEN new_row END);
     END IF;
     IF TG_OP <> 'DELETE' AND new_vid IS DISTINCT FROM old_vid THEN
-        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT');
+        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', NULL, new_row);
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_version_part() IS
-    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners; an UPDATE is judged for the version a row leaves and the one it joins.';
+    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners; owner and tag rows of a published version follow its descriptor; an UPDATE is judged for the version a row leaves and the one it joins.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.owner
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.tag
@@ -642,7 +732,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) IS
-    'Publishes a draft version, if every applicable required policy passes and it breaks no contract of its major line.';
+    'Publishes a draft version, if it is greater than every published version of its major line, every applicable required policy passes, and it breaks no contract of its major line.';
 
 CREATE FUNCTION @extschema@.mesh_deprecate(id text, version @extschema@.semver, sunset date, reason text)
 RETURNS @extschema@.lifecycle_status

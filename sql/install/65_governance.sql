@@ -458,7 +458,9 @@ BEGIN
         -- Waits for a policy change in flight; the policies are read after it, by the next statement.
         PERFORM FROM @extschema@.governance_clock FOR SHARE;
     END IF;
-    IF publishing OR (NEW.status = 'draft' AND (TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor)) THEN
+    -- A new or changed descriptor is judged: a draft's, or a published version's metadata
+    -- update, which is recorded and announced but never unpublishes.
+    IF publishing OR TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor THEN
         SELECT string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
                                  r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
                    FILTER (WHERE r.enforcement = 'required' AND NOT r.passed AND NOT r.exempt),
@@ -476,6 +478,12 @@ BEGIN
                        CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END),
                 failed,
                 'Fix the descriptor and register it again, keep it as a draft until it complies, or ask for an exemption with mesh_request_exemption().');
+        END IF;
+        IF NOT publishing AND NEW.status <> 'draft' AND nfailed > 0 THEN
+            RAISE WARNING 'version % of "%" now fails % required %', NEW.version, NEW.product_id, nfailed,
+                          CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END
+                USING DETAIL = failed,
+                      HINT = 'It stays ' || NEW.status || '; the violations are recorded and shown in mesh_compliance.';
         END IF;
         IF publishing AND nwarned > 0 THEN
             RAISE WARNING 'version % of "%" fails % recommended %', NEW.version, NEW.product_id, nwarned,
@@ -1050,6 +1058,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int, int), @extschema@.write_policy(jsonb, int, int),
                               @extschema@.write_product_version(jsonb, int, int),
                               @extschema@.write_version_parts(bigint, jsonb) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.write_version_metadata(bigint, jsonb) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
