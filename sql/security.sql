@@ -107,6 +107,28 @@ RESET ROLE;
 SELECT product_id, port, name FROM mesh_fields WHERE product_id LIKE 'sales.%' ORDER BY 1, 2, 3;
 SELECT id, depth FROM mesh_upstream('sales.report') ORDER BY id;
 
+-- In the transaction that publishes a version, after its policies have judged it, nothing
+-- of its contract may be removed or changed, and nothing added that its descriptor does not say.
+SET ROLE regress_sec_alice;
+SELECT kind, id, action FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.window, name: W, version: 0.1.0, inputs: [{product: sales.orders}], outputs: [{name: w, type: table, schema: [{name: a, type: int}]}]}');
+BEGIN;
+SELECT mesh_publish('sales.window', '0.1.0');
+DELETE FROM field WHERE port_id IN (SELECT o.id FROM output_port o JOIN product_version v ON v.id = o.version_id WHERE v.product_id = 'sales.window');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN;
+SELECT mesh_publish('sales.window', '0.1.0');
+DELETE FROM input_port WHERE version_id IN (SELECT id FROM product_version WHERE product_id = 'sales.window');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN;
+SELECT mesh_publish('sales.window', '0.1.0');
+INSERT INTO input_port (version_id, position, source, descriptor)
+SELECT id, 2, 'hidden.source', '{"source": "hidden.source"}' FROM product_version WHERE product_id = 'sales.window';
+\echo :SQLSTATE
+ROLLBACK;
+RESET ROLE;
+
 -- Stamps are the server's: a plain UPDATE cannot rewrite who created or published what.
 SET ROLE regress_sec_alice;
 UPDATE domain SET created_by = 'regress_sec_mallory', created_at = '2000-01-01', updated_by = 'nobody',

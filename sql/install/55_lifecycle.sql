@@ -607,7 +607,11 @@ BEGIN
         RETURN;
     END IF;
     PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
-    IF v.status <> 'draft' AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp())
+    -- In the transaction that publishes it, a version's parts are still being written: rows
+    -- may be added, each one the descriptor names at its place, and none changed or removed.
+    IF v.status <> 'draft'
+       AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp() AND inserting
+                AND @extschema@.descriptor_places_part(v.descriptor, part, added))
        AND NOT (part IN ('owner', 'tag') AND (removed IS NOT NULL OR added IS NOT NULL)
                 AND NOT coalesce(@extschema@.descriptor_names_part(v.descriptor, part, removed), false)
                 AND coalesce(@extschema@.descriptor_names_part(v.descriptor, part, added), true)) THEN
@@ -635,6 +639,26 @@ RETURN CASE part
          ELSE false END;
 COMMENT ON FUNCTION @extschema@.descriptor_names_part(jsonb, text, jsonb) IS
     'Internal: whether a version descriptor names an owner or tag row (given as jsonb); NULL when the row is NULL.';
+
+-- Whether a part row (given as jsonb) is what the version's descriptor says at the row's
+-- place: an input or output at its position, a field at its position in its port's schema,
+-- an owner or tag the descriptor names.
+CREATE FUNCTION @extschema@.descriptor_places_part(descriptor jsonb, part text, r jsonb) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN coalesce(CASE part
+        WHEN 'input_port' THEN descriptor -> 'inputs' -> ((r ->> 'position')::int - 1) = r -> 'descriptor'
+        WHEN 'output_port' THEN descriptor -> 'outputs' -> ((r ->> 'position')::int - 1) = r -> 'descriptor'
+        WHEN 'field' THEN descriptor -> 'outputs'
+                              -> ((SELECT o.position FROM @extschema@.output_port AS o WHERE o.id = (r ->> 'port_id')::bigint) - 1)
+                              -> 'schema' -> ((r ->> 'position')::int - 1) = r -> 'descriptor'
+        ELSE @extschema@.descriptor_names_part(descriptor, part, r) END, false);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.descriptor_places_part(jsonb, text, jsonb) IS
+    'Internal: whether a part row is what a version descriptor says at its place (inputs and outputs by position, fields by position in their port, owners and tags by name).';
 
 CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
     LANGUAGE plpgsql
@@ -675,7 +699,8 @@ BEGIN
                                                         CASE WHEN new_vid = old_vid THEN new_row END);
     END IF;
     IF TG_OP <> 'DELETE' AND new_vid IS DISTINCT FROM old_vid THEN
-        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', NULL, new_row);
+        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', NULL,
+                                                        coalesce(new_row, to_jsonb(NEW)));
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
