@@ -245,6 +245,15 @@ version: 1.0.0
 status: published
 retention: 1 year
 $$);
+-- Later rounds register a shorter stream; their problems still name the documents by their
+-- number in the whole stream (here 3 repeats 2, behind a document refused by its format).
+SELECT document, line, path, sqlstate, split_part(problem, E'\n', 1) AS problem FROM mesh_validate($$
+{apiVersion: meshcat/v1, kind: Domain, name: hr, owner: regress_val_hr, parent: 7}
+---
+{apiVersion: meshcat/v1, kind: Domain, name: hr, owner: regress_val_hr}
+---
+{apiVersion: meshcat/v1, kind: Domain, name: hr, owner: regress_val_hr, description: again}
+$$);
 -- Text that is not YAML: one row for the whole text, at the parser's line.
 SELECT * FROM mesh_validate(E'apiVersion: meshcat/v1\nkind: Domain\nname: [x\n');
 -- No document at all.

@@ -158,8 +158,13 @@ BEGIN
         k := @extschema@.refused_document(msg, sub);
         IF k IS NOT NULL AND k BETWEEN 1 AND pg_catalog.cardinality(kept) THEN
             k := kept[k];
-            -- Named as in the whole stream, not as in the round's shorter one.
+            -- Named as in the whole stream, not as in the round's shorter one (a duplicate
+            -- names the document it repeats too).
             msg := pg_catalog.regexp_replace(msg, 'document \d+(?: \(line \d+\))?', @extschema@.document_label(k, labels[k]));
+            IF msg ~ ': document \d+ describes the same ' THEN
+                msg := pg_catalog.regexp_replace(msg, ': document \d+ describes the same ',
+                    pg_catalog.format(': document %s describes the same ', kept[(pg_catalog.regexp_match(msg, ': document (\d+) describes the same '))[1]::int]));
+            END IF;
             refused[k] := true;
         ELSE
             k := NULL;
