@@ -27,6 +27,21 @@ RETURN coalesce(
 COMMENT ON FUNCTION @extschema@.refused_document(text, jsonb[]) IS
     'Internal: the number of the document of a stream that an error message is about, or NULL.';
 
+-- The JSON path a refusal of a document names ("...: document N (line L), $.path: ..."), or NULL.
+CREATE FUNCTION @extschema@.problem_path(message text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (pg_catalog.regexp_match(message, '^[^:]*: document \d+(?: \(line \d+\))?, (\$.*?): '))[1];
+COMMENT ON FUNCTION @extschema@.problem_path(text) IS
+    'Internal: the JSON path that a refusal of a document names, or NULL.';
+
+-- A refusal as psql shows it: the message, then its DETAIL and HINT lines.
+CREATE FUNCTION @extschema@.problem_text(message text, detail text, hint text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN pg_catalog.concat_ws(E'\n', message, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(detail, ''),
+                            'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hint, ''));
+COMMENT ON FUNCTION @extschema@.problem_text(text, text, text) IS
+    'Internal: an error as psql prints it, message then DETAIL and HINT lines (empty ones left out).';
+
 CREATE FUNCTION @extschema@.mesh_validate(descriptor text)
 RETURNS TABLE (document int, line int, path text, sqlstate text, problem text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -72,7 +87,7 @@ BEGIN
         END IF;
         RETURN QUERY SELECT NULL::int, (pg_catalog.regexp_match(coalesce(det, '') OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) msg, 'line (\d+)'))[1]::int,
                             NULL::text, state,
-                            pg_catalog.concat_ws(E'\n', msg, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(det, ''), 'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hnt, ''));
+                            @extschema@.problem_text(msg, det, hnt);
         RETURN;
     END;
     total := pg_catalog.cardinality(docs);
@@ -89,7 +104,7 @@ BEGIN
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
             p_doc := p_doc || n; p_path := p_path || '$'::text; p_state := p_state || state;
-            p_problem := p_problem || pg_catalog.concat_ws(E'\n', msg, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(det, ''), 'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hnt, ''));
+            p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
             refused[n] := true;
             CONTINUE;
         END;
@@ -100,9 +115,9 @@ BEGIN
               WHERE x IS NOT NULL;
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-            schema_path := (pg_catalog.regexp_match(msg, '^[^:]*: document \d+(?: \(line \d+\))?, (\$.*?): '))[1];
+            schema_path := @extschema@.problem_path(msg);
             p_doc := p_doc || n; p_path := p_path || schema_path; p_state := p_state || state;
-            p_problem := p_problem || pg_catalog.concat_ws(E'\n', msg, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(det, ''), 'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hnt, ''));
+            p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
             refused[n] := true;
         END;
         BEGIN
@@ -119,12 +134,12 @@ BEGIN
             -- After a schema problem, only a refusal of this document elsewhere counts (not
             -- what a malformed value makes a check trip over).
             IF schema_path IS NULL OR (msg ~ ('document ' OPERATOR(pg_catalog.||) n OPERATOR(pg_catalog.||) '\M')
-                                       AND (pg_catalog.regexp_match(msg, '^[^:]*: document \d+(?: \(line \d+\))?, (\$.*?): '))[1]
+                                       AND @extschema@.problem_path(msg)
                                            IS DISTINCT FROM schema_path) THEN
                 p_doc := p_doc || n;
-                p_path := p_path || coalesce((pg_catalog.regexp_match(msg, '^[^:]*: document \d+(?: \(line \d+\))?, (\$.*?): '))[1], '$');
+                p_path := p_path || coalesce(@extschema@.problem_path(msg), '$');
                 p_state := p_state || state;
-                p_problem := p_problem || pg_catalog.concat_ws(E'\n', msg, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(det, ''), 'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hnt, ''));
+                p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
             END IF;
             refused[n] := true;
         END;
@@ -171,9 +186,9 @@ BEGIN
         END IF;
         p_doc := p_doc || k;
         p_path := p_path || CASE WHEN k IS NOT NULL
-                                 THEN coalesce((pg_catalog.regexp_match(msg, '^[^:]*: document \d+(?: \(line \d+\))?, (\$.*?): '))[1], '$') END;
+                                 THEN coalesce(@extschema@.problem_path(msg), '$') END;
         p_state := p_state || state;
-        p_problem := p_problem || pg_catalog.concat_ws(E'\n', msg, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(det, ''), 'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hnt, ''));
+        p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
         -- A problem of no document in particular: the next round would meet it again.
         EXIT WHEN k IS NULL;
     END LOOP;
