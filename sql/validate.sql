@@ -160,6 +160,11 @@ SELECT version_text, status FROM mesh_versions WHERE product_id = 'sales.orders'
 SELECT count(*) AS parts_left FROM output_port o WHERE NOT EXISTS (SELECT FROM product_version v WHERE v.id = o.version_id);
 SELECT operation, old_row ->> 'version' AS version, acting_role FROM mesh_audit
  WHERE table_name = 'product_version' AND operation = 'DELETE' ORDER BY id;
+-- A withdrawn draft's lineage goes with it.
+SET ROLE regress_val_steward;
+SELECT mesh_withdraw('sales.report', '1.0.0');
+RESET ROLE;
+SELECT upstream, downstream FROM mesh_lineage ORDER BY 1, 2;
 -- The product stays; a withdrawn number may be registered again.
 SELECT kind, id, version, action FROM mesh_register($$
 apiVersion: meshcat/v1
