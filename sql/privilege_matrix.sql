@@ -119,6 +119,8 @@ INSERT INTO write_path VALUES
  ('mesh_publish', $q$SELECT meshcat.mesh_publish('alpha.draft', '0.1.0')$q$),
  ('mesh_deprecate', $q$SELECT meshcat.mesh_deprecate('alpha.dep', '1.0.0', current_date + 1, 'why')$q$),
  ('mesh_retire', $q$SELECT meshcat.mesh_retire('alpha.old', '1.0.0')$q$),
+ ('mesh_withdraw', $q$SELECT meshcat.mesh_withdraw('alpha.draft', '0.1.0')$q$),
+ ('mesh_validate (reads only)', $q$SELECT meshcat.mesh_validate('{apiVersion: meshcat/v1, kind: DataProduct, id: alpha.draft, name: Changed, version: 0.1.0}')$q$),
  ('mesh_request_exemption', $q$SELECT meshcat.mesh_request_exemption('alpha.pub', 'pm-global', 'why', now() + interval '1 day')$q$),
  ('mesh_grant_exemption', format($q$SELECT meshcat.mesh_grant_exemption(%s)$q$, :requested)),
  ('mesh_revoke_exemption', format($q$SELECT meshcat.mesh_revoke_exemption(%s)$q$, :granted)),

@@ -16,7 +16,8 @@ COMMENT ON FUNCTION @extschema@.document_label(int, int) IS
 -- Raises the error for a document that breaks the descriptor format (22023).
 CREATE FUNCTION @extschema@.raise_invalid_descriptor(docno int, path text, problem text,
                                                      hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
-    LANGUAGE sql
+    -- STABLE, like raise_contract: it only raises, so whoever meets the refusal may run it.
+    LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 RETURN @extschema@.raise_error('22023',
     format('invalid descriptor: %s, %s: %s', @extschema@.document_label(docno, line), path, problem), NULL,
@@ -27,7 +28,7 @@ COMMENT ON FUNCTION @extschema@.raise_invalid_descriptor(int, text, text, text, 
 -- Raises the error for a reference to something that does not exist (23503).
 CREATE FUNCTION @extschema@.raise_unknown_reference(docno int, path text, what text, hint text,
                                                     line int DEFAULT NULL) RETURNS void
-    LANGUAGE sql
+    LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 RETURN @extschema@.raise_error('23503',
     format('unknown reference: %s, %s: %s does not exist', @extschema@.document_label(docno, line), path, what),
@@ -128,6 +129,109 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.check_product_document(jsonb, int, int) IS
     'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
+
+-- A document is a mapping with a kind meshcat knows: what every other check presumes.
+CREATE FUNCTION @extschema@.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+            format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')), line => line);
+    END IF;
+    IF NOT doc ? 'kind' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => line);
+    END IF;
+    IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
+            format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.', line => line);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_document_kind(jsonb, int, int) IS
+    'Raises 22023 unless a document is a mapping whose kind is Domain, DataProduct or Policy.';
+
+-- Column lineage is a reference like an input: every derived_from of a product document names
+-- <domain>.<product>.<output>.<field> of a product among its inputs, and that output and field
+-- exist in the newest version of it that an input's range accepts, in the catalog or in this
+-- stream (stream: the stream's DataProduct documents, as {id: [document, ...]}). Runs once the
+-- stream's product identities and inputs are known to exist.
+CREATE FUNCTION @extschema@.check_derived_from(doc jsonb, docno int, line int, stream jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    r record;
+    ranges text[];
+    tver @extschema@.semver;
+    target jsonb;
+    port jsonb;
+    near text;
+BEGIN
+    FOR r IN
+        SELECT format('$.outputs[%s].schema[%s].derived_from[%s]', o.n - 1, f.n - 1, d.n - 1) AS path,
+               split_part(d.ref, '.', 1) || '.' || split_part(d.ref, '.', 2) AS product,
+               split_part(d.ref, '.', 3) AS output, split_part(d.ref, '.', 4) AS field
+          FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(port, n),
+               jsonb_array_elements(coalesce(o.port -> 'schema', '[]')) WITH ORDINALITY AS f(field, n),
+               jsonb_array_elements_text(coalesce(f.field -> 'derived_from', '[]')) WITH ORDINALITY AS d(ref, n)
+         ORDER BY o.n, f.n, d.n
+    LOOP
+        ranges := ARRAY(SELECT coalesce(e ->> 'version', '*') FROM jsonb_array_elements(coalesce(doc -> 'inputs', '[]')) AS e
+                         WHERE e ->> 'product' = r.product);
+        IF pg_catalog.cardinality(ranges) = 0 THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path, format('input product "%s"', r.product),
+                CASE WHEN r.product = doc ->> 'id'
+                     THEN 'A field derives from fields of the products its version consumes; a product does not consume itself.'
+                     ELSE format('A field derives from fields of the products its version consumes: add {product: %s} to inputs, or correct the reference.', r.product) END,
+                line => line);
+        END IF;
+        -- For each input of that product, the newest version its range accepts (a version of
+        -- this stream replaces the catalog's); one of them must have the output and the field.
+        SELECT c.version, c.descriptor, c.port INTO tver, target, port
+          FROM pg_catalog.unnest(ranges) WITH ORDINALITY AS x(range, n),
+               LATERAL (SELECT a.version, a.descriptor,
+                               (SELECT e FROM jsonb_array_elements(coalesce(a.descriptor -> 'outputs', '[]')) AS e
+                                 WHERE e ->> 'name' = r.output LIMIT 1) AS port
+                          FROM (SELECT (s ->> 'version')::@extschema@.semver AS version, s AS descriptor
+                                  FROM jsonb_array_elements(coalesce(stream -> r.product, '[]')) AS s
+                                UNION ALL
+                                SELECT v.version, v.descriptor FROM @extschema@.product_version AS v
+                                 WHERE v.product_id = r.product
+                                   AND NOT coalesce(stream -> r.product, '[]') @> jsonb_build_array(jsonb_build_object('version', v.version::text))) AS a
+                         WHERE x.range = '*' OR @extschema@.semver_satisfies(a.version, x.range)
+                         ORDER BY a.version DESC LIMIT 1) AS c
+         ORDER BY EXISTS (SELECT FROM jsonb_array_elements(coalesce(c.port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.field) DESC,
+                  c.port IS NOT NULL DESC, x.n
+         LIMIT 1;
+        IF NOT FOUND THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+                format('a version of "%s" that its input accepts (%s)', r.product, array_to_string(ranges, ' or ')),
+                format('The field must exist in the newest version of "%s" that the input''s range accepts: register one, or widen the range.', r.product),
+                line => line);
+        END IF;
+        IF port IS NULL THEN
+            near := @extschema@.closest_key(r.output, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(target -> 'outputs', '[]')) AS e));
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+                format('output "%s" in version %s of "%s"', r.output, tver, r.product),
+                format('Version %s is the newest version of "%s" that the input accepts; %s', tver, r.product,
+                       CASE WHEN near IS NOT NULL THEN format('did you mean "%s"?', near) ELSE 'name one of its outputs.' END),
+                line => line);
+        END IF;
+        IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.field) THEN
+            near := @extschema@.closest_key(r.field, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e));
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+                format('field "%s" of output "%s" in version %s of "%s"', r.field, r.output, tver, r.product),
+                format('Version %s is the newest version of "%s" that the input accepts; %s', tver, r.product,
+                       CASE WHEN near IS NOT NULL THEN format('did you mean "%s"?', near) ELSE 'name one of the fields of its output.' END),
+                line => line);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_derived_from(jsonb, int, int, jsonb) IS
+    'Raises 23503 unless every derived_from of a product document names an existing field of a product among its inputs (the newest version its range accepts, in the catalog or the stream).';
 
 -- Writes one domain; its parent is already in the catalog. Returns the action taken.
 CREATE FUNCTION @extschema@.write_domain(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
@@ -329,6 +433,7 @@ DECLARE
     pending int[];
     progress boolean;
     other int;
+    stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -347,17 +452,7 @@ BEGIN
     -- Every document is checked before anything is written.
     FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
         doc := docs[docno];
-        IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
-                format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')), line => lines[docno]);
-        END IF;
-        IF NOT doc ? 'kind' THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => lines[docno]);
-        END IF;
-        IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
-                format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.', line => lines[docno]);
-        END IF;
+        PERFORM @extschema@.check_document_kind(doc, docno, lines[docno]);
         problem := @extschema@.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
         IF problem IS NOT NULL THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
@@ -444,6 +539,14 @@ BEGIN
             PERFORM @extschema@.raise_unknown_reference(docno, format('$.inputs[%s].product', other),
                 format('data product "%s"', doc -> 'inputs' -> other ->> 'product'),
                 'Register the product it consumes first, or in the same stream; an external dataset is a "source".', line => lines[docno]);
+        END IF;
+        IF doc @? '$.outputs[*].schema[*].derived_from[*]' THEN
+            IF stream IS NULL THEN
+                stream := (SELECT jsonb_object_agg(s.id, s.versions)
+                             FROM (SELECT d ->> 'id' AS id, jsonb_agg(d) AS versions FROM pg_catalog.unnest(docs) AS d
+                                    WHERE d ->> 'kind' = 'DataProduct' GROUP BY d ->> 'id') AS s);
+            END IF;
+            PERFORM @extschema@.check_derived_from(doc, docno, lines[docno], stream);
         END IF;
     END LOOP;
 

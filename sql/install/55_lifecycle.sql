@@ -795,3 +795,28 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) IS
     'Retires a deprecated version; refused while active consumers still need it.';
+
+-- Withdraws a draft: the version is deleted, with its parts and evaluations (the audit trail
+-- keeps it). Published versions are contracts and are deprecated instead; the trigger checks
+-- that the caller owns the product's domain. The product's identity stays.
+CREATE FUNCTION @extschema@.mesh_withdraw(id text, version @extschema@.semver) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+BEGIN
+    IF v.status <> 'draft' THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is %s and cannot be withdrawn', v.version, v.product_id, v.status),
+            'Only a draft may be withdrawn: a published version is a contract that consumers may rely on.',
+            CASE v.status WHEN 'published' THEN format('Deprecate it with mesh_deprecate(%L, %L, sunset, reason), then retire it with mesh_retire().', v.product_id, v.version::text)
+                          WHEN 'deprecated' THEN format('Retire it with mesh_retire(%L, %L) once its sunset has passed.', v.product_id, v.version::text)
+                          ELSE 'A retired version stays in the catalog as history.' END);
+    END IF;
+    DELETE FROM @extschema@.product_version AS pv WHERE pv.id = v.id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) IS
+    'Withdraws (deletes) a draft version, by its domain''s owners; a published version is refused (23514): deprecate it instead.';

@@ -1047,6 +1047,8 @@ BEGIN
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
     GRANT EXECUTE ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
+    -- writes nothing: tries the registration as the caller and rolls it back (SECURITY DEFINER)
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_validate(text) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write through the functions or
     -- directly; the triggers decide which domain each may change. Never the audit trail.
@@ -1063,6 +1065,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) TO meshcat_steward;
 
     -- Administrators: decide exemptions; the triggers let them write global policies.

@@ -11,6 +11,7 @@ REVOKE ALL ON FUNCTION @extschema@.mesh_register(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) FROM PUBLIC;

@@ -11,7 +11,7 @@
 #   - CREATE EXTENSION meshcat must refuse the attacker's meshcat schema (42P06); the
 #     superuser drops it, as the HINT says, and installs;
 #   - mesh_setup_roles(), a registration of a mesh (domains, policies, products with inputs
-#     and derived_from), every lifecycle move, exemptions, checks, lineage walks and pictures,
+#     and derived_from), every lifecycle move (a withdrawal too), validation, exemptions, checks, lineage walks and pictures,
 #     search, diff, dry runs, and a SELECT from every view, as the superuser, a steward, an
 #     administrator and a reader; every mesh_% function of the extension (read from pg_proc)
 #     must be in the list this script exercises, and must have run (track_functions);
@@ -301,6 +301,8 @@ $$) \g /dev/null
 SELECT meshcat.mesh_publish('sales.hijack', '1.1.0') \g /dev/null
 SELECT meshcat.mesh_deprecate('sales.hijack', '1.0.0', '2099-01-01', 'use 1.1.0') \g /dev/null
 SELECT meshcat.mesh_retire('sales.hijack', '1.0.0') \g /dev/null
+SELECT * FROM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.hijack, name: Withdrawn, version: 1.2.0}') \g /dev/null
+SELECT meshcat.mesh_withdraw('sales.hijack', '1.2.0') \g /dev/null
 SELECT * FROM meshcat.mesh_check('sales.hijack') \g /dev/null
 SELECT * FROM meshcat.mesh_check('sales.hijack', '1.1.0') \g /dev/null
 SELECT meshcat.mesh_request_exemption('sales.hijack', 'hj-retention', 'a test', '2099-01-01') AS x1 \gset
@@ -356,6 +358,21 @@ SELECT * FROM meshcat.mesh_search('"order items" or hijack -nothing', 'sales', '
 SELECT * FROM meshcat.mesh_search(NULL, NULL, 'hijack') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.hijack', '1.0.0', '1.1.0') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.orders', '1.2.0', '1.3.0') \g /dev/null
+SELECT * FROM meshcat.mesh_validate($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.hijack
+name: Hijack
+version: 1.3.0
+status: published
+retention: 1 year
+inputs: [{product: sales.orders, version: ^1.2}]
+outputs: [{name: totals, type: table, schema: [{name: order_id, type: bigint, derived_from: [sales.orders.orders.order_id]}]}]
+---
+{apiVersion: meshcat/v1, kind: DataProduct, id: sales.hijack2, name: H, version: 1.0.0, descripton: a typo}
+---
+{apiVersion: meshcat/v1, kind: DataProduct, id: nowhere.hijack, name: H, version: 1.0.0}
+$$) \g /dev/null
 SQL
 )
 views=$(harness -c "SELECT pg_catalog.format('SELECT * FROM %I.%I \g /dev/null', n.nspname, c.relname) FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE n.nspname OPERATOR(pg_catalog.=) 'meshcat' AND c.relkind OPERATOR(pg_catalog.=) 'v' ORDER BY c.relname")
