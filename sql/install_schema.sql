@@ -58,5 +58,15 @@ CREATE EXTENSION meshcat;
 SELECT n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = CURRENT_USER) AS owned_by_installer
   FROM pg_namespace AS n WHERE n.nspname = 'meshcat';
 
+-- A session without standard-conforming strings would install its regular expressions wrong:
+-- refused (0A000), and nothing is installed.
+DROP EXTENSION meshcat;
+SET standard_conforming_strings = off;
+CREATE EXTENSION meshcat;
+\echo :LAST_ERROR_SQLSTATE
+RESET standard_conforming_strings;
+SELECT count(*) AS installed FROM pg_extension WHERE extname = 'meshcat';
+CREATE EXTENSION meshcat;
+
 REVOKE CREATE ON DATABASE :"DBNAME" FROM regress_planter;
 DROP ROLE regress_planter;

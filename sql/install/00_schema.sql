@@ -3,6 +3,20 @@
 
 -- 00_schema: the extension's own settings and helpers that everything else uses.
 
+-- Its string literals (regular expressions, escapes) are written for standard-conforming
+-- strings, the default since PostgreSQL 9.1; with them off, '\.' in a CHECK would mean any
+-- character. A database that turned them off is refused, not installed into wrongly.
+DO $scs$
+BEGIN
+    IF pg_catalog.current_setting('standard_conforming_strings') OPERATOR(pg_catalog.<>) 'on' THEN
+        RAISE EXCEPTION 'meshcat needs standard_conforming_strings = on'
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its regular expressions and escapes are written for standard-conforming strings; this session has them off.',
+                  HINT = 'SET standard_conforming_strings = on (and remove any ALTER DATABASE or ALTER ROLE that turns it off), then CREATE EXTENSION meshcat.';
+    END IF;
+END
+$scs$;
+
 -- The schema must be the extension's alone. CREATE EXTENSION uses a schema named meshcat that
 -- already exists, whoever owns it; what another role planted there (meshcat.cardinality(text[]),
 -- an operator) would be bound by the bodies below, or found by functions that run as superuser.
