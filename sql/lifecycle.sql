@@ -77,8 +77,8 @@ INSERT INTO meshcat.tag (version_id, tag) SELECT id, 'sneaky' FROM meshcat.produ
 DELETE FROM meshcat.output_port WHERE name = 'feed';
 \echo :SQLSTATE
 -- Nobody forges history: the server stamps who and when.
-INSERT INTO meshcat.product_version (product_id, version, name, descriptor, status, created_at, created_by, published_at, published_by)
-VALUES ('sales.orders', '1.0.1', 'Orders', '{"outputs": [{"name": "orders", "type": "table", "schema": [{"name": "id", "type": "bigint", "required": true, "unique": true}, {"name": "email", "type": "text", "pii": true, "classification": "restricted"}, {"name": "amount", "type": "numeric"}, {"name": "note", "type": "text"}]}, {"name": "feed", "type": "stream"}], "classification": "confidential"}',
+INSERT INTO meshcat.product_version (product_id, version, name, classification, descriptor, status, created_at, created_by, published_at, published_by)
+VALUES ('sales.orders', '1.0.1', 'Orders', 'confidential', '{"outputs": [{"name": "orders", "type": "table", "schema": [{"name": "id", "type": "bigint", "required": true, "unique": true}, {"name": "email", "type": "text", "pii": true, "classification": "restricted"}, {"name": "amount", "type": "numeric"}, {"name": "note", "type": "text"}]}, {"name": "feed", "type": "stream"}], "classification": "confidential"}',
         'published', '2001-01-01', 'someone', '2001-01-01', 'someone');
 SELECT version, status, created_at > '2001-01-02' AS created_now, created_by = 'regress_lc_dev' AS created_by_me,
        published_at > '2001-01-02' AS published_now, published_by = 'regress_lc_dev' AS published_by_me

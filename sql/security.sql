@@ -281,7 +281,12 @@ VALUES ((SELECT id FROM product_version WHERE product_id = 'sales.drafty' AND ve
 \echo :SQLSTATE
 UPDATE field SET derived_from = '{sales.orders.amount}' WHERE name = 'x';
 \echo :SQLSTATE
-UPDATE product_version SET retention = '-1 day' WHERE id = :drafty_v;
+UPDATE product_version SET retention = '-1 day', descriptor = descriptor || '{"retention": "-1 day"}' WHERE id = :drafty_v;
+\echo :SQLSTATE
+-- A contract column says what the descriptor says; the descriptor names its own product.
+UPDATE product_version SET classification = 'public' WHERE id = :drafty_v;
+\echo :SQLSTATE
+UPDATE product_version SET descriptor = descriptor || '{"domain": "marketing"}' WHERE id = :drafty_v;
 \echo :SQLSTATE
 \set VERBOSITY default
 

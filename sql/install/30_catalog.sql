@@ -75,7 +75,17 @@ CREATE TABLE @extschema@.product_version (
     updated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
     published_at    timestamptz,
     published_by    name,
-    UNIQUE (product_id, version)
+    UNIQUE (product_id, version),
+    -- The contract's columns say what the descriptor says, whoever writes the row, and the
+    -- descriptor names this product and its domain (or leaves them out).
+    CONSTRAINT contract_columns_follow_descriptor CHECK (classification OPERATOR(pg_catalog.=)
+               COALESCE(descriptor OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification
+           AND retention IS NOT DISTINCT FROM (descriptor OPERATOR(pg_catalog.->>) 'retention')::interval
+           AND sla OPERATOR(pg_catalog.=) COALESCE(descriptor OPERATOR(pg_catalog.->) 'sla', '{}')
+           AND quality OPERATOR(pg_catalog.=) COALESCE(descriptor OPERATOR(pg_catalog.->) 'quality', '{}')),
+    CONSTRAINT descriptor_names_product CHECK (COALESCE(descriptor OPERATOR(pg_catalog.->>) 'id', product_id) OPERATOR(pg_catalog.=) product_id
+           AND COALESCE(descriptor OPERATOR(pg_catalog.->>) 'domain', pg_catalog.split_part(product_id, '.', 1))
+               OPERATOR(pg_catalog.=) pg_catalog.split_part(product_id, '.', 1))
 );
 COMMENT ON TABLE @extschema@.product_version IS
     'Versions of data products: the contract (descriptor, SLA, quality) and its lifecycle.';
