@@ -217,6 +217,18 @@ $f$;
 CREATE TABLE regress_sec_b.t (x int);
 INSERT INTO regress_sec_b.t SELECT generate_series(1, 3);
 CREATE INDEX ON regress_sec_b.t (regress_sec_b.idx(x));
+-- Without the handler, the index build shows the refusal whole.
+CREATE FUNCTION regress_sec_b.take() RETURNS int LANGUAGE sql
+    AS $f$UPDATE meshcat.domain SET owner_role = 'regress_sec_mkt' WHERE name = 'sales' RETURNING 0$f$;
+CREATE FUNCTION regress_sec_b.plain_idx(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+    RETURN $1 + regress_sec_b.take();
+END
+$f$;
+\set SHOW_CONTEXT never
+CREATE INDEX ON regress_sec_b.t (regress_sec_b.plain_idx(x));
+\echo :SQLSTATE
+\set SHOW_CONTEXT errors
 RESET ROLE;
 ANALYZE regress_sec_b.t;
 SELECT DISTINCT msg FROM regress_sec_b.log ORDER BY 1;
