@@ -123,8 +123,8 @@ SELECT id = :v100 AS same_row, status, name, description, documentation, publish
   FROM product_version WHERE product_id = 'sales.orders';
 SELECT kind, principal FROM owner WHERE version_id = :v100 ORDER BY kind, principal;
 SELECT tag FROM tag WHERE version_id = :v100 ORDER BY tag;
--- The audit trail keeps the before and after of the version, and each owner and tag row that
--- changed (the rows that stayed were not rewritten).
+-- The audit trail keeps the before and after of the version: one entry for the document; the
+-- owner and tag rows are derived from it and have no entries of their own.
 SELECT table_name, operation, old_row -> 'descriptor' -> 'owners' AS owners_before, new_row -> 'descriptor' -> 'owners' AS owners_after,
        old_row ->> 'name' AS name_before, new_row ->> 'name' AS name_after
   FROM mesh_audit WHERE table_name = 'product_version' AND operation = 'UPDATE' ORDER BY id;
@@ -166,8 +166,8 @@ UPDATE product_version SET descriptor = jsonb_set(descriptor, '{classification}'
 UPDATE product_version SET descriptor = descriptor - 'outputs' || '{"sla": {"freshness": "1 hour"}}', name = 'Orders!' WHERE id = :v100;
 \echo :SQLSTATE
 UPDATE product_version SET descriptor = jsonb_set(descriptor, '{tags}', '["orders", "shop"]') WHERE id = :v100;
--- Owner and tag rows of a published version follow its descriptor: a row it does not name can
--- only go, a row it names can only come; ports and fields never change.
+-- Owner, tag, port and field rows are derived from the descriptor: nobody writes them directly
+-- (PostgreSQL's own permission denied, 42501; derive.sql has every role and table).
 INSERT INTO tag (version_id, tag) VALUES (:v100, 'sneaky');
 \echo :SQLSTATE
 DELETE FROM tag WHERE version_id = :v100 AND tag = 'orders';
@@ -275,13 +275,13 @@ outputs:
       - {name: id, type: bigint, required: true}
       - {name: amount, type: numeric}
 $$);
--- (A tag the published 1.0.0 still names cannot move from it into the draft.)
+-- (Nor can a tag of the published 1.0.0 be moved into the draft.)
 UPDATE tag SET version_id = (SELECT id FROM product_version WHERE product_id = 'sales.orders' AND version = '1.2.1')
  WHERE version_id = :v100 AND tag = 'orders';
 \echo :SQLSTATE
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 1.0.2, status: published}');
 \echo :SQLSTATE
-INSERT INTO product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '1.0.2', 'Orders', '{}');
+INSERT INTO product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '1.0.2', 'Orders', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.orders", "name": "Orders", "version": "1.0.2"}');
 \echo :SQLSTATE
 SELECT mesh_publish('sales.orders', '1.2.1');
 \echo :SQLSTATE
@@ -342,7 +342,7 @@ outputs:
 $$);
 \echo :SQLSTATE
 -- Another major line may be lower: 0.x while 1.x and 2.x exist.
-INSERT INTO product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '0.5.0', 'Orders', '{}');
+INSERT INTO product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '0.5.0', 'Orders', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.orders", "name": "Orders", "version": "0.5.0"}');
 SELECT version_text, status, is_current FROM mesh_versions WHERE product_id = 'sales.orders' ORDER BY version_rank;
 
 -- A deprecated version's metadata may change too; it stays deprecated.

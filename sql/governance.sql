@@ -105,7 +105,7 @@ $$);
 -- A plain INSERT is refused just the same.
 INSERT INTO meshcat.product (id, domain) VALUES ('sales.payments', 'sales');
 INSERT INTO meshcat.product_version (product_id, version, name, status, descriptor)
-VALUES ('sales.payments', '1.0.0', 'Payments', 'published', '{"id": "sales.payments", "owners": {"technical": "pay"}}');
+VALUES ('sales.payments', '1.0.0', 'Payments', 'published', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.payments", "name": "Payments", "version": "1.0.0", "status": "published", "owners": {"technical": "pay"}}');
 \echo :SQLSTATE
 -- A draft may fail, and shows its violations.
 SELECT * FROM mesh_register($$

@@ -48,7 +48,7 @@ SET ROLE regress_lc_dev;
 -- draft may be deleted (contract_metadata.sql tests the version order in full).
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 0.9.0}');
 DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders' AND version = '0.9.0';
-INSERT INTO meshcat.product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '1.0.0-rc.1', 'Orders', '{}');
+INSERT INTO meshcat.product_version (product_id, version, name, descriptor) VALUES ('sales.orders', '1.0.0-rc.1', 'Orders', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.orders", "name": "Orders", "version": "1.0.0-rc.1"}');
 \echo :SQLSTATE
 -- A new version cannot start deprecated or retired.
 INSERT INTO meshcat.product_version (product_id, version, name, descriptor, status) VALUES ('sales.orders', '1.0.1', 'Orders', '{}', 'deprecated');
@@ -68,6 +68,9 @@ UPDATE meshcat.product_version SET status = 'draft' WHERE product_id = 'sales.or
 \echo :SQLSTATE
 DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
+-- Ports, fields and tags are derived from the descriptor (75_derive): even a role granted DML on
+-- them (as regress_lc_dev is, above) is refused, by the trigger; without the grant, PostgreSQL
+-- refuses first (privilege_matrix.sql).
 UPDATE meshcat.field SET type = 'text' WHERE name = 'amount';
 \echo :SQLSTATE
 DELETE FROM meshcat.field WHERE name = 'note';
@@ -78,7 +81,7 @@ DELETE FROM meshcat.output_port WHERE name = 'feed';
 \echo :SQLSTATE
 -- Nobody forges history: the server stamps who and when.
 INSERT INTO meshcat.product_version (product_id, version, name, classification, descriptor, status, created_at, created_by, published_at, published_by)
-VALUES ('sales.orders', '1.0.1', 'Orders', 'confidential', '{"outputs": [{"name": "orders", "type": "table", "schema": [{"name": "id", "type": "bigint", "required": true, "unique": true}, {"name": "email", "type": "text", "pii": true, "classification": "restricted"}, {"name": "amount", "type": "numeric"}, {"name": "note", "type": "text"}]}, {"name": "feed", "type": "stream"}], "classification": "confidential"}',
+VALUES ('sales.orders', '1.0.1', 'Orders', 'confidential', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.orders", "name": "Orders", "version": "1.0.1", "outputs": [{"name": "orders", "type": "table", "schema": [{"name": "id", "type": "bigint", "required": true, "unique": true}, {"name": "email", "type": "text", "pii": true, "classification": "restricted"}, {"name": "amount", "type": "numeric"}, {"name": "note", "type": "text"}]}, {"name": "feed", "type": "stream"}], "classification": "confidential"}',
         'published', '2001-01-01', 'someone', '2001-01-01', 'someone');
 SELECT version, status, created_at > '2001-01-02' AS created_now, created_by = 'regress_lc_dev' AS created_by_me,
        published_at > '2001-01-02' AS published_now, published_by = 'regress_lc_dev' AS published_by_me

@@ -77,6 +77,7 @@ UPDATE meshcat.product_version SET description = 'mine now' WHERE product_id = '
 \echo :SQLSTATE
 DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
+-- Tags are derived from the descriptor: no role has privileges on them (derive.sql).
 INSERT INTO meshcat.tag (version_id, tag) SELECT id, 'x' FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
 SELECT mesh_publish('sales.orders', '1.0.0');

@@ -127,11 +127,12 @@ INSERT INTO write_path VALUES
  ('mesh_check', $q$SELECT meshcat.mesh_check('alpha.pub')$q$),
  ('mesh_setup_roles', $q$SELECT meshcat.mesh_setup_roles()$q$),
  ('mesh_lineage_rebuild', $q$SELECT meshcat.mesh_lineage_rebuild()$q$),
+ ('mesh_rebuild', $q$SELECT meshcat.mesh_rebuild()$q$),
  ('mesh_prune_events', $q$SELECT meshcat.mesh_prune_events()$q$),
  ('mesh_install_policies', $q$SELECT meshcat.mesh_install_policies()$q$),
  ('mesh_policy_dry_run (reads only)', $q$SELECT meshcat.mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: Policy, name: pm-dry, domain: alpha, enforcement: required, rule: "exists($.tags)", message: tags}')$q$);
--- The document tables and their parts, with statements aimed at A's rows (drafts, where an
--- owner may change them).
+-- The document tables, with statements aimed at A's rows (drafts, where an owner may change
+-- them), and the tables derived from them (owner, tag, ports, fields), which no role may write.
 INSERT INTO write_path VALUES
  ('domain INSERT', $q$INSERT INTO meshcat.domain (name, owner_role, parent, descriptor) VALUES ('alphay', 'regress_pm_a_team', 'alpha', '{}')$q$),
  ('domain UPDATE', $q$UPDATE meshcat.domain SET description = 'x' WHERE name = 'alpha'$q$),
@@ -139,7 +140,7 @@ INSERT INTO write_path VALUES
  ('product INSERT', $q$INSERT INTO meshcat.product (id, domain) VALUES ('alpha.new', 'alpha')$q$),
  ('product UPDATE', $q$UPDATE meshcat.product SET domain = domain WHERE id = 'alpha.pub'$q$),
  ('product DELETE', $q$DELETE FROM meshcat.product WHERE id = 'alpha.lonely'$q$),
- ('product_version INSERT', $q$INSERT INTO meshcat.product_version (product_id, version, name, descriptor) VALUES ('alpha.lonely', '0.1.0', 'N', '{}')$q$),
+ ('product_version INSERT', $q$INSERT INTO meshcat.product_version (product_id, version, name, descriptor) VALUES ('alpha.lonely', '0.1.0', 'N', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "alpha.lonely", "name": "N", "version": "0.1.0"}')$q$),
  ('product_version UPDATE', $q$UPDATE meshcat.product_version SET description = 'x' WHERE product_id = 'alpha.draft'$q$),
  ('product_version DELETE', $q$DELETE FROM meshcat.product_version WHERE product_id = 'alpha.draft'$q$),
  ('owner INSERT', format($q$INSERT INTO meshcat.owner VALUES (%s, 'business', 'x')$q$, :draft)),

@@ -81,7 +81,8 @@ SELECT id AS mkt_v FROM product_version WHERE product_id = 'marketing.campaigns'
 SELECT id AS mkt_port FROM output_port WHERE version_id = :mkt_v \gset
 
 -- Attack: another domain's steward moves the published contract's rows into a draft of its
--- own (the row leaves sales.orders 1.0.0: a write to it), then would delete the draft.
+-- own (the row leaves sales.orders 1.0.0: a write to it), then would delete the draft. The
+-- rows are derived from the descriptors: no role has any privilege on them (42501).
 SET ROLE regress_sec_mallory;
 UPDATE output_port SET version_id = :mkt_v WHERE version_id = :sales_v;
 \echo :SQLSTATE
@@ -108,7 +109,7 @@ SELECT product_id, port, name FROM mesh_fields WHERE product_id LIKE 'sales.%' O
 SELECT id, depth FROM mesh_upstream('sales.report') ORDER BY id;
 
 -- In the transaction that publishes a version, after its policies have judged it, nothing
--- of its contract may be removed or changed, and nothing added that its descriptor does not say.
+-- of its contract may be removed, changed or added either: its rows are derived.
 SET ROLE regress_sec_alice;
 SELECT kind, id, action FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.window, name: W, version: 0.1.0, inputs: [{product: sales.orders}], outputs: [{name: w, type: table, schema: [{name: a, type: int}]}]}');
 BEGIN;
@@ -153,7 +154,7 @@ UPDATE product_version SET deprecated_by = 'regress_sec_mallory' WHERE id = :sal
 \echo :SQLSTATE
 -- A new version starts without deprecation or retirement stamps, whatever the INSERT says.
 INSERT INTO product_version (product_id, version, status, name, descriptor, deprecated_by, retired_by, sunset, created_by)
-VALUES ('sales.drafty', '0.2.0', 'draft', 'Drafty', '{"id": "sales.drafty", "version": "0.2.0"}', 'x', 'y', '2099-01-01', 'regress_sec_mallory');
+VALUES ('sales.drafty', '0.2.0', 'draft', 'Drafty', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.drafty", "name": "Drafty", "version": "0.2.0"}', 'x', 'y', '2099-01-01', 'regress_sec_mallory');
 SELECT version, created_by, deprecated_by, retired_by, sunset FROM product_version WHERE product_id = 'sales.drafty' ORDER BY version;
 -- Exemptions: who asked and when is not for the requester to rewrite.
 RESET ROLE;
@@ -283,7 +284,9 @@ SELECT purpose, role_name, adopted FROM setup_role ORDER BY purpose;
 SELECT mesh_is_admin('regress_sec_creator') AS creator_is_admin_once_adopted;
 SELECT * FROM mesh_setup_roles();
 
--- The tables check what readers parse, whoever writes (terse: the failing rows hold ids).
+-- What readers parse is checked whoever writes (terse: the failing rows hold ids): a derived
+-- table refuses even a superuser outside the derivation, a descriptor is validated as
+-- mesh_register validates it, and the table's constraints hold the rest.
 \set VERBOSITY terse
 INSERT INTO input_port (version_id, position, product_id, version_range, descriptor)
 VALUES ((SELECT id FROM product_version WHERE product_id = 'sales.drafty' AND version = '0.2.0'), 1, 'sales.orders', 'one point oh', '{}');

@@ -30,6 +30,7 @@ int			meshcat_yaml_max_nodes_ceiling = 1000000;
 char	   *meshcat_event_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
+bool		meshcat_deriving = false;
 
 void		_PG_init(void);
 
@@ -116,6 +117,20 @@ _PG_init(void)
 							256 * 1024, 64, MAX_KILOBYTES,
 							PGC_SUSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
+
+	/*
+	 * Set only by the SET clause of the derivation's SECURITY DEFINER
+	 * functions (sql/install: derive_*): the derived tables refuse writes
+	 * while it is off, a superuser's included. Only superusers could set it
+	 * by hand, and they could disable the trigger anyway.
+	 */
+	DefineCustomBoolVariable("meshcat.deriving",
+							 "Whether the catalog's derivation is writing derived rows.",
+							 "Set by meshcat itself; derived tables refuse other writes.",
+							 &meshcat_deriving,
+							 false,
+							 PGC_SUSET, GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("meshcat");
 }

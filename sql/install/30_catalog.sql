@@ -1,7 +1,10 @@
--- 30_catalog: the catalog's tables. Rows here are the source of truth; the full descriptor of
--- every version is kept beside the normalized rows so nothing a standard carries is lost.
--- Every column that readers parse (ids, ranges, references, intervals) is checked here, by
--- the table, so a plain INSERT cannot store what mesh_register would refuse.
+-- 30_catalog: the catalog's tables. Documents (domain, product, product_version, and policy and
+-- exemption in 65_governance) hold the truth: a version's descriptor is its contract. The part
+-- tables (owner, tag, input_port, output_port, field) and the lineage edges are derived from the
+-- descriptors by 75_derive, and no role may write them. Every column that readers parse (ids,
+-- ranges, references, intervals) is checked here, by the table, so a plain INSERT cannot store
+-- what mesh_register would refuse. Document tables have natural primary keys; surrogate ids
+-- (product_version.id) only join the derived rows, so a hub can subscribe to many domains.
 
 CREATE TYPE @extschema@.classification AS ENUM ('public', 'internal', 'confidential', 'restricted');
 COMMENT ON TYPE @extschema@.classification IS
@@ -57,7 +60,7 @@ COMMENT ON TABLE @extschema@.product IS
     'Data products: the stable identity "<domain>.<name>"; everything else is per version.';
 
 CREATE TABLE @extschema@.product_version (
-    id              bigserial PRIMARY KEY,
+    id              bigserial NOT NULL UNIQUE,
     product_id      text NOT NULL REFERENCES @extschema@.product (id),
     version         @extschema@.semver NOT NULL,
     status          @extschema@.lifecycle_status NOT NULL DEFAULT 'draft',
@@ -75,7 +78,13 @@ CREATE TABLE @extschema@.product_version (
     updated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
     published_at    timestamptz,
     published_by    name,
-    UNIQUE (product_id, version),
+    deprecated_at      timestamptz,
+    deprecated_by      name,
+    sunset             date,
+    deprecation_reason text,
+    retired_at         timestamptz,
+    retired_by         name,
+    PRIMARY KEY (product_id, version),
     -- The contract's columns say what the descriptor says, whoever writes the row, and the
     -- descriptor names this product and its domain (or leaves them out).
     CONSTRAINT contract_columns_follow_descriptor CHECK (classification OPERATOR(pg_catalog.=)
@@ -88,10 +97,10 @@ CREATE TABLE @extschema@.product_version (
                OPERATOR(pg_catalog.=) pg_catalog.split_part(product_id, '.', 1))
 );
 COMMENT ON TABLE @extschema@.product_version IS
-    'Versions of data products: the contract (descriptor, SLA, quality) and its lifecycle.';
+    'Versions of data products: the descriptor (the contract and the metadata), its lifecycle, who and when.';
 
 CREATE TABLE @extschema@.owner (
-    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id) ON DELETE CASCADE,
+    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id),
     kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z0-9_-]*$'),
     principal   text NOT NULL CHECK (principal <> ''),
     PRIMARY KEY (version_id, kind, principal)
@@ -100,7 +109,7 @@ COMMENT ON TABLE @extschema@.owner IS
     'Who owns a product version, by kind: technical, business, steward, on-call, channel, ...';
 
 CREATE TABLE @extschema@.tag (
-    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id) ON DELETE CASCADE,
+    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id),
     tag         text NOT NULL CHECK (tag <> ''),
     PRIMARY KEY (version_id, tag)
 );
@@ -110,7 +119,7 @@ COMMENT ON TABLE @extschema@.tag IS 'Free-form tags of a product version, for di
 -- An input is either another product (through a version range) or an external source.
 CREATE TABLE @extschema@.input_port (
     id              bigserial PRIMARY KEY,
-    version_id      bigint NOT NULL REFERENCES @extschema@.product_version (id) ON DELETE CASCADE,
+    version_id      bigint NOT NULL REFERENCES @extschema@.product_version (id),
     position        int NOT NULL,
     name            text,
     product_id      text REFERENCES @extschema@.product (id),
@@ -130,7 +139,7 @@ COMMENT ON TABLE @extschema@.input_port IS
 
 CREATE TABLE @extschema@.output_port (
     id          bigserial PRIMARY KEY,
-    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id) ON DELETE CASCADE,
+    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id),
     position    int NOT NULL,
     name        @extschema@.mesh_name NOT NULL,
     kind        text NOT NULL CHECK (kind IN ('table', 'view', 'file', 'stream', 'api')),
@@ -177,17 +186,10 @@ CREATE TABLE @extschema@.setup_role (
 COMMENT ON TABLE @extschema@.setup_role IS
     'meshcat''s own roles (reader, steward, admin) by OID, as mesh_setup_roles() created or adopted them.';
 
--- pg_dump keeps the rows of extension tables only when asked to.
+-- pg_dump keeps the rows of extension tables only when asked to: the documents. Derived rows
+-- are not dumped; restoring a version derives them again (75_derive).
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.domain', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.owner', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.tag', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.input_port', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.input_port_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.output_port', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.output_port_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.field', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.field_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.setup_role', '');

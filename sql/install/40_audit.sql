@@ -1,5 +1,7 @@
--- 40_audit: every insert, update and delete on the catalog, recorded by trigger in the same
--- transaction (a rolled-back change leaves no trace), in a table nobody may rewrite.
+-- 40_audit: every change to a document (a domain, a product, a product version, a policy, an
+-- exemption), recorded by trigger in the same transaction (a rolled-back change leaves no
+-- trace), one entry per document written, in a table nobody may rewrite. Derived rows are not
+-- audited: they follow from the documents.
 
 CREATE TABLE @extschema@.audit (
     id          bigserial PRIMARY KEY,
@@ -19,13 +21,32 @@ COMMENT ON TABLE @extschema@.audit IS
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit_id_seq', '');
 
--- A restore loads catalog rows with COPY after CREATE EXTENSION has created the tables and
--- their triggers; the dump holds the audit trail of those rows already (src/restore.c).
-CREATE FUNCTION @extschema@.mesh_restoring() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'mesh_restoring'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.mesh_restoring() IS
-    'Whether the running statement is a superuser''s COPY into a table, as a restore loads catalog rows; triggers let such rows in unaudited and unchecked.';
+-- Whether a role is a superuser.
+-- PL/pgSQL rather than SQL: it runs once per written catalog row, and PL/pgSQL keeps its plan
+-- (a SQL function with a SET clause is planned on every call: 30 times slower here).
+CREATE FUNCTION @extschema@.role_is_superuser(role name) RETURNS boolean
+    LANGUAGE plpgsql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = role), false);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
+    'Whether the role is a superuser.';
+
+-- The one restore signal: a row being inserted is a restored one when a superuser writes a row
+-- that was created before this transaction began (pg_dump | psql, pg_restore, with COPY or
+-- INSERTs, in any number of jobs). Everyone else gets the server's timestamps, so nobody else
+-- can write history. Restored documents skip the rules and the audit (the dump holds their
+-- trail) but are derived again (75_derive).
+CREATE FUNCTION @extschema@.is_restore(created timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+RETURN created OPERATOR(pg_catalog.<) pg_catalog.transaction_timestamp()
+   AND @extschema@.role_is_superuser(@extschema@.mesh_acting_role());
+COMMENT ON FUNCTION @extschema@.is_restore(timestamptz) IS
+    'Whether a row created at that time and written now by the acting role is being restored (a superuser loading history).';
 
 -- Runs as the extension owner so writers need no privilege on the audit table, and so
 -- cannot forge entries; the acting role is read from the session, not from current_user.
@@ -34,8 +55,9 @@ CREATE FUNCTION @extschema@.audit_row() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    -- Rows a restore loads were audited when they were first written; the dump holds that trail.
-    IF @extschema@.mesh_restoring() THEN
+    -- Rows a restore loads were audited when they were first written; the dump holds that
+    -- trail. TG_ARGV[0] names the row's creation stamp.
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
         RETURN NULL;
     END IF;
     INSERT INTO @extschema@.audit (table_name, operation, old_row, new_row)
@@ -69,15 +91,19 @@ CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON @extschema@.audit
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON @extschema@.audit
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_refuse_change();
 
--- Every catalog table gets the same two triggers.
+-- The documents of 30_catalog (65_governance adds policies and exemptions). A product's
+-- creation is its first version's; its later changes are its own entries.
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.domain
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+CREATE TRIGGER audit AFTER UPDATE OR DELETE ON @extschema@.product
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
 DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version', 'owner', 'tag',
-                             'input_port', 'output_port', 'field'] LOOP
-        EXECUTE pg_catalog.format('CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.%I
-                        FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row()', t);
+    FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I
                         FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row()', t);
     END LOOP;

@@ -271,88 +271,10 @@ $$;
 COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
     'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
 
--- Writes the ports, fields, owners and tags of a version from its descriptor.
-CREATE FUNCTION @extschema@.write_version_parts(vid bigint, doc jsonb) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-BEGIN
-    INSERT INTO @extschema@.owner (version_id, kind, principal)
-    SELECT DISTINCT vid, o.key, p.principal
-      FROM jsonb_each(doc -> 'owners') AS o,
-           LATERAL (SELECT o.value #>> '{}' WHERE jsonb_typeof(o.value) = 'string'
-                    UNION ALL
-                    SELECT jsonb_array_elements_text(o.value) WHERE jsonb_typeof(o.value) = 'array') AS p(principal);
-
-    INSERT INTO @extschema@.tag (version_id, tag)
-    SELECT DISTINCT vid, t FROM jsonb_array_elements_text(doc -> 'tags') AS t;
-
-    INSERT INTO @extschema@.input_port (version_id, position, name, product_id, version_range, source,
-                                        description, descriptor)
-    SELECT vid, n, e ->> 'name', e ->> 'product', e ->> 'version', e ->> 'source', e ->> 'description', e
-      FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n);
-
-    WITH ports AS (
-        INSERT INTO @extschema@.output_port (version_id, position, name, kind, location, description, descriptor)
-        SELECT vid, n, e ->> 'name', e ->> 'type', e ->> 'location', e ->> 'description', e
-          FROM jsonb_array_elements(doc -> 'outputs') WITH ORDINALITY AS o(e, n)
-        RETURNING id, position, descriptor
-    )
-    INSERT INTO @extschema@.field (port_id, position, name, type, required, is_unique, primary_key, pii,
-                                   classification, description, glossary, derived_from, descriptor)
-    SELECT p.id, n, f ->> 'name', f ->> 'type',
-           coalesce((f ->> 'required')::boolean, false), coalesce((f ->> 'unique')::boolean, false),
-           coalesce((f ->> 'primary_key')::boolean, false), coalesce((f ->> 'pii')::boolean, false),
-           (f ->> 'classification')::@extschema@.classification, f ->> 'description',
-           coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'glossary')), '{}'),
-           coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'derived_from')), '{}'),
-           f
-      FROM ports AS p, jsonb_array_elements(p.descriptor -> 'schema') WITH ORDINALITY AS s(f, n);
-END
-$$;
-COMMENT ON FUNCTION @extschema@.write_version_parts(bigint, jsonb) IS
-    'Writes owners, tags, input ports, output ports and fields of one product version.';
-
--- Writes the metadata of a published (or later) version whose contract is unchanged: the
--- descriptor and the metadata columns, then its owner and tag rows, which follow the new
--- descriptor (55_lifecycle lets them: rows it no longer names go, rows it names come).
-CREATE FUNCTION @extschema@.write_version_metadata(vid bigint, doc jsonb) RETURNS text
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-BEGIN
-    UPDATE @extschema@.product_version
-       SET name = doc ->> 'name', description = doc ->> 'description', documentation = doc ->> 'documentation',
-           descriptor = doc
-     WHERE id = vid;
-    WITH named AS (
-        SELECT DISTINCT o.key AS kind, p.principal
-          FROM jsonb_each(doc -> 'owners') AS o,
-               LATERAL (SELECT o.value #>> '{}' WHERE jsonb_typeof(o.value) = 'string'
-                        UNION ALL
-                        SELECT jsonb_array_elements_text(o.value) WHERE jsonb_typeof(o.value) = 'array') AS p(principal)
-    ), gone AS (
-        DELETE FROM @extschema@.owner AS w
-         WHERE w.version_id = vid AND (w.kind, w.principal) NOT IN (SELECT kind, principal FROM named)
-    )
-    INSERT INTO @extschema@.owner (version_id, kind, principal)
-    SELECT vid, kind, principal FROM named
-    ON CONFLICT DO NOTHING;
-    WITH named AS (
-        SELECT DISTINCT t FROM jsonb_array_elements_text(doc -> 'tags') AS t
-    ), gone AS (
-        DELETE FROM @extschema@.tag AS w WHERE w.version_id = vid AND w.tag NOT IN (SELECT t FROM named)
-    )
-    INSERT INTO @extschema@.tag (version_id, tag)
-    SELECT vid, t FROM named
-    ON CONFLICT DO NOTHING;
-    RETURN 'updated';
-END
-$$;
-COMMENT ON FUNCTION @extschema@.write_version_metadata(bigint, jsonb) IS
-    'Internal: updates the metadata of a published version (descriptor, name, description, documentation, owners, tags); returns updated.';
-
--- Writes one product version; the product row exists and is locked. Returns the action.
+-- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
+-- nothing else: the triggers judge the row (55_lifecycle, 65_governance), and its owners,
+-- tags, ports, fields and lineage are derived from its descriptor (75_derive). The product row
+-- exists and is locked. Returns the action.
 CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
@@ -362,56 +284,51 @@ DECLARE
     ver @extschema@.semver := (doc ->> 'version')::@extschema@.semver;
     new_status @extschema@.lifecycle_status := coalesce(doc ->> 'status', 'draft');
     old @extschema@.product_version;
-    vid bigint;
     changed text[];
 BEGIN
     SELECT * INTO old FROM @extschema@.product_version v
      WHERE v.product_id = pid AND v.version = ver;
-    IF FOUND THEN
-        IF old.descriptor = doc THEN
-            RETURN 'unchanged';
-        ELSIF old.status <> 'draft' THEN
-            -- A published version: its contract is immutable, its metadata is not.
-            changed := @extschema@.descriptor_contract_changes(old.descriptor, doc);
-            IF cardinality(changed) > 0 THEN
-                PERFORM @extschema@.raise_error('23514',
-                    format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
-                           @extschema@.document_label(docno, line)),
-                    format('A published version is a contract: only its metadata may change. Changed contract keys: %s.',
-                           array_to_string(changed, ', ')),
-                    'Register the change as a new version.');
-            END IF;
-            IF (old.descriptor - 'status') = (doc - 'status') THEN
-                RETURN 'unchanged';
-            END IF;
-            RETURN @extschema@.write_version_metadata(old.id, doc);
-        END IF;
-        -- A draft is rewritten whole: its parts are replaced below.
-        DELETE FROM @extschema@.owner WHERE version_id = old.id;
-        DELETE FROM @extschema@.tag WHERE version_id = old.id;
-        DELETE FROM @extschema@.input_port WHERE version_id = old.id;
-        DELETE FROM @extschema@.output_port WHERE version_id = old.id;
+    IF NOT FOUND THEN
+        INSERT INTO @extschema@.product_version
+               (product_id, version, status, name, description, classification, retention, documentation,
+                sla, quality, descriptor)
+        VALUES (pid, ver, new_status, doc ->> 'name', doc ->> 'description',
+                coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
+                (doc ->> 'retention')::interval, doc ->> 'documentation',
+                coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc);
+        RETURN 'created';
     END IF;
-
-    INSERT INTO @extschema@.product_version AS v
-           (product_id, version, status, name, description, classification, retention, documentation,
-            sla, quality, descriptor, published_at, published_by)
-    VALUES (pid, ver, new_status, doc ->> 'name', doc ->> 'description',
-            coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
-            (doc ->> 'retention')::interval, doc ->> 'documentation',
-            coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc,
-            CASE WHEN new_status = 'published' THEN now() END,
-            CASE WHEN new_status = 'published' THEN @extschema@.mesh_acting_role() END)
-    ON CONFLICT (product_id, version) DO UPDATE
-       SET status = excluded.status, name = excluded.name, description = excluded.description,
-           classification = excluded.classification, retention = excluded.retention,
-           documentation = excluded.documentation, sla = excluded.sla, quality = excluded.quality,
-           descriptor = excluded.descriptor, published_at = excluded.published_at,
-           published_by = excluded.published_by,
-           updated_at = now(), updated_by = @extschema@.mesh_acting_role()
-    RETURNING v.id INTO vid;
-    PERFORM @extschema@.write_version_parts(vid, doc);
-    RETURN CASE WHEN old.id IS NULL THEN 'created' ELSE 'updated' END;
+    IF old.descriptor = doc THEN
+        RETURN 'unchanged';
+    END IF;
+    IF old.status = 'draft' THEN
+        -- A draft is rewritten whole (and published, when the document says so).
+        UPDATE @extschema@.product_version AS v
+           SET status = new_status, name = doc ->> 'name', description = doc ->> 'description',
+               classification = coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
+               retention = (doc ->> 'retention')::interval, documentation = doc ->> 'documentation',
+               sla = coalesce(doc -> 'sla', '{}'), quality = coalesce(doc -> 'quality', '{}'), descriptor = doc
+         WHERE v.id = old.id;
+        RETURN 'updated';
+    END IF;
+    -- A published version: its contract is immutable, its metadata is not.
+    changed := @extschema@.descriptor_contract_changes(old.descriptor, doc);
+    IF cardinality(changed) > 0 THEN
+        PERFORM @extschema@.raise_error('23514',
+            format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
+                   @extschema@.document_label(docno, line)),
+            format('A published version is a contract: only its metadata may change. Changed contract keys: %s.',
+                   array_to_string(changed, ', ')),
+            'Register the change as a new version.');
+    END IF;
+    IF (old.descriptor - 'status') = (doc - 'status') THEN
+        RETURN 'unchanged';
+    END IF;
+    UPDATE @extschema@.product_version AS v
+       SET name = doc ->> 'name', description = doc ->> 'description', documentation = doc ->> 'documentation',
+           descriptor = doc
+     WHERE v.id = old.id;
+    RETURN 'updated';
 END
 $$;
 COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int) IS

@@ -8,31 +8,8 @@
 --   * a breaking change needs a new major version (descriptor_diff, mesh_diff);
 --   * retiring a version that active consumers still need is refused.
 -- Restores: a row a superuser inserts with a created_at before the current transaction is a
--- restored row (pg_dump | psql, pg_restore): it is history, and is loaded as it is.
-
--- When and by whom a version was deprecated or retired, and the promised sunset.
-ALTER TABLE @extschema@.product_version
-    ADD COLUMN deprecated_at      timestamptz,
-    ADD COLUMN deprecated_by      name,
-    ADD COLUMN sunset             date,
-    ADD COLUMN deprecation_reason text,
-    ADD COLUMN retired_at         timestamptz,
-    ADD COLUMN retired_by         name;
-CREATE INDEX ON @extschema@.product_version (product_id, version);
-
--- Whether a role is a superuser.
--- PL/pgSQL rather than SQL: it runs once per written catalog row, and PL/pgSQL keeps its plan
--- (a SQL function with a SET clause is planned on every call: 30 times slower here).
-CREATE FUNCTION @extschema@.role_is_superuser(role name) RETURNS boolean
-    LANGUAGE plpgsql STABLE STRICT
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = role), false);
-END
-$$;
-COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
-    'Whether the role is a superuser.';
+-- restored row (pg_dump | psql, pg_restore): it is history, and is loaded as it is (is_restore,
+-- 40_audit: the one restore signal).
 
 -- The role meshcat set up for a purpose (reader, steward, admin), if it still is that role:
 -- a role dropped and re-created under the same name is not it.
@@ -127,17 +104,6 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.require_admin(text) IS
     'Raises 42501 unless the acting role is a governance administrator.';
-
--- Whether a row being inserted is a restored one: a superuser writes a row that was created
--- before this transaction began (pg_dump | psql, pg_restore). Everyone else gets the server's
--- timestamps, so nobody else can write history.
-CREATE FUNCTION @extschema@.is_restore(created timestamptz) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-RETURN created OPERATOR(pg_catalog.<) pg_catalog.transaction_timestamp()
-   AND @extschema@.role_is_superuser(@extschema@.mesh_acting_role());
-COMMENT ON FUNCTION @extschema@.is_restore(timestamptz) IS
-    'Whether a row created at that time and written now by the acting role is being restored (a superuser loading history).';
 
 -- Raises a 23514 for a refused lifecycle or contract change.
 CREATE FUNCTION @extschema@.raise_contract(message text, detail text, hint text) RETURNS void
@@ -410,313 +376,346 @@ $$;
 COMMENT ON FUNCTION @extschema@.require_contract_unchanged(@extschema@.product_version, @extschema@.product_version) IS
     'Raises 23514 naming what changed when an update of a published version changes more than its lifecycle and metadata.';
 
--- Product versions: ownership, version order, immutable contracts, forward-only lifecycle,
--- breaking changes only in a new major version.
+-- The rules on product versions, one function each, each with its own error. guard_version
+-- (below) says which apply to a write; everything else a version holds is derived from it.
+
+-- Only drafts are deleted: a published version is a contract consumers may rely on.
+CREATE FUNCTION @extschema@.require_deletable(v @extschema@.product_version) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF v.status <> 'draft' THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" is %s and cannot be deleted', v.version, v.product_id, v.status),
+            'Only drafts may be deleted: a published version is a contract that consumers may rely on.',
+            'Deprecate it with mesh_deprecate(), then retire it with mesh_retire().');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_deletable(@extschema@.product_version) IS
+    'Raises 23514 unless the version is a draft.';
+
+-- A version starts as a draft or published.
+CREATE FUNCTION @extschema@.require_new_version_status(v @extschema@.product_version) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF v.status NOT IN ('draft', 'published') THEN
+        PERFORM @extschema@.raise_contract(
+            format('a new version of "%s" cannot be %s', v.product_id, v.status),
+            'A version starts as a draft or published; it is deprecated and retired later.',
+            'Insert it as draft or published, then use mesh_deprecate() and mesh_retire().');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_new_version_status(@extschema@.product_version) IS
+    'Raises 23514 unless a new version is a draft or published.';
+
+-- A version is its product and its number for its whole life.
+CREATE FUNCTION @extschema@.require_same_identity(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF after.product_id IS DISTINCT FROM before.product_id OR after.version OPERATOR(@extschema@.<>) before.version
+       OR after.id IS DISTINCT FROM before.id THEN
+        PERFORM @extschema@.raise_contract(
+            format('the product and version of "%s" %s cannot change', before.product_id, before.version),
+            'A version is identified by its product and its number for its whole life.',
+            'Register a new version instead.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_same_identity(@extschema@.product_version, @extschema@.product_version) IS
+    'Raises 23514 when an update changes the product, the number or the id of a version.';
+
+-- The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.
+CREATE FUNCTION @extschema@.require_lifecycle_step(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF after.status <> before.status
+       AND NOT (before.status, after.status) IN (('draft', 'published'), ('published', 'deprecated'), ('deprecated', 'retired')) THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" cannot move from %s to %s', before.version, before.product_id, before.status, after.status),
+            'The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.',
+            CASE WHEN before.status = 'draft' THEN 'Publish it first with mesh_publish(), or withdraw the draft with mesh_withdraw().'
+                 WHEN after.status = 'retired' THEN 'Deprecate it first with mesh_deprecate(), with a sunset date.'
+                 ELSE 'Register a new version instead.' END);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_lifecycle_step(@extschema@.product_version, @extschema@.product_version) IS
+    'Raises 23514 unless a status change is one step forward: draft -> published -> deprecated -> retired.';
+
+-- The sunset date and reason are set once, when the version is deprecated.
+CREATE FUNCTION @extschema@.require_deprecation_kept(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF (before.sunset, before.deprecation_reason) IS DISTINCT FROM (after.sunset, after.deprecation_reason)
+       AND NOT (before.status = 'published' AND after.status = 'deprecated') THEN
+        PERFORM @extschema@.raise_contract(
+            format('the deprecation of version %s of "%s" cannot change', before.version, before.product_id),
+            'The sunset date and reason are set once, when the version is deprecated.',
+            'Consumers were told; announce changes through a new version.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_deprecation_kept(@extschema@.product_version, @extschema@.product_version) IS
+    'Raises 23514 when the sunset date or reason changes other than by deprecating the version.';
+
+-- A deprecation tells consumers when the version goes away, and why.
+CREATE FUNCTION @extschema@.require_sunset_and_reason(v @extschema@.product_version) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF v.sunset IS NULL OR coalesce(btrim(v.deprecation_reason), '') = '' THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" cannot be deprecated without a sunset date and a reason', v.version, v.product_id),
+            'Consumers are told when the version goes away, and why.',
+            'Use mesh_deprecate(id, version, sunset, reason).');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_sunset_and_reason(@extschema@.product_version) IS
+    'Raises 23514 unless a deprecated version has a sunset date and a reason.';
+
+-- No breaking change inside a major line (but 0.x): compared with the newest published or
+-- deprecated version below it in its line.
+CREATE FUNCTION @extschema@.require_compatible(v @extschema@.product_version) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    prev record;
+    breaking text;
+BEGIN
+    SELECT p.version, p.descriptor INTO prev
+      FROM @extschema@.product_version AS p
+     WHERE p.product_id = v.product_id AND p.status IN ('published', 'deprecated')
+       AND p.version OPERATOR(@extschema@.<) v.version
+       AND @extschema@.semver_major(p.version) = @extschema@.semver_major(v.version)
+       AND @extschema@.semver_major(v.version) > 0
+     ORDER BY p.version USING OPERATOR(@extschema@.>) LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(format('%s at %s', d.change, d.path), E'\n' ORDER BY d.path, d.change) INTO breaking
+      FROM @extschema@.descriptor_diff(prev.descriptor, v.descriptor) AS d WHERE d.severity = 'error';
+    IF breaking IS NOT NULL THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" breaks the contract of version %s', v.version, v.product_id, prev.version),
+            format(E'Breaking changes since %s:\n%s', prev.version, breaking),
+            -- the next major version no version of the product has (a maintenance line's is taken)
+            format('A breaking change needs a new major version: publish it as %s.0.0, or keep the change compatible. mesh_diff(%L, %L, %L) lists every difference.',
+                   greatest(@extschema@.semver_major(v.version),
+                            (SELECT max(@extschema@.semver_major(p.version)) FROM @extschema@.product_version AS p
+                              WHERE p.product_id = v.product_id)) + 1,
+                   v.product_id, prev.version, v.version));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_compatible(@extschema@.product_version) IS
+    'Raises 23514 listing the breaking changes when a version breaks the contract of the version before it in its major line.';
+
+-- A version that active consumers still need stays.
+CREATE FUNCTION @extschema@.require_no_active_consumers(v @extschema@.product_version) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    consumers text;
+BEGIN
+    SELECT string_agg(format('%s %s (%s)', c.product_id, c.version, coalesce(c.version_range, 'any version')), ', ')
+      INTO consumers
+      FROM @extschema@.dependent_consumers(v.product_id, v.version) AS c;
+    IF consumers IS NOT NULL THEN
+        PERFORM @extschema@.raise_contract(
+            format('version %s of "%s" still has active consumers and cannot be retired', v.version, v.product_id),
+            format('Consumers whose input range needs it: %s.', consumers),
+            'Wait until they move to another version (or are deprecated and retired), or publish a version their range matches.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_no_active_consumers(@extschema@.product_version) IS
+    'Raises 23514 naming the consumers whose input range still needs the version.';
+
+-- A descriptor written by any path is a valid product descriptor of this version: the same
+-- checks mesh_register runs before it writes (the JSON Schema, then what it cannot say).
+-- Inputs must name registered products; derived_from is checked when the transaction ends
+-- (check_version_references, below), when every version of a stream is in.
+CREATE FUNCTION @extschema@.require_valid_descriptor(v @extschema@.product_version) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    problem text[];
+    missing record;
+BEGIN
+    PERFORM @extschema@.check_document_kind(v.descriptor, 1);
+    IF v.descriptor ->> 'kind' <> 'DataProduct' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(1, '$.kind', format('a product version''s descriptor is a DataProduct, not %s', v.descriptor -> 'kind'));
+    END IF;
+    problem := @extschema@.descriptor_problem(v.descriptor, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'DataProduct');
+    IF problem IS NOT NULL THEN
+        PERFORM @extschema@.raise_invalid_descriptor(1, problem[1], problem[2]);
+    END IF;
+    PERFORM @extschema@.check_product_document(v.descriptor, 1);
+    SELECT i.n - 1 AS n, i.e ->> 'product' AS product INTO missing
+      FROM jsonb_array_elements(coalesce(v.descriptor -> 'inputs', '[]')) WITH ORDINALITY AS i(e, n)
+     WHERE i.e ? 'product' AND NOT EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = i.e ->> 'product')
+     ORDER BY i.n LIMIT 1;
+    IF FOUND THEN
+        PERFORM @extschema@.raise_unknown_reference(1, format('$.inputs[%s].product', missing.n),
+            format('data product "%s"', missing.product),
+            'Register the product it consumes first; an external dataset is a "source".');
+    END IF;
+    IF v.descriptor ->> 'id' <> v.product_id OR (v.descriptor ->> 'version')::@extschema@.semver OPERATOR(@extschema@.<>) v.version THEN
+        PERFORM @extschema@.raise_invalid_descriptor(1, '$',
+            format('the descriptor describes version %s of "%s", not version %s of "%s"',
+                   v.descriptor ->> 'version', v.descriptor ->> 'id', v.version, v.product_id));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.require_valid_descriptor(@extschema@.product_version) IS
+    'Raises 22023 unless a version''s descriptor is a valid DataProduct descriptor of that product and version.';
+
+-- The server says when and by whom: a new version's stamps, and each lifecycle step's.
+CREATE FUNCTION @extschema@.stamp_version(op text, before @extschema@.product_version, after @extschema@.product_version)
+RETURNS @extschema@.product_version
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    actor name := @extschema@.mesh_acting_role();
+BEGIN
+    IF op = 'INSERT' THEN
+        after.created_at := now();
+        after.created_by := actor;
+        before.status := 'draft';
+    ELSE
+        after.created_at := before.created_at;
+        after.created_by := before.created_by;
+    END IF;
+    after.updated_at := now();
+    after.updated_by := actor;
+    after.published_at := CASE WHEN before.status = 'draft' AND after.status = 'published' THEN now()
+                               WHEN after.status = 'draft' THEN NULL ELSE before.published_at END;
+    after.published_by := CASE WHEN before.status = 'draft' AND after.status = 'published' THEN actor
+                               WHEN after.status = 'draft' THEN NULL ELSE before.published_by END;
+    after.deprecated_at := CASE WHEN before.status = 'published' AND after.status = 'deprecated' THEN now()
+                                WHEN after.status IN ('draft', 'published') THEN NULL ELSE before.deprecated_at END;
+    after.deprecated_by := CASE WHEN before.status = 'published' AND after.status = 'deprecated' THEN actor
+                                WHEN after.status IN ('draft', 'published') THEN NULL ELSE before.deprecated_by END;
+    after.retired_at := CASE WHEN before.status = 'deprecated' AND after.status = 'retired' THEN now()
+                             WHEN after.status <> 'retired' THEN NULL ELSE before.retired_at END;
+    after.retired_by := CASE WHEN before.status = 'deprecated' AND after.status = 'retired' THEN actor
+                             WHEN after.status <> 'retired' THEN NULL ELSE before.retired_by END;
+    IF after.status IN ('draft', 'published') THEN
+        after.sunset := NULL;
+        after.deprecation_reason := NULL;
+    END IF;
+    RETURN after;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.stamp_version(text, @extschema@.product_version, @extschema@.product_version) IS
+    'The row with the server''s stamps: created, updated, and when and by whom it was published, deprecated and retired.';
+
+-- Product versions: which rule applies to which write. Once per version written, whatever the
+-- path (mesh_register, the lifecycle functions, a plain INSERT or UPDATE).
 CREATE FUNCTION @extschema@.guard_version() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    actor name := @extschema@.mesh_acting_role();
-    dom text;
-    prev record;
-    breaking text;
-    consumers text;
+    v @extschema@.product_version := CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    publishing boolean;
 BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NEW;
     END IF;
-    dom := (SELECT p.domain FROM @extschema@.product AS p
-             WHERE p.id = CASE TG_OP WHEN 'INSERT' THEN NEW.product_id ELSE OLD.product_id END);
-    PERFORM @extschema@.require_domain_owner(dom,
-        format('%s version %s of "%s"', lower(TG_OP),
-               CASE TG_OP WHEN 'INSERT' THEN NEW.version ELSE OLD.version END,
-               CASE TG_OP WHEN 'INSERT' THEN NEW.product_id ELSE OLD.product_id END));
-
+    PERFORM @extschema@.require_domain_owner(split_part(v.product_id, '.', 1),
+        format('%s version %s of "%s"', lower(TG_OP), v.version, v.product_id));
     IF TG_OP = 'DELETE' THEN
-        IF OLD.status <> 'draft' THEN
-            PERFORM @extschema@.raise_contract(
-                format('version %s of "%s" is %s and cannot be deleted', OLD.version, OLD.product_id, OLD.status),
-                'Only drafts may be deleted: a published version is a contract that consumers may rely on.',
-                'Deprecate it with mesh_deprecate(), then retire it with mesh_retire().');
-        END IF;
+        PERFORM @extschema@.require_deletable(OLD);
         RETURN OLD;
     END IF;
 
     IF TG_OP = 'INSERT' THEN
-        -- The server says when and by whom; versions of one product are written in turn.
-        NEW.created_at := now();
-        NEW.created_by := actor;
-        NEW.updated_at := now();
-        NEW.updated_by := actor;
-        NEW.deprecated_at := NULL;
-        NEW.deprecated_by := NULL;
-        NEW.retired_at := NULL;
-        NEW.retired_by := NULL;
-        NEW.sunset := NULL;
-        NEW.deprecation_reason := NULL;
-        IF NEW.status NOT IN ('draft', 'published') THEN
-            PERFORM @extschema@.raise_contract(
-                format('a new version of "%s" cannot be %s', NEW.product_id, NEW.status),
-                'A version starts as a draft or published; it is deprecated and retired later.',
-                'Insert it as draft or published, then use mesh_deprecate() and mesh_retire().');
-        END IF;
-        PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
-        -- A version that already exists is an upsert's update or a duplicate: not a new version.
-        IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
-                        WHERE v.product_id = NEW.product_id AND v.version OPERATOR(@extschema@.=) NEW.version) THEN
-            PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
-        END IF;
+        PERFORM @extschema@.require_new_version_status(NEW);
     ELSE
-        -- The stamps of a draft are the server's: kept as they were (a published version's
-        -- are refused below as any other change).
-        IF OLD.status = 'draft' THEN
-            NEW.created_at := OLD.created_at;
-            NEW.created_by := OLD.created_by;
-            NEW.deprecated_at := NULL;
-            NEW.deprecated_by := NULL;
-            NEW.retired_at := NULL;
-            NEW.retired_by := NULL;
-        END IF;
-        NEW.updated_at := now();
-        NEW.updated_by := actor;
-        IF NEW.product_id IS DISTINCT FROM OLD.product_id OR NEW.version OPERATOR(@extschema@.<>) OLD.version THEN
-            PERFORM @extschema@.raise_contract(
-                format('the product and version of "%s" %s cannot change', OLD.product_id, OLD.version),
-                'A version is identified by its product and its number for its whole life.',
-                'Register a new version instead.');
-        END IF;
+        PERFORM @extschema@.require_same_identity(OLD, NEW);
+        PERFORM @extschema@.require_lifecycle_step(OLD, NEW);
+        PERFORM @extschema@.require_deprecation_kept(OLD, NEW);
         IF OLD.status <> 'draft' THEN
-            -- Only the lifecycle (one step forward at a time) and the metadata may change.
             PERFORM @extschema@.require_contract_unchanged(OLD, NEW);
-            IF NEW.status <> OLD.status AND NOT (OLD.status, NEW.status) IN (('published', 'deprecated'), ('deprecated', 'retired')) THEN
-                PERFORM @extschema@.raise_contract(
-                    format('version %s of "%s" cannot move from %s to %s', OLD.version, OLD.product_id, OLD.status, NEW.status),
-                    'The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.',
-                    CASE WHEN NEW.status = 'retired' THEN 'Deprecate it first with mesh_deprecate(), with a sunset date.'
-                         ELSE 'Register a new version instead.' END);
-            END IF;
-            IF (OLD.deprecated_at, OLD.deprecated_by, OLD.sunset, OLD.deprecation_reason)
-               IS DISTINCT FROM (NEW.deprecated_at, NEW.deprecated_by, NEW.sunset, NEW.deprecation_reason)
-               AND NOT (OLD.status = 'published' AND NEW.status = 'deprecated') THEN
-                PERFORM @extschema@.raise_contract(
-                    format('the deprecation of version %s of "%s" cannot change', OLD.version, OLD.product_id),
-                    'The sunset date and reason are set once, when the version is deprecated.',
-                    'Consumers were told; announce changes through a new version.');
-            END IF;
-        ELSIF NEW.status NOT IN ('draft', 'published') THEN
-            PERFORM @extschema@.raise_contract(
-                format('version %s of "%s" cannot move from draft to %s', OLD.version, OLD.product_id, NEW.status),
-                'The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.',
-                'Publish it first with mesh_publish(), or delete the draft.');
         END IF;
     END IF;
+    IF TG_OP = 'INSERT' OR NEW.descriptor IS DISTINCT FROM OLD.descriptor THEN
+        PERFORM @extschema@.require_valid_descriptor(NEW);
+    END IF;
 
-    -- Publication: stamped by the server; no breaking change inside a major line (but 0.x).
-    IF NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft') THEN
-        NEW.published_at := now();
-        NEW.published_by := actor;
-        IF TG_OP = 'UPDATE' THEN
-            -- Publications of one product take turns, as new versions do.
-            PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
+    publishing := NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft');
+    IF TG_OP = 'INSERT' OR publishing THEN
+        -- New versions and publications of one product take turns.
+        PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
+        IF TG_OP = 'UPDATE' OR NOT EXISTS (SELECT FROM @extschema@.product_version AS o
+                                            WHERE o.product_id = NEW.product_id AND o.version OPERATOR(@extschema@.=) NEW.version) THEN
             PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
         END IF;
-        SELECT v.version, v.descriptor INTO prev
-          FROM @extschema@.product_version AS v
-         WHERE v.product_id = NEW.product_id AND v.status IN ('published', 'deprecated')
-           AND v.version OPERATOR(@extschema@.<) NEW.version
-           AND @extschema@.semver_major(v.version) = @extschema@.semver_major(NEW.version)
-           AND @extschema@.semver_major(NEW.version) > 0
-         ORDER BY v.version USING OPERATOR(@extschema@.>) LIMIT 1;
-        IF FOUND THEN
-            SELECT string_agg(format('%s at %s', d.change, d.path), E'\n' ORDER BY d.path, d.change) INTO breaking
-              FROM @extschema@.descriptor_diff(prev.descriptor, NEW.descriptor) AS d WHERE d.severity = 'error';
-            IF breaking IS NOT NULL THEN
-                PERFORM @extschema@.raise_contract(
-                    format('version %s of "%s" breaks the contract of version %s', NEW.version, NEW.product_id, prev.version),
-                    format(E'Breaking changes since %s:\n%s', prev.version, breaking),
-                    -- the next major version no version of the product has (a maintenance line's is taken)
-                    format('A breaking change needs a new major version: publish it as %s.0.0, or keep the change compatible. mesh_diff(%L, %L, %L) lists every difference.',
-                           greatest(@extschema@.semver_major(NEW.version),
-                                    (SELECT max(@extschema@.semver_major(v.version)) FROM @extschema@.product_version AS v
-                                      WHERE v.product_id = NEW.product_id)) + 1,
-                           NEW.product_id, prev.version, NEW.version));
-            END IF;
-        END IF;
-    ELSIF TG_OP = 'INSERT' OR OLD.status = 'draft' THEN
-        NEW.published_at := NULL;
-        NEW.published_by := NULL;
     END IF;
-
-    IF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'deprecated' THEN
-        IF NEW.sunset IS NULL OR coalesce(btrim(NEW.deprecation_reason), '') = '' THEN
-            PERFORM @extschema@.raise_contract(
-                format('version %s of "%s" cannot be deprecated without a sunset date and a reason', OLD.version, OLD.product_id),
-                'Consumers are told when the version goes away, and why.',
-                'Use mesh_deprecate(id, version, sunset, reason).');
-        END IF;
-        NEW.deprecated_at := now();
-        NEW.deprecated_by := actor;
+    IF publishing THEN
+        PERFORM @extschema@.require_compatible(NEW);
+    ELSIF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'deprecated' THEN
+        PERFORM @extschema@.require_sunset_and_reason(NEW);
     ELSIF TG_OP = 'UPDATE' AND OLD.status = 'deprecated' AND NEW.status = 'retired' THEN
-        SELECT string_agg(format('%s %s (%s)', c.product_id, c.version, coalesce(c.version_range, 'any version')), ', ')
-          INTO consumers
-          FROM @extschema@.dependent_consumers(OLD.product_id, OLD.version) AS c;
-        IF consumers IS NOT NULL THEN
-            PERFORM @extschema@.raise_contract(
-                format('version %s of "%s" still has active consumers and cannot be retired', OLD.version, OLD.product_id),
-                format('Consumers whose input range needs it: %s.', consumers),
-                'Wait until they move to another version (or are deprecated and retired), or publish a version their range matches.');
-        END IF;
-        NEW.retired_at := now();
-        NEW.retired_by := actor;
+        PERFORM @extschema@.require_no_active_consumers(OLD);
     END IF;
-    RETURN NEW;
+    RETURN @extschema@.stamp_version(TG_OP, OLD, NEW);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.guard_version() IS
-    'Trigger: ownership, version order, immutable contracts (metadata may change), forward-only lifecycle, breaking changes.';
+    'Trigger: the rules on a version write (ownership, lifecycle, immutable contract, valid descriptor, version order, compatibility, consumers), then the server''s stamps.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version();
 
--- The parts of a version (owners, tags, ports, fields) change with it: while it is a draft, or
--- in the transaction that publishes it. Restores by a superuser load them as they are.
--- Owners and tags are metadata: those of a published version follow its descriptor. The rule:
--- an owner or tag row may be added only if the descriptor names it, and removed only if the
--- descriptor no longer does. So these rows can only move toward what the (audited) descriptor
--- says, whoever writes them, and a metadata update (write_version_metadata) rewrites them with
--- plain DML; ports, fields and inputs stay immutable.
--- An UPDATE is a write to two versions, the one a row leaves and the one it joins: both are
--- judged, so no row can be moved out of a version its writer may not change.
-CREATE FUNCTION @extschema@.require_version_part_change(vid bigint, part text, inserting boolean,
-                                                        removed jsonb DEFAULT NULL, added jsonb DEFAULT NULL)
-RETURNS void
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v record;
-BEGIN
-    SELECT pv.product_id, pv.version, pv.status, pv.published_at, pv.created_at, pv.descriptor, p.domain INTO v
-      FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
-     WHERE pv.id = vid;
-    IF NOT FOUND THEN
-        -- A cascade from a deleted version (already checked), or a dangling row the foreign key refuses.
-        RETURN;
-    END IF;
-    IF inserting AND @extschema@.is_restore(v.created_at) THEN
-        RETURN;
-    END IF;
-    PERFORM @extschema@.require_domain_owner(v.domain, format('change version %s of "%s"', v.version, v.product_id));
-    -- In the transaction that publishes it, a version's parts are still being written: rows
-    -- may be added, each one the descriptor names at its place, and none changed or removed.
-    IF v.status <> 'draft'
-       AND NOT (v.status = 'published' AND v.published_at = transaction_timestamp() AND inserting
-                AND @extschema@.descriptor_places_part(v.descriptor, part, added))
-       AND NOT (part IN ('owner', 'tag') AND (removed IS NOT NULL OR added IS NOT NULL)
-                AND NOT coalesce(@extschema@.descriptor_names_part(v.descriptor, part, removed), false)
-                AND coalesce(@extschema@.descriptor_names_part(v.descriptor, part, added), true)) THEN
-        PERFORM @extschema@.raise_contract(
-            format('version %s of "%s" is %s and cannot change', v.version, v.product_id, v.status),
-            CASE WHEN part IN ('owner', 'tag')
-                 THEN format('The %s rows of a published version follow its descriptor: a row the descriptor names may be added, a row it no longer names removed.', part)
-                 ELSE format('A published version is a contract: its %s rows are immutable.', replace(part, '_', ' ')) END,
-            CASE WHEN part IN ('owner', 'tag') THEN 'Register the version again with the new owners or tags: mesh_register rewrites these rows.'
-                 ELSE 'Register the change as a new version.' END);
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.require_version_part_change(bigint, text, boolean, jsonb, jsonb) IS
-    'Raises unless the acting role may change the parts of a version now: its owner, while it is a draft or being published, or for an owner or tag row (removed, added) that follows the descriptor.';
-
--- Whether a descriptor names an owner or tag row (given as jsonb); NULL for no row.
-CREATE FUNCTION @extschema@.descriptor_names_part(descriptor jsonb, part text, r jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE part
-         -- a string is contained in an array that holds it, and in itself
-         WHEN 'tag' THEN coalesce(descriptor OPERATOR(pg_catalog.->) 'tags' OPERATOR(pg_catalog.@>) (r OPERATOR(pg_catalog.->) 'tag'), false)
-         WHEN 'owner' THEN coalesce(descriptor OPERATOR(pg_catalog.->) 'owners' OPERATOR(pg_catalog.->) (r OPERATOR(pg_catalog.->>) 'kind')
-                                    OPERATOR(pg_catalog.@>) (r OPERATOR(pg_catalog.->) 'principal'), false)
-         ELSE false END;
-COMMENT ON FUNCTION @extschema@.descriptor_names_part(jsonb, text, jsonb) IS
-    'Internal: whether a version descriptor names an owner or tag row (given as jsonb); NULL when the row is NULL.';
-
--- Whether a part row (given as jsonb) is what the version's descriptor says at the row's
--- place: an input or output at its position, a field at its position in its port's schema,
--- an owner or tag the descriptor names.
-CREATE FUNCTION @extschema@.descriptor_places_part(descriptor jsonb, part text, r jsonb) RETURNS boolean
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN coalesce(CASE part
-        WHEN 'input_port' THEN descriptor -> 'inputs' -> ((r ->> 'position')::int - 1) = r -> 'descriptor'
-        WHEN 'output_port' THEN descriptor -> 'outputs' -> ((r ->> 'position')::int - 1) = r -> 'descriptor'
-        WHEN 'field' THEN descriptor -> 'outputs'
-                              -> ((SELECT o.position FROM @extschema@.output_port AS o WHERE o.id = (r ->> 'port_id')::bigint) - 1)
-                              -> 'schema' -> ((r ->> 'position')::int - 1) = r -> 'descriptor'
-        ELSE @extschema@.descriptor_names_part(descriptor, part, r) END, false);
-END
-$$;
-COMMENT ON FUNCTION @extschema@.descriptor_places_part(jsonb, text, jsonb) IS
-    'Internal: whether a part row is what a version descriptor says at its place (inputs and outputs by position, fields by position in their port, owners and tags by name).';
-
-CREATE FUNCTION @extschema@.guard_version_part() RETURNS trigger
+-- Column lineage is a reference like an input (check_derived_from): checked at the end of the
+-- transaction, when the versions a stream registers together are all written, for every
+-- version whose descriptor has derived_from, however it was written. mesh_register has checked
+-- the same before writing, with the stream's documents named.
+CREATE FUNCTION @extschema@.check_version_references() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    old_vid bigint;
-    new_vid bigint;
-    old_row jsonb;
-    new_row jsonb;
+    doc jsonb;
 BEGIN
-    IF TG_TABLE_NAME = 'field' THEN
-        IF TG_OP <> 'INSERT' THEN
-            old_vid := (SELECT o.version_id FROM @extschema@.output_port AS o WHERE o.id = (to_jsonb(OLD) ->> 'port_id')::bigint);
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            new_vid := (SELECT o.version_id FROM @extschema@.output_port AS o WHERE o.id = (to_jsonb(NEW) ->> 'port_id')::bigint);
-        END IF;
-    ELSE
-        IF TG_OP <> 'INSERT' THEN
-            old_vid := (to_jsonb(OLD) ->> 'version_id')::bigint;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            new_vid := (to_jsonb(NEW) ->> 'version_id')::bigint;
-        END IF;
+    IF @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NULL;
     END IF;
-    -- Owner and tag rows are judged against the descriptor of the version they leave or join.
-    IF TG_TABLE_NAME IN ('owner', 'tag') THEN
-        IF TG_OP <> 'INSERT' THEN
-            old_row := to_jsonb(OLD);
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            new_row := to_jsonb(NEW);
-        END IF;
+    -- The row as it is now: a later statement of the transaction may have changed or removed it.
+    SELECT v.descriptor INTO doc FROM @extschema@.product_version AS v WHERE v.id = NEW.id;
+    IF FOUND THEN
+        PERFORM @extschema@.check_derived_from(doc, 1, NULL, NULL);
     END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM @extschema@.require_version_part_change(old_vid, TG_TABLE_NAME, false, old_row,
-                                                        CASE WHEN new_vid = old_vid THEN new_row END);
-    END IF;
-    IF TG_OP <> 'DELETE' AND new_vid IS DISTINCT FROM old_vid THEN
-        PERFORM @extschema@.require_version_part_change(new_vid, TG_TABLE_NAME, TG_OP = 'INSERT', NULL,
-                                                        coalesce(new_row, to_jsonb(NEW)));
-    END IF;
-    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.guard_version_part() IS
-    'Trigger: owners, tags, ports and fields change only with a draft version (or as it is published), by its owners; owner and tag rows of a published version follow its descriptor; an UPDATE is judged for the version a row leaves and the one it joins.';
-CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.owner
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
-CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.tag
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
-CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.input_port
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
-CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.output_port
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
-CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.field
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version_part();
+COMMENT ON FUNCTION @extschema@.check_version_references() IS
+    'Constraint trigger: raises 23503 unless every derived_from of the version''s descriptor names an existing field of a product it consumes.';
+CREATE CONSTRAINT TRIGGER check_references AFTER INSERT OR UPDATE OF descriptor ON @extschema@.product_version
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (NEW.descriptor @? '$.outputs[*].schema[*].derived_from[*]')
+    EXECUTE FUNCTION @extschema@.check_version_references();
 
 -- Lifecycle functions: run with the caller's rights, so the triggers judge the caller.
 CREATE FUNCTION @extschema@.lifecycle_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version

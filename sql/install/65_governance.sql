@@ -96,11 +96,11 @@ COMMENT ON TABLE @extschema@.governance_clock IS
 
 -- Policies and exemptions are versioned in the audit trail, like the catalog.
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.policy
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.exemption
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('requested_at');
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.exemption
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
 
@@ -1001,7 +1001,7 @@ DECLARE
     wanted text;
     known oid;
     found_oid oid;
-    writable text := 'domain, product, product_version, owner, tag, input_port, output_port, field, policy, exemption';
+    writable text := 'domain, product, product_version, policy, exemption';
 BEGIN
     FOREACH wanted IN ARRAY ARRAY['reader', 'steward', 'admin'] LOOP
         r := 'meshcat_' || wanted;
@@ -1050,17 +1050,16 @@ BEGIN
     -- writes nothing: tries the registration as the caller and rolls it back (SECURITY DEFINER)
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_validate(text) TO meshcat_reader;
 
-    -- Stewards (grant it to each domain's owner role): write through the functions or
-    -- directly; the triggers decide which domain each may change. Never the audit trail.
+    -- Stewards (grant it to each domain's owner role): write documents through the functions
+    -- or directly; the triggers decide which domain each may change. Never the derived rows
+    -- (75_derive), nor the audit trail.
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO meshcat_steward',
                    (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM pg_catalog.unnest(string_to_array(writable, ', ')) AS t));
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
     -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
     GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int, int), @extschema@.write_policy(jsonb, int, int),
-                              @extschema@.write_product_version(jsonb, int, int),
-                              @extschema@.write_version_parts(bigint, jsonb) TO meshcat_steward;
-    GRANT EXECUTE ON FUNCTION @extschema@.write_version_metadata(bigint, jsonb) TO meshcat_steward;
+                              @extschema@.write_product_version(jsonb, int, int) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
@@ -1073,6 +1072,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_rebuild(), @extschema@.mesh_lineage_rebuild() TO meshcat_admin;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles(boolean) FROM PUBLIC;

@@ -1,4 +1,4 @@
--- 70_lineage: the lineage graph, kept in step with the catalog by triggers, and the recursive
+-- 70_lineage: the lineage graph (derived from the descriptors by 75_derive), and the recursive
 -- queries over it. docs/lineage.md explains the model and the decisions taken here.
 --
 -- Nodes are text keys: a product id ("sales.orders"), or "source:" followed by the name of an
@@ -23,7 +23,7 @@ CREATE INDEX lineage_edge_forward ON @extschema@.lineage_edge (upstream, downstr
 CREATE INDEX lineage_edge_backward ON @extschema@.lineage_edge (downstream, upstream);
 CREATE INDEX lineage_edge_version ON @extschema@.lineage_edge (version_id);
 COMMENT ON TABLE @extschema@.lineage_edge IS
-    'Product lineage: one edge per input port of a non-retired version (upstream product or "source:<name>" to the consuming product). Derived by triggers; see mesh_lineage.';
+    'Product lineage: one edge per input port of a non-retired version (upstream product or "source:<name>" to the consuming product). Derived from the descriptors (75_derive); see mesh_lineage.';
 
 -- One row per element of derived_from of a field of a version that is not retired.
 CREATE TABLE @extschema@.lineage_field_edge (
@@ -37,10 +37,10 @@ CREATE INDEX lineage_field_edge_forward ON @extschema@.lineage_field_edge (upstr
 CREATE INDEX lineage_field_edge_backward ON @extschema@.lineage_field_edge (downstream, upstream);
 CREATE INDEX lineage_field_edge_version ON @extschema@.lineage_field_edge (version_id);
 COMMENT ON TABLE @extschema@.lineage_field_edge IS
-    'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived by triggers.';
+    'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived from the descriptors (75_derive).';
 
--- The edges are derived data: pg_dump does not keep them; the triggers below rebuild them as the
--- catalog's rows are restored (or mesh_lineage_rebuild() does, after a load without triggers).
+-- The edges are derived data: pg_dump does not keep them; 75_derive derives them with the rest
+-- of a version (or mesh_rebuild() does, after a load without triggers).
 
 -- Every transaction that adds a product edge updates this one row first. The row lock makes such
 -- transactions take turns, so two of them cannot each add half of a cycle (write skew); under
@@ -480,111 +480,14 @@ REVOKE ALL ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) IS
     'Raises 23514 naming the cycle when a product edge would close one; serializes edge additions.';
 
--- Triggers. They run as the extension owner (like the audit trigger), so writers need no
--- privilege on the edge tables and cannot forge lineage.
-CREATE FUNCTION @extschema@.lineage_input_port() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    consumer text;
-    up text;
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF (OLD.product_id, OLD.source, OLD.version_range, OLD.version_id)
-           IS NOT DISTINCT FROM (NEW.product_id, NEW.source, NEW.version_range, NEW.version_id) THEN
-            RETURN NULL;
-        END IF;
-        DELETE FROM @extschema@.lineage_edge WHERE port_id = OLD.id;
-    END IF;
-    SELECT v.product_id INTO consumer FROM @extschema@.product_version AS v
-     WHERE v.id = NEW.version_id AND v.status OPERATOR(pg_catalog.<>) 'retired';
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
-    up := coalesce(NEW.product_id, 'source:' || NEW.source);
-    PERFORM @extschema@.lineage_refuse_cycle(up, consumer);
-    INSERT INTO @extschema@.lineage_edge (port_id, upstream, downstream, version_id, version_range)
-    VALUES (NEW.id, up, consumer, NEW.version_id, NEW.version_range)
-    ON CONFLICT (port_id) DO NOTHING;
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION @extschema@.lineage_input_port() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.lineage_input_port() IS
-    'Trigger: keeps lineage_edge in step with an inserted or changed input port, refusing cycles.';
-
-CREATE FUNCTION @extschema@.lineage_field() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF (OLD.derived_from, OLD.name, OLD.port_id) IS NOT DISTINCT FROM (NEW.derived_from, NEW.name, NEW.port_id) THEN
-            RETURN NULL;
-        END IF;
-        DELETE FROM @extschema@.lineage_field_edge WHERE field_id = OLD.id;
-    END IF;
-    INSERT INTO @extschema@.lineage_field_edge (field_id, upstream, downstream, version_id)
-    SELECT DISTINCT NEW.id, u.ref, v.product_id || '.' || o.name || '.' || NEW.name, v.id
-      FROM @extschema@.output_port AS o
-      JOIN @extschema@.product_version AS v ON v.id = o.version_id
-     CROSS JOIN pg_catalog.unnest(NEW.derived_from) AS u(ref)
-     WHERE o.id = NEW.port_id AND v.status OPERATOR(pg_catalog.<>) 'retired'
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION @extschema@.lineage_field() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.lineage_field() IS
-    'Trigger: keeps lineage_field_edge in step with an inserted or changed field.';
-
--- A version that is retired drops out of lineage; one that leaves retirement comes back (checked).
-CREATE FUNCTION @extschema@.lineage_version_status() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF (OLD.status = 'retired') = (NEW.status = 'retired') THEN
-        RETURN NULL;
-    ELSIF NEW.status = 'retired' THEN
-        DELETE FROM @extschema@.lineage_edge WHERE version_id = NEW.id;
-        DELETE FROM @extschema@.lineage_field_edge WHERE version_id = NEW.id;
-        RETURN NULL;
-    END IF;
-    PERFORM @extschema@.lineage_refuse_cycle(coalesce(i.product_id, 'source:' || i.source), NEW.product_id)
-       FROM @extschema@.input_port AS i WHERE i.version_id = NEW.id ORDER BY i.position;
-    INSERT INTO @extschema@.lineage_edge (port_id, upstream, downstream, version_id, version_range)
-    SELECT i.id, coalesce(i.product_id, 'source:' || i.source), NEW.product_id, NEW.id, i.version_range
-      FROM @extschema@.input_port AS i WHERE i.version_id = NEW.id
-    ON CONFLICT (port_id) DO NOTHING;
-    INSERT INTO @extschema@.lineage_field_edge (field_id, upstream, downstream, version_id)
-    SELECT DISTINCT f.id, u.ref, NEW.product_id || '.' || o.name || '.' || f.name, NEW.id
-      FROM @extschema@.output_port AS o
-      JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
-     WHERE o.version_id = NEW.id
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION @extschema@.lineage_version_status() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.lineage_version_status() IS
-    'Trigger: drops the lineage of a version that is retired, and restores (checked) that of one leaving retirement.';
-
-CREATE TRIGGER lineage AFTER INSERT OR UPDATE ON @extschema@.input_port
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.lineage_input_port();
-CREATE TRIGGER lineage AFTER INSERT OR UPDATE ON @extschema@.field
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.lineage_field();
-CREATE TRIGGER lineage AFTER UPDATE OF status ON @extschema@.product_version
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.lineage_version_status();
-
 -- Rebuilds both edge tables from the catalog and checks that product lineage is acyclic (Kahn's
 -- algorithm, a layer of the graph at a time): the bulk path after loading catalog rows with
 -- triggers off (session_replication_role = replica), and the repair after bad data.
 CREATE FUNCTION @extschema@.mesh_lineage_rebuild() RETURNS TABLE (product_edges bigint, field_edges bigint)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, @extschema@, pg_temp
+    -- the edge tables refuse every other writer (75_derive)
+    SET meshcat.deriving = on
 AS $$
 DECLARE
     layer text[];
@@ -592,6 +495,7 @@ DECLARE
     cyc text[];
     e record;
 BEGIN
+    PERFORM @extschema@.require_admin('rebuild the lineage');
     UPDATE @extschema@.lineage_clock SET changes = changes + 1;
     DELETE FROM @extschema@.lineage_edge;
     DELETE FROM @extschema@.lineage_field_edge;

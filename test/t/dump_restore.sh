@@ -2,14 +2,16 @@
 # Dump and restore lose nothing. On a throwaway cluster: build a mesh (the example mesh, a
 # product with several versions, a draft rewritten, so the audit trail holds inserts, updates
 # and deletes), dump it with pg_dump in plain and custom formats, restore each into a fresh
-# database (plain through psql, custom through pg_restore, serial and with -j 2, and a dump of
-# INSERT statements through psql with triggers off), and require:
+# database (plain through psql, custom through pg_restore, serial and with -j 2 with triggers
+# off, and a dump of INSERT statements through psql), and require:
 #   - no error or warning from the restore;
 #   - the same definitions and privileges of every object of the extension (test/t/lib/schema.sql),
 #     grants made after CREATE EXTENSION included;
 #   - the same contents in every table and sequence of the extension, every mesh_* view and
 #     every lineage answer (test/t/lib/fingerprint.sql, generic: new tables and views are
 #     covered by existing); the audit trail in particular is not duplicated by its triggers;
+#     derived rows (owners, tags, ports, fields, lineage) are not in the dump: restoring a version
+#     derives them again, so they are compared by what they say, not by their ids;
 #   - every id sequence past its column's largest value (test/t/lib/sequences.sql);
 #   - the restored catalog takes a new registration, which is audited.
 set -euo pipefail
@@ -86,10 +88,11 @@ GRANT meshcat_steward TO sales_team;
 GRANT SELECT ON meshcat.audit TO finance_team;
 SQL
 
-# The catalog must not be trivially small, or the comparison proves little.
+# The catalog must not be trivially small, or the comparison proves little (one audit row per
+# document written: domains, versions, policies, exemptions, lifecycle moves).
 read -r versions audit < <(psql -X -At -F ' ' -d src -c "SELECT (SELECT count(*) FROM meshcat.product_version), (SELECT count(*) FROM meshcat.audit)")
 echo "source: $versions versions, $audit audit rows"
-[ "$versions" -ge 10 ] && [ "$audit" -ge 100 ] || { echo "the source mesh is too small"; exit 1; }
+[ "$versions" -ge 10 ] && [ "$audit" -ge 25 ] || { echo "the source mesh is too small"; exit 1; }
 
 psql -X -q -d src -f test/t/lib/fingerprint.sql >"$work/src.txt"
 psql -X -q -d src -f test/t/lib/schema.sql >"$work/src.schema"
@@ -130,7 +133,7 @@ check() {   # check <database> <how it was restored> <restore stderr file>
     else
         echo "ok $how: $(wc -l <"$work/$db.seq") sequences past their columns' largest values"
     fi
-    # The restored catalog works: a new registration succeeds and is audited once per row.
+    # The restored catalog works: a new registration succeeds and is audited once (the version).
     local out
     if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" 2>&1 <<'SQL'
 SET search_path = meshcat, public;
@@ -146,7 +149,7 @@ outputs: [{name: refunds, type: table, schema: [{name: id, type: bigint}]}]
 $$);
 SELECT count(*) - :before_count FROM meshcat.audit;
 SQL
-    ) && [ "$out" = $'created\n5' ]; then
+    ) && [ "$out" = $'created\n1' ]; then
         echo "ok $how: a new registration after the restore is written and audited"
     else
         echo "FAIL $how: registering after the restore gave: $out"; fail=1
@@ -163,20 +166,17 @@ check custom "custom dump restored with pg_restore" "$work/custom.err"
 
 # A parallel restore loads tables in several sessions at once, so foreign keys between the
 # catalog's tables can be checked before the rows they reference are in: it is run with
-# triggers (foreign key checks included) off, as docs/operations.md says.
+# triggers (foreign key checks included) off, as docs/operations.md says. The derivation is
+# enabled always, so the derived rows come back without a rebuild.
 createdb parallel
 PGOPTIONS='-c session_replication_role=replica' \
     pg_restore --exit-on-error -j 2 -d parallel "$work/dump.custom" 2>"$work/parallel.err" || true
-# With triggers off, the lineage edges (derived, not dumped) are rebuilt by hand.
-psql -X -q -v ON_ERROR_STOP=1 -d parallel -c "SELECT meshcat.mesh_lineage_rebuild()" >/dev/null 2>>"$work/parallel.err" || true
 check parallel "custom dump restored with pg_restore -j 2, session_replication_role=replica" "$work/parallel.err"
 
-# A dump of INSERT statements is not recognised as a restore: docs/operations.md has it loaded
-# with triggers off, and the lineage rebuilt, as for a parallel restore.
+# A dump of INSERT statements is a restore like COPY: the one signal is a superuser writing
+# rows created before its transaction (is_restore), whatever the statement.
 createdb inserts
-PGOPTIONS='-c session_replication_role=replica' \
-    psql -X -q -v ON_ERROR_STOP=1 -d inserts -f "$work/inserts.sql" >/dev/null 2>"$work/inserts.err" || true
-psql -X -q -v ON_ERROR_STOP=1 -d inserts -c "SELECT meshcat.mesh_lineage_rebuild()" >/dev/null 2>>"$work/inserts.err" || true
-check inserts "plain dump with --column-inserts restored with psql, session_replication_role=replica" "$work/inserts.err"
+psql -X -q -v ON_ERROR_STOP=1 -d inserts -f "$work/inserts.sql" >/dev/null 2>"$work/inserts.err" || true
+check inserts "plain dump with --column-inserts restored with psql" "$work/inserts.err"
 
 exit $fail

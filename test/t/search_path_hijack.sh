@@ -323,6 +323,7 @@ $$) \g /dev/null
 SELECT * FROM meshcat.mesh_check('sales.orders') \g /dev/null
 RESET ROLE;
 SELECT * FROM meshcat.mesh_lineage_rebuild() \g /dev/null
+SELECT * FROM meshcat.mesh_rebuild() \g /dev/null
 SELECT meshcat.mesh_prune_events() \g /dev/null
 SELECT * FROM meshcat.mesh_install_policies() \g /dev/null
 SQL
@@ -334,7 +335,6 @@ SELECT meshcat.mesh_acting_role_oid() \g /dev/null
 SELECT meshcat.mesh_is_admin() \g /dev/null
 SELECT meshcat.mesh_owns_domain('sales') \g /dev/null
 SELECT meshcat.mesh_library_version() \g /dev/null
-SELECT meshcat.mesh_restoring() \g /dev/null
 SELECT meshcat.mesh_descriptor_schema() \g /dev/null
 SELECT meshcat.mesh_yaml_to_jsonb('a: [1, two, {b: null}]') \g /dev/null
 SELECT * FROM meshcat.mesh_yaml_documents('a: 1

@@ -11,30 +11,42 @@ SET search_path = pg_catalog;
 SET extra_float_digits = 3;
 SET timezone = 'UTC';
 
+\ir derived_rows.sql
 -- Row counts, then full contents, of every table of the extension (ordered by the whole row).
 SELECT pg_catalog.format('SELECT %L || '' rows: '' || count(*) FROM %s', c.oid::regclass::text, c.oid::regclass)
   FROM pg_class AS c
   JOIN pg_depend AS d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE c.relkind IN ('r', 'p')
-   -- The clocks' counters only make writers take turns; their values mean nothing.
+   -- The clocks' counters only make writers take turns; their values mean nothing. Derived
+   -- rows are compared by what they say, not by their ids (below).
    AND c.relname NOT IN ('lineage_clock', 'governance_clock')
+   AND c.relname <> ALL (:'derived_tables'::text[])
  ORDER BY c.oid::regclass::text \gexec
 SELECT pg_catalog.format('SELECT %L || '': '' || t::text FROM %s AS t ORDER BY t::text', c.oid::regclass::text, c.oid::regclass)
   FROM pg_class AS c
   JOIN pg_depend AS d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE c.relkind IN ('r', 'p')
-   -- The clocks' counters only make writers take turns; their values mean nothing.
+   -- The clocks' counters only make writers take turns; their values mean nothing. Derived
+   -- rows are compared by what they say, not by their ids (below).
    AND c.relname NOT IN ('lineage_clock', 'governance_clock')
+   AND c.relname <> ALL (:'derived_tables'::text[])
  ORDER BY c.oid::regclass::text \gexec
 
--- Every sequence of the extension: where it stands.
+-- The derived rows, by their natural keys: a restore derives them again, with new ids.
+SELECT table_name || ': ' || line FROM pg_temp.derived_rows ORDER BY table_name, line;
+
+-- Every sequence of the extension (the documents' and the audit trail's: derived rows draw new
+-- ids): where it stands.
 SELECT pg_catalog.format('SELECT %L || '' at '' || last_value || '' called '' || is_called FROM %s', c.oid::regclass::text, c.oid::regclass)
   FROM pg_class AS c
   JOIN pg_depend AS d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE c.relkind = 'S'
+   AND NOT EXISTS (SELECT FROM pg_depend AS o JOIN pg_class AS t ON t.oid = o.refobjid
+                    WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid AND o.deptype IN ('a', 'i')
+                      AND t.relname = ANY (:'derived_tables'::text[]))
  ORDER BY c.oid::regclass::text \gexec
 
 -- Every mesh_* view, ordered by the whole row.
