@@ -255,7 +255,7 @@ SELECT * FROM pg_temp.mismatches();
 SELECT s.clock = c.changes AS cache_is_current FROM lineage_cache_state() AS s, lineage_clock AS c;
 
 -- Bad data: a cycle written past the triggers. Walks still end, and still agree; deriving
--- from the descriptors again (mesh_rebuild) repairs it.
+-- from the descriptors again (mesh_lineage_rebuild, mesh_rebuild) repairs it.
 SET session_replication_role = replica;
 INSERT INTO input_port (version_id, position, product_id, descriptor)
 SELECT v.id, 99, 'r.p300', '{}' FROM product_version AS v WHERE v.product_id = 'r.p2';
@@ -267,9 +267,7 @@ INSERT INTO spec SELECT q.*, w.* FROM question AS q, pg_temp.spec_walk(q.start, 
 SELECT * FROM pg_temp.mismatches();
 SET meshcat.lineage_cache_threshold = -1;
 SELECT * FROM pg_temp.mismatches();
-SELECT mesh_lineage_rebuild();
-\echo :SQLSTATE
-SELECT product_edges FROM mesh_rebuild();
+SELECT * FROM mesh_lineage_rebuild();
 SELECT count(*) AS bad_ports_left FROM input_port WHERE position = 99;
 RESET meshcat.lineage_cache_threshold;
 

@@ -5,6 +5,9 @@
 -- ranges, references, intervals) is checked here, by the table, so a plain INSERT cannot store
 -- what mesh_register would refuse. Document tables have natural primary keys; surrogate ids
 -- (product_version.id) only join the derived rows, so a hub can subscribe to many domains.
+-- Derived rows have no foreign keys to the version or port they belong to: only the
+-- derivation writes them, whole, and removes them with their version (a foreign key would
+-- only add a check per row); an input's product is a reference to a document, and keeps one.
 
 CREATE TYPE @extschema@.classification AS ENUM ('public', 'internal', 'confidential', 'restricted');
 COMMENT ON TYPE @extschema@.classification IS
@@ -100,7 +103,7 @@ COMMENT ON TABLE @extschema@.product_version IS
     'Versions of data products: the descriptor (the contract and the metadata), its lifecycle, who and when.';
 
 CREATE TABLE @extschema@.owner (
-    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id),
+    version_id  bigint NOT NULL,
     kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z0-9_-]*$'),
     principal   text NOT NULL CHECK (principal <> ''),
     PRIMARY KEY (version_id, kind, principal)
@@ -109,7 +112,7 @@ COMMENT ON TABLE @extschema@.owner IS
     'Who owns a product version, by kind: technical, business, steward, on-call, channel, ...';
 
 CREATE TABLE @extschema@.tag (
-    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id),
+    version_id  bigint NOT NULL,
     tag         text NOT NULL CHECK (tag <> ''),
     PRIMARY KEY (version_id, tag)
 );
@@ -119,7 +122,7 @@ COMMENT ON TABLE @extschema@.tag IS 'Free-form tags of a product version, for di
 -- An input is either another product (through a version range) or an external source.
 CREATE TABLE @extschema@.input_port (
     id              bigserial PRIMARY KEY,
-    version_id      bigint NOT NULL REFERENCES @extschema@.product_version (id),
+    version_id      bigint NOT NULL,
     position        int NOT NULL,
     name            text,
     product_id      text REFERENCES @extschema@.product (id),
@@ -139,7 +142,7 @@ COMMENT ON TABLE @extschema@.input_port IS
 
 CREATE TABLE @extschema@.output_port (
     id          bigserial PRIMARY KEY,
-    version_id  bigint NOT NULL REFERENCES @extschema@.product_version (id),
+    version_id  bigint NOT NULL,
     position    int NOT NULL,
     name        @extschema@.mesh_name NOT NULL,
     kind        text NOT NULL CHECK (kind IN ('table', 'view', 'file', 'stream', 'api')),
@@ -154,7 +157,7 @@ COMMENT ON TABLE @extschema@.output_port IS
 
 CREATE TABLE @extschema@.field (
     id              bigserial PRIMARY KEY,
-    port_id         bigint NOT NULL REFERENCES @extschema@.output_port (id) ON DELETE CASCADE,
+    port_id         bigint NOT NULL,
     position        int NOT NULL,
     name            text NOT NULL CHECK (name <> ''),
     type            text NOT NULL,

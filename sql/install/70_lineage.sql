@@ -11,9 +11,9 @@
 -- working row is the whole frontier of one depth; product lineage walks in C (lineage_walk,
 -- src/lineage.c), specified by the same CTE in sql/lineage_engine.sql.
 
--- One row per input port of a version that is not retired; dropped with the port.
+-- One row per input port of a version that is not retired (port_id: its input_port).
 CREATE TABLE @extschema@.lineage_edge (
-    port_id         bigint PRIMARY KEY REFERENCES @extschema@.input_port (id) ON DELETE CASCADE,
+    port_id         bigint PRIMARY KEY,
     upstream        text NOT NULL,
     downstream      text NOT NULL,
     version_id      bigint NOT NULL,
@@ -27,7 +27,7 @@ COMMENT ON TABLE @extschema@.lineage_edge IS
 
 -- One row per element of derived_from of a field of a version that is not retired.
 CREATE TABLE @extschema@.lineage_field_edge (
-    field_id        bigint NOT NULL REFERENCES @extschema@.field (id) ON DELETE CASCADE,
+    field_id        bigint NOT NULL,
     upstream        text NOT NULL,
     downstream      text NOT NULL,
     version_id      bigint NOT NULL,
@@ -480,14 +480,12 @@ REVOKE ALL ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) IS
     'Raises 23514 naming the cycle when a product edge would close one; serializes edge additions.';
 
--- Rebuilds both edge tables from the catalog and checks that product lineage is acyclic (Kahn's
--- algorithm, a layer of the graph at a time): the bulk path after loading catalog rows with
--- triggers off (session_replication_role = replica), and the repair after bad data.
-CREATE FUNCTION @extschema@.mesh_lineage_rebuild() RETURNS TABLE (product_edges bigint, field_edges bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
+-- Refuses (23514) product lineage that has a cycle, naming one: Kahn's algorithm, a layer of
+-- the graph at a time. mesh_rebuild() (75_derive) runs it after deriving every edge without
+-- the per-edge check that registrations make.
+CREATE FUNCTION @extschema@.lineage_require_acyclic() RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
-    -- the edge tables refuse every other writer (75_derive)
-    SET meshcat.deriving = on
 AS $$
 DECLARE
     layer text[];
@@ -495,23 +493,6 @@ DECLARE
     cyc text[];
     e record;
 BEGIN
-    PERFORM @extschema@.require_admin('rebuild the lineage');
-    UPDATE @extschema@.lineage_clock SET changes = changes + 1;
-    DELETE FROM @extschema@.lineage_edge;
-    DELETE FROM @extschema@.lineage_field_edge;
-    INSERT INTO @extschema@.lineage_edge (port_id, upstream, downstream, version_id, version_range)
-    SELECT i.id, coalesce(i.product_id, 'source:' || i.source), v.product_id, v.id, i.version_range
-      FROM @extschema@.input_port AS i
-      JOIN @extschema@.product_version AS v ON v.id = i.version_id
-     WHERE v.status <> 'retired';
-    INSERT INTO @extschema@.lineage_field_edge (field_id, upstream, downstream, version_id)
-    SELECT DISTINCT f.id, u.ref, v.product_id || '.' || o.name || '.' || f.name, v.id
-      FROM @extschema@.product_version AS v
-      JOIN @extschema@.output_port AS o ON o.version_id = v.id
-      JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
-     WHERE v.status <> 'retired';
-
     -- In-degrees over distinct product edges; peel nodes without inputs, layer by layer.
     CREATE TEMP TABLE lineage_indegree ON COMMIT DROP AS
     SELECT downstream AS node, pg_catalog.count(DISTINCT upstream) AS n
@@ -552,10 +533,8 @@ BEGIN
             'Remove or retire one of the inputs on the cycle, then rebuild again.');
     END IF;
     DROP TABLE pg_temp.lineage_indegree;
-    RETURN QUERY SELECT (SELECT pg_catalog.count(*) FROM @extschema@.lineage_edge),
-                        (SELECT pg_catalog.count(*) FROM @extschema@.lineage_field_edge);
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.mesh_lineage_rebuild() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.mesh_lineage_rebuild() IS
-    'Rebuilds the lineage edge tables from the catalog and refuses (23514) a catalog whose product lineage has a cycle; for bulk loads and repairs.';
+REVOKE ALL ON FUNCTION @extschema@.lineage_require_acyclic() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.lineage_require_acyclic() IS
+    'Internal: raises 23514 naming a cycle when the product lineage is not acyclic.';

@@ -1,127 +1,128 @@
 -- 75_derive: the one derivation. A product version's descriptor is its contract; its owners,
 -- tags, input and output ports, fields, and its product and column lineage are derived from
--- it here, set-based, and nowhere else. No role may write the derived tables: they have no
--- grants, and a trigger refuses even a superuser outside the derivation (meshcat.deriving,
--- a superuser-only setting that only the SET clauses below turn on).
+-- it here, by derive_version_rows, and nowhere else. No role may write the derived tables:
+-- they have no grants, and a trigger refuses even a superuser outside the derivation
+-- (meshcat.deriving, a superuser-only setting that only the SET clauses below turn on).
 -- The derivation fires on every path a version row takes, logical replication included
 -- (ENABLE ALWAYS): a hub that subscribes to domains, products and versions derives the rest.
+-- Uses: the catalog (30), lineage_refuse_cycle and lineage_require_acyclic (70), require_admin (55).
 
--- Derives the parts of the given versions from their descriptors, replacing what they had
--- (new versions have nothing to replace).
-CREATE FUNCTION @extschema@.derive_parts(ids bigint[], replace boolean) RETURNS void
+-- Removes every row derived from a version: lineage, then parts.
+CREATE FUNCTION @extschema@.underive_version_rows(vid bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
 AS $$
 BEGIN
-    IF replace THEN
-        -- ON DELETE CASCADE takes the fields and the lineage edges along.
-        DELETE FROM @extschema@.owner WHERE version_id = ANY (ids);
-        DELETE FROM @extschema@.tag WHERE version_id = ANY (ids);
-        DELETE FROM @extschema@.input_port WHERE version_id = ANY (ids);
-        DELETE FROM @extschema@.output_port WHERE version_id = ANY (ids);
+    -- A statement on lineage_edge takes the lineage lock (lineage_clock): only one with rows runs.
+    IF EXISTS (SELECT FROM @extschema@.lineage_edge WHERE version_id = vid) THEN
+        DELETE FROM @extschema@.lineage_edge WHERE version_id = vid;
     END IF;
-
-    INSERT INTO @extschema@.owner (version_id, kind, principal)
-    SELECT DISTINCT v.id, o.key, p.principal
-      FROM @extschema@.product_version AS v,
-           jsonb_each(coalesce(v.descriptor -> 'owners', '{}')) AS o,
-           LATERAL (SELECT o.value #>> '{}' WHERE jsonb_typeof(o.value) = 'string'
-                    UNION ALL
-                    SELECT jsonb_array_elements_text(o.value) WHERE jsonb_typeof(o.value) = 'array') AS p(principal)
-     WHERE v.id = ANY (ids);
-
-    INSERT INTO @extschema@.tag (version_id, tag)
-    SELECT DISTINCT v.id, t
-      FROM @extschema@.product_version AS v, jsonb_array_elements_text(coalesce(v.descriptor -> 'tags', '[]')) AS t
-     WHERE v.id = ANY (ids);
-
-    INSERT INTO @extschema@.input_port (version_id, position, name, product_id, version_range, source,
-                                        description, descriptor)
-    SELECT v.id, n, e ->> 'name', e ->> 'product', e ->> 'version', e ->> 'source', e ->> 'description', e
-      FROM @extschema@.product_version AS v,
-           jsonb_array_elements(coalesce(v.descriptor -> 'inputs', '[]')) WITH ORDINALITY AS i(e, n)
-     WHERE v.id = ANY (ids);
-
-    WITH ports AS (
-        INSERT INTO @extschema@.output_port (version_id, position, name, kind, location, description, descriptor)
-        SELECT v.id, n, e ->> 'name', e ->> 'type', e ->> 'location', e ->> 'description', e
-          FROM @extschema@.product_version AS v,
-               jsonb_array_elements(coalesce(v.descriptor -> 'outputs', '[]')) WITH ORDINALITY AS o(e, n)
-         WHERE v.id = ANY (ids)
-        RETURNING id, descriptor
-    )
-    INSERT INTO @extschema@.field (port_id, position, name, type, required, is_unique, primary_key, pii,
-                                   classification, description, glossary, derived_from, descriptor)
-    SELECT p.id, n, f ->> 'name', f ->> 'type',
-           coalesce((f ->> 'required')::boolean, false), coalesce((f ->> 'unique')::boolean, false),
-           coalesce((f ->> 'primary_key')::boolean, false), coalesce((f ->> 'pii')::boolean, false),
-           (f ->> 'classification')::@extschema@.classification, f ->> 'description',
-           coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'glossary')), '{}'),
-           coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'derived_from')), '{}'),
-           f
-      FROM ports AS p, jsonb_array_elements(coalesce(p.descriptor -> 'schema', '[]')) WITH ORDINALITY AS s(f, n);
+    DELETE FROM @extschema@.lineage_field_edge WHERE version_id = vid;
+    DELETE FROM @extschema@.field
+     WHERE port_id IN (SELECT o.id FROM @extschema@.output_port AS o WHERE o.version_id = vid);
+    DELETE FROM @extschema@.output_port WHERE version_id = vid;
+    DELETE FROM @extschema@.input_port WHERE version_id = vid;
+    DELETE FROM @extschema@.owner WHERE version_id = vid;
+    DELETE FROM @extschema@.tag WHERE version_id = vid;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.derive_parts(bigint[], boolean) IS
-    'Internal: replaces the owners, tags, ports and fields of the given versions with what their descriptors say.';
+COMMENT ON FUNCTION @extschema@.underive_version_rows(bigint) IS
+    'Internal: removes the owners, tags, ports, fields and lineage edges derived from a version.';
 
--- Derives the product and column lineage of the given versions from their ports and fields:
--- a version that is not retired has an edge per input and per derived_from entry. Each new
--- product edge is checked for a cycle first, unless the caller checks the whole graph after.
-CREATE FUNCTION @extschema@.derive_lineage(ids bigint[], check_cycles boolean) RETURNS void
+-- Derives the rows of one version (which has none) from its descriptor, set-based: each kind
+-- of row is one statement over the descriptor, and the lineage edges come from the ports and
+-- fields those statements return. A version that is not retired has an edge per input and per
+-- derived_from entry; each new product edge is checked for a cycle first, unless the caller
+-- checks the whole graph after (mesh_rebuild). Reads nothing but its arguments: the cost of a
+-- registration does not grow with the catalog.
+CREATE FUNCTION @extschema@.derive_version_rows(vid bigint, pid text, doc jsonb, retired boolean,
+                                                check_cycles boolean) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
 AS $$
 BEGIN
-    -- Statements on lineage_edge take the lineage lock (lineage_clock): only those with rows
-    -- to write run, so registrations without product lineage do not wait for each other.
-    IF EXISTS (SELECT FROM @extschema@.lineage_edge WHERE version_id = ANY (ids)) THEN
-        DELETE FROM @extschema@.lineage_edge WHERE version_id = ANY (ids);
+    IF doc ? 'owners' THEN
+        INSERT INTO @extschema@.owner (version_id, kind, principal)
+        SELECT DISTINCT vid, o.key, p.principal
+          FROM jsonb_each(doc -> 'owners') AS o,
+               LATERAL (SELECT o.value #>> '{}' WHERE jsonb_typeof(o.value) = 'string'
+                        UNION ALL
+                        SELECT jsonb_array_elements_text(o.value) WHERE jsonb_typeof(o.value) = 'array') AS p(principal);
     END IF;
-    DELETE FROM @extschema@.lineage_field_edge WHERE version_id = ANY (ids);
-    IF EXISTS (SELECT FROM @extschema@.input_port AS i JOIN @extschema@.product_version AS v ON v.id = i.version_id
-                WHERE v.id = ANY (ids) AND v.status <> 'retired') THEN
-        IF check_cycles THEN
-            PERFORM @extschema@.lineage_refuse_cycle(e.up, e.down)
-               FROM (SELECT DISTINCT coalesce(i.product_id, 'source:' || i.source) AS up, v.product_id AS down
-                       FROM @extschema@.input_port AS i
-                       JOIN @extschema@.product_version AS v ON v.id = i.version_id
-                      WHERE v.id = ANY (ids) AND v.status <> 'retired'
-                      ORDER BY 1, 2) AS e;
+    IF doc ? 'tags' THEN
+        INSERT INTO @extschema@.tag (version_id, tag)
+        SELECT DISTINCT vid, t FROM jsonb_array_elements_text(doc -> 'tags') AS t;
+    END IF;
+
+    IF jsonb_array_length(coalesce(doc -> 'inputs', '[]')) > 0 THEN
+        IF retired THEN
+            INSERT INTO @extschema@.input_port (version_id, position, name, product_id, version_range, source,
+                                                description, descriptor)
+            SELECT vid, n, e ->> 'name', e ->> 'product', e ->> 'version', e ->> 'source', e ->> 'description', e
+              FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n);
+        ELSE
+            IF check_cycles THEN
+                PERFORM @extschema@.lineage_refuse_cycle(u.up, pid)
+                   FROM (SELECT DISTINCT coalesce(e ->> 'product', 'source:' || (e ->> 'source')) AS up
+                           FROM jsonb_array_elements(doc -> 'inputs') AS e ORDER BY 1) AS u;
+            END IF;
+            WITH port AS (
+                INSERT INTO @extschema@.input_port (version_id, position, name, product_id, version_range, source,
+                                                    description, descriptor)
+                SELECT vid, n, e ->> 'name', e ->> 'product', e ->> 'version', e ->> 'source', e ->> 'description', e
+                  FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n)
+                RETURNING id, product_id, source, version_range
+            )
+            INSERT INTO @extschema@.lineage_edge (port_id, upstream, downstream, version_id, version_range)
+            SELECT port.id, coalesce(port.product_id, 'source:' || port.source), pid, vid, port.version_range FROM port;
         END IF;
-        INSERT INTO @extschema@.lineage_edge (port_id, upstream, downstream, version_id, version_range)
-        SELECT i.id, coalesce(i.product_id, 'source:' || i.source), v.product_id, v.id, i.version_range
-          FROM @extschema@.input_port AS i
-          JOIN @extschema@.product_version AS v ON v.id = i.version_id
-         WHERE v.id = ANY (ids) AND v.status <> 'retired';
     END IF;
-    INSERT INTO @extschema@.lineage_field_edge (field_id, upstream, downstream, version_id)
-    SELECT DISTINCT f.id, u.ref, v.product_id || '.' || o.name || '.' || f.name, v.id
-      FROM @extschema@.product_version AS v
-      JOIN @extschema@.output_port AS o ON o.version_id = v.id
-      JOIN @extschema@.field AS f ON f.port_id = o.id
-     CROSS JOIN pg_catalog.unnest(f.derived_from) AS u(ref)
-     WHERE v.id = ANY (ids) AND v.status <> 'retired';
+
+    IF jsonb_array_length(coalesce(doc -> 'outputs', '[]')) > 0 THEN
+        WITH port AS (
+            INSERT INTO @extschema@.output_port (version_id, position, name, kind, location, description, descriptor)
+            SELECT vid, n, e ->> 'name', e ->> 'type', e ->> 'location', e ->> 'description', e
+              FROM jsonb_array_elements(doc -> 'outputs') WITH ORDINALITY AS o(e, n)
+            RETURNING id, name, descriptor
+        ), field AS (
+            INSERT INTO @extschema@.field (port_id, position, name, type, required, is_unique, primary_key, pii,
+                                           classification, description, glossary, derived_from, descriptor)
+            SELECT port.id, n, f ->> 'name', f ->> 'type',
+                   coalesce((f ->> 'required')::boolean, false), coalesce((f ->> 'unique')::boolean, false),
+                   coalesce((f ->> 'primary_key')::boolean, false), coalesce((f ->> 'pii')::boolean, false),
+                   (f ->> 'classification')::@extschema@.classification, f ->> 'description',
+                   coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'glossary')), '{}'),
+                   coalesce(ARRAY(SELECT jsonb_array_elements_text(f -> 'derived_from')), '{}'),
+                   f
+              FROM port, jsonb_array_elements(coalesce(port.descriptor -> 'schema', '[]')) WITH ORDINALITY AS s(f, n)
+            RETURNING id, port_id, name, derived_from
+        )
+        INSERT INTO @extschema@.lineage_field_edge (field_id, upstream, downstream, version_id)
+        SELECT DISTINCT field.id, u.ref, pid || '.' || port.name || '.' || field.name, vid
+          FROM field JOIN port ON port.id = field.port_id, pg_catalog.unnest(field.derived_from) AS u(ref)
+         WHERE NOT retired;
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.derive_lineage(bigint[], boolean) IS
-    'Internal: replaces the lineage edges of the given versions with those of their inputs and derived_from (none for a retired version), refusing cycles when asked.';
+COMMENT ON FUNCTION @extschema@.derive_version_rows(bigint, text, jsonb, boolean, boolean) IS
+    'Internal: derives the owners, tags, ports, fields and lineage edges of a version from its descriptor, refusing lineage cycles when asked.';
 
--- After a version row is written: a new or changed descriptor derives everything again; a
--- version that enters or leaves retirement derives its lineage again (checked for cycles).
+-- After a version row is written: a new or changed descriptor, or a move into or out of
+-- retirement, derives the version's rows again.
 CREATE FUNCTION @extschema@.derive_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor THEN
-        PERFORM @extschema@.derive_parts(ARRAY[NEW.id], TG_OP = 'UPDATE');
-    ELSIF (OLD.status = 'retired') = (NEW.status = 'retired') THEN
-        RETURN NULL;
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor AND (OLD.status = 'retired') = (NEW.status = 'retired') THEN
+            RETURN NULL;
+        END IF;
+        PERFORM @extschema@.underive_version_rows(OLD.id);
     END IF;
-    PERFORM @extschema@.derive_lineage(ARRAY[NEW.id], true);
+    PERFORM @extschema@.derive_version_rows(NEW.id, NEW.product_id, NEW.descriptor, NEW.status = 'retired', true);
     RETURN NULL;
 END
 $$;
@@ -132,25 +133,21 @@ CREATE TRIGGER derive AFTER INSERT OR UPDATE OF descriptor, status ON @extschema
     FOR EACH ROW EXECUTE FUNCTION @extschema@.derive_version();
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER derive;
 
--- Before a draft is deleted (guard_version has allowed it), its derived rows go first, by the
--- derivation (the foreign keys to product_version do not cascade: the derived tables refuse
--- any writer but this). Fires after "guard", in name order.
+-- Before a draft is deleted (guard_version has allowed it), its derived rows and its policy
+-- evaluations go (the audit trail keeps the version). Fires after "guard", in name order.
 CREATE FUNCTION @extschema@.underive_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
-    SET meshcat.deriving = on
 AS $$
 BEGIN
-    DELETE FROM @extschema@.owner WHERE version_id = OLD.id;
-    DELETE FROM @extschema@.tag WHERE version_id = OLD.id;
-    DELETE FROM @extschema@.input_port WHERE version_id = OLD.id;
-    DELETE FROM @extschema@.output_port WHERE version_id = OLD.id;
+    PERFORM @extschema@.underive_version_rows(OLD.id);
+    DELETE FROM @extschema@.evaluation WHERE version_id = OLD.id;
     RETURN OLD;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.underive_version() FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.underive_version() IS
-    'Trigger: removes the derived rows of a version being deleted.';
+    'Trigger: removes the derived rows and the evaluations of a version being deleted.';
 CREATE TRIGGER underive BEFORE DELETE ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION @extschema@.underive_version();
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER underive;
@@ -189,16 +186,39 @@ $$;
 CREATE FUNCTION @extschema@.mesh_rebuild() RETURNS TABLE (versions bigint, product_edges bigint, field_edges bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
 AS $$
 DECLARE
-    ids bigint[] := ARRAY(SELECT v.id FROM @extschema@.product_version AS v ORDER BY v.id);
+    v record;
+    n bigint := 0;
 BEGIN
     PERFORM @extschema@.require_admin('rebuild the derived rows');
-    PERFORM @extschema@.derive_parts(ids, true);
-    RETURN QUERY
-    SELECT pg_catalog.cardinality(ids)::bigint, r.product_edges, r.field_edges
-      FROM @extschema@.mesh_lineage_rebuild() AS r;
+    DELETE FROM @extschema@.lineage_edge;
+    DELETE FROM @extschema@.lineage_field_edge;
+    DELETE FROM @extschema@.field;
+    DELETE FROM @extschema@.output_port;
+    DELETE FROM @extschema@.input_port;
+    DELETE FROM @extschema@.owner;
+    DELETE FROM @extschema@.tag;
+    FOR v IN SELECT pv.id, pv.product_id, pv.descriptor, pv.status FROM @extschema@.product_version AS pv ORDER BY pv.id LOOP
+        PERFORM @extschema@.derive_version_rows(v.id, v.product_id, v.descriptor, v.status = 'retired', false);
+        n := n + 1;
+    END LOOP;
+    PERFORM @extschema@.lineage_require_acyclic();
+    RETURN QUERY SELECT n, (SELECT pg_catalog.count(*) FROM @extschema@.lineage_edge),
+                        (SELECT pg_catalog.count(*) FROM @extschema@.lineage_field_edge);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_rebuild() IS
     'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, refusing (23514) a catalog whose lineage has a cycle.';
+
+-- The lineage part of mesh_rebuild(), by its older name: both edge tables derived again, and
+-- checked for cycles.
+CREATE FUNCTION @extschema@.mesh_lineage_rebuild() RETURNS TABLE (product_edges bigint, field_edges bigint)
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT r.product_edges, r.field_edges FROM @extschema@.mesh_rebuild() AS r;
+END;
+COMMENT ON FUNCTION @extschema@.mesh_lineage_rebuild() IS
+    'Administrators: derives the lineage edge tables again (with every derived row: mesh_rebuild) and refuses (23514) a catalog whose product lineage has a cycle; for bulk loads and repairs.';
