@@ -24,16 +24,6 @@ CREATE DOMAIN @extschema@.mesh_name AS text
 COMMENT ON DOMAIN @extschema@.mesh_name IS
     'A domain or product name: a letter, then up to 62 letters, digits, "_" or "-".';
 
--- Whether every element is a column reference "<domain>.<product>.<output>.<field>"
--- (field.derived_from); a CHECK cannot hold the subquery itself.
-CREATE FUNCTION @extschema@.are_field_refs(refs text[]) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN (SELECT COALESCE(pg_catalog.bool_and(r OPERATOR(pg_catalog.~)
-            '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}\.[^.]+$'), true)
-          FROM pg_catalog.unnest(refs) AS r);
-COMMENT ON FUNCTION @extschema@.are_field_refs(text[]) IS
-    'Whether every element names a field as <domain>.<product>.<output>.<field> (the check on field.derived_from).';
-
 CREATE TABLE @extschema@.domain (
     name        @extschema@.mesh_name PRIMARY KEY,
     description text,
@@ -168,7 +158,7 @@ CREATE TABLE @extschema@.field (
     classification  @extschema@.classification,
     description     text,
     glossary        text[] NOT NULL DEFAULT '{}',
-    derived_from    text[] NOT NULL DEFAULT '{}' CHECK (@extschema@.are_field_refs(derived_from)),
+    derived_from    text[] NOT NULL DEFAULT '{}',
     descriptor      jsonb NOT NULL,
     UNIQUE (port_id, name),
     UNIQUE (port_id, position)
