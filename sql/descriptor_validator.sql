@@ -237,7 +237,7 @@ SELECT row_number() OVER (ORDER BY c.n, d.n) AS id, c.source, d.doc
        LATERAL pg_temp.documents(c.text) WITH ORDINALITY AS d(doc, n)
  WHERE c.source <> '';
 -- and the documents the other tests register or validate, quoted as $$...$$ or '{apiVersion: ...}'
-\set tests `cat sql/*.sql`
+\set tests `for f in sql/*.sql; do case $f in sql/meshcat--*) ;; *) cat "$f" ;; esac; done`
 INSERT INTO corpus
 SELECT (SELECT max(id) FROM corpus) + row_number() OVER (ORDER BY m.n, d.n), 'sql/*.sql', d.doc
   FROM (SELECT m[1], n FROM regexp_matches(:'tests', '\$\$(.*?)\$\$', 'g') WITH ORDINALITY AS m(m, n)

@@ -251,6 +251,7 @@ list_contains(JsonbValue *list, JsonbValue *v)
 		JsonbIterator *a;
 		JsonbIterator *b;
 
+		CHECK_FOR_INTERRUPTS();
 		if (tok != WJB_ELEM || item.type != jbvBinary)
 			continue;
 		a = JsonbIteratorInit(item.val.binary.data);
@@ -280,8 +281,11 @@ array_items(JsonbValue *array, int *n)
 
 	*n = 0;
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_ELEM)
 			items[(*n)++] = v;
+	}
 	return items;
 }
 
@@ -301,6 +305,7 @@ object_pairs(JsonbValue *object, JsonbValue **keys, JsonbValue **values, int *n)
 	*n = 0;
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_KEY)
 			(*keys)[*n] = v;
 		else if (tok == WJB_VALUE)

@@ -34,11 +34,11 @@ COMMENT ON FUNCTION @extschema@.closest_key(text, text[]) IS
 -- for the first problem found, else NULL. Paths are SQL/JSON paths: $.key, or $."key" quoted
 -- as to_jsonb(key)::text when the key is not an identifier, and [i] for array items. "First" is
 -- this order: at each value $ref, const, enum, type; in a string minLength, then pattern; in an
--- object every required key (in the schema's order), then every key known to the schema (in
--- jsonb's order, as jsonb_each gives them), then each value, depth first. Missing and unknown
--- keys name the closest key as "did you mean" (closest_key). Patterns are PostgreSQL regular
--- expressions (~, the default collation). Not strict: a NULL schema accepts anything, a NULL
--- value is checked against const and enum only.
+-- object every required key (in the schema's order), then that every key (in jsonb's order, as
+-- jsonb_each gives them) is known to properties, patternProperties or additionalProperties,
+-- then each value, depth first. Missing and unknown keys name the closest key as "did you
+-- mean" (closest_key). Patterns are PostgreSQL regular expressions (~, the default collation).
+-- Not strict: a NULL schema accepts anything, a NULL value is checked against const and enum.
 CREATE FUNCTION @extschema@.json_schema_problem(value jsonb, schema jsonb, path text, defs jsonb)
 RETURNS text[]
     AS 'MODULE_PATHNAME', 'json_schema_problem'
@@ -46,8 +46,9 @@ RETURNS text[]
 COMMENT ON FUNCTION @extschema@.json_schema_problem(jsonb, jsonb, text, jsonb) IS
     'Internal: the first place where a value breaks a JSON Schema whose $refs name keys of defs, as {path, problem}, or NULL.';
 
--- The validator against meshcat's own $defs. No SET clause, so that it inlines and the planner
--- folds mesh_descriptor_schema() -> '$defs' into a constant once per plan, not once per call.
+-- The validator (json_schema_problem, C) against meshcat's own $defs. No SET clause, so that it
+-- inlines and the planner folds mesh_descriptor_schema() -> '$defs' into a constant once per
+-- plan: parsing the schema once per call would cost twice the validation.
 CREATE FUNCTION @extschema@.descriptor_problem(value jsonb, schema jsonb, path text DEFAULT '$')
 RETURNS text[]
     LANGUAGE sql STABLE PARALLEL SAFE
