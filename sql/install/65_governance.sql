@@ -487,7 +487,9 @@ BEGIN
     END IF;
     -- A new or changed descriptor is judged: a draft's, or a published version's metadata
     -- update, which is recorded and announced but never unpublishes.
-    IF publishing OR TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor THEN
+    -- (A mesh without policies has nothing to evaluate or record.)
+    IF (publishing OR TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor)
+       AND EXISTS (SELECT FROM @extschema@.policy) THEN
         SELECT string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
                                  r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
                    FILTER (WHERE r.enforcement = 'required' AND NOT r.passed AND NOT r.exempt),
