@@ -225,7 +225,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy', '');
 -- Append-only results: one row per policy per evaluation of a version. No foreign key to the
 -- version (a check per row, 100 per registration with 100 policies): only record_evaluations
 -- writes rows, for a version it has just read, and a withdrawn draft's go with it
--- (underive_version, 75_derive).
+-- (underive_version, 50_derivation).
 CREATE TABLE @extschema@.evaluation (
     id              bigserial PRIMARY KEY,
     version_id      bigint NOT NULL,
@@ -326,7 +326,7 @@ CREATE INDEX lineage_field_edge_version ON @extschema@.lineage_field_edge (versi
 COMMENT ON TABLE @extschema@.lineage_field_edge IS
     'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived from the descriptors (75_derive).';
 
--- The edges are derived data: pg_dump does not keep them; 75_derive derives them with the rest
+-- The edges are derived data: pg_dump does not keep them; 50_derivation derives them with the rest
 -- of a version (or mesh_rebuild() does, after a load without triggers).
 
 -- Every transaction that adds a product edge updates this one row first. The row lock makes such

@@ -27,7 +27,7 @@ COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
 -- that was created before this transaction began (pg_dump | psql, pg_restore, with COPY or
 -- INSERTs, in any number of jobs). Everyone else gets the server's timestamps, so nobody else
 -- can write history. Restored documents skip the rules and the audit (the dump holds their
--- trail) but are derived again (75_derive).
+-- trail) but are derived again (50_derivation).
 CREATE FUNCTION @extschema@.is_restore(created timestamptz) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp

@@ -5,7 +5,7 @@
 -- JSON Schema cannot say (check_*_document, check_derived_from), what is contract and what is
 -- metadata, the classified differences between two descriptors, and policy rules and
 -- checking functions (compile_rule, resolve_check_function, check_policy_document).
--- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers.
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers.
 
 CREATE FUNCTION @extschema@.mesh_descriptor_schema() RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE

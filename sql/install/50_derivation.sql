@@ -70,7 +70,7 @@ COMMENT ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) IS
     'Raises 23514 naming the cycle when a product edge would close one; serializes edge additions.';
 
 -- Refuses (23514) product lineage that has a cycle, naming one: Kahn's algorithm, a layer of
--- the graph at a time. mesh_rebuild() (75_derive) runs it after deriving every edge without
+-- the graph at a time. mesh_rebuild() (below) runs it after deriving every edge without
 -- the per-edge check that registrations make.
 CREATE FUNCTION @extschema@.lineage_require_acyclic() RETURNS void
     LANGUAGE plpgsql

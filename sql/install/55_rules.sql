@@ -66,7 +66,7 @@ CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON @extschema@.audit
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON @extschema@.audit
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_refuse_change();
 
--- The documents of 30_catalog (65_governance adds policies and exemptions). A product's
+-- The documents of 30_tables (policies and exemptions below). A product's
 -- creation is its first version's; its later changes are its own entries.
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.domain
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');

@@ -46,8 +46,8 @@ COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
     'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
 
 -- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
--- nothing else: the triggers judge the row (55_lifecycle, 65_governance), and its owners,
--- tags, ports, fields and lineage are derived from its descriptor (75_derive). The product row
+-- nothing else: the triggers judge the row (55_rules), and its owners,
+-- tags, ports, fields and lineage are derived from its descriptor (50_derivation). The product row
 -- exists and is locked. Returns the action.
 CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql

@@ -2,9 +2,9 @@
 -- deprecate, retire, withdraw), the differences between two versions, exemptions (requested
 -- by a domain's owners, decided by governance administrators), re-evaluating a version
 -- (mesh_check), trying a policy before writing it (mesh_policy_dry_run), and pruning events.
--- They run with the caller's rights (but mesh_check and mesh_prune_events), so the triggers of
--- 55_rules judge the caller.
--- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 45_validation, 55_rules.
+-- Lifecycle moves and exemptions run with the caller's rights, so the triggers of 55_rules
+-- judge the caller.
+-- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation, 55_rules.
 
 -- Lifecycle functions: run with the caller's rights, so the triggers judge the caller.
 CREATE FUNCTION @extschema@.lifecycle_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version

@@ -2,8 +2,7 @@
 -- contract (docs/reference.md); the tables behind them may change between releases. They are
 -- security_invoker: a reader sees what the reader's own privileges allow. current_version and
 -- domain_scope, which functions read too, are in 40_helpers.
--- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope,
--- applicable_policies, is_exempt).
+-- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope).
 
 -- Each version's place among its product's versions by SemVer precedence (1 = oldest), for
 -- the views' version_rank: applications sort by it without meshcat's operators on their

@@ -99,7 +99,7 @@ COMMENT ON FUNCTION @extschema@.mesh_setup_roles(boolean) IS
 
 REVOKE ALL ON FUNCTION @extschema@.mesh_register(text) FROM PUBLIC;
 
--- Governance (55_lifecycle, 65_governance): lifecycle moves and exemptions are writes, granted
+-- Governance (55_rules, 65_lifecycle): lifecycle moves and exemptions are writes, granted
 -- by mesh_setup_roles() to meshcat_steward (deciding exemptions to meshcat_admin). They run
 -- with the caller's rights; the triggers decide who may change which domain.
 REVOKE ALL ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) FROM PUBLIC;

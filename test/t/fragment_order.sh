@@ -63,6 +63,9 @@ pass == 1 {
     }
 }
 function use(name, shown) {
+    if (name in first && first[name] < frag && !((frag, first[name]) in used)) {
+        used[frag, first[name]] = 1; uses[frag] = uses[frag] " " name_of[first[name]] "(" name ")"
+    }
     if (!(name in first) || first[name] <= frag) return
     key = frag SUBSEP name
     if (key in told) return
@@ -77,7 +80,7 @@ BEGIN {
 }
 END {
     if (ENVIRON["FRAGMENT_ORDER_LIST"] != "")
-        for (i = 1; i <= nfrag; i++) printf "%s defines:%s\n", name_of[i], defs[i]
+        for (i = 1; i <= nfrag; i++) printf "%s defines:%s\n%s uses:%s\n", name_of[i], defs[i], name_of[i], uses[i]
     if (bad) { printf "fragment_order: %d use(s) of a name before the fragment that defines it\n", bad; exit 1 }
     printf "fragment_order: %d fragments, every name used is defined in the same or an earlier fragment\n", nfrag
 }
