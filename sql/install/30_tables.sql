@@ -175,6 +175,8 @@ COMMENT ON TABLE @extschema@.setup_role IS
     'meshcat''s own roles (reader, steward, admin) by OID, as mesh_setup_roles() created or adopted them.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.setup_role', '');
 
+-- The audit trail: one entry per document written, by the audit triggers of 55_rules; no role
+-- may rewrite it.
 CREATE TABLE @extschema@.audit (
     id          bigserial PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
