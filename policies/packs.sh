@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the shipped policy packs as SQL rows for the install script (the Makefile splices
-# them in where sql/install/66_policy_packs.sql says @POLICY_PACKS@): one row per directory
+# them in where sql/install/61_policy_packs.sql says @POLICY_PACKS@): one row per directory
 # policies/<pack>/, its *.yaml files in name order as one stream of documents.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,5 +1,5 @@
 -- The one write path: a version's descriptor is the truth; owners, tags, ports, fields and
--- lineage are derived from it (75_derive), read-only for every role, reproducible by
+-- lineage are derived from it (50_derivation), read-only for every role, reproducible by
 -- mesh_rebuild(); a plain INSERT or UPDATE of product_version is held to every rule.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;

@@ -68,7 +68,7 @@ UPDATE meshcat.product_version SET status = 'draft' WHERE product_id = 'sales.or
 \echo :SQLSTATE
 DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
--- Ports, fields and tags are derived from the descriptor (75_derive): even a role granted DML on
+-- Ports, fields and tags are derived from the descriptor (50_derivation): even a role granted DML on
 -- them (as regress_lc_dev is, above) is refused, by the trigger; without the grant, PostgreSQL
 -- refuses first (privilege_matrix.sql).
 UPDATE meshcat.field SET type = 'text' WHERE name = 'amount';

@@ -1,7 +1,9 @@
 -- meshcat install script, generated from sql/install/*.sql: do not edit the output.
 \echo Use "CREATE EXTENSION meshcat" to load this file. \quit
 
--- 00_schema: the extension's own settings and helpers that everything else uses.
+-- 00_schema: the extension's own settings and helpers that everything else uses: the install
+-- guards, the library version, the acting role, raise_error.
+-- Uses: nothing (it runs first).
 
 -- Its string literals (regular expressions, escapes) are written for standard-conforming
 -- strings, the default since PostgreSQL 9.1; with them off, '\.' in a CHECK would mean any

@@ -2,6 +2,7 @@
 -- 10_semver: the semver type (Semantic Versioning 2.0.0), its operators, btree
 -- and hash operator classes, min/max, accessors and npm-style range matching.
 -- The C is src/semver.c; the reference is docs/semver.md.
+-- Uses: nothing but its own C functions.
 
 CREATE TYPE @extschema@.semver;
 

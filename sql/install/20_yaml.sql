@@ -2,6 +2,7 @@
 --
 -- IMMUTABLE: the result depends on the argument alone. The meshcat.yaml_max_*
 -- settings only decide whether an input is refused, never what it converts to.
+-- Uses: nothing but its own C functions.
 
 CREATE FUNCTION @extschema@.mesh_yaml_to_jsonb(yaml text) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'mesh_yaml_to_jsonb'

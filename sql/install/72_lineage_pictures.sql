@@ -1,6 +1,7 @@
 -- 72_lineage_pictures: lineage as Graphviz DOT and as Mermaid, for docs, wikis and reviews.
 -- Both draw the same picture: products grouped by domain, colored by the status of their
 -- current version, sources as cylinders, edges labeled with the version ranges.
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 70_lineage.
 
 -- The nodes of a picture, with what the picture shows of them. id NULL: the whole mesh.
 CREATE FUNCTION @extschema@.lineage_picture_nodes(id text, direction text, max_depth int)

@@ -1,7 +1,9 @@
 -- 80_search: discovery. Full-text search over what a descriptor says about a product: its id,
 -- name and tags weigh most, then its description and domain, then its outputs and fields. The
 -- search document is computed from the stored descriptor by an immutable function and indexed
--- by expression, so it can never drift from the catalog and needs no trigger.
+-- by expression, so it can never drift from the catalog and needs no trigger. The index on
+-- product_version is this fragment's own (DECISIONS.md section 9).
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers (current_version).
 
 CREATE FUNCTION @extschema@.search_document(descriptor jsonb) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

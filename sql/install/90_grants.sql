@@ -2,10 +2,104 @@
 -- granted by an administrator to the roles that steward the mesh (mesh_setup_roles() grants
 -- meshcat_steward mesh_register and the writers it calls, which run with the caller's rights,
 -- so the table privileges decide what they may write).
+-- Uses: every earlier fragment (mesh_setup_roles names the functions it grants; the sweep
+-- covers every function of the extension, so it runs last).
+
+-- Creates meshcat's three roles if they are missing and grants them what they need. An
+-- administrator runs it once, after CREATE EXTENSION; running it again changes nothing. A role
+-- of that name that it did not create (in this database) is not trusted: whoever created it may
+-- hold ADMIN on it and grant it to anyone, so only a superuser may adopt it, explicitly.
+CREATE FUNCTION @extschema@.mesh_setup_roles(adopt boolean DEFAULT false) RETURNS TABLE (role name, action text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    r text;
+    wanted text;
+    known oid;
+    found_oid oid;
+    writable text := 'domain, product, product_version, policy, exemption';
+BEGIN
+    FOREACH wanted IN ARRAY ARRAY['reader', 'steward', 'admin'] LOOP
+        r := 'meshcat_' || wanted;
+        known := @extschema@.setup_role_oid(wanted);
+        found_oid := (SELECT x.oid FROM pg_roles AS x WHERE x.rolname = r);
+        IF known IS NOT NULL THEN
+            role := r; action := 'exists';
+        ELSIF found_oid IS NULL THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            DELETE FROM @extschema@.setup_role AS s WHERE s.purpose = wanted;
+            INSERT INTO @extschema@.setup_role (purpose, role_oid, role_name, adopted)
+            SELECT wanted, x.oid, x.rolname, false FROM pg_roles AS x WHERE x.rolname = r;
+            role := r; action := 'created';
+        ELSIF NOT adopt THEN
+            PERFORM @extschema@.raise_error('42710',
+                format('role "%s" already exists and was not created by mesh_setup_roles()', r),
+                format('Role "%s" would decide who may %s; meshcat cannot tell who created it or who may grant it.',
+                       r, CASE wanted WHEN 'admin' THEN 'govern the whole mesh'
+                                      WHEN 'steward' THEN 'write the catalog' ELSE 'read the catalog' END),
+                'Drop the role, or, as a superuser who trusts its members and everyone holding ADMIN on it, run SELECT * FROM mesh_setup_roles(adopt => true).');
+        ELSIF NOT @extschema@.role_is_superuser(@extschema@.mesh_acting_role()) THEN
+            PERFORM @extschema@.raise_error('42501',
+                format('permission denied to adopt role "%s"', r),
+                'Only a superuser may adopt a pre-existing role as one of meshcat''s roles.',
+                'Ask a superuser to run SELECT * FROM mesh_setup_roles(adopt => true).');
+        ELSE
+            DELETE FROM @extschema@.setup_role AS s WHERE s.purpose = wanted;
+            INSERT INTO @extschema@.setup_role (purpose, role_oid, role_name, adopted)
+            VALUES (wanted, found_oid, r, true);
+            role := r; action := 'adopted';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+    IF NOT pg_has_role('meshcat_steward', 'meshcat_reader', 'MEMBER') THEN
+        GRANT meshcat_reader TO meshcat_steward;
+    END IF;
+    IF NOT pg_has_role('meshcat_admin', 'meshcat_steward', 'MEMBER') THEN
+        GRANT meshcat_steward TO meshcat_admin;
+    END IF;
+
+    -- Readers: the catalog, its views and the audit trail, read-only.
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
+    GRANT EXECUTE ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
+    -- writes nothing: tries the registration as the caller and rolls it back (SECURITY DEFINER)
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_validate(text) TO meshcat_reader;
+
+    -- Stewards (grant it to each domain's owner role): write documents through the functions
+    -- or directly; the triggers decide which domain each may change. Never the derived rows
+    -- (75_derive), nor the audit trail.
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO meshcat_steward',
+                   (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM pg_catalog.unnest(string_to_array(writable, ', ')) AS t));
+    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
+    -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
+    GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int, int), @extschema@.write_policy(jsonb, int, int),
+                              @extschema@.write_product_version(jsonb, int, int) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) TO meshcat_steward;
+
+    -- Administrators: decide exemptions; the triggers let them write global policies.
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_rebuild(), @extschema@.mesh_lineage_rebuild() TO meshcat_admin;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles(boolean) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_setup_roles(boolean) IS
+    'Run once by an administrator: creates meshcat_reader, meshcat_steward and meshcat_admin if missing (a superuser may adopt existing ones with adopt => true), records them, and grants their privileges.';
 
 REVOKE ALL ON FUNCTION @extschema@.mesh_register(text) FROM PUBLIC;
 
--- Governance (55_lifecycle, 65_governance): lifecycle moves and exemptions are writes, granted
+-- Governance (55_rules, 65_lifecycle): lifecycle moves and exemptions are writes, granted
 -- by mesh_setup_roles() to meshcat_steward (deciding exemptions to meshcat_admin). They run
 -- with the caller's rights; the triggers decide who may change which domain.
 REVOKE ALL ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) FROM PUBLIC;

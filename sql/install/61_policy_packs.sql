@@ -1,6 +1,7 @@
--- 66_policy_packs: the policy packs shipped with meshcat (policies/<pack>/*.yaml, spliced in
+-- 61_policy_packs: the policy packs shipped with meshcat (policies/<pack>/*.yaml, spliced in
 -- at build time by the Makefile), and the one call that registers a pack. The policies are
 -- global, so only a governance administrator may install one (guard_policy decides).
+-- Uses: 00_schema, 10_semver, 60_writers (mesh_register).
 
 CREATE FUNCTION @extschema@.policy_packs() RETURNS TABLE (pack text, documents text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE

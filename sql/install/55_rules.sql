@@ -1,121 +1,99 @@
--- 55_lifecycle: versions as contracts, and who may write what. Triggers on the catalog tables
--- are the guarantee: the rules hold for mesh_register, a plain INSERT or UPDATE, and psql alike.
+-- 55_rules: the rules, as triggers on the document tables. They are the guarantee: the rules
+-- hold for mesh_register, a plain INSERT or UPDATE, and psql alike.
+--   * audit: every change to a document (a domain, a product, a product version, a policy, an
+--     exemption) is recorded in the same transaction (a rolled-back change leaves no trace),
+--     one entry per document written, in a table nobody may rewrite. Derived rows are not
+--     audited: they follow from the documents;
 --   * ownership: only members of a domain's owner role (or of meshcat_admin) write its rows;
 --   * versions grow within a major line: a new or newly published version is greater than every
 --     published (deprecated, retired) version of its major line; drafts never block;
 --   * a published version's contract is immutable; its metadata (owners, tags, name, ...) may
 --     change; lifecycle moves only go forward (draft -> published -> deprecated -> retired);
---   * a breaking change needs a new major version (descriptor_diff, mesh_diff);
---   * retiring a version that active consumers still need is refused.
+--   * a breaking change needs a new major version (descriptor_diff);
+--   * retiring a version that active consumers still need is refused;
+--   * federated computational governance: policies (global ones by governance administrators,
+--     domain ones by the domain's owners) are SQL/JSON path predicates, or checking functions,
+--     over a version's descriptor. They are evaluated whenever a version is written and
+--     whenever a policy changes; every evaluation is stored. A version is published only when
+--     every applicable required policy passes or is exempted; recommended failures warn.
+--     Events are rows of meshcat.event, announced by NOTIFY meshcat with their kind, product,
+--     version and id only (emit_event).
 -- Restores: a row a superuser inserts with a created_at before the current transaction is a
 -- restored row (pg_dump | psql, pg_restore): it is history, and is loaded as it is (is_restore,
--- 40_audit: the one restore signal).
+-- 40_helpers: the one restore signal).
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 45_validation.
 
--- The role meshcat set up for a purpose (reader, steward, admin), if it still is that role:
--- a role dropped and re-created under the same name is not it.
--- PL/pgSQL so that its plan is kept: it runs for every ownership check.
-CREATE FUNCTION @extschema@.setup_role_oid(purpose text) RETURNS oid
-    LANGUAGE plpgsql STABLE STRICT
+-- Runs as the extension owner so writers need no privilege on the audit table, and so
+-- cannot forge entries; the acting role is read from the session, not from current_user.
+CREATE FUNCTION @extschema@.audit_row() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN (SELECT r.oid FROM @extschema@.setup_role AS s
-              JOIN pg_catalog.pg_roles AS r ON r.oid OPERATOR(pg_catalog.=) s.role_oid
-                                            AND r.rolname OPERATOR(pg_catalog.=) s.role_name
-             WHERE s.purpose OPERATOR(pg_catalog.=) setup_role_oid.purpose);
+    -- Rows a restore loads were audited when they were first written; the dump holds that
+    -- trail. TG_ARGV[0] names the row's creation stamp.
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO @extschema@.audit (table_name, operation, old_row, new_row)
+    VALUES (TG_TABLE_NAME, TG_OP,
+            CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END,
+            CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END);
+    RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.setup_role_oid(text) IS
-    'The OID of the role mesh_setup_roles() created or adopted for a purpose, or NULL.';
+REVOKE ALL ON FUNCTION @extschema@.audit_row() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.audit_row() IS
+    'Trigger: records one catalog row change (or a TRUNCATE) in meshcat.audit.';
 
--- Whether a role is a governance administrator: a superuser, or a role that can use the
--- privileges of the meshcat_admin role that mesh_setup_roles() recorded (USAGE: a NOINHERIT
--- member must SET ROLE first). Never NULL: unknown roles are not administrators.
-CREATE FUNCTION @extschema@.mesh_is_admin(role name DEFAULT @extschema@.mesh_acting_role()) RETURNS boolean
-    LANGUAGE plpgsql STABLE
+CREATE FUNCTION @extschema@.audit_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    PERFORM @extschema@.raise_error('42501',
+        'the audit trail is append-only',
+        pg_catalog.format('%s on meshcat.audit is refused for every role, its owner included.', TG_OP),
+        'Audit entries can only be added, by the catalog''s own triggers.');
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.audit_refuse_change() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.audit_refuse_change() IS
+    'Trigger: refuses UPDATE, DELETE and TRUNCATE on meshcat.audit.';
+
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON @extschema@.audit
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_refuse_change();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON @extschema@.audit
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_refuse_change();
+
+-- The documents of 30_tables (policies and exemptions below). A product's
+-- creation is its first version's; its later changes are its own entries.
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.domain
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+CREATE TRIGGER audit AFTER UPDATE OR DELETE ON @extschema@.product
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+DO $$
 DECLARE
-    admin oid;
+    t text;
 BEGIN
-    IF @extschema@.role_is_superuser(role) THEN
-        RETURN true;
-    END IF;
-    admin := @extschema@.setup_role_oid('admin');
-    RETURN admin IS NOT NULL
-       AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) role)
-       AND pg_catalog.pg_has_role(role, admin, 'USAGE');
+    FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version'] LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row()', t);
+    END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.mesh_is_admin(name) IS
-    'Whether a role (by default the acting role) is a governance administrator: a superuser, or able to use the privileges of meshcat_admin.';
 
--- Whether a role owns a domain: it can use the privileges of the domain's owner role, or it is
--- a governance administrator. Never NULL: an unknown domain or role is owned by no one.
-CREATE FUNCTION @extschema@.mesh_owns_domain(domain text, role name DEFAULT @extschema@.mesh_acting_role())
-RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-RETURN COALESCE(@extschema@.mesh_is_admin(role)
-    OR EXISTS (SELECT FROM @extschema@.domain AS d
-                 JOIN pg_catalog.pg_roles AS o ON o.rolname OPERATOR(pg_catalog.=) d.owner_role
-                WHERE d.name OPERATOR(pg_catalog.=) domain
-                  AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) role)
-                  AND pg_catalog.pg_has_role(role, o.oid, 'USAGE')), false);
-COMMENT ON FUNCTION @extschema@.mesh_owns_domain(text, name) IS
-    'Whether a role (by default the acting role) may change a domain''s products, versions and policies.';
-
--- Raises 42501 unless the acting role owns the domain; what says what was attempted.
-CREATE FUNCTION @extschema@.require_domain_owner(domain text, what text) RETURNS void
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    actor name := @extschema@.mesh_acting_role();
-    owner_role name := (SELECT d.owner_role FROM @extschema@.domain AS d WHERE d.name = domain);
-BEGIN
-    IF @extschema@.mesh_owns_domain(domain, actor) IS NOT TRUE THEN
-        PERFORM @extschema@.raise_error('42501',
-            format('permission denied to %s in domain "%s"', what, domain),
-            format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
-                   owner_role, domain, actor),
-            format('Act as a member of "%s" (GRANT %I TO ...; SET ROLE %I), or ask the domain''s owners.',
-                   owner_role, owner_role, owner_role));
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.require_domain_owner(text, text) IS
-    'Raises 42501 naming the owner role unless the acting role owns the domain.';
-
--- Raises 42501 unless the acting role is a governance administrator.
-CREATE FUNCTION @extschema@.require_admin(what text) RETURNS void
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF @extschema@.mesh_is_admin() IS NOT TRUE THEN
-        PERFORM @extschema@.raise_error('42501',
-            format('permission denied to %s', what),
-            format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
-                   @extschema@.mesh_acting_role()),
-            'Ask a governance administrator, or act as a member of "meshcat_admin".');
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.require_admin(text) IS
-    'Raises 42501 unless the acting role is a governance administrator.';
-
--- Raises a 23514 for a refused lifecycle or contract change.
-CREATE FUNCTION @extschema@.raise_contract(message text, detail text, hint text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM @extschema@.raise_error('23514', message, detail, hint);
-END
-$$;
-COMMENT ON FUNCTION @extschema@.raise_contract(text, text, text) IS
-    'Raises 23514 with a message, DETAIL and HINT.';
+-- Policies and exemptions are versioned in the audit trail, like the catalog.
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.exemption
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('requested_at');
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.exemption
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
 
 -- Domains: created, re-owned and deleted by administrators; described by their owners. When
 -- and by whom is the server's to say.
@@ -186,132 +164,6 @@ COMMENT ON FUNCTION @extschema@.guard_product() IS
     'Trigger: only the domain''s owners write its products; a product id never changes.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product
     FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_product();
-
--- The differences between two descriptors of a product, classified like datacontract-cli's
--- breaking-change rules: error (breaks consumers), warning (may), info (does not). A field
--- without a classification has its product's; a field's own classification is compared when
--- either version states one (a product-level change is reported once, at the product).
-CREATE FUNCTION @extschema@.descriptor_diff(a jsonb, b jsonb)
-RETURNS TABLE (change text, path text, severity text)
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    WITH cls(old_c, new_c) AS (
-        SELECT coalesce(a OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification,
-               coalesce(b OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification
-    ), op AS (
-        SELECT e OPERATOR(pg_catalog.->>) 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(a OPERATOR(pg_catalog.->) 'outputs', '[]')) AS e
-    ), np AS (
-        SELECT e OPERATOR(pg_catalog.->>) 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(b OPERATOR(pg_catalog.->) 'outputs', '[]')) AS e
-    ), ofl AS (
-        SELECT op.port, f OPERATOR(pg_catalog.->>) 'name' AS field, f,
-               coalesce((f OPERATOR(pg_catalog.->>) 'classification')::@extschema@.classification, cls.old_c) AS c
-          FROM op, cls, pg_catalog.jsonb_array_elements(coalesce(op.e OPERATOR(pg_catalog.->) 'schema', '[]')) AS f
-    ), nfl AS (
-        SELECT np.port, f OPERATOR(pg_catalog.->>) 'name' AS field, f,
-               coalesce((f OPERATOR(pg_catalog.->>) 'classification')::@extschema@.classification, cls.new_c) AS c
-          FROM np, cls, pg_catalog.jsonb_array_elements(coalesce(np.e OPERATOR(pg_catalog.->) 'schema', '[]')) AS f
-    ), pairs AS (
-        SELECT ofl.port, ofl.field, ofl.f AS o, nfl.f AS n, ofl.c AS oc, nfl.c AS nc,
-               'outputs.' OPERATOR(pg_catalog.||) ofl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) ofl.field AS p
-          FROM ofl JOIN nfl USING (port, field)
-    )
-    SELECT * FROM (
-        SELECT 'classification_downgraded', 'classification', 'error' FROM cls WHERE new_c OPERATOR(pg_catalog.<) old_c
-        UNION ALL SELECT 'classification_upgraded', 'classification', 'warning' FROM cls WHERE new_c OPERATOR(pg_catalog.>) old_c
-        UNION ALL SELECT 'output_removed', 'outputs.' OPERATOR(pg_catalog.||) op.port, 'error'
-          FROM op WHERE NOT EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) op.port)
-        UNION ALL SELECT 'output_added', 'outputs.' OPERATOR(pg_catalog.||) np.port, 'info'
-          FROM np WHERE NOT EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) np.port)
-        UNION ALL SELECT 'output_type_changed', 'outputs.' OPERATOR(pg_catalog.||) op.port OPERATOR(pg_catalog.||) '.type', 'error'
-          FROM op JOIN np USING (port) WHERE op.e OPERATOR(pg_catalog.->) 'type' IS DISTINCT FROM np.e OPERATOR(pg_catalog.->) 'type'
-        UNION ALL SELECT 'output_location_changed', 'outputs.' OPERATOR(pg_catalog.||) op.port OPERATOR(pg_catalog.||) '.location', 'warning'
-          FROM op JOIN np USING (port) WHERE op.e OPERATOR(pg_catalog.->) 'location' IS DISTINCT FROM np.e OPERATOR(pg_catalog.->) 'location'
-        UNION ALL SELECT 'field_removed', 'outputs.' OPERATOR(pg_catalog.||) ofl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) ofl.field, 'error'
-          FROM ofl WHERE EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) ofl.port)
-                     AND NOT EXISTS (SELECT FROM nfl WHERE nfl.port OPERATOR(pg_catalog.=) ofl.port AND nfl.field OPERATOR(pg_catalog.=) ofl.field)
-        UNION ALL SELECT 'field_added', 'outputs.' OPERATOR(pg_catalog.||) nfl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) nfl.field, 'info'
-          FROM nfl WHERE EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) nfl.port)
-                     AND NOT EXISTS (SELECT FROM ofl WHERE ofl.port OPERATOR(pg_catalog.=) nfl.port AND ofl.field OPERATOR(pg_catalog.=) nfl.field)
-        UNION ALL SELECT 'field_type_changed', p OPERATOR(pg_catalog.||) '.type', 'error'
-          FROM pairs WHERE pg_catalog.lower(o OPERATOR(pg_catalog.->>) 'type') IS DISTINCT FROM pg_catalog.lower(n OPERATOR(pg_catalog.->>) 'type')
-        UNION ALL SELECT 'field_made_required', p OPERATOR(pg_catalog.||) '.required', 'error'
-          FROM pairs WHERE coalesce((n OPERATOR(pg_catalog.->>) 'required')::boolean, false) AND NOT coalesce((o OPERATOR(pg_catalog.->>) 'required')::boolean, false)
-        UNION ALL SELECT 'field_made_optional', p OPERATOR(pg_catalog.||) '.required', 'warning'
-          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'required')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'required')::boolean, false)
-        UNION ALL SELECT 'field_unique_removed', p OPERATOR(pg_catalog.||) '.unique', 'warning'
-          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'unique')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'unique')::boolean, false)
-        UNION ALL SELECT 'field_primary_key_changed', p OPERATOR(pg_catalog.||) '.primary_key', 'warning'
-          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'primary_key')::boolean, false) OPERATOR(pg_catalog.<>) coalesce((n OPERATOR(pg_catalog.->>) 'primary_key')::boolean, false)
-        UNION ALL SELECT 'field_pii_removed', p OPERATOR(pg_catalog.||) '.pii', 'error'
-          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'pii')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'pii')::boolean, false)
-        UNION ALL SELECT 'field_pii_added', p OPERATOR(pg_catalog.||) '.pii', 'warning'
-          FROM pairs WHERE coalesce((n OPERATOR(pg_catalog.->>) 'pii')::boolean, false) AND NOT coalesce((o OPERATOR(pg_catalog.->>) 'pii')::boolean, false)
-        UNION ALL SELECT 'field_classification_downgraded', p OPERATOR(pg_catalog.||) '.classification', 'error'
-          FROM pairs WHERE nc OPERATOR(pg_catalog.<) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
-        UNION ALL SELECT 'field_classification_upgraded', p OPERATOR(pg_catalog.||) '.classification', 'warning'
-          FROM pairs WHERE nc OPERATOR(pg_catalog.>) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
-        UNION ALL SELECT 'field_description_changed', p OPERATOR(pg_catalog.||) '.description', 'info'
-          FROM pairs WHERE o OPERATOR(pg_catalog.->) 'description' IS DISTINCT FROM n OPERATOR(pg_catalog.->) 'description'
-        UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
-          WHERE coalesce(a OPERATOR(pg_catalog.->) 'inputs', '[]') OPERATOR(pg_catalog.<>) coalesce(b OPERATOR(pg_catalog.->) 'inputs', '[]')
-        UNION ALL SELECT k OPERATOR(pg_catalog.||) '_changed', k, 'info'
-          FROM pg_catalog.unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
-         WHERE a OPERATOR(pg_catalog.->) k IS DISTINCT FROM b OPERATOR(pg_catalog.->) k
-    ) AS d(change, path, severity);
-END;
-COMMENT ON FUNCTION @extschema@.descriptor_diff(jsonb, jsonb) IS
-    'The classified differences between two descriptors of a product (error breaks consumers, warning may, info does not).';
-
-CREATE FUNCTION @extschema@.mesh_diff(id text, from_version @extschema@.semver, to_version @extschema@.semver)
-RETURNS TABLE (change text, path text, severity text)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    a jsonb := (SELECT v.descriptor FROM @extschema@.product_version AS v
-                 WHERE v.product_id = id AND v.version OPERATOR(@extschema@.=) from_version);
-    b jsonb := (SELECT v.descriptor FROM @extschema@.product_version AS v
-                 WHERE v.product_id = id AND v.version OPERATOR(@extschema@.=) to_version);
-BEGIN
-    IF a IS NULL OR b IS NULL THEN
-        PERFORM @extschema@.raise_error('23503',
-            format('version %s of data product "%s" does not exist',
-                   CASE WHEN a IS NULL THEN from_version ELSE to_version END, id),
-            NULL,
-            'SELECT version FROM mesh_versions WHERE product_id = ... lists its versions.');
-    END IF;
-    RETURN QUERY
-    SELECT d.change, d.path, d.severity FROM @extschema@.descriptor_diff(a, b) AS d
-     ORDER BY array_position('{error,warning,info}'::text[], d.severity), d.path, d.change;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.mesh_diff(text, @extschema@.semver, @extschema@.semver) IS
-    'The classified differences between two versions of a product: change, path, severity (error, warning, info).';
-
--- Which active consumers need a version: product versions (published or deprecated) of other
--- products whose input range matches it and matches no other published version of it.
-CREATE FUNCTION @extschema@.dependent_consumers(pid text, ver @extschema@.semver)
-RETURNS TABLE (product_id text, version @extschema@.semver, version_range text)
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT c.product_id, c.version, i.version_range
-      FROM @extschema@.input_port AS i
-      JOIN @extschema@.product_version AS c ON c.id OPERATOR(pg_catalog.=) i.version_id
-     WHERE i.product_id OPERATOR(pg_catalog.=) pid
-       AND c.product_id OPERATOR(pg_catalog.<>) pid
-       AND c.status IN ('published', 'deprecated')
-       AND (i.version_range IS NULL OR @extschema@.semver_satisfies(ver, i.version_range))
-       AND NOT EXISTS (SELECT FROM @extschema@.product_version AS o
-                        WHERE o.product_id OPERATOR(pg_catalog.=) pid AND o.status OPERATOR(pg_catalog.=) 'published'
-                          AND o.version OPERATOR(@extschema@.<>) ver
-                          AND (i.version_range IS NULL OR @extschema@.semver_satisfies(o.version, i.version_range)))
-     ORDER BY c.product_id, c.version;
-END;
-COMMENT ON FUNCTION @extschema@.dependent_consumers(text, @extschema@.semver) IS
-    'Active consumers (published or deprecated) whose input range matches the version and no other published version.';
 
 -- Version order: within a major line, versions that are or were published (published,
 -- deprecated, retired) only grow; a new version, and a draft when it is published, must be
@@ -717,105 +569,370 @@ CREATE CONSTRAINT TRIGGER check_references AFTER INSERT OR UPDATE OF descriptor 
     FOR EACH ROW WHEN (NEW.descriptor @? '$.outputs[*].schema[*].derived_from[*]')
     EXECUTE FUNCTION @extschema@.check_version_references();
 
--- Lifecycle functions: run with the caller's rights, so the triggers judge the caller.
-CREATE FUNCTION @extschema@.lifecycle_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    v @extschema@.product_version;
-BEGIN
-    SELECT * INTO v FROM @extschema@.product_version AS pv
-     WHERE pv.product_id = id AND pv.version OPERATOR(@extschema@.=) version;
-    IF NOT FOUND THEN
-        PERFORM @extschema@.raise_error('23503',
-            format('version %s of data product "%s" does not exist', version, id),
-            NULL,
-            'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.');
-    END IF;
-    RETURN v;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.lifecycle_target(text, @extschema@.semver) IS
-    'The version a lifecycle function acts on; 23503 when it does not exist.';
-
-CREATE FUNCTION @extschema@.mesh_publish(id text, version @extschema@.semver) RETURNS @extschema@.lifecycle_status
+-- Whether a descriptor passes one policy; a checking function that fails counts as a failure.
+-- The function runs as the policy's approving role (call_check_function).
+CREATE FUNCTION @extschema@.policy_result(pol @extschema@.policy, doc jsonb,
+                                         OUT passed boolean, OUT error text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_variable
-DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
 BEGIN
-    IF v.status = 'published' THEN
-        RETURN v.status;
+    IF pol.check_function IS NULL THEN
+        passed := jsonb_path_exists(doc, pol.rule_path, '{}', true);
+        RETURN;
     END IF;
-    UPDATE @extschema@.product_version AS pv SET status = 'published' WHERE pv.id = v.id;
-    RETURN 'published';
+    -- An approval lapses with its approver's administration (outside the approver's own
+    -- sessions); mesh_is_admin is the one answer to who administers.
+    IF pol.check_function_author IS DISTINCT FROM @extschema@.mesh_acting_role_oid()
+       AND NOT @extschema@.mesh_is_admin((SELECT r.rolname FROM pg_catalog.pg_roles AS r
+                                           WHERE r.oid OPERATOR(pg_catalog.=) pol.check_function_author)) THEN
+        passed := false;
+        error := pg_catalog.format('checking function %s is no longer what was approved, and was not run: role %s that approved it is no longer a governance administrator',
+                                   pol.check_function,
+                                   coalesce((SELECT pg_catalog.format('"%s"', r.rolname) FROM pg_catalog.pg_roles AS r
+                                              WHERE r.oid OPERATOR(pg_catalog.=) pol.check_function_author),
+                                            pg_catalog.format('with OID %s', pol.check_function_author)));
+        RETURN;
+    END IF;
+    SELECT c.passed, c.error INTO passed, error
+      FROM @extschema@.call_check_function(pol.check_function_oid, pol.check_function, pol.check_function_author,
+                                           pol.check_function_secdef, pol.check_function_owner, doc) AS c;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) IS
-    'Publishes a draft version, if it is greater than every published version of its major line, every applicable required policy passes, and it breaks no contract of its major line.';
+REVOKE ALL ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) IS
+    'Whether a descriptor passes a policy''s rule or checking function (run as the role that approved it); an error or a changed function is a failure, with its message.';
 
-CREATE FUNCTION @extschema@.mesh_deprecate(id text, version @extschema@.semver, sunset date, reason text)
-RETURNS @extschema@.lifecycle_status
+-- Evaluates the applicable policies (or one) on a stored version and records the results.
+-- Runs as the extension owner so that results cannot be forged: it reads the descriptor from
+-- the catalog itself. new_violation: failed, not exempt, and not failing at the last evaluation.
+-- One statement for every policy: a rule is a jsonpath test inline, only a checking function
+-- takes a call (policy_result); a new version has no earlier evaluation to look up. The
+-- policies are those applicable_policies() gives, walked up from the domain the same way.
+CREATE FUNCTION @extschema@.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
+RETURNS TABLE (policy_name text, enforcement @extschema@.enforcement, scope text, passed boolean,
+               exempt boolean, new_violation boolean, message text, error text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v record;
+    evaluated_before boolean;
+BEGIN
+    SELECT pv.id, pv.product_id, pv.descriptor, split_part(pv.product_id, '.', 1) AS domain INTO v
+      FROM @extschema@.product_version AS pv
+     WHERE pv.id = vid;
+    evaluated_before := EXISTS (SELECT FROM @extschema@.evaluation AS e WHERE e.version_id = vid);
+    RETURN QUERY
+    WITH RECURSIVE tree (name, depth) AS (
+        -- the product's domain and its ancestors, as applicable_policies() walks them
+        SELECT v.domain, 0
+        UNION ALL
+        SELECT d.parent, t.depth + 1
+          FROM tree AS t JOIN @extschema@.domain AS d ON d.name = t.name
+         WHERE d.parent IS NOT NULL AND t.depth < 100
+    ), res AS (
+        SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
+               coalesce(jsonb_path_exists(v.descriptor, p.rule_path, '{}', true), f.passed) AS passed, f.error,
+               CASE WHEN evaluated_before THEN
+                   (SELECT e.passed FROM @extschema@.evaluation AS e
+                     WHERE e.version_id = vid AND e.policy_name = p.name ORDER BY e.id DESC LIMIT 1) END AS was_passed
+          FROM @extschema@.policy AS p
+          -- OFFSET 0 keeps the test a gate: policy_result is not even called for a rule
+          LEFT JOIN LATERAL (SELECT r.passed, r.error FROM @extschema@.policy_result(p, v.descriptor) AS r
+                              WHERE p.check_function IS NOT NULL OFFSET 0) AS f ON true
+         WHERE (p.domain IS NULL OR p.domain IN (SELECT t.name FROM tree AS t))
+           AND (only_policy IS NULL OR p.name = only_policy)
+    ), exempted AS (
+        SELECT DISTINCT x.policy_name FROM @extschema@.exemption AS x
+         WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now()
+    ), ins AS (
+        INSERT INTO @extschema@.evaluation (version_id, policy_name, policy_revision, passed, error, cause)
+        SELECT vid, res.name, res.revision, res.passed, res.error, cause FROM res
+    )
+    SELECT res.name::text, res.enforcement, coalesce(res.domain, 'global'), res.passed,
+           NOT res.passed AND x.policy_name IS NOT NULL,
+           NOT res.passed AND res.was_passed IS DISTINCT FROM false AND x.policy_name IS NULL,
+           res.message, res.error
+      FROM res LEFT JOIN exempted AS x ON x.policy_name = res.name
+     ORDER BY res.enforcement DESC, res.name;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.record_evaluations(bigint, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.record_evaluations(bigint, text, text) IS
+    'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
+
+-- After a version is written: evaluate, gate publication, record, and tell listeners.
+CREATE FUNCTION @extschema@.govern_version() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    publishing boolean := NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft');
+    failed text;
+    warned text;
+    nfailed int;
+    nwarned int;
+    fresh text[];
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NULL;
+    END IF;
+    IF publishing THEN
+        -- Waits for a policy change in flight; the policies are read after it, by the next statement.
+        PERFORM FROM @extschema@.governance_clock FOR SHARE;
+    END IF;
+    -- A new or changed descriptor is judged: a draft's, or a published version's metadata
+    -- update, which is recorded and announced but never unpublishes.
+    -- (A mesh without policies has nothing to evaluate or record.)
+    IF (publishing OR TG_OP = 'INSERT' OR OLD.descriptor IS DISTINCT FROM NEW.descriptor)
+       AND EXISTS (SELECT FROM @extschema@.policy) THEN
+        SELECT string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
+                                 r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
+                   FILTER (WHERE r.enforcement = 'required' AND NOT r.passed AND NOT r.exempt),
+               count(*) FILTER (WHERE r.enforcement = 'required' AND NOT r.passed AND NOT r.exempt),
+               string_agg(format('policy "%s" (%s, %s): %s', r.policy_name, r.enforcement, r.scope,
+                                 r.message || coalesce(' [' || r.error || ']', '')), E'\n' ORDER BY r.policy_name)
+                   FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
+               count(*) FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
+               coalesce(array_agg(r.policy_name ORDER BY r.policy_name) FILTER (WHERE r.new_violation), '{}')
+          INTO failed, nfailed, warned, nwarned, fresh
+          FROM @extschema@.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
+        IF publishing AND nfailed > 0 THEN
+            PERFORM @extschema@.raise_error('23514',
+                format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed,
+                       CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END),
+                failed,
+                'Fix the descriptor and register it again, keep it as a draft until it complies, or ask for an exemption with mesh_request_exemption().');
+        END IF;
+        IF NOT publishing AND NEW.status <> 'draft' AND nfailed > 0 THEN
+            RAISE WARNING 'version % of "%" now fails % required %', NEW.version, NEW.product_id, nfailed,
+                          CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END
+                USING DETAIL = failed,
+                      HINT = 'It stays ' || NEW.status || '; the violations are recorded and shown in mesh_compliance.';
+        END IF;
+        IF publishing AND nwarned > 0 THEN
+            RAISE WARNING 'version % of "%" fails % recommended %', NEW.version, NEW.product_id, nwarned,
+                          CASE WHEN nwarned = 1 THEN 'policy' ELSE 'policies' END
+                USING DETAIL = warned,
+                      HINT = 'It is published; the violations are recorded and shown in mesh_compliance.';
+        END IF;
+        PERFORM @extschema@.notify_violations(NEW.product_id, NEW.version, NEW.status, fresh);
+    END IF;
+
+    IF publishing THEN
+        PERFORM @extschema@.emit_event('published', NEW.product_id, NEW.version, '{}');
+    ELSIF TG_OP = 'UPDATE' AND NEW.status IN ('deprecated', 'retired') AND OLD.status <> NEW.status THEN
+        PERFORM @extschema@.emit_event(NEW.status::text, NEW.product_id, NEW.version, jsonb_strip_nulls(jsonb_build_object(
+            'sunset', NEW.sunset, 'reason', NEW.deprecation_reason,
+            'consumers', (SELECT jsonb_agg(DISTINCT c.product_id ORDER BY c.product_id)
+                            FROM @extschema@.input_port AS i
+                            JOIN @extschema@.product_version AS c ON c.id = i.version_id
+                           WHERE NEW.status = 'deprecated' AND i.product_id = NEW.product_id
+                             AND c.product_id <> NEW.product_id AND c.status IN ('published', 'deprecated')
+                             AND (i.version_range IS NULL OR @extschema@.semver_satisfies(NEW.version, i.version_range))))));
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.govern_version() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.govern_version() IS
+    'Trigger: evaluates the policies on a written version, refuses a publication that fails a required policy, warns, records, notifies.';
+CREATE TRIGGER govern AFTER INSERT OR UPDATE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.govern_version();
+
+-- Policies: global ones by administrators, domain ones by the domain's owners; rules compile;
+-- checking functions are for administrators. Every change is a new revision.
+CREATE FUNCTION @extschema@.guard_policy() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_variable
 DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+    actor name := @extschema@.mesh_acting_role();
+    fn record;
 BEGIN
-    IF sunset < current_date THEN
-        PERFORM @extschema@.raise_contract(format('the sunset date %s is in the past', sunset),
-            'A sunset date tells consumers when the version goes away.', 'Give a date from today on.');
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NEW;
     END IF;
-    UPDATE @extschema@.product_version AS pv
-       SET status = 'deprecated', sunset = mesh_deprecate.sunset, deprecation_reason = reason
-     WHERE pv.id = v.id;
-    RETURN 'deprecated';
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF OLD.domain IS NULL THEN
+            PERFORM @extschema@.require_admin(format('%s global policy "%s"', lower(TG_OP), OLD.name));
+        ELSE
+            PERFORM @extschema@.require_domain_owner(OLD.domain, format('%s policy "%s"', lower(TG_OP), OLD.name));
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+    END IF;
+    IF NEW.domain IS NULL THEN
+        PERFORM @extschema@.require_admin(format('%s global policy "%s"',
+                                                 CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name));
+    ELSE
+        PERFORM @extschema@.require_domain_owner(NEW.domain, format('%s policy "%s"',
+                                                 CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name));
+    END IF;
+    IF NEW.check_function IS NOT NULL THEN
+        IF TG_OP = 'INSERT' OR NEW.check_function IS DISTINCT FROM OLD.check_function THEN
+            PERFORM @extschema@.require_admin(format('name a checking function in policy "%s"', NEW.name));
+        END IF;
+        -- An administrator writing the policy approves the function as it is now; anyone
+        -- else (a domain owner changing its message) keeps the approval it had.
+        IF TG_OP = 'INSERT' OR @extschema@.mesh_is_admin() THEN
+            fn := @extschema@.resolve_check_function(NEW.check_function, @extschema@.mesh_acting_role_oid());
+            NEW.check_function := fn.signature;
+            NEW.check_function_oid := fn.fn_oid;
+            NEW.check_function_author := @extschema@.mesh_acting_role_oid();
+            NEW.check_function_secdef := fn.secdef;
+            NEW.check_function_owner := fn.owner;
+        ELSE
+            NEW.check_function := OLD.check_function;
+            NEW.check_function_oid := OLD.check_function_oid;
+            NEW.check_function_author := OLD.check_function_author;
+            NEW.check_function_secdef := OLD.check_function_secdef;
+            NEW.check_function_owner := OLD.check_function_owner;
+        END IF;
+        NEW.rule_path := NULL;
+    ELSE
+        NEW.rule_path := @extschema@.compile_rule(NEW.rule);
+        NEW.check_function_oid := NULL;
+        NEW.check_function_author := NULL;
+        NEW.check_function_secdef := NULL;
+        NEW.check_function_owner := NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.revision := 1;
+        NEW.created_at := now();
+        NEW.created_by := actor;
+    ELSE
+        NEW.revision := OLD.revision + 1;
+        NEW.name := OLD.name;
+        NEW.created_at := OLD.created_at;
+        NEW.created_by := OLD.created_by;
+    END IF;
+    NEW.updated_at := now();
+    NEW.updated_by := actor;
+    RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) IS
-    'Deprecates a published version with a sunset date and a reason; consumers are notified.';
+COMMENT ON FUNCTION @extschema@.guard_policy() IS
+    'Trigger: who may write a policy, its rule compiled, its checking function resolved, its revision counted.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_policy();
 
-CREATE FUNCTION @extschema@.mesh_retire(id text, version @extschema@.semver) RETURNS @extschema@.lifecycle_status
+-- A new or changed policy is evaluated on every version it covers that is not retired; new
+-- violations are recorded and announced, nothing is unpublished.
+CREATE FUNCTION @extschema@.reevaluate_policy() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v record;
+    fresh text[];
+BEGIN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.check_function_oid, NEW.check_function_author,
+                             NEW.check_function_secdef, NEW.check_function_owner, NEW.domain, NEW.enforcement)
+                            IS NOT DISTINCT FROM (OLD.rule_path::text, OLD.check_function, OLD.check_function_oid, OLD.check_function_author,
+                             OLD.check_function_secdef, OLD.check_function_owner, OLD.domain, OLD.enforcement) THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
+        PERFORM @extschema@.raise_error('25000',
+            'a policy change cannot run under REPEATABLE READ',
+            format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.',
+                   NEW.name),
+            'Change policies under READ COMMITTED (the default) or SERIALIZABLE.');
+    END IF;
+    -- Waits for the publications in flight and holds back new ones; the versions are read after.
+    UPDATE @extschema@.governance_clock SET policy_changes = policy_changes + 1;
+    FOR v IN SELECT pv.id, pv.product_id, pv.version, pv.status
+               FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
+              WHERE pv.status <> 'retired'
+                AND (NEW.domain IS NULL
+                     OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = NEW.domain))
+              ORDER BY pv.product_id, pv.version LOOP
+        SELECT coalesce(array_agg(r.policy_name) FILTER (WHERE r.new_violation), '{}') INTO fresh
+          FROM @extschema@.record_evaluations(v.id, 'policy', NEW.name) AS r;
+        PERFORM @extschema@.notify_violations(v.product_id, v.version, v.status, fresh);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.reevaluate_policy() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.reevaluate_policy() IS
+    'Trigger: evaluates a new or changed policy on every version it covers; records and announces new violations.';
+CREATE TRIGGER govern AFTER INSERT OR UPDATE ON @extschema@.policy
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.reevaluate_policy();
+
+-- Exemptions: requested by the product's domain owners, decided by administrators, audited,
+-- never deleted; they stop counting when they expire.
+CREATE FUNCTION @extschema@.guard_exemption() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_variable
 DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+    actor name := @extschema@.mesh_acting_role();
+    dom text;
 BEGIN
-    UPDATE @extschema@.product_version AS pv SET status = 'retired' WHERE pv.id = v.id;
-    RETURN 'retired';
-END
-$$;
-COMMENT ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) IS
-    'Retires a deprecated version; refused while active consumers still need it.';
-
--- Withdraws a draft: the version is deleted, with its parts and evaluations (the audit trail
--- keeps it). Published versions are contracts and are deprecated instead; the trigger checks
--- that the caller owns the product's domain. The product's identity stays.
-CREATE FUNCTION @extschema@.mesh_withdraw(id text, version @extschema@.semver) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_variable
-DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
-BEGIN
-    IF v.status <> 'draft' THEN
-        PERFORM @extschema@.raise_contract(
-            format('version %s of "%s" is %s and cannot be withdrawn', v.version, v.product_id, v.status),
-            'Only a draft may be withdrawn: a published version is a contract that consumers may rely on.',
-            CASE v.status WHEN 'published' THEN format('Deprecate it with mesh_deprecate(%L, %L, sunset, reason), then retire it with mesh_retire().', v.product_id, v.version::text)
-                          WHEN 'deprecated' THEN format('Retire it with mesh_retire(%L, %L) once its sunset has passed.', v.product_id, v.version::text)
-                          ELSE 'A retired version stays in the catalog as history.' END);
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.requested_at) THEN
+        RETURN NEW;
     END IF;
-    DELETE FROM @extschema@.product_version AS pv WHERE pv.id = v.id;
+    IF TG_OP = 'DELETE' THEN
+        PERFORM @extschema@.raise_contract(format('exemption %s cannot be deleted', OLD.id),
+            'Exemptions are part of the governance record.',
+            'Revoke it with mesh_revoke_exemption(); it also stops counting when it expires.');
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        dom := (SELECT p.domain FROM @extschema@.product AS p WHERE p.id = NEW.product_id);
+        IF dom IS NOT NULL THEN
+            PERFORM @extschema@.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));
+        END IF;
+        IF NOT EXISTS (SELECT FROM @extschema@.applicable_policies(dom) AS a WHERE a.name = NEW.policy_name) THEN
+            PERFORM @extschema@.raise_error('23503',
+                format('policy "%s" does not apply to "%s"', NEW.policy_name, NEW.product_id),
+                NULL,
+                'SELECT DISTINCT policy FROM mesh_compliance WHERE product_id = ... lists the policies that apply to it.');
+        END IF;
+        IF coalesce(btrim(NEW.reason), '') = '' THEN
+            PERFORM @extschema@.raise_contract('an exemption needs a reason',
+                'The governance record says why each exemption was asked for.',
+                'Say why the product cannot meet the policy yet, and what will change.');
+        END IF;
+        IF NEW.expires_at <= now() THEN
+            PERFORM @extschema@.raise_contract('an exemption must expire in the future',
+                'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
+                'Give an expiry in the future, for example now() + interval ''30 days''.');
+        END IF;
+        NEW.status := 'requested';
+        NEW.requested_at := now();
+        NEW.requested_by := actor;
+        NEW.decided_at := NULL;
+        NEW.decided_by := NULL;
+        NEW.decision_note := NULL;
+        RETURN NEW;
+    END IF;
+    PERFORM @extschema@.require_admin(format('decide exemption %s', OLD.id));
+    IF (NEW.id, NEW.product_id, NEW.policy_name, NEW.reason, NEW.requested_at, NEW.requested_by)
+       IS DISTINCT FROM (OLD.id, OLD.product_id, OLD.policy_name, OLD.reason, OLD.requested_at, OLD.requested_by)
+       OR NOT (OLD.status, NEW.status) IN (('requested', 'granted'), ('requested', 'rejected'), ('granted', 'revoked')) THEN
+        PERFORM @extschema@.raise_contract(format('exemption %s cannot change that way', OLD.id),
+            format('An exemption moves requested -> granted or rejected, and granted -> revoked; this one is %s.', OLD.status),
+            'Request a new exemption for another product, policy or reason.');
+    END IF;
+    IF NEW.status = 'granted' AND NEW.expires_at <= now() THEN
+        PERFORM @extschema@.raise_contract('an exemption must expire in the future',
+            'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
+            'Give an expiry in the future, for example now() + interval ''30 days''.');
+    END IF;
+    NEW.decided_at := now();
+    NEW.decided_by := actor;
+    RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) IS
-    'Withdraws (deletes) a draft version, by its domain''s owners; a published version is refused (23514): deprecate it instead.';
+COMMENT ON FUNCTION @extschema@.guard_exemption() IS
+    'Trigger: domain owners request exemptions, administrators decide them; they are never deleted.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.exemption
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_exemption();

@@ -1,8 +1,9 @@
--- 67_validate: mesh_validate, everything mesh_register would refuse in a stream, every problem
--- of every document, without writing anything. It uses mesh_register (50) and the checks it
--- calls (50, 65): the format checks run on each document alone; then the registration itself
--- is tried, as the caller, and always rolled back; after a refusal, it is tried again without
--- the documents already refused, so later documents are judged too.
+-- 62_validate: mesh_validate, everything mesh_register would refuse in a stream, every problem
+-- of every document, without writing anything. It uses mesh_register (60_writers) and the
+-- checks it calls (45_validation): the format checks run on each document alone; then the
+-- registration itself is tried, as the caller, and always rolled back; after a refusal, it is
+-- tried again without the documents already refused, so later documents are judged too.
+-- Uses: 00_schema, 10_semver, 20_yaml, 40_helpers, 45_validation, 60_writers.
 
 -- Which document of a stream an error is about: the one the message labels ("document N"),
 -- else the one whose identity the message names first (triggers name the domain, policy,

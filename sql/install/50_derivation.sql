@@ -1,11 +1,132 @@
--- 75_derive: the one derivation. A product version's descriptor is its contract; its owners,
+-- 50_derivation: the one derivation. A product version's descriptor is its contract; its owners,
 -- tags, input and output ports, fields, and its product and column lineage are derived from
 -- it here, by derive_version_rows, and nowhere else. No role may write the derived tables:
 -- they have no grants, and a trigger refuses even a superuser outside the derivation
 -- (meshcat.deriving, a superuser-only setting that only the SET clauses below turn on).
 -- The derivation fires on every path a version row takes, logical replication included
 -- (ENABLE ALWAYS): a hub that subscribes to domains, products and versions derives the rest.
--- Uses: the catalog (30), lineage_refuse_cycle and lineage_require_acyclic (70), require_admin (55).
+-- Lineage edges are added one at a time under the lineage lock (lineage_clock), each refused
+-- when it would close a cycle (lineage_refuse_cycle).
+-- Uses: 00_schema, 15_types, 30_tables, 40_helpers (require_admin, lineage_walk).
+
+-- Keeps lineage_clock in step with the edges: every transaction that writes lineage_edge
+-- updates the clock row first, once. The C walk's edge cache (src/lineage.c) relies on it: a
+-- snapshot that sees a given version of the clock row sees exactly one set of edges. It is
+-- enabled always, so it fires under session_replication_role = replica (restores) too.
+CREATE FUNCTION @extschema@.xact_wrote(xid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'xact_wrote'
+    LANGUAGE C STRICT VOLATILE;
+REVOKE ALL ON FUNCTION @extschema@.xact_wrote(xid) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.xact_wrote(xid) IS
+    'Whether a row version with that xmin was written by this transaction or one of its subtransactions not rolled back.';
+
+CREATE FUNCTION @extschema@.lineage_clock_tick() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE @extschema@.lineage_clock SET changes = changes + 1
+     WHERE NOT @extschema@.xact_wrote(xmin);
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.lineage_clock_tick() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.lineage_clock_tick() IS
+    'Trigger: counts a change of product lineage on lineage_clock, once per transaction, before the edges change.';
+CREATE TRIGGER lineage_clock BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.lineage_edge
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.lineage_clock_tick();
+ALTER TABLE @extschema@.lineage_edge ENABLE ALWAYS TRIGGER lineage_clock;
+
+-- Cycle refusal: called before a product edge up -> down is added.
+CREATE FUNCTION @extschema@.lineage_refuse_cycle(up text, down text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    back text[];
+BEGIN
+    IF up LIKE 'source:%' THEN
+        RETURN;                        -- nothing flows into a source: it closes no cycle
+    END IF;
+    -- Take the lineage lock once per transaction (the row's xmin is ours once we updated it).
+    UPDATE @extschema@.lineage_clock SET changes = changes + 1
+     WHERE NOT @extschema@.xact_wrote(xmin);
+    IF up = down THEN
+        back := ARRAY[down];
+    ELSE
+        SELECT w.path INTO back FROM @extschema@.lineage_walk(down, true, NULL, up) AS w WHERE w.node = up;
+    END IF;
+    IF back IS NOT NULL THEN
+        PERFORM @extschema@.raise_error('23514',
+            pg_catalog.format('lineage cycle: "%s" cannot consume "%s"', down, up),
+            format('The cycle would be %s.', array_to_string(back || down, ' -> ')),
+            CASE WHEN up = down THEN 'A data product cannot be its own input.'
+                 ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.lineage_refuse_cycle(text, text) IS
+    'Raises 23514 naming the cycle when a product edge would close one; serializes edge additions.';
+
+-- Refuses (23514) product lineage that has a cycle, naming one: Kahn's algorithm, a layer of
+-- the graph at a time. mesh_rebuild() (below) runs it after deriving every edge without
+-- the per-edge check that registrations make.
+CREATE FUNCTION @extschema@.lineage_require_acyclic() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    layer text[];
+    left_over bigint;
+    cyc text[];
+    e record;
+BEGIN
+    -- In-degrees over distinct product edges; peel nodes without inputs, layer by layer.
+    CREATE TEMP TABLE lineage_indegree ON COMMIT DROP AS
+    SELECT downstream AS node, pg_catalog.count(DISTINCT upstream) AS n
+      FROM @extschema@.lineage_edge WHERE upstream NOT LIKE 'source:%' GROUP BY downstream;
+    ALTER TABLE pg_temp.lineage_indegree ADD PRIMARY KEY (node);
+    layer := ARRAY(SELECT DISTINCT upstream FROM @extschema@.lineage_edge AS x
+                    WHERE upstream NOT LIKE 'source:%'
+                      AND NOT EXISTS (SELECT FROM pg_temp.lineage_indegree AS d WHERE d.node = x.upstream));
+    WHILE pg_catalog.cardinality(layer) > 0 LOOP
+        WITH drop_in AS (
+            SELECT x.downstream AS node, pg_catalog.count(DISTINCT x.upstream) AS n
+              FROM @extschema@.lineage_edge AS x WHERE x.upstream = ANY (layer) GROUP BY x.downstream
+        ), upd AS (
+            UPDATE pg_temp.lineage_indegree AS d SET n = d.n - drop_in.n FROM drop_in
+             WHERE d.node = drop_in.node RETURNING d.node, d.n
+        )
+        SELECT ARRAY(SELECT upd.node FROM upd WHERE upd.n = 0) INTO layer;
+        DELETE FROM pg_temp.lineage_indegree WHERE n = 0;
+    END LOOP;
+    SELECT pg_catalog.count(*) INTO left_over FROM pg_temp.lineage_indegree;
+    IF left_over > 0 THEN
+        -- What is left holds a cycle: find one through an edge between two left-over nodes.
+        FOR e IN SELECT DISTINCT x.upstream, x.downstream FROM @extschema@.lineage_edge AS x
+                   JOIN pg_temp.lineage_indegree AS a ON a.node = x.upstream
+                   JOIN pg_temp.lineage_indegree AS b ON b.node = x.downstream
+                  ORDER BY 1, 2 LOOP
+            IF e.upstream = e.downstream THEN
+                cyc := ARRAY[e.upstream, e.upstream];
+            ELSE
+                cyc := (SELECT w.path || e.downstream FROM @extschema@.lineage_walk(e.downstream, true, NULL, e.upstream) AS w
+                         WHERE w.node = e.upstream);
+            END IF;
+            EXIT WHEN cyc IS NOT NULL;
+        END LOOP;
+        PERFORM @extschema@.raise_error('23514',
+            'lineage cycle: the catalog''s product lineage is not acyclic',
+            format('%s product(s) are on or below a cycle; one cycle is %s.', left_over, array_to_string(cyc, ' -> ')),
+            'Remove or retire one of the inputs on the cycle, then rebuild again.');
+    END IF;
+    DROP TABLE pg_temp.lineage_indegree;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.lineage_require_acyclic() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.lineage_require_acyclic() IS
+    'Internal: raises 23514 naming a cycle when the product lineage is not acyclic.';
 
 -- Removes every row derived from a version: lineage, then parts.
 CREATE FUNCTION @extschema@.underive_version_rows(vid bigint) RETURNS void

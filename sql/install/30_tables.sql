@@ -1,0 +1,344 @@
+-- 30_tables: every table, each whole in one place: its columns, constraints, indexes, comment
+-- and, for the tables pg_dump keeps, pg_extension_config_dump. Documents (domain, product,
+-- product_version, policy, exemption) hold the truth: a version's descriptor is its contract.
+-- The part tables (owner, tag, input_port, output_port, field) and the lineage edges are
+-- derived from the descriptors by 50_derivation, and no role may write them. Every column that
+-- readers parse (ids, ranges, references, intervals) is checked here, by the table, so a plain
+-- INSERT cannot store what mesh_register would refuse. Document tables have natural primary
+-- keys; surrogate ids (product_version.id) only join the derived rows, so a hub can subscribe
+-- to many domains. Derived rows have no foreign keys to the version or port they belong to:
+-- only the derivation writes them, whole, and removes them with their version (a foreign key
+-- would only add a check per row); an input's product is a reference to a document, and keeps one.
+-- pg_dump keeps the rows of extension tables only when asked to: the documents, the audit
+-- trail, evaluations, events and setup roles. Derived rows are not dumped; restoring a version
+-- derives them again (50_derivation). The triggers on these tables belong to the layers that
+-- need them (50_derivation, 55_rules), the search index to 80_search.
+-- Uses: 00_schema (mesh_acting_role, in defaults), 10_semver, 15_types.
+
+CREATE TABLE @extschema@.domain (
+    name        @extschema@.mesh_name PRIMARY KEY,
+    description text,
+    owner_role  name NOT NULL,
+    parent      text REFERENCES @extschema@.domain (name),
+    descriptor  jsonb NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by  name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    updated_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_by  name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK (parent IS DISTINCT FROM name)
+);
+CREATE INDEX ON @extschema@.domain (parent);
+COMMENT ON TABLE @extschema@.domain IS
+    'Business domains; members of owner_role own the domain and its products.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.domain', '');
+
+CREATE TABLE @extschema@.product (
+    id          text PRIMARY KEY,
+    domain      text NOT NULL REFERENCES @extschema@.domain (name),
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by  name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK (id ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$'
+           AND pg_catalog.split_part(id, '.', 1) = domain)
+);
+CREATE INDEX ON @extschema@.product (domain);
+COMMENT ON TABLE @extschema@.product IS
+    'Data products: the stable identity "<domain>.<name>"; everything else is per version.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.product', '');
+
+CREATE TABLE @extschema@.product_version (
+    id              bigserial NOT NULL UNIQUE,
+    product_id      text NOT NULL REFERENCES @extschema@.product (id),
+    version         @extschema@.semver NOT NULL,
+    status          @extschema@.lifecycle_status NOT NULL DEFAULT 'draft',
+    name            text NOT NULL,
+    description     text,
+    classification  @extschema@.classification NOT NULL DEFAULT 'internal',
+    retention       interval CHECK (retention OPERATOR(pg_catalog.>=) interval '0'),
+    documentation   text,
+    sla             jsonb NOT NULL DEFAULT '{}',
+    quality         jsonb NOT NULL DEFAULT '{}',
+    descriptor      jsonb NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    published_at    timestamptz,
+    published_by    name,
+    deprecated_at      timestamptz,
+    deprecated_by      name,
+    sunset             date,
+    deprecation_reason text,
+    retired_at         timestamptz,
+    retired_by         name,
+    PRIMARY KEY (product_id, version),
+    -- The contract's columns say what the descriptor says, whoever writes the row, and the
+    -- descriptor names this product and its domain (or leaves them out).
+    CONSTRAINT contract_columns_follow_descriptor CHECK (classification OPERATOR(pg_catalog.=)
+               COALESCE(descriptor OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification
+           AND retention IS NOT DISTINCT FROM (descriptor OPERATOR(pg_catalog.->>) 'retention')::interval
+           AND sla OPERATOR(pg_catalog.=) COALESCE(descriptor OPERATOR(pg_catalog.->) 'sla', '{}')
+           AND quality OPERATOR(pg_catalog.=) COALESCE(descriptor OPERATOR(pg_catalog.->) 'quality', '{}')),
+    CONSTRAINT descriptor_names_product CHECK (COALESCE(descriptor OPERATOR(pg_catalog.->>) 'id', product_id) OPERATOR(pg_catalog.=) product_id
+           AND COALESCE(descriptor OPERATOR(pg_catalog.->>) 'domain', pg_catalog.split_part(product_id, '.', 1))
+               OPERATOR(pg_catalog.=) pg_catalog.split_part(product_id, '.', 1))
+);
+COMMENT ON TABLE @extschema@.product_version IS
+    'Versions of data products: the descriptor (the contract and the metadata), its lifecycle, who and when.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');
+
+CREATE TABLE @extschema@.owner (
+    version_id  bigint NOT NULL,
+    kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z0-9_-]*$'),
+    principal   text NOT NULL CHECK (principal <> ''),
+    PRIMARY KEY (version_id, kind, principal)
+);
+COMMENT ON TABLE @extschema@.owner IS
+    'Who owns a product version, by kind: technical, business, steward, on-call, channel, ...';
+
+CREATE TABLE @extschema@.tag (
+    version_id  bigint NOT NULL,
+    tag         text NOT NULL CHECK (tag <> ''),
+    PRIMARY KEY (version_id, tag)
+);
+CREATE INDEX ON @extschema@.tag (tag);
+COMMENT ON TABLE @extschema@.tag IS 'Free-form tags of a product version, for discovery.';
+
+-- An input is either another product (through a version range) or an external source.
+CREATE TABLE @extschema@.input_port (
+    id              bigserial PRIMARY KEY,
+    version_id      bigint NOT NULL,
+    position        int NOT NULL,
+    name            text,
+    product_id      text REFERENCES @extschema@.product (id),
+    version_range   text,
+    source          text,
+    description     text,
+    descriptor      jsonb NOT NULL,
+    UNIQUE (version_id, position),
+    CHECK ((product_id IS NULL) <> (source IS NULL)),
+    CHECK (source <> ''),
+    CHECK (version_range IS NULL OR product_id IS NOT NULL),
+    CHECK (@extschema@.semver_range_valid(version_range))
+);
+CREATE INDEX ON @extschema@.input_port (product_id);
+COMMENT ON TABLE @extschema@.input_port IS
+    'What a product version consumes: a product and a version range, or an external source.';
+
+CREATE TABLE @extschema@.output_port (
+    id          bigserial PRIMARY KEY,
+    version_id  bigint NOT NULL,
+    position    int NOT NULL,
+    name        @extschema@.mesh_name NOT NULL,
+    kind        text NOT NULL CHECK (kind IN ('table', 'view', 'file', 'stream', 'api')),
+    location    text,
+    description text,
+    descriptor  jsonb NOT NULL,
+    UNIQUE (version_id, name),
+    UNIQUE (version_id, position)
+);
+COMMENT ON TABLE @extschema@.output_port IS
+    'What a product version serves: tables, views, files, streams or APIs, with their schema.';
+
+CREATE TABLE @extschema@.field (
+    id              bigserial PRIMARY KEY,
+    port_id         bigint NOT NULL,
+    position        int NOT NULL,
+    name            text NOT NULL CHECK (name <> ''),
+    type            text NOT NULL,
+    required        boolean NOT NULL DEFAULT false,
+    is_unique       boolean NOT NULL DEFAULT false,
+    primary_key     boolean NOT NULL DEFAULT false,
+    pii             boolean NOT NULL DEFAULT false,
+    classification  @extschema@.classification,
+    description     text,
+    glossary        text[] NOT NULL DEFAULT '{}',
+    derived_from    text[] NOT NULL DEFAULT '{}',
+    descriptor      jsonb NOT NULL,
+    UNIQUE (port_id, name),
+    UNIQUE (port_id, position)
+);
+COMMENT ON TABLE @extschema@.field IS
+    'The schema contract of an output port, one row per field; derived_from is column lineage.';
+
+-- The roles mesh_setup_roles() created or a superuser adopted, by OID: PostgreSQL does not
+-- record who created a role, so a role merely named meshcat_admin grants nothing.
+CREATE TABLE @extschema@.setup_role (
+    purpose     text PRIMARY KEY CHECK (purpose IN ('reader', 'steward', 'admin')),
+    role_oid    oid NOT NULL UNIQUE,
+    role_name   name NOT NULL UNIQUE,
+    adopted     boolean NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_by name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+COMMENT ON TABLE @extschema@.setup_role IS
+    'meshcat''s own roles (reader, steward, admin) by OID, as mesh_setup_roles() created or adopted them.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.setup_role', '');
+
+-- The audit trail: one entry per document written, by the audit triggers of 55_rules; no role
+-- may rewrite it.
+CREATE TABLE @extschema@.audit (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    session_role name NOT NULL DEFAULT SESSION_USER,
+    acting_role name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    table_name  text NOT NULL,
+    operation   text NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')),
+    old_row     jsonb,
+    new_row     jsonb
+);
+CREATE INDEX ON @extschema@.audit (table_name, at);
+COMMENT ON TABLE @extschema@.audit IS
+    'Append-only trail of every change to the catalog: who, when, which transaction, before and after.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit_id_seq', '');
+
+CREATE TABLE @extschema@.policy (
+    name            @extschema@.mesh_name PRIMARY KEY,
+    description     text,
+    domain          text REFERENCES @extschema@.domain (name),
+    enforcement     @extschema@.enforcement NOT NULL,
+    rule            text,
+    rule_path       jsonpath,
+    check_function  text,
+    -- What an administrator approved when naming the function (policy_call.c re-checks it at
+    -- every evaluation): its OID (not regprocedure, which stops pg_upgrade; the signature above
+    -- finds it after a restore), the approving role's OID, and whether it was SECURITY DEFINER
+    -- and who owned it then.
+    check_function_oid    oid,
+    check_function_author oid,
+    check_function_secdef boolean,
+    check_function_owner  oid,
+    message         text NOT NULL CHECK (message <> ''),
+    revision        int NOT NULL DEFAULT 1,
+    descriptor      jsonb NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK ((rule IS NULL) <> (check_function IS NULL))
+);
+CREATE INDEX ON @extschema@.policy (domain);
+COMMENT ON TABLE @extschema@.policy IS
+    'Governance policies: global (domain is NULL) or of one domain and its subdomains; a rule or a checking function.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy', '');
+
+-- Append-only results: one row per policy per evaluation of a version. No foreign key to the
+-- version (a check per row, 100 per registration with 100 policies): only record_evaluations
+-- writes rows, for a version it has just read, and a withdrawn draft's go with it
+-- (underive_version, 50_derivation).
+CREATE TABLE @extschema@.evaluation (
+    id              bigserial PRIMARY KEY,
+    version_id      bigint NOT NULL,
+    policy_name     text NOT NULL,
+    policy_revision int NOT NULL,
+    passed          boolean NOT NULL,
+    error           text,
+    cause           text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check')),
+    evaluated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    evaluated_by    name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+CREATE INDEX ON @extschema@.evaluation (version_id, policy_name, id);
+COMMENT ON TABLE @extschema@.evaluation IS
+    'Every policy evaluation: which version, which policy and revision, passed or not, why it ran, when and for whom.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_id_seq', '');
+
+CREATE TABLE @extschema@.exemption (
+    id              bigserial PRIMARY KEY,
+    product_id      text NOT NULL REFERENCES @extschema@.product (id),
+    policy_name     text NOT NULL,
+    reason          text NOT NULL CHECK (pg_catalog.btrim(reason) <> ''),
+    status          text NOT NULL DEFAULT 'requested' CHECK (status IN ('requested', 'granted', 'rejected', 'revoked')),
+    expires_at      timestamptz NOT NULL,
+    requested_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    requested_by    name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    decided_at      timestamptz,
+    decided_by      name,
+    decision_note   text
+);
+CREATE INDEX ON @extschema@.exemption (product_id, policy_name);
+COMMENT ON TABLE @extschema@.exemption IS
+    'Exemptions from a policy for a product: requested by its domain''s owners, granted by a governance administrator, until they expire.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
+
+-- Publications and policy changes take turns on this one row, so that a version is never
+-- published against a set of policies that misses a concurrent policy change, while that
+-- change's re-evaluation misses the new version (write skew). A publication takes a share
+-- lock (publications do not wait for each other); a policy change updates the row, so it waits
+-- for the publications in flight and holds back new ones until it commits. Under READ
+-- COMMITTED the second one then sees the first; under REPEATABLE READ a waiting publication
+-- fails with 40001, and a policy change is refused (its re-evaluation would run on a snapshot
+-- taken before the publications it waited for). test/isolation/specs/policy_publication.spec.
+CREATE TABLE @extschema@.governance_clock (
+    only_row        boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    policy_changes  bigint NOT NULL DEFAULT 0
+);
+INSERT INTO @extschema@.governance_clock DEFAULT VALUES;
+COMMENT ON TABLE @extschema@.governance_clock IS
+    'One row: publications share-lock it, policy changes update it, so the two take turns.';
+
+-- Events: every event is a row here, written through emit_event(); NOTIFY meshcat carries only
+-- what any reader may see (kind, product, version, the row's id), since any role that can
+-- connect may LISTEN, and nobody can tell who sent a NOTIFY. Readers SELECT the rest.
+CREATE TABLE @extschema@.event (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z_]*$'),
+    product_id  text,
+    version     @extschema@.semver,
+    payload     jsonb NOT NULL DEFAULT '{}',
+    txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    acting_role name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+);
+CREATE INDEX ON @extschema@.event (at);
+CREATE INDEX ON @extschema@.event (product_id, id);
+COMMENT ON TABLE @extschema@.event IS
+    'Every catalog event (published, deprecated, retired, violation, ...): what NOTIFY meshcat announces, in full; pruned after meshcat.event_retention.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.event', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.event_id_seq', '');
+
+-- One row per input port of a version that is not retired (port_id: its input_port).
+CREATE TABLE @extschema@.lineage_edge (
+    port_id         bigint PRIMARY KEY,
+    upstream        text NOT NULL,
+    downstream      text NOT NULL,
+    version_id      bigint NOT NULL,
+    version_range   text
+);
+CREATE INDEX lineage_edge_forward ON @extschema@.lineage_edge (upstream, downstream);
+CREATE INDEX lineage_edge_backward ON @extschema@.lineage_edge (downstream, upstream);
+CREATE INDEX lineage_edge_version ON @extschema@.lineage_edge (version_id);
+COMMENT ON TABLE @extschema@.lineage_edge IS
+    'Product lineage: one edge per input port of a non-retired version (upstream product or "source:<name>" to the consuming product). Derived from the descriptors (75_derive); see mesh_lineage.';
+
+-- One row per element of derived_from of a field of a version that is not retired.
+CREATE TABLE @extschema@.lineage_field_edge (
+    field_id        bigint NOT NULL,
+    upstream        text NOT NULL,
+    downstream      text NOT NULL,
+    version_id      bigint NOT NULL,
+    PRIMARY KEY (field_id, upstream)
+);
+CREATE INDEX lineage_field_edge_forward ON @extschema@.lineage_field_edge (upstream, downstream);
+CREATE INDEX lineage_field_edge_backward ON @extschema@.lineage_field_edge (downstream, upstream);
+CREATE INDEX lineage_field_edge_version ON @extschema@.lineage_field_edge (version_id);
+COMMENT ON TABLE @extschema@.lineage_field_edge IS
+    'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived from the descriptors (75_derive).';
+
+-- The edges are derived data: pg_dump does not keep them; 50_derivation derives them with the rest
+-- of a version (or mesh_rebuild() does, after a load without triggers).
+
+-- Every transaction that adds a product edge updates this one row first. The row lock makes such
+-- transactions take turns, so two of them cannot each add half of a cycle (write skew); under
+-- REPEATABLE READ or SERIALIZABLE, the second one fails with 40001 instead of checking against a
+-- snapshot that misses the first one's edges.
+CREATE TABLE @extschema@.lineage_clock (
+    only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    changes     bigint NOT NULL DEFAULT 0
+);
+INSERT INTO @extschema@.lineage_clock DEFAULT VALUES;
+COMMENT ON TABLE @extschema@.lineage_clock IS
+    'One row, updated by every transaction that adds product lineage: serializes cycle checks.';

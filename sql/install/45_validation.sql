@@ -1,0 +1,481 @@
+-- 45_validation: what a document must be before anything is written. The meshcat/v1
+-- descriptor format as a JSON Schema, and the validator that checks documents against it and
+-- names the JSON path of the first problem; the schema's one source is
+-- docs/descriptor.schema.json: the build puts it in place of @DESCRIPTOR_SCHEMA@. Then what the
+-- JSON Schema cannot say (check_*_document, check_derived_from), what is contract and what is
+-- metadata, the classified differences between two descriptors, and policy rules and
+-- checking functions (compile_rule, resolve_check_function, check_policy_document).
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers.
+
+CREATE FUNCTION @extschema@.mesh_descriptor_schema() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN $schema$
+@DESCRIPTOR_SCHEMA@
+$schema$::jsonb;
+COMMENT ON FUNCTION @extschema@.mesh_descriptor_schema() IS
+    'The JSON Schema of meshcat/v1 descriptor documents (also docs/descriptor.schema.json).';
+
+-- The edit distance between two strings: insertions, deletions, substitutions and swaps of two
+-- neighbours each count one (optimal string alignment). Only error messages use it.
+-- C (src/descriptor_check.c), shared with the validator below.
+CREATE FUNCTION @extschema@.edit_distance(a text, b text) RETURNS int
+    AS 'MODULE_PATHNAME', 'edit_distance'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.edit_distance(text, text) IS
+    'Internal: the optimal string alignment distance between two strings, for "did you mean" suggestions.';
+
+-- The candidate closest to key, if it is close enough to be a likely typo (at most one edit in
+-- a short key, two in a key of six or more characters, both lower-cased; ties go to the first
+-- candidate in text order), else NULL. C (src/descriptor_check.c), shared with the validator.
+CREATE FUNCTION @extschema@.closest_key(key text, candidates text[]) RETURNS text
+    AS 'MODULE_PATHNAME', 'closest_key'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.closest_key(text, text[]) IS
+    'Internal: the candidate a mistyped key most likely meant, or NULL.';
+
+-- The validator, in C (src/descriptor_check.c). It checks value against a subset of JSON
+-- Schema (type, const, enum, pattern with x-expected, minLength, required, properties,
+-- patternProperties, additionalProperties, items, $ref into defs) and returns {path, problem}
+-- for the first problem found, else NULL. Paths are SQL/JSON paths: $.key, or $."key" quoted
+-- as to_jsonb(key)::text when the key is not an identifier, and [i] for array items. "First" is
+-- this order: at each value $ref, const, enum, type; in a string minLength, then pattern; in an
+-- object every required key (in the schema's order), then that every key (in jsonb's order, as
+-- jsonb_each gives them) is known to properties, patternProperties or additionalProperties,
+-- then each value, depth first. Missing and unknown keys name the closest key as "did you
+-- mean" (closest_key). Patterns are PostgreSQL regular expressions (~, the default collation).
+-- Not strict: a NULL schema accepts anything, a NULL value is checked against const and enum.
+CREATE FUNCTION @extschema@.json_schema_problem(value jsonb, schema jsonb, path text, defs jsonb)
+RETURNS text[]
+    AS 'MODULE_PATHNAME', 'json_schema_problem'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.json_schema_problem(jsonb, jsonb, text, jsonb) IS
+    'Internal: the first place where a value breaks a JSON Schema whose $refs name keys of defs, as {path, problem}, or NULL.';
+
+-- The validator (json_schema_problem, C) against meshcat's own $defs. No SET clause, so that it
+-- inlines and the planner folds mesh_descriptor_schema() -> '$defs' into a constant once per
+-- plan: parsing the schema once per call would cost twice the validation.
+CREATE FUNCTION @extschema@.descriptor_problem(value jsonb, schema jsonb, path text DEFAULT '$')
+RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+RETURN @extschema@.json_schema_problem(value, schema, path,
+                                       @extschema@.mesh_descriptor_schema() OPERATOR(pg_catalog.->) '$defs');
+COMMENT ON FUNCTION @extschema@.descriptor_problem(jsonb, jsonb, text) IS
+    'The first place where a value breaks a JSON Schema, as {path, problem}, or NULL.';
+
+-- Contract and metadata (docs/governance.md): the contract of a published version never
+-- changes; its metadata may, audited, without a new version. This is the one place that says
+-- which keys of a DataProduct are metadata: every other key is contract, unknown and extension
+-- keys (custom, x-) included, so nothing is metadata by accident. guard_version compares the
+-- columns of the same names as metadata too.
+CREATE FUNCTION @extschema@.descriptor_metadata_keys() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY['access', 'certification', 'description', 'documentation', 'name', 'owners', 'tags'];
+COMMENT ON FUNCTION @extschema@.descriptor_metadata_keys() IS
+    'Internal: the top-level keys of a DataProduct descriptor that are metadata (may change after publication); every other key is contract.';
+
+-- The contract part of a descriptor: without its metadata, its status (the lifecycle, judged
+-- on its own) and its domain (implied by the id). A value that is not an object is all contract.
+CREATE FUNCTION @extschema@.descriptor_contract(descriptor jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.jsonb_typeof(descriptor) OPERATOR(pg_catalog.=) 'object'
+            THEN descriptor OPERATOR(pg_catalog.-)
+                 (@extschema@.descriptor_metadata_keys() OPERATOR(pg_catalog.||) ARRAY['status', 'domain']::text[])
+            ELSE descriptor END;
+COMMENT ON FUNCTION @extschema@.descriptor_contract(jsonb) IS
+    'The contract part of a DataProduct descriptor: the descriptor without its metadata keys, status and domain.';
+
+-- The top-level keys whose contract differs between two descriptors, sorted ("$" when one of
+-- them is not an object); empty when the contracts are equal.
+CREATE FUNCTION @extschema@.descriptor_contract_changes(a jsonb, b jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH c(a, b) AS (
+        SELECT CASE WHEN pg_catalog.jsonb_typeof(ca) OPERATOR(pg_catalog.=) 'object' THEN ca
+                    ELSE pg_catalog.jsonb_build_object('$', ca) END,
+               CASE WHEN pg_catalog.jsonb_typeof(cb) OPERATOR(pg_catalog.=) 'object' THEN cb
+                    ELSE pg_catalog.jsonb_build_object('$', cb) END
+          FROM (SELECT @extschema@.descriptor_contract(a), @extschema@.descriptor_contract(b)) AS x(ca, cb)
+    )
+    SELECT coalesce(pg_catalog.array_agg(k ORDER BY k), '{}')
+      FROM (SELECT pg_catalog.jsonb_object_keys(c.a) FROM c UNION SELECT pg_catalog.jsonb_object_keys(c.b) FROM c) AS u(k), c
+     WHERE c.a OPERATOR(pg_catalog.->) k IS DISTINCT FROM c.b OPERATOR(pg_catalog.->) k;
+END;
+COMMENT ON FUNCTION @extschema@.descriptor_contract_changes(jsonb, jsonb) IS
+    'Internal: the sorted top-level keys whose contract part differs between two DataProduct descriptors; empty when none does.';
+
+-- The checks a JSON Schema cannot say: values that must parse, names that must agree,
+-- duplicates. References to other objects are checked by the writers below.
+CREATE FUNCTION @extschema@.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    item jsonb;
+    i int := 0;
+    msg text;
+    dup record;
+BEGIN
+    -- An exception block is a subtransaction: the common cases are told apart without one.
+    IF NOT (doc ->> 'version') ~ '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$' THEN
+        BEGIN
+            PERFORM (doc ->> 'version')::@extschema@.semver;
+        EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.version', msg,
+                                                         'Versions follow SemVer 2.0.0, for example 1.4.0 or 2.0.0-rc.1.', line => line);
+        END;
+    END IF;
+    IF doc ? 'domain' AND doc ->> 'domain' <> split_part(doc ->> 'id', '.', 1) THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.domain',
+            format('domain "%s" does not match the id "%s"', doc ->> 'domain', doc ->> 'id'),
+            'A product id is <domain>.<name>; domain may be left out.', line => line);
+    END IF;
+    IF doc ? 'retention' AND NOT (doc ->> 'retention') ~ '^[0-9]{1,6} (days?|weeks?|months?|years?)$' THEN
+        BEGIN
+            IF (doc ->> 'retention')::interval < interval '0' THEN
+                PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention', 'must not be negative', line => line);
+            END IF;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention',
+                format('"%s" is not an interval', doc ->> 'retention'),
+                'Write a PostgreSQL interval such as "730 days", "7 years" or "P7Y".', line => line);
+        END;
+    END IF;
+
+    FOR item IN SELECT jsonb_array_elements(doc -> 'inputs') LOOP
+        IF (item ? 'product') = (item ? 'source') THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s]', i),
+                'an input names exactly one of "product" or "source"', line => line);
+        END IF;
+        IF item ? 'version' AND NOT item ? 'product' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i),
+                'a version range applies to a product input only', line => line);
+        END IF;
+        IF item ? 'product' AND NOT (item ->> 'product') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].product', i),
+                format('"%s" is not a product id', item ->> 'product'), 'A product id is <domain>.<name>.', line => line);
+        END IF;
+        IF item ->> 'product' = doc ->> 'id' THEN
+            PERFORM @extschema@.raise_error('23514',
+                format('lineage cycle: %s, $.inputs[%s].product: "%s" consumes itself',
+                       @extschema@.document_label(docno, line), i, doc ->> 'id'),
+                format('The cycle is %s -> %s.', doc ->> 'id', doc ->> 'id'),
+                'A data product cannot be its own input.');
+        END IF;
+        IF item ? 'version' AND NOT @extschema@.semver_range_valid(item ->> 'version') THEN
+            BEGIN
+                PERFORM @extschema@.semver_satisfies('0.0.0', item ->> 'version');
+            EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i), msg,
+                    'Write an npm-style range such as ^1.2, ~1.2.3, >=1.0 <2.0 or 1.x.', line => line);
+            END;
+        END IF;
+        i := i + 1;
+    END LOOP;
+
+    -- The first output, or field of an output, whose name an earlier one has: one query.
+    SELECT CASE WHEN d.field IS NULL THEN format('$.outputs[%s].name', d.o - 1)
+                ELSE format('$.outputs[%s].schema[%s].name', d.o - 1, d.f - 1) END AS path,
+           CASE WHEN d.field IS NULL THEN format('output "%s" is declared twice', d.name)
+                ELSE format('field "%s" is declared twice', d.name) END AS problem
+      INTO dup
+      FROM (SELECT o.n AS o, NULL::bigint AS f, NULL::text AS field, o.e ->> 'name' AS name,
+                   pg_catalog.row_number() OVER (PARTITION BY o.e ->> 'name' ORDER BY o.n) AS k
+              FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(e, n)
+            UNION ALL
+            SELECT o.n, f.n, f.e ->> 'name', f.e ->> 'name',
+                   pg_catalog.row_number() OVER (PARTITION BY o.n, f.e ->> 'name' ORDER BY f.n)
+              FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(e, n),
+                   jsonb_array_elements(coalesce(o.e -> 'schema', '[]')) WITH ORDINALITY AS f(e, n)) AS d
+     WHERE d.k > 1
+     ORDER BY d.o, d.f NULLS FIRST
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, dup.path, dup.problem, line => line);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_product_document(jsonb, int, int) IS
+    'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
+
+-- A document is a mapping with a kind meshcat knows: what every other check presumes.
+CREATE FUNCTION @extschema@.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+            format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')), line => line);
+    END IF;
+    IF NOT doc ? 'kind' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => line);
+    END IF;
+    IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
+            format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.', line => line);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_document_kind(jsonb, int, int) IS
+    'Raises 22023 unless a document is a mapping whose kind is Domain, DataProduct or Policy.';
+
+-- Column lineage is a reference like an input: every derived_from of a product document names
+-- <domain>.<product>.<output>.<field> of a product among its inputs, and that output and field
+-- exist in the newest version of it that an input's range accepts, in the catalog or in this
+-- stream (stream: the stream's DataProduct documents, as {id: [document, ...]}). Runs once the
+-- stream's product identities and inputs are known to exist.
+CREATE FUNCTION @extschema@.check_derived_from(doc jsonb, docno int, line int, stream jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    r record;
+    ranges text[];
+    tver @extschema@.semver;
+    target jsonb;
+    port jsonb;
+    near text;
+BEGIN
+    FOR r IN
+        SELECT format('$.outputs[%s].schema[%s].derived_from[%s]', o.n - 1, f.n - 1, d.n - 1) AS path,
+               split_part(d.ref, '.', 1) || '.' || split_part(d.ref, '.', 2) AS product,
+               split_part(d.ref, '.', 3) AS output, split_part(d.ref, '.', 4) AS field
+          FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(port, n),
+               jsonb_array_elements(coalesce(o.port -> 'schema', '[]')) WITH ORDINALITY AS f(field, n),
+               jsonb_array_elements_text(coalesce(f.field -> 'derived_from', '[]')) WITH ORDINALITY AS d(ref, n)
+         ORDER BY o.n, f.n, d.n
+    LOOP
+        ranges := ARRAY(SELECT coalesce(e ->> 'version', '*') FROM jsonb_array_elements(coalesce(doc -> 'inputs', '[]')) AS e
+                         WHERE e ->> 'product' = r.product);
+        IF pg_catalog.cardinality(ranges) = 0 THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path, format('input product "%s"', r.product),
+                CASE WHEN r.product = doc ->> 'id'
+                     THEN 'A field derives from fields of the products its version consumes; a product does not consume itself.'
+                     ELSE format('A field derives from fields of the products its version consumes: add {product: %s} to inputs, or correct the reference.', r.product) END,
+                line => line);
+        END IF;
+        -- For each input of that product, the newest version its range accepts (a version of
+        -- this stream replaces the catalog's); one of them must have the output and the field.
+        SELECT c.version, c.descriptor, c.port INTO tver, target, port
+          FROM pg_catalog.unnest(ranges) WITH ORDINALITY AS x(range, n),
+               LATERAL (SELECT a.version, a.descriptor,
+                               (SELECT e FROM jsonb_array_elements(coalesce(a.descriptor -> 'outputs', '[]')) AS e
+                                 WHERE e ->> 'name' = r.output LIMIT 1) AS port
+                          FROM (SELECT (s ->> 'version')::@extschema@.semver AS version, s AS descriptor
+                                  FROM jsonb_array_elements(coalesce(stream -> r.product, '[]')) AS s
+                                UNION ALL
+                                SELECT v.version, v.descriptor FROM @extschema@.product_version AS v
+                                 WHERE v.product_id = r.product
+                                   AND NOT coalesce(stream -> r.product, '[]') @> jsonb_build_array(jsonb_build_object('version', v.version::text))) AS a
+                         WHERE x.range = '*' OR @extschema@.semver_satisfies(a.version, x.range)
+                         ORDER BY a.version DESC LIMIT 1) AS c
+         ORDER BY EXISTS (SELECT FROM jsonb_array_elements(coalesce(c.port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.field) DESC,
+                  c.port IS NOT NULL DESC, x.n
+         LIMIT 1;
+        IF NOT FOUND THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+                format('a version of "%s" that its input accepts (%s)', r.product, array_to_string(ranges, ' or ')),
+                format('The field must exist in the newest version of "%s" that the input''s range accepts: register one, or widen the range.', r.product),
+                line => line);
+        END IF;
+        IF port IS NULL THEN
+            near := @extschema@.closest_key(r.output, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(target -> 'outputs', '[]')) AS e));
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+                format('output "%s" in version %s of "%s"', r.output, tver, r.product),
+                format('Version %s is the newest version of "%s" that the input accepts; %s', tver, r.product,
+                       CASE WHEN near IS NOT NULL THEN format('did you mean "%s"?', near) ELSE 'name one of its outputs.' END),
+                line => line);
+        END IF;
+        IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.field) THEN
+            near := @extschema@.closest_key(r.field, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e));
+            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+                format('field "%s" of output "%s" in version %s of "%s"', r.field, r.output, tver, r.product),
+                format('Version %s is the newest version of "%s" that the input accepts; %s', tver, r.product,
+                       CASE WHEN near IS NOT NULL THEN format('did you mean "%s"?', near) ELSE 'name one of the fields of its output.' END),
+                line => line);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_derived_from(jsonb, int, int, jsonb) IS
+    'Raises 23503 unless every derived_from of a product document names an existing field of a product among its inputs (the newest version its range accepts, in the catalog or the stream).';
+
+-- The differences between two descriptors of a product, classified like datacontract-cli's
+-- breaking-change rules: error (breaks consumers), warning (may), info (does not). A field
+-- without a classification has its product's; a field's own classification is compared when
+-- either version states one (a product-level change is reported once, at the product).
+CREATE FUNCTION @extschema@.descriptor_diff(a jsonb, b jsonb)
+RETURNS TABLE (change text, path text, severity text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH cls(old_c, new_c) AS (
+        SELECT coalesce(a OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification,
+               coalesce(b OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification
+    ), op AS (
+        SELECT e OPERATOR(pg_catalog.->>) 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(a OPERATOR(pg_catalog.->) 'outputs', '[]')) AS e
+    ), np AS (
+        SELECT e OPERATOR(pg_catalog.->>) 'name' AS port, e FROM pg_catalog.jsonb_array_elements(coalesce(b OPERATOR(pg_catalog.->) 'outputs', '[]')) AS e
+    ), ofl AS (
+        SELECT op.port, f OPERATOR(pg_catalog.->>) 'name' AS field, f,
+               coalesce((f OPERATOR(pg_catalog.->>) 'classification')::@extschema@.classification, cls.old_c) AS c
+          FROM op, cls, pg_catalog.jsonb_array_elements(coalesce(op.e OPERATOR(pg_catalog.->) 'schema', '[]')) AS f
+    ), nfl AS (
+        SELECT np.port, f OPERATOR(pg_catalog.->>) 'name' AS field, f,
+               coalesce((f OPERATOR(pg_catalog.->>) 'classification')::@extschema@.classification, cls.new_c) AS c
+          FROM np, cls, pg_catalog.jsonb_array_elements(coalesce(np.e OPERATOR(pg_catalog.->) 'schema', '[]')) AS f
+    ), pairs AS (
+        SELECT ofl.port, ofl.field, ofl.f AS o, nfl.f AS n, ofl.c AS oc, nfl.c AS nc,
+               'outputs.' OPERATOR(pg_catalog.||) ofl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) ofl.field AS p
+          FROM ofl JOIN nfl USING (port, field)
+    )
+    SELECT * FROM (
+        SELECT 'classification_downgraded', 'classification', 'error' FROM cls WHERE new_c OPERATOR(pg_catalog.<) old_c
+        UNION ALL SELECT 'classification_upgraded', 'classification', 'warning' FROM cls WHERE new_c OPERATOR(pg_catalog.>) old_c
+        UNION ALL SELECT 'output_removed', 'outputs.' OPERATOR(pg_catalog.||) op.port, 'error'
+          FROM op WHERE NOT EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) op.port)
+        UNION ALL SELECT 'output_added', 'outputs.' OPERATOR(pg_catalog.||) np.port, 'info'
+          FROM np WHERE NOT EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) np.port)
+        UNION ALL SELECT 'output_type_changed', 'outputs.' OPERATOR(pg_catalog.||) op.port OPERATOR(pg_catalog.||) '.type', 'error'
+          FROM op JOIN np USING (port) WHERE op.e OPERATOR(pg_catalog.->) 'type' IS DISTINCT FROM np.e OPERATOR(pg_catalog.->) 'type'
+        UNION ALL SELECT 'output_location_changed', 'outputs.' OPERATOR(pg_catalog.||) op.port OPERATOR(pg_catalog.||) '.location', 'warning'
+          FROM op JOIN np USING (port) WHERE op.e OPERATOR(pg_catalog.->) 'location' IS DISTINCT FROM np.e OPERATOR(pg_catalog.->) 'location'
+        UNION ALL SELECT 'field_removed', 'outputs.' OPERATOR(pg_catalog.||) ofl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) ofl.field, 'error'
+          FROM ofl WHERE EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) ofl.port)
+                     AND NOT EXISTS (SELECT FROM nfl WHERE nfl.port OPERATOR(pg_catalog.=) ofl.port AND nfl.field OPERATOR(pg_catalog.=) ofl.field)
+        UNION ALL SELECT 'field_added', 'outputs.' OPERATOR(pg_catalog.||) nfl.port OPERATOR(pg_catalog.||) '.fields.' OPERATOR(pg_catalog.||) nfl.field, 'info'
+          FROM nfl WHERE EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) nfl.port)
+                     AND NOT EXISTS (SELECT FROM ofl WHERE ofl.port OPERATOR(pg_catalog.=) nfl.port AND ofl.field OPERATOR(pg_catalog.=) nfl.field)
+        UNION ALL SELECT 'field_type_changed', p OPERATOR(pg_catalog.||) '.type', 'error'
+          FROM pairs WHERE pg_catalog.lower(o OPERATOR(pg_catalog.->>) 'type') IS DISTINCT FROM pg_catalog.lower(n OPERATOR(pg_catalog.->>) 'type')
+        UNION ALL SELECT 'field_made_required', p OPERATOR(pg_catalog.||) '.required', 'error'
+          FROM pairs WHERE coalesce((n OPERATOR(pg_catalog.->>) 'required')::boolean, false) AND NOT coalesce((o OPERATOR(pg_catalog.->>) 'required')::boolean, false)
+        UNION ALL SELECT 'field_made_optional', p OPERATOR(pg_catalog.||) '.required', 'warning'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'required')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'required')::boolean, false)
+        UNION ALL SELECT 'field_unique_removed', p OPERATOR(pg_catalog.||) '.unique', 'warning'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'unique')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'unique')::boolean, false)
+        UNION ALL SELECT 'field_primary_key_changed', p OPERATOR(pg_catalog.||) '.primary_key', 'warning'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'primary_key')::boolean, false) OPERATOR(pg_catalog.<>) coalesce((n OPERATOR(pg_catalog.->>) 'primary_key')::boolean, false)
+        UNION ALL SELECT 'field_pii_removed', p OPERATOR(pg_catalog.||) '.pii', 'error'
+          FROM pairs WHERE coalesce((o OPERATOR(pg_catalog.->>) 'pii')::boolean, false) AND NOT coalesce((n OPERATOR(pg_catalog.->>) 'pii')::boolean, false)
+        UNION ALL SELECT 'field_pii_added', p OPERATOR(pg_catalog.||) '.pii', 'warning'
+          FROM pairs WHERE coalesce((n OPERATOR(pg_catalog.->>) 'pii')::boolean, false) AND NOT coalesce((o OPERATOR(pg_catalog.->>) 'pii')::boolean, false)
+        UNION ALL SELECT 'field_classification_downgraded', p OPERATOR(pg_catalog.||) '.classification', 'error'
+          FROM pairs WHERE nc OPERATOR(pg_catalog.<) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
+        UNION ALL SELECT 'field_classification_upgraded', p OPERATOR(pg_catalog.||) '.classification', 'warning'
+          FROM pairs WHERE nc OPERATOR(pg_catalog.>) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
+        UNION ALL SELECT 'field_description_changed', p OPERATOR(pg_catalog.||) '.description', 'info'
+          FROM pairs WHERE o OPERATOR(pg_catalog.->) 'description' IS DISTINCT FROM n OPERATOR(pg_catalog.->) 'description'
+        UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
+          WHERE coalesce(a OPERATOR(pg_catalog.->) 'inputs', '[]') OPERATOR(pg_catalog.<>) coalesce(b OPERATOR(pg_catalog.->) 'inputs', '[]')
+        UNION ALL SELECT k OPERATOR(pg_catalog.||) '_changed', k, 'info'
+          FROM pg_catalog.unnest(ARRAY['description', 'retention', 'sla', 'quality', 'security']) AS k
+         WHERE a OPERATOR(pg_catalog.->) k IS DISTINCT FROM b OPERATOR(pg_catalog.->) k
+    ) AS d(change, path, severity);
+END;
+COMMENT ON FUNCTION @extschema@.descriptor_diff(jsonb, jsonb) IS
+    'The classified differences between two descriptors of a product (error breaks consumers, warning may, info does not).';
+
+-- Compiles a rule: a SQL/JSON path predicate in which $ (and @) is the descriptor.
+CREATE FUNCTION @extschema@.compile_rule(rule text) RETURNS jsonpath
+    LANGUAGE plpgsql IMMUTABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    msg text;
+BEGIN
+    RETURN format('$ ? (%s)', rule)::jsonpath;
+EXCEPTION WHEN syntax_error OR invalid_text_representation OR feature_not_supported THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+    PERFORM @extschema@.raise_error('22023',
+        format('invalid policy rule: %s', msg),
+        format('The rule was: %s', rule),
+        'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.compile_rule(text) IS
+    'Compiles a policy rule (a SQL/JSON path predicate over the descriptor) to a jsonpath; 22023 when it is not one.';
+
+-- Resolves a checking function (jsonb) -> boolean for a role to approve, or raises: its OID,
+-- signature, and what is approved (SECURITY DEFINER or not, owner).
+CREATE FUNCTION @extschema@.resolve_check_function(fn text, author oid,
+                                                  OUT fn_oid oid, OUT signature text,
+                                                  OUT secdef boolean, OUT owner oid)
+    LANGUAGE plpgsql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    oid_ regprocedure;
+    f record;
+    refusal text;
+BEGIN
+    BEGIN
+        oid_ := to_regprocedure(CASE WHEN fn ~ '\)\s*$' THEN fn ELSE fn || '(jsonb)' END);
+    EXCEPTION WHEN OTHERS THEN
+        oid_ := NULL;
+    END;
+    IF oid_ IS NULL THEN
+        PERFORM @extschema@.raise_error('23503',
+            format('checking function %s does not exist', fn),
+            NULL,
+            'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).');
+    END IF;
+    SELECT p.prorettype, p.prosecdef, p.prokind, p.proretset, p.pronargs, p.proargtypes[0] AS argtype,
+           p.proowner, p.proname, n.nspname INTO f
+      FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace WHERE p.oid = oid_;
+    IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.proretset OR f.pronargs <> 1
+       OR f.argtype <> 'jsonb'::regtype THEN
+        PERFORM @extschema@.raise_error('22023',
+            format('checking function %s is not (jsonb) -> boolean', oid_),
+            NULL,
+            'A checking function takes the descriptor as its one jsonb argument and returns boolean.');
+    END IF;
+    -- It will run as the approving role (or, if SECURITY DEFINER, as its owner): never with more.
+    refusal := @extschema@.check_function_refusal(oid_, author);
+    IF refusal IS NOT NULL THEN
+        PERFORM @extschema@.raise_error('42501',
+            format('checking function %s cannot be approved by role "%s"', oid_,
+                   (SELECT r.rolname FROM pg_roles AS r WHERE r.oid = author)),
+            format('Policies run their function with the rights of the administrator who named it (a SECURITY DEFINER one with its owner''s); here %s.', refusal),
+            'Name a function you own: it then runs with your rights, SECURITY INVOKER or SECURITY DEFINER.');
+    END IF;
+    fn_oid := oid_;
+    signature := format('%I.%I(jsonb)', f.nspname, f.proname);
+    secdef := f.prosecdef;
+    owner := f.proowner;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.resolve_check_function(text, oid) IS
+    'Resolves a policy''s checking function for a role to approve: (jsonb) -> boolean, never running with more than that role''s rights; its OID, signature, SECURITY DEFINER, owner.';
+
+-- The checks on a Policy document that its JSON Schema cannot say.
+CREATE FUNCTION @extschema@.check_policy_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    msg text;
+BEGIN
+    IF (doc ? 'scope') = (doc ? 'domain') THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either "scope: global" or a "domain"',
+            'Write scope: global for a standard of the whole mesh, or domain: <name> for one domain and its subdomains.', line => line);
+    END IF;
+    IF (doc ? 'rule') = (doc ? 'function') THEN
+        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either a "rule" or a "function"',
+            'A rule is a SQL/JSON path predicate over the descriptor; a function is (jsonb) -> boolean.', line => line);
+    END IF;
+    IF doc ? 'rule' THEN
+        BEGIN
+            PERFORM @extschema@.compile_rule(doc ->> 'rule');
+        EXCEPTION WHEN invalid_parameter_value THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.rule', msg,
+                'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".', line => line);
+        END;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_policy_document(jsonb, int, int) IS
+    'Checks what the JSON Schema cannot in a Policy document: scope or domain, rule or function, the rule compiles.';

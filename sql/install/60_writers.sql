@@ -1,0 +1,293 @@
+-- 60_writers: one writer per kind of document, and mesh_register, which turns a descriptor
+-- stream into catalog rows in one transaction. Documents may come in any order: domains are
+-- written first (parents before children), then policies, then every product's identity, then
+-- versions in semver order, so a reference to anything in the same stream resolves. The rules
+-- on what may be written (owners, contracts, policies) are the catalog's triggers (55_rules);
+-- what a version's descriptor implies is derived by 50_derivation.
+-- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation (and,
+-- through the rows it writes, 50_derivation and 55_rules).
+
+-- Writes one domain; its parent is already in the catalog. Returns the action taken.
+CREATE FUNCTION @extschema@.write_domain(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    old @extschema@.domain;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = doc ->> 'owner') THEN
+        PERFORM @extschema@.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
+            'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.', line => line);
+    END IF;
+    -- NO KEY UPDATE: other sessions may still add products that reference the domain.
+    SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        -- Only a new domain is inserted (the ownership trigger judges an INSERT as a creation).
+        -- Two sessions creating it at once: the second waits for the first, then finds it.
+        INSERT INTO @extschema@.domain (name, description, owner_role, parent, descriptor)
+        VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'owner', doc ->> 'parent', doc)
+        ON CONFLICT (name) DO NOTHING;
+        IF FOUND THEN
+            RETURN 'created';
+        END IF;
+        SELECT * INTO old FROM @extschema@.domain WHERE name = doc ->> 'name' FOR NO KEY UPDATE;
+    END IF;
+    IF old.descriptor = doc THEN
+        RETURN 'unchanged';
+    END IF;
+    UPDATE @extschema@.domain
+       SET description = doc ->> 'description', owner_role = doc ->> 'owner', parent = doc ->> 'parent',
+           descriptor = doc, updated_at = now(), updated_by = @extschema@.mesh_acting_role()
+     WHERE name = doc ->> 'name';
+    RETURN 'updated';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
+    'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
+
+-- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
+-- nothing else: the triggers judge the row (55_rules), and its owners,
+-- tags, ports, fields and lineage are derived from its descriptor (50_derivation). The product row
+-- exists and is locked. Returns the action.
+CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+    pid text := doc ->> 'id';
+    ver @extschema@.semver := (doc ->> 'version')::@extschema@.semver;
+    new_status @extschema@.lifecycle_status := coalesce(doc ->> 'status', 'draft');
+    old @extschema@.product_version;
+    changed text[];
+BEGIN
+    SELECT * INTO old FROM @extschema@.product_version v
+     WHERE v.product_id = pid AND v.version = ver;
+    IF NOT FOUND THEN
+        INSERT INTO @extschema@.product_version
+               (product_id, version, status, name, description, classification, retention, documentation,
+                sla, quality, descriptor)
+        VALUES (pid, ver, new_status, doc ->> 'name', doc ->> 'description',
+                coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
+                (doc ->> 'retention')::interval, doc ->> 'documentation',
+                coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc);
+        RETURN 'created';
+    END IF;
+    IF old.descriptor = doc THEN
+        RETURN 'unchanged';
+    END IF;
+    IF old.status = 'draft' THEN
+        -- A draft is rewritten whole (and published, when the document says so).
+        UPDATE @extschema@.product_version AS v
+           SET status = new_status, name = doc ->> 'name', description = doc ->> 'description',
+               classification = coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
+               retention = (doc ->> 'retention')::interval, documentation = doc ->> 'documentation',
+               sla = coalesce(doc -> 'sla', '{}'), quality = coalesce(doc -> 'quality', '{}'), descriptor = doc
+         WHERE v.id = old.id;
+        RETURN 'updated';
+    END IF;
+    -- A published version: its contract is immutable, its metadata is not.
+    changed := @extschema@.descriptor_contract_changes(old.descriptor, doc);
+    IF cardinality(changed) > 0 THEN
+        PERFORM @extschema@.raise_error('23514',
+            format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
+                   @extschema@.document_label(docno, line)),
+            format('A published version is a contract: only its metadata may change. Changed contract keys: %s.',
+                   array_to_string(changed, ', ')),
+            'Register the change as a new version.');
+    END IF;
+    IF (old.descriptor - 'status') = (doc - 'status') THEN
+        RETURN 'unchanged';
+    END IF;
+    UPDATE @extschema@.product_version AS v
+       SET name = doc ->> 'name', description = doc ->> 'description', documentation = doc ->> 'documentation',
+           descriptor = doc
+     WHERE v.id = old.id;
+    RETURN 'updated';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int) IS
+    'Creates a product version, or updates a draft or the metadata of a published version; returns created, updated or unchanged.';
+
+-- Writes one policy from its document. Returns the action.
+CREATE FUNCTION @extschema@.write_policy(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    old @extschema@.policy;
+BEGIN
+    IF doc ? 'domain' AND NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
+        PERFORM @extschema@.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
+            'Register the domain first, or in the same stream.', line => line);
+    END IF;
+    SELECT * INTO old FROM @extschema@.policy AS p WHERE p.name = doc ->> 'name' FOR UPDATE;
+    IF FOUND AND old.descriptor = doc THEN
+        RETURN 'unchanged';
+    ELSIF FOUND THEN
+        UPDATE @extschema@.policy AS p
+           SET description = doc ->> 'description', domain = doc ->> 'domain',
+               enforcement = (doc ->> 'enforcement')::@extschema@.enforcement, rule = doc ->> 'rule',
+               check_function = doc ->> 'function', message = doc ->> 'message', descriptor = doc
+         WHERE p.name = old.name;
+        RETURN 'updated';
+    END IF;
+    INSERT INTO @extschema@.policy (name, description, domain, enforcement, rule, check_function, message, descriptor)
+    VALUES (doc ->> 'name', doc ->> 'description', doc ->> 'domain',
+            (doc ->> 'enforcement')::@extschema@.enforcement, doc ->> 'rule', doc ->> 'function',
+            doc ->> 'message', doc);
+    RETURN 'created';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int, int) IS
+    'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
+
+CREATE FUNCTION @extschema@.mesh_register(descriptor text)
+RETURNS TABLE (kind text, id text, version @extschema@.semver, action text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    docs jsonb[];
+    lines int[];
+    doc jsonb;
+    docno int;
+    problem text[];
+    actions text[];
+    pending int[];
+    progress boolean;
+    other int;
+    stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
+BEGIN
+    -- One parse gives the documents and the lines they start on, which errors name.
+    SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
+      INTO docs, lines
+      FROM @extschema@.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
+    IF pg_catalog.cardinality(docs) = 0 THEN
+        PERFORM @extschema@.raise_error('22023', 'invalid descriptor: the stream holds no document', NULL,
+            'Pass YAML or JSON with at least one document, each with a "kind".');
+    END IF;
+    -- In a stream of one document, the document is the whole text: its line says nothing.
+    IF pg_catalog.cardinality(docs) = 1 THEN
+        lines := '{NULL}';
+    END IF;
+    actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
+
+    -- Every document is checked before anything is written.
+    FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
+        doc := docs[docno];
+        PERFORM @extschema@.check_document_kind(doc, docno, lines[docno]);
+        problem := @extschema@.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
+        IF problem IS NOT NULL THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
+        END IF;
+        IF doc ->> 'kind' = 'DataProduct' THEN
+            PERFORM @extschema@.check_product_document(doc, docno, lines[docno]);
+        ELSIF doc ->> 'kind' = 'Policy' THEN
+            PERFORM @extschema@.check_policy_document(doc, docno, lines[docno]);
+        END IF;
+        SELECT n INTO other FROM pg_catalog.unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
+         WHERE d ->> 'kind' = doc ->> 'kind'
+           AND CASE WHEN doc ->> 'kind' IN ('Domain', 'Policy') THEN d ->> 'name' = doc ->> 'name'
+                    ELSE d ->> 'id' = doc ->> 'id'
+                         AND (d ->> 'version')::@extschema@.semver = (doc ->> 'version')::@extschema@.semver END
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+                format('document %s describes the same %s', other,
+                       CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
+                'Each domain, policy, and version of a product appears once in a stream.', line => lines[docno]);
+        END IF;
+    END LOOP;
+
+    -- Domains, parents first: each round writes those whose parent exists by now.
+    pending := ARRAY(SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n) WHERE d ->> 'kind' = 'Domain');
+    WHILE pg_catalog.cardinality(pending) > 0 LOOP
+        progress := false;
+        FOREACH docno IN ARRAY pending LOOP
+            doc := docs[docno];
+            IF doc ->> 'parent' IS NULL
+               OR EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = doc ->> 'parent') THEN
+                actions[docno] := @extschema@.write_domain(doc, docno, lines[docno]);
+                pending := array_remove(pending, docno);
+                progress := true;
+            END IF;
+        END LOOP;
+        IF NOT progress THEN
+            docno := pending[1];
+            doc := docs[docno];
+            IF EXISTS (SELECT FROM pg_catalog.unnest(pending) AS p WHERE docs[p] ->> 'name' = doc ->> 'parent') THEN
+                PERFORM @extschema@.raise_error('23514',
+                    format('domain hierarchy cycle: %s, $.parent: "%s" is its own ancestor',
+                           @extschema@.document_label(docno, lines[docno]), doc ->> 'name'),
+                    format('The domains %s name each other as parents.',
+                           (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM pg_catalog.unnest(pending) AS p)),
+                    'Domains form a tree: give one of them no parent.');
+            END IF;
+            PERFORM @extschema@.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
+                'Register the parent domain first, or in the same stream.', line => lines[docno]);
+        END IF;
+    END LOOP;
+
+    -- Policies, before the products they judge.
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'Policy' ORDER BY d ->> 'name' LOOP
+        actions[docno] := @extschema@.write_policy(docs[docno], docno, lines[docno]);
+    END LOOP;
+
+    -- Product identities, so inputs between products of this stream resolve.
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'DataProduct' ORDER BY d ->> 'id' LOOP
+        doc := docs[docno];
+        IF NOT EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = split_part(doc ->> 'id', '.', 1)) THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$.id' END,
+                format('domain "%s"', split_part(doc ->> 'id', '.', 1)),
+                'Register the domain first, or in the same stream.', line => lines[docno]);
+        END IF;
+        INSERT INTO @extschema@.product AS p (id, domain)
+        VALUES (doc ->> 'id', split_part(doc ->> 'id', '.', 1))
+        ON CONFLICT (id) DO NOTHING;
+        -- Registrations of one product take turns; other products go on in parallel, and
+        -- may reference this one (NO KEY UPDATE does not block their foreign key checks).
+        PERFORM FROM @extschema@.product p WHERE p.id = doc ->> 'id' FOR NO KEY UPDATE;
+    END LOOP;
+
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'DataProduct' LOOP
+        doc := docs[docno];
+        other := (SELECT i.n - 1 FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n)
+                   WHERE e ? 'product'
+                     AND NOT EXISTS (SELECT FROM @extschema@.product p WHERE p.id = e ->> 'product')
+                   ORDER BY i.n LIMIT 1);
+        IF other IS NOT NULL THEN
+            PERFORM @extschema@.raise_unknown_reference(docno, format('$.inputs[%s].product', other),
+                format('data product "%s"', doc -> 'inputs' -> other ->> 'product'),
+                'Register the product it consumes first, or in the same stream; an external dataset is a "source".', line => lines[docno]);
+        END IF;
+        IF doc @? '$.outputs[*].schema[*].derived_from[*]' THEN
+            IF stream IS NULL THEN
+                stream := (SELECT jsonb_object_agg(s.id, s.versions)
+                             FROM (SELECT d ->> 'id' AS id, jsonb_agg(d) AS versions FROM pg_catalog.unnest(docs) AS d
+                                    WHERE d ->> 'kind' = 'DataProduct' GROUP BY d ->> 'id') AS s);
+            END IF;
+            PERFORM @extschema@.check_derived_from(doc, docno, lines[docno], stream);
+        END IF;
+    END LOOP;
+
+    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
+                  WHERE d ->> 'kind' = 'DataProduct'
+                  ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
+        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno]);
+    END LOOP;
+
+    RETURN QUERY
+    SELECT d ->> 'kind',
+           coalesce(d ->> 'id', d ->> 'name'),
+           (d ->> 'version')::@extschema@.semver,
+           actions[n::int]
+      FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
+     ORDER BY n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_register(text) IS
+    'Registers a YAML or JSON descriptor stream (domains, policies, data products) atomically; one row per document.';

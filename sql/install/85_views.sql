@@ -1,0 +1,256 @@
+-- 85_views: the catalog as applications see it. These views and their columns are the stable
+-- contract (docs/reference.md); the tables behind them may change between releases. They are
+-- security_invoker: a reader sees what the reader's own privileges allow. current_version and
+-- domain_scope, which functions read too, are in 40_helpers.
+-- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope).
+
+-- Each version's place among its product's versions by SemVer precedence (1 = oldest), for
+-- the views' version_rank: applications sort by it without meshcat's operators on their
+-- search_path (DECISIONS.md section 6). The operator is qualified, so it is this type's.
+-- Views join it on product_id too, so a filter on the product reaches the window's partition.
+CREATE VIEW @extschema@.version_order WITH (security_invoker) AS
+SELECT v.product_id, v.id AS version_id,
+       (pg_catalog.rank() OVER (PARTITION BY v.product_id ORDER BY v.version USING OPERATOR(@extschema@.<)))::int AS rank
+  FROM @extschema@.product_version AS v;
+COMMENT ON VIEW @extschema@.version_order IS
+    'Each version''s rank among its product''s versions by SemVer precedence, 1 = oldest.';
+
+CREATE VIEW @extschema@.mesh_domains WITH (security_invoker) AS
+SELECT d.name, d.description, d.owner_role, d.parent,
+       (SELECT pg_catalog.count(*) FROM @extschema@.product AS p WHERE p.domain OPERATOR(pg_catalog.=) d.name) AS products,
+       d.descriptor, d.created_at, d.created_by, d.updated_at, d.updated_by
+  FROM @extschema@.domain AS d;
+COMMENT ON VIEW @extschema@.mesh_domains IS
+    'One row per domain: owner role, parent, number of products.';
+
+CREATE VIEW @extschema@.mesh_versions WITH (security_invoker) AS
+SELECT v.product_id, v.version, v.status,
+       (c.version_id IS NOT NULL) AS is_current,
+       p.domain, v.name, v.description, v.classification, v.retention, v.documentation,
+       (SELECT pg_catalog.jsonb_object_agg(o.kind, o.principals)
+          FROM (SELECT ow.kind, pg_catalog.jsonb_agg(ow.principal ORDER BY ow.principal) AS principals
+                  FROM @extschema@.owner AS ow WHERE ow.version_id OPERATOR(pg_catalog.=) v.id GROUP BY ow.kind) AS o) AS owners,
+       ARRAY(SELECT t.tag FROM @extschema@.tag AS t WHERE t.version_id OPERATOR(pg_catalog.=) v.id ORDER BY t.tag) AS tags,
+       v.sla, v.quality, v.descriptor,
+       v.created_at, v.created_by, v.updated_at, v.updated_by, v.published_at, v.published_by,
+       v.version::text AS version_text, r.rank AS version_rank
+  FROM @extschema@.product_version AS v
+  JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_versions IS
+    'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path.';
+
+CREATE VIEW @extschema@.mesh_products WITH (security_invoker) AS
+SELECT v.product_id AS id, v.name, v.domain, v.version AS current_version, v.status, v.classification,
+       v.owners, v.tags, v.description, v.retention,
+       (SELECT pg_catalog.count(*) FROM @extschema@.product_version AS pv WHERE pv.product_id OPERATOR(pg_catalog.=) v.product_id) AS versions,
+       v.updated_at, v.version_text AS current_version_text, v.version_rank AS current_version_rank
+  FROM @extschema@.mesh_versions AS v
+ WHERE v.is_current;
+COMMENT ON VIEW @extschema@.mesh_products IS
+    'One row per data product, described by its current version (current_version_text and current_version_rank as in mesh_versions).';
+
+CREATE VIEW @extschema@.mesh_ports WITH (security_invoker) AS
+SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
+       i.name, CASE WHEN i.product_id IS NOT NULL THEN 'product' ELSE 'source' END AS kind,
+       i.product_id AS input_product, i.version_range, i.source,
+       NULL::text AS location, NULL::regclass AS relation, i.description,
+       v.version::text AS version_text, r.rank AS version_rank
+  FROM @extschema@.input_port AS i
+  JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) i.version_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+UNION ALL
+SELECT v.product_id, v.version, 'output', o.position,
+       o.name, o.kind, NULL, NULL, NULL, o.location,
+       -- Resolved only for names that to_regclass can take without raising an error.
+       CASE WHEN o.kind IN ('table', 'view')
+             AND o.location OPERATOR(pg_catalog.~) '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?$'
+            THEN pg_catalog.to_regclass(o.location) END,
+       o.description, v.version::text, r.rank
+  FROM @extschema@.output_port AS o
+  JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_ports IS
+    'Input and output ports of every product version; relation is the table or view an output names, when it exists here; version_text and version_rank as in mesh_versions.';
+
+CREATE VIEW @extschema@.mesh_fields WITH (security_invoker) AS
+SELECT v.product_id, v.version, o.name AS port, f.position, f.name, f.type, f.required,
+       f.is_unique AS "unique", f.primary_key, f.pii, f.classification, f.description,
+       f.glossary, f.derived_from, v.version::text AS version_text, r.rank AS version_rank
+  FROM @extschema@.field AS f
+  JOIN @extschema@.output_port AS o ON o.id OPERATOR(pg_catalog.=) f.port_id
+  JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_fields IS
+    'The schema contract: one row per field of every output port of every product version; version_text and version_rank as in mesh_versions.';
+
+CREATE VIEW @extschema@.mesh_audit WITH (security_invoker) AS
+SELECT a.id, a.at, a.txid, a.session_role, a.acting_role, a.table_name, a.operation, a.old_row, a.new_row
+  FROM @extschema@.audit AS a;
+COMMENT ON VIEW @extschema@.mesh_audit IS
+    'The append-only trail of catalog changes: who, when, which transaction, before and after.';
+
+CREATE VIEW @extschema@.mesh_events WITH (security_invoker) AS
+SELECT e.id, e.at, e.kind, e.product_id, e.version, e.version::text AS version_text, e.payload,
+       e.txid, e.acting_role
+  FROM @extschema@.event AS e;
+COMMENT ON VIEW @extschema@.mesh_events IS
+    'Every catalog event, oldest first by id: kind, product, version, the full payload, the transaction and role that caused it.';
+
+-- Views: the governance record as applications read it.
+CREATE VIEW @extschema@.mesh_compliance WITH (security_invoker) AS
+SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_current, p.domain,
+       pol.name AS policy, coalesce(pol.domain, 'global') AS scope, pol.enforcement,
+       CASE WHEN e.passed IS NULL THEN 'not evaluated'
+            WHEN e.passed THEN 'pass'
+            WHEN x.expires_at IS NOT NULL THEN 'exempt'
+            ELSE 'fail' END AS outcome,
+       CASE WHEN NOT e.passed THEN pol.message OPERATOR(pg_catalog.||) coalesce(' [' OPERATOR(pg_catalog.||) e.error OPERATOR(pg_catalog.||) ']', '') END AS message,
+       x.expires_at AS exempt_until,
+       e.policy_revision, e.evaluated_at, v.version::text AS version_text, r.rank AS version_rank
+  FROM @extschema@.product_version AS v
+  JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id
+  JOIN @extschema@.policy AS pol
+    ON pol.domain IS NULL
+    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain OPERATOR(pg_catalog.=) p.domain)
+  LEFT JOIN LATERAL (SELECT ev.passed, ev.error, ev.policy_revision, ev.evaluated_at
+                       FROM @extschema@.evaluation AS ev
+                      WHERE ev.version_id OPERATOR(pg_catalog.=) v.id AND ev.policy_name OPERATOR(pg_catalog.=) pol.name
+                      ORDER BY ev.id DESC LIMIT 1) AS e ON true
+  LEFT JOIN LATERAL (SELECT pg_catalog.max(ex.expires_at) AS expires_at
+                       FROM @extschema@.exemption AS ex
+                      WHERE ex.product_id OPERATOR(pg_catalog.=) v.product_id AND ex.policy_name OPERATOR(pg_catalog.=) pol.name
+                        AND ex.status OPERATOR(pg_catalog.=) 'granted' AND ex.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()) AS x ON true
+ WHERE v.status OPERATOR(pg_catalog.<>) 'retired';
+COMMENT ON VIEW @extschema@.mesh_compliance IS
+    'Every version that is not retired, times every policy that applies to it: pass, fail, exempt (or not evaluated), with the message; version_text and version_rank as in mesh_versions.';
+
+CREATE VIEW @extschema@.mesh_policies WITH (security_invoker) AS
+SELECT pol.name, coalesce(pol.domain, 'global') AS scope, pol.domain, pol.enforcement, pol.rule,
+       pol.check_function AS function, pol.message, pol.description, pol.revision,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
+         WHERE m.policy OPERATOR(pg_catalog.=) pol.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail') AS failing,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
+         WHERE m.policy OPERATOR(pg_catalog.=) pol.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'exempt') AS exempt,
+       pol.descriptor, pol.created_at, pol.created_by, pol.updated_at, pol.updated_by
+  FROM @extschema@.policy AS pol;
+COMMENT ON VIEW @extschema@.mesh_policies IS
+    'One row per policy: scope, enforcement, rule or function, message, revision, and how many current products fail it or are exempt.';
+
+CREATE VIEW @extschema@.mesh_domain_scorecard WITH (security_invoker) AS
+SELECT d.name AS domain,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp WHERE mp.domain OPERATOR(pg_catalog.=) d.name) AS products,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_products AS mp
+         WHERE mp.domain OPERATOR(pg_catalog.=) d.name AND mp.status IN ('published', 'deprecated')) AS published,
+       (SELECT pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE NOT EXISTS (
+                   SELECT FROM @extschema@.mesh_compliance AS m
+                    WHERE m.product_id OPERATOR(pg_catalog.=) mp.id AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail'
+                      AND m.enforcement IN ('required', 'recommended')))
+                 OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(*), 0), 1)
+          FROM @extschema@.mesh_products AS mp WHERE mp.domain OPERATOR(pg_catalog.=) d.name) AS compliant_pct,
+       (SELECT pg_catalog.count(*) FROM @extschema@.mesh_compliance AS m
+         WHERE m.domain OPERATOR(pg_catalog.=) d.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail') AS open_violations,
+       coalesce((SELECT pg_catalog.jsonb_object_agg(o.policy, o.n ORDER BY o.policy)
+                   FROM (SELECT m.policy, pg_catalog.count(*) AS n FROM @extschema@.mesh_compliance AS m
+                          WHERE m.domain OPERATOR(pg_catalog.=) d.name AND m.is_current AND m.outcome OPERATOR(pg_catalog.=) 'fail'
+                          GROUP BY m.policy) AS o), '{}') AS violations_by_policy
+  FROM @extschema@.domain AS d;
+COMMENT ON VIEW @extschema@.mesh_domain_scorecard IS
+    'Per domain: products, published products, % of products whose current version fails no required or recommended policy, open violations by policy.';
+
+-- Edges for applications: one row per pair of nodes, whatever the number of ports behind it.
+-- The version arrays are also given as text (in SemVer order) for applications without
+-- meshcat on their search_path.
+CREATE VIEW @extschema@.mesh_lineage WITH (security_invoker) AS
+SELECT l.*, l.consumer_versions::text[] AS consumer_versions_text, l.resolved_versions::text[] AS resolved_versions_text
+  FROM (
+SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS kind,
+       CASE WHEN e.upstream LIKE 'source:%' THEN pg_catalog.substr(e.upstream, 8) ELSE e.upstream END AS upstream,
+       e.downstream,
+       CASE WHEN e.upstream NOT LIKE 'source:%' THEN e.upstream END AS upstream_product,
+       e.downstream AS downstream_product,
+       ARRAY(SELECT DISTINCT coalesce(x.version_range, '*') FROM @extschema@.lineage_edge AS x
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS version_ranges,
+       ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_edge AS x
+               JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS consumer_versions,
+       CASE WHEN e.upstream NOT LIKE 'source:%' THEN
+           ARRAY(SELECT u.version FROM @extschema@.product_version AS u
+                  WHERE u.product_id OPERATOR(pg_catalog.=) e.upstream AND u.status IN ('published', 'deprecated')
+                    AND EXISTS (SELECT FROM @extschema@.lineage_edge AS x
+                                 WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream
+                                   AND (x.version_range IS NULL OR @extschema@.semver_satisfies(u.version, x.version_range)))
+                  ORDER BY u.version) END AS resolved_versions,
+       NOT EXISTS (SELECT FROM @extschema@.lineage_edge AS x
+                     JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft') AS proposed
+  FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_edge) AS e
+UNION ALL
+SELECT 'field', e.upstream, e.downstream,
+       pg_catalog.split_part(e.upstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.upstream, '.', 2),
+       pg_catalog.split_part(e.downstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.downstream, '.', 2),
+       NULL,
+       ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_field_edge AS x
+               JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+              WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1),
+       NULL,
+       NOT EXISTS (SELECT FROM @extschema@.lineage_field_edge AS x
+                     JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft')
+  FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_field_edge) AS e
+       ) AS l;
+COMMENT ON VIEW @extschema@.mesh_lineage IS
+    'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to (also as text: consumer_versions_text, resolved_versions_text).';
+
+-- Classification propagation: sensitivity flows along column lineage into every field derived
+-- from a classified or PII field, unless the deriving field is declared masked.
+CREATE VIEW @extschema@.mesh_classification WITH (security_invoker) AS
+WITH RECURSIVE cur AS (
+    SELECT v.product_id, v.classification AS declared, p.domain,
+           v.product_id OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) o.name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) f.name AS ref,
+           f.classification, f.pii, f.derived_from,
+           (f.descriptor OPERATOR(pg_catalog.?) 'masking') AS masked
+      FROM @extschema@.current_version AS c
+      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) c.version_id
+      JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+      JOIN @extschema@.output_port AS o ON o.version_id OPERATOR(pg_catalog.=) v.id
+      JOIN @extschema@.field AS f ON f.port_id OPERATOR(pg_catalog.=) o.id
+),
+edge AS (
+    SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, pg_catalog.unnest(c.derived_from) AS u(up) WHERE NOT c.masked
+),
+-- (field, field whose sensitivity reaches it): a finite set, so the recursion ends on any data.
+reach(ref, origin) AS (
+    SELECT c.ref, c.ref FROM cur AS c WHERE c.classification IS NOT NULL OR c.pii
+  UNION
+    SELECT e.down, r.origin FROM reach AS r JOIN edge AS e ON e.up OPERATOR(pg_catalog.=) r.ref
+),
+-- What reaches each product's fields: its own declarations and those inherited.
+inherited AS (
+    SELECT c.product_id, o.ref AS origin, o.classification, o.pii, o.product_id OPERATOR(pg_catalog.<>) c.product_id AS foreign_origin
+      FROM reach AS r
+      JOIN cur AS c ON c.ref OPERATOR(pg_catalog.=) r.ref
+      JOIN cur AS o ON o.ref OPERATOR(pg_catalog.=) r.origin
+),
+products AS (
+    SELECT v.product_id, p.domain, v.classification AS declared
+      FROM @extschema@.current_version AS cv
+      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) cv.version_id
+      JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
+)
+SELECT p.product_id AS id, p.domain, p.declared AS declared_classification,
+       GREATEST(p.declared, (SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id))
+           AS effective_classification,
+       EXISTS (SELECT FROM cur AS c WHERE c.product_id OPERATOR(pg_catalog.=) p.product_id AND c.pii) AS pii,
+       EXISTS (SELECT FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id AND i.pii AND i.foreign_origin) AS inherited_pii,
+       ARRAY(SELECT DISTINCT i.origin FROM inherited AS i
+              WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id AND (i.classification OPERATOR(pg_catalog.>) p.declared OR (i.pii AND i.foreign_origin))
+              ORDER BY 1) AS raised_by,
+       coalesce((SELECT pg_catalog.max(i.classification) FROM inherited AS i WHERE i.product_id OPERATOR(pg_catalog.=) p.product_id) OPERATOR(pg_catalog.>) p.declared,
+                false) AS under_declared
+  FROM products AS p;
+COMMENT ON VIEW @extschema@.mesh_classification IS
+    'Each product''s declared and effective classification and PII exposure, inherited through column lineage (masked fields stop it); under_declared flags products declared less sensitive than their inputs.';
