@@ -156,9 +156,13 @@ $$);
 SELECT name, descriptor ->> 'retention' AS retention FROM product_version WHERE id = :v100;
 
 -- A plain UPDATE may change the metadata columns and the descriptor's metadata, never the
--- contract: columns, or the descriptor's contract part.
+-- contract: columns, or the descriptor's contract part. A metadata column changed alone is an
+-- edit of the descriptor, which takes it (the descriptor stays the one truth).
 UPDATE product_version SET description = 'Orders placed in the shop, one row per order' WHERE id = :v100;
-SELECT description FROM product_version WHERE id = :v100;
+SELECT description, descriptor ->> 'description' AS in_descriptor FROM product_version WHERE id = :v100;
+-- When both change and disagree, the descriptor's value wins.
+UPDATE product_version SET name = 'Not what it says', descriptor = descriptor || '{"name": "Shop orders"}' WHERE id = :v100;
+SELECT name, descriptor ->> 'name' AS in_descriptor FROM product_version WHERE id = :v100;
 UPDATE product_version SET retention = '1 day' WHERE id = :v100;
 \echo :SQLSTATE
 UPDATE product_version SET descriptor = jsonb_set(descriptor, '{classification}', '"public"') WHERE id = :v100;

@@ -188,12 +188,73 @@ RESET session_replication_role;
 SELECT tags, (SELECT count(*) FROM mesh_fields AS f WHERE f.product_id = v.product_id AND f.version = v.version) AS fields
   FROM mesh_versions AS v WHERE product_id = 'sales.orders' AND version_text = '1.1.0';
 
+-- 6. What an independent attack review found, held.
+-- A version's surrogate id is the server's: one chosen beyond the sequence would squat the ids
+-- other domains' registrations are about to get.
+SET ROLE regress_der_steward;
+INSERT INTO product_version (id, product_id, version, name, descriptor)
+VALUES (999999, 'sales.report', '0.3.0', 'Report', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.report", "name": "Report", "version": "0.3.0"}');
+RESET ROLE;
+SELECT id < 999999 AS id_is_the_servers FROM product_version WHERE product_id = 'sales.report' AND version = '0.3.0';
+-- TRUNCATE would pass over every rule (row triggers do not fire): refused, a superuser's too.
+TRUNCATE product_version CASCADE;
+\echo :SQLSTATE
+-- Another product's draft is not its contract. hr.people 1.0.0 is published with a field
+-- sales.badge (published) derives from; a draft 1.9.0 without it does not block a metadata
+-- fix of sales.badge...
+SELECT kind, id, version, action FROM mesh_register($$
+{apiVersion: meshcat/v1, kind: DataProduct, id: hr.people, name: People, version: 1.0.0, status: published,
+ outputs: [{name: people, type: table, schema: [{name: person_id, type: bigint}]}]}
+---
+{apiVersion: meshcat/v1, kind: DataProduct, id: sales.badge, name: Badge, version: 1.0.0, status: published,
+ inputs: [{product: hr.people, version: ^1}],
+ outputs: [{name: badge, type: table, schema: [{name: holder, type: bigint, derived_from: [hr.people.people.person_id]}]}]}
+---
+{apiVersion: meshcat/v1, kind: DataProduct, id: hr.people, name: People, version: 1.9.0,
+ outputs: [{name: people, type: table, schema: [{name: badge_id, type: bigint}]}]}
+$$);
+SELECT kind, id, version, action FROM mesh_register($$
+{apiVersion: meshcat/v1, kind: DataProduct, id: sales.badge, name: Badge, version: 1.0.0, status: published,
+ tags: [security], inputs: [{product: hr.people, version: ^1}],
+ outputs: [{name: badge, type: table, schema: [{name: holder, type: bigint, derived_from: [hr.people.people.person_id]}]}]}
+$$);
+-- ... and a version can only be published over released versions of what it consumes.
+SELECT kind, id, version, action FROM mesh_register($$
+{apiVersion: meshcat/v1, kind: DataProduct, id: sales.gate, name: Gate, version: 1.0.0, status: published,
+ inputs: [{product: hr.people, version: ^1.9}],
+ outputs: [{name: gate, type: view, schema: [{name: badge, type: bigint, derived_from: [hr.people.people.badge_id]}]}]}
+$$);
+\echo :SQLSTATE
+
 -- Whatever path wrote them, the derived rows are what a fresh derivation gives.
 CREATE TEMP TABLE written AS SELECT * FROM pg_temp.derived_rows;
 SELECT versions FROM mesh_rebuild();
 SELECT count(*) AS differs_from_rebuild
   FROM ((SELECT * FROM written EXCEPT ALL SELECT * FROM pg_temp.derived_rows)
         UNION ALL (SELECT * FROM pg_temp.derived_rows EXCEPT ALL SELECT * FROM written)) AS d;
+
+-- A setting of meshcat's that a session does not know yet (before the library loads) cannot be
+-- planted by a non-superuser: meshcat reads the value the library holds, and loading it
+-- discards the placeholder.
+GRANT USAGE ON SCHEMA meshcat TO regress_der_reader;
+GRANT INSERT ON meshcat.owner TO regress_der_reader;
+\c
+SET search_path = meshcat, public;
+SET ROLE regress_der_reader;
+SET meshcat.deriving = on;
+INSERT INTO meshcat.owner (version_id, kind, principal) VALUES (1, 'technical', 'mallory');
+\echo :SQLSTATE
+RESET ROLE;
+REVOKE ALL ON meshcat.owner FROM regress_der_reader;
+REVOKE USAGE ON SCHEMA meshcat FROM regress_der_reader;
+SELECT count(*) AS planted FROM owner WHERE principal = 'mallory';
+\c
+SET search_path = meshcat, public;
+SET ROLE regress_der_admin;
+SET meshcat.event_retention = '0 seconds';
+SELECT mesh_prune_events() AS pruned_with_a_planted_retention;
+RESET ROLE;
+SELECT count(*) > 0 AS events_kept FROM mesh_events;
 
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;

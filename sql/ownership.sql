@@ -100,6 +100,17 @@ SELECT public.regress_definer_write();
 \echo :SQLSTATE
 RESET ROLE;
 SELECT description, updated_by FROM meshcat.product_version WHERE product_id = 'sales.orders';
+-- A steward's SECURITY DEFINER function, called by a superuser, acts as its owner: the rules
+-- judge the owner, and the audit entry names the same role the row was stamped with.
+CREATE FUNCTION public.regress_alice_write() RETURNS void LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog
+    BEGIN ATOMIC UPDATE meshcat.product_version SET description = 'by alice''s function' WHERE product_id = 'sales.orders'; END;
+ALTER FUNCTION public.regress_alice_write() OWNER TO regress_alice;
+SELECT public.regress_alice_write();
+SELECT v.updated_by, a.acting_role, a.session_role = session_user AS session_recorded
+  FROM meshcat.product_version AS v, meshcat.mesh_audit AS a
+ WHERE v.product_id = 'sales.orders' AND a.id = (SELECT max(id) FROM meshcat.mesh_audit);
+DROP FUNCTION public.regress_alice_write();
 
 -- Global policies are the administrators'; domain policies their domain's owners'.
 SET ROLE regress_alice;

@@ -182,6 +182,19 @@ mesh_acting_role(PG_FUNCTION_ARGS)
 }
 
 /* The version this library was built as; the SQL script must agree. */
+/*
+ * Whether the derivation is writing (meshcat.deriving). Read from the C variable, not with
+ * current_setting(): before the library is loaded in a session, any role may SET a
+ * placeholder of that name, which current_setting() would return; calling this loads the
+ * library first, and loading it discards a placeholder a non-superuser set.
+ */
+PG_FUNCTION_INFO_V1(deriving_now);
+Datum
+deriving_now(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(meshcat_deriving);
+}
+
 PG_FUNCTION_INFO_V1(mesh_library_version);
 Datum
 mesh_library_version(PG_FUNCTION_ARGS)

@@ -78,6 +78,10 @@ CREATE TABLE @extschema@.product_version (
            AND retention IS NOT DISTINCT FROM (descriptor OPERATOR(pg_catalog.->>) 'retention')::interval
            AND sla OPERATOR(pg_catalog.=) COALESCE(descriptor OPERATOR(pg_catalog.->) 'sla', '{}')
            AND quality OPERATOR(pg_catalog.=) COALESCE(descriptor OPERATOR(pg_catalog.->) 'quality', '{}')),
+    -- So do the metadata columns (they may change, with the descriptor).
+    CONSTRAINT metadata_columns_follow_descriptor CHECK (name OPERATOR(pg_catalog.=) (descriptor OPERATOR(pg_catalog.->>) 'name')
+           AND description IS NOT DISTINCT FROM (descriptor OPERATOR(pg_catalog.->>) 'description')
+           AND documentation IS NOT DISTINCT FROM (descriptor OPERATOR(pg_catalog.->>) 'documentation')),
     CONSTRAINT descriptor_names_product CHECK (COALESCE(descriptor OPERATOR(pg_catalog.->>) 'id', product_id) OPERATOR(pg_catalog.=) product_id
            AND COALESCE(descriptor OPERATOR(pg_catalog.->>) 'domain', pg_catalog.split_part(product_id, '.', 1))
                OPERATOR(pg_catalog.=) pg_catalog.split_part(product_id, '.', 1))
@@ -312,7 +316,7 @@ CREATE INDEX lineage_edge_forward ON @extschema@.lineage_edge (upstream, downstr
 CREATE INDEX lineage_edge_backward ON @extschema@.lineage_edge (downstream, upstream);
 CREATE INDEX lineage_edge_version ON @extschema@.lineage_edge (version_id);
 COMMENT ON TABLE @extschema@.lineage_edge IS
-    'Product lineage: one edge per input port of a non-retired version (upstream product or "source:<name>" to the consuming product). Derived from the descriptors (75_derive); see mesh_lineage.';
+    'Product lineage: one edge per input port of a non-retired version (upstream product or "source:<name>" to the consuming product). Derived from the descriptors (50_derivation); see mesh_lineage.';
 
 -- One row per element of derived_from of a field of a version that is not retired.
 CREATE TABLE @extschema@.lineage_field_edge (
@@ -326,7 +330,7 @@ CREATE INDEX lineage_field_edge_forward ON @extschema@.lineage_field_edge (upstr
 CREATE INDEX lineage_field_edge_backward ON @extschema@.lineage_field_edge (downstream, upstream);
 CREATE INDEX lineage_field_edge_version ON @extschema@.lineage_field_edge (version_id);
 COMMENT ON TABLE @extschema@.lineage_field_edge IS
-    'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived from the descriptors (75_derive).';
+    'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived from the descriptors (50_derivation).';
 
 -- The edges are derived data: pg_dump does not keep them; 50_derivation derives them with the rest
 -- of a version (or mesh_rebuild() does, after a load without triggers).

@@ -226,7 +226,8 @@ COMMENT ON FUNCTION @extschema@.check_document_kind(jsonb, int, int) IS
 -- exist in the newest version of it that an input's range accepts, in the catalog or in this
 -- stream (stream: the stream's DataProduct documents, as {id: [document, ...]}). Runs once the
 -- stream's product identities and inputs are known to exist.
-CREATE FUNCTION @extschema@.check_derived_from(doc jsonb, docno int, line int, stream jsonb) RETURNS void
+CREATE FUNCTION @extschema@.check_derived_from(doc jsonb, docno int, line int, stream jsonb,
+                                               status @extschema@.lifecycle_status) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -258,26 +259,38 @@ BEGIN
         END IF;
         -- For each input of that product, the newest version its range accepts (a version of
         -- this stream replaces the catalog's); one of them must have the output and the field.
+        -- Another product's drafts are not its contract: a published consumer derives from
+        -- released versions only, and a draft consumer from a draft only when no released
+        -- version is accepted (so an upstream draft cannot block, or vanish from under, others).
         SELECT c.version, c.descriptor, c.port INTO tver, target, port
           FROM pg_catalog.unnest(ranges) WITH ORDINALITY AS x(range, n),
                LATERAL (SELECT a.version, a.descriptor,
                                (SELECT e FROM jsonb_array_elements(coalesce(a.descriptor -> 'outputs', '[]')) AS e
                                  WHERE e ->> 'name' = r.output LIMIT 1) AS port
-                          FROM (SELECT (s ->> 'version')::@extschema@.semver AS version, s AS descriptor
+                          FROM (SELECT (s ->> 'version')::@extschema@.semver AS version, s AS descriptor,
+                                       -- a version already released stays released whatever the document says
+                                       coalesce((SELECT v.status FROM @extschema@.product_version AS v
+                                                  WHERE v.product_id = r.product AND v.status <> 'draft'
+                                                    AND v.version = (s ->> 'version')::@extschema@.semver),
+                                                coalesce(s ->> 'status', 'draft')::@extschema@.lifecycle_status) AS status
                                   FROM jsonb_array_elements(coalesce(stream -> r.product, '[]')) AS s
                                 UNION ALL
-                                SELECT v.version, v.descriptor FROM @extschema@.product_version AS v
+                                SELECT v.version, v.descriptor, v.status FROM @extschema@.product_version AS v
                                  WHERE v.product_id = r.product
                                    AND NOT coalesce(stream -> r.product, '[]') @> jsonb_build_array(jsonb_build_object('version', v.version::text))) AS a
-                         WHERE x.range = '*' OR @extschema@.semver_satisfies(a.version, x.range)
-                         ORDER BY a.version DESC LIMIT 1) AS c
+                         WHERE (x.range = '*' OR @extschema@.semver_satisfies(a.version, x.range))
+                           AND (check_derived_from.status = 'draft' OR a.status <> 'draft')
+                         ORDER BY a.status = 'draft', a.version DESC LIMIT 1) AS c
          ORDER BY EXISTS (SELECT FROM jsonb_array_elements(coalesce(c.port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.field) DESC,
                   c.port IS NOT NULL DESC, x.n
          LIMIT 1;
         IF NOT FOUND THEN
             PERFORM @extschema@.raise_unknown_reference(docno, r.path,
-                format('a version of "%s" that its input accepts (%s)', r.product, array_to_string(ranges, ' or ')),
-                format('The field must exist in the newest version of "%s" that the input''s range accepts: register one, or widen the range.', r.product),
+                format('a %sversion of "%s" that its input accepts (%s)', CASE WHEN status <> 'draft' THEN 'published ' ELSE '' END,
+                       r.product, array_to_string(ranges, ' or ')),
+                CASE WHEN status <> 'draft'
+                     THEN format('A published version derives from published versions: publish a version of "%s" that the input''s range accepts, or widen the range.', r.product)
+                     ELSE format('The field must exist in the newest version of "%s" that the input''s range accepts: register one, or widen the range.', r.product) END,
                 line => line);
         END IF;
         IF port IS NULL THEN
@@ -299,7 +312,7 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_derived_from(jsonb, int, int, jsonb) IS
+COMMENT ON FUNCTION @extschema@.check_derived_from(jsonb, int, int, jsonb, @extschema@.lifecycle_status) IS
     'Raises 23503 unless every derived_from of a product document names an existing field of a product among its inputs (the newest version its range accepts, in the catalog or the stream).';
 
 -- The differences between two descriptors of a product, classified like datacontract-cli's

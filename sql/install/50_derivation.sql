@@ -279,7 +279,7 @@ CREATE FUNCTION @extschema@.refuse_derived_write() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF pg_catalog.current_setting('meshcat.deriving', true) = 'on' THEN
+    IF @extschema@.deriving_now() THEN
         RETURN NULL;
     END IF;
     PERFORM @extschema@.raise_error('42501',
@@ -314,6 +314,9 @@ DECLARE
     n bigint := 0;
 BEGIN
     PERFORM @extschema@.require_admin('rebuild the derived rows');
+    -- No version is written while the rows are derived again (a registration in flight would
+    -- otherwise commit between the deletes and the derivation, and be derived twice).
+    LOCK TABLE @extschema@.product_version IN SHARE MODE;
     DELETE FROM @extschema@.lineage_edge;
     DELETE FROM @extschema@.lineage_field_edge;
     DELETE FROM @extschema@.field;

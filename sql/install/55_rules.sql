@@ -24,19 +24,27 @@
 -- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 45_validation.
 
 -- Runs as the extension owner so writers need no privilege on the audit table, and so
--- cannot forge entries; the acting role is read from the session, not from current_user.
+-- cannot forge entries. The acting role recorded is the one the guard judged and stamped
+-- (updated_by) where the row has that stamp: inside this SECURITY DEFINER function,
+-- mesh_acting_role() cannot see a caller that was itself another role's SECURITY DEFINER
+-- function (docs/security.md); elsewhere it is mesh_acting_role().
 CREATE FUNCTION @extschema@.audit_row() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    acting name := @extschema@.mesh_acting_role();
 BEGIN
     -- Rows a restore loads were audited when they were first written; the dump holds that
     -- trail. TG_ARGV[0] names the row's creation stamp.
     IF TG_OP = 'INSERT' AND @extschema@.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
         RETURN NULL;
     END IF;
-    INSERT INTO @extschema@.audit (table_name, operation, old_row, new_row)
-    VALUES (TG_TABLE_NAME, TG_OP,
+    IF TG_OP IN ('INSERT', 'UPDATE') AND pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.?) 'updated_by' THEN
+        acting := pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) 'updated_by';
+    END IF;
+    INSERT INTO @extschema@.audit (acting_role, table_name, operation, old_row, new_row)
+    VALUES (acting, TG_TABLE_NAME, TG_OP,
             CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END,
             CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END);
     RETURN NULL;
@@ -44,7 +52,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.audit_row() FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.audit_row() IS
-    'Trigger: records one catalog row change (or a TRUNCATE) in meshcat.audit.';
+    'Trigger: records one document change in meshcat.audit.';
 
 CREATE FUNCTION @extschema@.audit_refuse_change() RETURNS trigger
     LANGUAGE plpgsql
@@ -74,26 +82,39 @@ CREATE TRIGGER audit AFTER UPDATE OR DELETE ON @extschema@.product
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version'] LOOP
-        EXECUTE pg_catalog.format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row()', t);
-    END LOOP;
-END
-$$;
 
 -- Policies and exemptions are versioned in the audit trail, like the catalog.
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.policy
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.exemption
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('requested_at');
-CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.exemption
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row();
+
+-- TRUNCATE fires no row trigger: it would delete published versions, other domains' rows and
+-- exemptions past every rule, and leave their derived rows behind. Documents go one by one.
+CREATE FUNCTION @extschema@.refuse_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM @extschema@.raise_error('42501',
+        pg_catalog.format('TRUNCATE of meshcat.%s is refused', TG_TABLE_NAME),
+        'TRUNCATE passes over every rule: ownership, published versions as contracts, exemptions as records.',
+        'Withdraw drafts with mesh_withdraw(), deprecate and retire published versions, delete policies one by one.');
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.refuse_truncate() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.refuse_truncate() IS
+    'Trigger: refuses TRUNCATE of a document table, for every role.';
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version', 'policy', 'exemption'] LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON @extschema@.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.refuse_truncate()', t);
+    END LOOP;
+END
+$$;
 
 -- Domains: created, re-owned and deleted by administrators; described by their owners. When
 -- and by whom is the server's to say.
@@ -441,6 +462,39 @@ $$;
 COMMENT ON FUNCTION @extschema@.require_valid_descriptor(@extschema@.product_version) IS
     'Raises 22023 unless a version''s descriptor is a valid DataProduct descriptor of that product and version.';
 
+-- The metadata columns (name, description, documentation) say what the descriptor says
+-- (metadata_columns_follow_descriptor): an UPDATE that changes such a column, and not the
+-- descriptor's key, is an edit of the descriptor, which takes it; otherwise the column
+-- follows the descriptor. So the descriptor stays the one truth, and a plain
+-- UPDATE ... SET description = ... still works.
+CREATE FUNCTION @extschema@.follow_metadata_columns(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS @extschema@.product_version
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF after.name IS DISTINCT FROM before.name AND after.descriptor ->> 'name' IS NOT DISTINCT FROM before.descriptor ->> 'name' THEN
+        after.descriptor := jsonb_set(after.descriptor, '{name}', to_jsonb(after.name));
+    END IF;
+    IF after.description IS DISTINCT FROM before.description
+       AND after.descriptor ->> 'description' IS NOT DISTINCT FROM before.descriptor ->> 'description' THEN
+        after.descriptor := CASE WHEN after.description IS NULL THEN after.descriptor - 'description'
+                                 ELSE jsonb_set(after.descriptor, '{description}', to_jsonb(after.description)) END;
+    END IF;
+    IF after.documentation IS DISTINCT FROM before.documentation
+       AND after.descriptor ->> 'documentation' IS NOT DISTINCT FROM before.descriptor ->> 'documentation' THEN
+        after.descriptor := CASE WHEN after.documentation IS NULL THEN after.descriptor - 'documentation'
+                                 ELSE jsonb_set(after.descriptor, '{documentation}', to_jsonb(after.documentation)) END;
+    END IF;
+    after.name := coalesce(after.descriptor ->> 'name', after.name);
+    after.description := after.descriptor ->> 'description';
+    after.documentation := after.descriptor ->> 'documentation';
+    RETURN after;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.follow_metadata_columns(@extschema@.product_version, @extschema@.product_version) IS
+    'The updated row with its metadata columns and its descriptor in agreement: a column changed alone is written into the descriptor.';
+
 -- The server says when and by whom: a new version's stamps, and each lifecycle step's.
 CREATE FUNCTION @extschema@.stamp_version(op text, before @extschema@.product_version, after @extschema@.product_version)
 RETURNS @extschema@.product_version
@@ -504,7 +558,13 @@ BEGIN
 
     IF TG_OP = 'INSERT' THEN
         PERFORM @extschema@.require_new_version_status(NEW);
+        -- The surrogate id is the server's: one the writer chose beyond what the sequence has
+        -- handed out would squat the ids it will hand out to other domains' registrations.
+        IF NEW.id > coalesce(pg_catalog.pg_sequence_last_value('@extschema@.product_version_id_seq'::pg_catalog.regclass), 0) THEN
+            NEW.id := pg_catalog.nextval('@extschema@.product_version_id_seq'::pg_catalog.regclass);
+        END IF;
     ELSE
+        NEW := @extschema@.follow_metadata_columns(OLD, NEW);
         PERFORM @extschema@.require_same_identity(OLD, NEW);
         PERFORM @extschema@.require_lifecycle_step(OLD, NEW);
         PERFORM @extschema@.require_deprecation_kept(OLD, NEW);
@@ -549,22 +609,29 @@ CREATE FUNCTION @extschema@.check_version_references() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    doc jsonb;
+    v record;
 BEGIN
-    IF @extschema@.is_restore(NEW.created_at) THEN
+    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+        RETURN NULL;
+    END IF;
+    -- A change that touches neither the references nor the release (a metadata fix) is not
+    -- judged again by what other products have done since.
+    IF TG_OP = 'UPDATE' AND OLD.descriptor -> 'inputs' IS NOT DISTINCT FROM NEW.descriptor -> 'inputs'
+       AND OLD.descriptor -> 'outputs' IS NOT DISTINCT FROM NEW.descriptor -> 'outputs'
+       AND (OLD.status = 'draft') = (NEW.status = 'draft') THEN
         RETURN NULL;
     END IF;
     -- The row as it is now: a later statement of the transaction may have changed or removed it.
-    SELECT v.descriptor INTO doc FROM @extschema@.product_version AS v WHERE v.id = NEW.id;
+    SELECT pv.descriptor, pv.status INTO v FROM @extschema@.product_version AS pv WHERE pv.id = NEW.id;
     IF FOUND THEN
-        PERFORM @extschema@.check_derived_from(doc, 1, NULL, NULL);
+        PERFORM @extschema@.check_derived_from(v.descriptor, 1, NULL, NULL, v.status);
     END IF;
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.check_version_references() IS
     'Constraint trigger: raises 23503 unless every derived_from of the version''s descriptor names an existing field of a product it consumes.';
-CREATE CONSTRAINT TRIGGER check_references AFTER INSERT OR UPDATE OF descriptor ON @extschema@.product_version
+CREATE CONSTRAINT TRIGGER check_references AFTER INSERT OR UPDATE OF descriptor, status ON @extschema@.product_version
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW WHEN (NEW.descriptor @? '$.outputs[*].schema[*].derived_from[*]')
     EXECUTE FUNCTION @extschema@.check_version_references();
@@ -886,6 +953,10 @@ BEGIN
             'Revoke it with mesh_revoke_exemption(); it also stops counting when it expires.');
     END IF;
     IF TG_OP = 'INSERT' THEN
+        -- The id is the server's, as a version's is (guard_version).
+        IF NEW.id > coalesce(pg_catalog.pg_sequence_last_value('@extschema@.exemption_id_seq'::pg_catalog.regclass), 0) THEN
+            NEW.id := pg_catalog.nextval('@extschema@.exemption_id_seq'::pg_catalog.regclass);
+        END IF;
         dom := (SELECT p.domain FROM @extschema@.product AS p WHERE p.id = NEW.product_id);
         IF dom IS NOT NULL THEN
             PERFORM @extschema@.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));

@@ -158,6 +158,7 @@ DECLARE
     progress boolean;
     other int;
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
+    released record;
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -270,7 +271,16 @@ BEGIN
                              FROM (SELECT d ->> 'id' AS id, jsonb_agg(d) AS versions FROM pg_catalog.unnest(docs) AS d
                                     WHERE d ->> 'kind' = 'DataProduct' GROUP BY d ->> 'id') AS s);
             END IF;
-            PERFORM @extschema@.check_derived_from(doc, docno, lines[docno], stream);
+            -- Judged as the version is or will be (released, or a draft); a released version
+            -- whose references do not change is not judged again (check_version_references).
+            SELECT v.status, v.descriptor INTO released FROM @extschema@.product_version AS v
+             WHERE v.product_id = doc ->> 'id' AND v.version = (doc ->> 'version')::@extschema@.semver
+               AND v.status <> 'draft';
+            IF NOT FOUND OR released.descriptor -> 'inputs' IS DISTINCT FROM doc -> 'inputs'
+               OR released.descriptor -> 'outputs' IS DISTINCT FROM doc -> 'outputs' THEN
+                PERFORM @extschema@.check_derived_from(doc, docno, lines[docno], stream,
+                    coalesce(released.status, coalesce(doc ->> 'status', 'draft')::@extschema@.lifecycle_status));
+            END IF;
         END IF;
     END LOOP;
 

@@ -322,11 +322,14 @@ CREATE FUNCTION @extschema@.mesh_prune_events() RETURNS bigint
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    setting text := current_setting('meshcat.event_retention');
+    setting text;
     keep interval;
     n bigint;
 BEGIN
     PERFORM @extschema@.require_admin('prune events');
+    -- Read once the library is loaded (require_admin has called into it): before that, any
+    -- role may SET a placeholder of the same name, which loading the library discards.
+    setting := current_setting('meshcat.event_retention');
     BEGIN
         keep := setting::interval;
     EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN

@@ -70,7 +70,7 @@ BEGIN
 
     -- Stewards (grant it to each domain's owner role): write documents through the functions
     -- or directly; the triggers decide which domain each may change. Never the derived rows
-    -- (75_derive), nor the audit trail.
+    -- (50_derivation), nor the audit trail.
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO meshcat_steward',
                    (SELECT string_agg(format('%I.%I', '@extschema@', t), ', ') FROM pg_catalog.unnest(string_to_array(writable, ', ')) AS t));
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
