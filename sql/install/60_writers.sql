@@ -159,6 +159,7 @@ DECLARE
     other int;
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
     released record;
+    keys text[];    -- what each document describes, for duplicates
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -173,6 +174,7 @@ BEGIN
         lines := '{NULL}';
     END IF;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
+    keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 
     -- Every document is checked before anything is written.
     FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
@@ -187,13 +189,14 @@ BEGIN
         ELSIF doc ->> 'kind' = 'Policy' THEN
             PERFORM @extschema@.check_policy_document(doc, docno, lines[docno]);
         END IF;
-        SELECT n INTO other FROM pg_catalog.unnest(docs[1:docno - 1]) WITH ORDINALITY AS u(d, n)
-         WHERE d ->> 'kind' = doc ->> 'kind'
-           AND CASE WHEN doc ->> 'kind' IN ('Domain', 'Policy') THEN d ->> 'name' = doc ->> 'name'
-                    ELSE d ->> 'id' = doc ->> 'id'
-                         AND (d ->> 'version')::@extschema@.semver = (doc ->> 'version')::@extschema@.semver END
-         LIMIT 1;
-        IF FOUND THEN
+        -- What the document describes, as a key: the first document with the same key is the
+        -- one it repeats (a version's build metadata does not make it another version). One
+        -- scan of a text array per document: a stream of thousands stays linear in practice.
+        keys[docno] := (doc ->> 'kind') || ':' ||
+            CASE WHEN doc ->> 'kind' IN ('Domain', 'Policy') THEN doc ->> 'name'
+                 ELSE (doc ->> 'id') || '@' || split_part(((doc ->> 'version')::@extschema@.semver)::text, '+', 1) END;
+        other := array_position(keys, keys[docno]);
+        IF other < docno THEN
             PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
                 format('document %s describes the same %s', other,
                        CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
