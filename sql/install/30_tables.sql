@@ -228,26 +228,43 @@ COMMENT ON TABLE @extschema@.policy IS
     'Governance policies: global (domain is NULL) or of one domain and its subdomains; a rule or a checking function.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy', '');
 
--- Append-only results: one row per policy per evaluation of a version. No foreign key to the
--- version (a check per row, 100 per registration with 100 policies): only record_evaluations
--- writes rows, for a version it has just read, and a withdrawn draft's go with it
--- (underive_version, 50_derivation).
-CREATE TABLE @extschema@.evaluation (
-    id              bigserial PRIMARY KEY,
-    version_id      bigint NOT NULL,
-    policy_name     text NOT NULL,
-    policy_revision int NOT NULL,
-    passed          boolean NOT NULL,
-    error           text,
-    cause           text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check')),
-    evaluated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    evaluated_by    name NOT NULL DEFAULT @extschema@.mesh_acting_role()
+-- Append-only results: one row per evaluation of a version, holding every policy it judged
+-- (one row per policy cost a row a policy a registration: with 100 policies, most of what
+-- governance cost). No foreign key to the version: only record_evaluations writes rows, for a
+-- version it has just read, and a withdrawn draft's go with it (underive_version,
+-- 50_derivation).
+CREATE TABLE @extschema@.evaluation_run (
+    id                bigserial PRIMARY KEY,
+    version_id        bigint NOT NULL,
+    cause             text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check')),
+    evaluated_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    evaluated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    -- the policies judged, and for each (same position) its revision, result and error
+    policy_names      text[] NOT NULL,
+    policy_revisions  int[] NOT NULL,
+    passed            boolean[] NOT NULL,
+    errors            text[] NOT NULL,
+    CHECK (pg_catalog.cardinality(policy_names) OPERATOR(pg_catalog.>) 0
+           AND pg_catalog.cardinality(policy_revisions) OPERATOR(pg_catalog.=) pg_catalog.cardinality(policy_names)
+           AND pg_catalog.cardinality(passed) OPERATOR(pg_catalog.=) pg_catalog.cardinality(policy_names)
+           AND pg_catalog.cardinality(errors) OPERATOR(pg_catalog.=) pg_catalog.cardinality(policy_names))
 );
-CREATE INDEX ON @extschema@.evaluation (version_id, policy_name, id);
-COMMENT ON TABLE @extschema@.evaluation IS
-    'Every policy evaluation: which version, which policy and revision, passed or not, why it ran, when and for whom.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_id_seq', '');
+CREATE INDEX ON @extschema@.evaluation_run (version_id, id);
+COMMENT ON TABLE @extschema@.evaluation_run IS
+    'Every evaluation of a version: why it ran, when and for whom, and each policy it judged with its revision, result and error.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_run', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_run_id_seq', '');
+
+-- The same results one row per policy, as readers want them (id is the run's).
+CREATE VIEW @extschema@.evaluation WITH (security_invoker) AS
+SELECT r.id, r.version_id, u.policy_name, u.policy_revision, u.passed, u.error, r.cause,
+       r.evaluated_at, r.evaluated_by
+  FROM @extschema@.evaluation_run AS r,
+       ROWS FROM (pg_catalog.unnest(r.policy_names), pg_catalog.unnest(r.policy_revisions),
+                  pg_catalog.unnest(r.passed), pg_catalog.unnest(r.errors))
+           AS u(policy_name, policy_revision, passed, error);
+COMMENT ON VIEW @extschema@.evaluation IS
+    'Every policy evaluation, one row per policy judged: which version, which policy and revision, passed or not, why it ran (id: its evaluation_run), when and for whom.';
 
 CREATE TABLE @extschema@.exemption (
     id              bigserial PRIMARY KEY,

@@ -262,7 +262,7 @@ CREATE FUNCTION @extschema@.underive_version() RETURNS trigger
 AS $$
 BEGIN
     PERFORM @extschema@.underive_version_rows(OLD.id);
-    DELETE FROM @extschema@.evaluation WHERE version_id = OLD.id;
+    DELETE FROM @extschema@.evaluation_run WHERE version_id = OLD.id;
     RETURN OLD;
 END
 $$;

@@ -690,7 +690,7 @@ BEGIN
     SELECT pv.id, pv.product_id, pv.descriptor, split_part(pv.product_id, '.', 1) AS domain INTO v
       FROM @extschema@.product_version AS pv
      WHERE pv.id = vid;
-    evaluated_before := EXISTS (SELECT FROM @extschema@.evaluation AS e WHERE e.version_id = vid);
+    evaluated_before := EXISTS (SELECT FROM @extschema@.evaluation_run AS e WHERE e.version_id = vid);
     RETURN QUERY
     WITH RECURSIVE tree (name, depth) AS (
         -- the product's domain and its ancestors, as applicable_policies() walks them
@@ -702,10 +702,14 @@ BEGIN
     ), res AS (
         SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
                coalesce(jsonb_path_exists(v.descriptor, p.rule_path, '{}', true), f.passed) AS passed, f.error,
-               CASE WHEN evaluated_before THEN
-                   (SELECT e.passed FROM @extschema@.evaluation AS e
-                     WHERE e.version_id = vid AND e.policy_name = p.name ORDER BY e.id DESC LIMIT 1) END AS was_passed
+               last.passed AS was_passed
           FROM @extschema@.policy AS p
+          -- each policy's result at the last evaluation that judged it
+          LEFT JOIN (SELECT DISTINCT ON (u.policy_name) u.policy_name, u.passed
+                       FROM @extschema@.evaluation_run AS e,
+                            unnest(e.policy_names, e.passed) AS u(policy_name, passed)
+                      WHERE evaluated_before AND e.version_id = vid
+                      ORDER BY u.policy_name, e.id DESC) AS last ON last.policy_name = p.name
           -- OFFSET 0 keeps the test a gate: policy_result is not even called for a rule
           LEFT JOIN LATERAL (SELECT r.passed, r.error FROM @extschema@.policy_result(p, v.descriptor) AS r
                               WHERE p.check_function IS NOT NULL OFFSET 0) AS f ON true
@@ -715,8 +719,11 @@ BEGIN
         SELECT DISTINCT x.policy_name FROM @extschema@.exemption AS x
          WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now()
     ), ins AS (
-        INSERT INTO @extschema@.evaluation (version_id, policy_name, policy_revision, passed, error, cause)
-        SELECT vid, res.name, res.revision, res.passed, res.error, cause FROM res
+        INSERT INTO @extschema@.evaluation_run (version_id, cause, policy_names, policy_revisions, passed, errors)
+        -- one sort, then the arrays in that order
+        SELECT vid, cause, array_agg(o.name::text), array_agg(o.revision), array_agg(o.passed), array_agg(o.error)
+          FROM (SELECT res.name, res.revision, res.passed, res.error FROM res ORDER BY res.name) AS o
+        HAVING pg_catalog.count(*) > 0
     )
     SELECT res.name::text, res.enforcement, coalesce(res.domain, 'global'), res.passed,
            NOT res.passed AND x.policy_name IS NOT NULL,
