@@ -66,10 +66,18 @@ $d$, i % 10, i));
 END
 $$;
 
+-- A warm-up round first (discarded: a fresh cluster's first round pays for its caches), then
+-- each configuration twice, in turn; the faster of its two runs counts (the machine is shared).
+SELECT pg_temp.bench_round(0, greatest(:n / 10, 10)) IS NOT NULL AS warmed_up;
+INSERT INTO bench_result SELECT 0, pg_temp.bench_round(0, :n);
+INSERT INTO bench_result SELECT 10, pg_temp.bench_round(10, :n);
+INSERT INTO bench_result SELECT 100, pg_temp.bench_round(100, :n);
 INSERT INTO bench_result SELECT 0, pg_temp.bench_round(0, :n);
 INSERT INTO bench_result SELECT 10, pg_temp.bench_round(10, :n);
 INSERT INTO bench_result SELECT 100, pg_temp.bench_round(100, :n);
 SELECT :n AS products, count(*) AS evaluations_last_round FROM meshcat.evaluation;
 SELECT r.policies, round(r.seconds::numeric, 2) AS seconds, round(:n / r.seconds) AS registrations_per_s,
        round((r.seconds / b.seconds)::numeric, 2) AS time_ratio_to_0_policies
-  FROM bench_result r, (SELECT seconds FROM bench_result WHERE policies = 0) b ORDER BY r.policies;
+  FROM (SELECT policies, min(seconds) AS seconds FROM bench_result GROUP BY policies) AS r,
+       (SELECT min(seconds) AS seconds FROM bench_result WHERE policies = 0) AS b
+ ORDER BY r.policies;
