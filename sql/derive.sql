@@ -196,6 +196,19 @@ INSERT INTO product_version (id, product_id, version, name, descriptor)
 VALUES (999999, 'sales.report', '0.3.0', 'Report', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.report", "name": "Report", "version": "0.3.0"}');
 RESET ROLE;
 SELECT id < 999999 AS id_is_the_servers FROM product_version WHERE product_id = 'sales.report' AND version = '0.3.0';
+-- Nor one the sequence has already handed out (a concurrent writer's, a withdrawn draft's).
+SELECT pg_sequence_last_value('meshcat.product_version_id_seq') AS taken \gset
+SET ROLE regress_der_steward;
+INSERT INTO product_version (id, product_id, version, name, descriptor)
+VALUES (:taken, 'sales.report', '0.4.0', 'Report', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.report", "name": "Report", "version": "0.4.0"}');
+-- A NULL name is refused by its column, not turned into a NULL descriptor (terse: the failing
+-- row holds timestamps).
+\set VERBOSITY terse
+UPDATE product_version SET name = NULL WHERE product_id = 'sales.report' AND version = '0.4.0';
+\echo :SQLSTATE
+\set VERBOSITY default
+RESET ROLE;
+SELECT id <> :taken AS id_is_new FROM product_version WHERE product_id = 'sales.report' AND version = '0.4.0';
 -- TRUNCATE would pass over every rule (row triggers do not fire): refused, a superuser's too.
 TRUNCATE product_version CASCADE;
 \echo :SQLSTATE

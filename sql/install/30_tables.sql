@@ -45,8 +45,10 @@ COMMENT ON TABLE @extschema@.product IS
     'Data products: the stable identity "<domain>.<name>"; everything else is per version.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product', '');
 
+-- Its id has no default: the server assigns it (assign_id, 55_rules), so no writer can pick
+-- one, and a replica that receives versions without it numbers them itself.
 CREATE TABLE @extschema@.product_version (
-    id              bigserial NOT NULL UNIQUE,
+    id              bigint NOT NULL UNIQUE,
     product_id      text NOT NULL REFERENCES @extschema@.product (id),
     version         @extschema@.semver NOT NULL,
     status          @extschema@.lifecycle_status NOT NULL DEFAULT 'draft',
@@ -88,6 +90,7 @@ CREATE TABLE @extschema@.product_version (
 );
 COMMENT ON TABLE @extschema@.product_version IS
     'Versions of data products: the descriptor (the contract and the metadata), its lifecycle, who and when.';
+CREATE SEQUENCE @extschema@.product_version_id_seq OWNED BY @extschema@.product_version.id;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');
 
@@ -266,8 +269,9 @@ SELECT r.id, r.version_id, u.policy_name, u.policy_revision, u.passed, u.error, 
 COMMENT ON VIEW @extschema@.evaluation IS
     'Every policy evaluation, one row per policy judged: which version, which policy and revision, passed or not, why it ran (id: its evaluation_run), when and for whom.';
 
+-- Its id, like a version's, is the server's (assign_id, 55_rules).
 CREATE TABLE @extschema@.exemption (
-    id              bigserial PRIMARY KEY,
+    id              bigint PRIMARY KEY,
     product_id      text NOT NULL REFERENCES @extschema@.product (id),
     policy_name     text NOT NULL,
     reason          text NOT NULL CHECK (pg_catalog.btrim(reason) <> ''),
@@ -282,6 +286,7 @@ CREATE TABLE @extschema@.exemption (
 CREATE INDEX ON @extschema@.exemption (product_id, policy_name);
 COMMENT ON TABLE @extschema@.exemption IS
     'Exemptions from a policy for a product: requested by its domain''s owners, granted by a governance administrator, until they expire.';
+CREATE SEQUENCE @extschema@.exemption_id_seq OWNED BY @extschema@.exemption.id;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
 

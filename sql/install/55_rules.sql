@@ -89,6 +89,32 @@ CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.exemption
     FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('requested_at');
 
+-- Surrogate ids are the server's: a writer that picked one could squat the ids the sequence is
+-- about to hand out to other domains' registrations (or reuse a withdrawn draft's). Restored
+-- rows keep theirs; a row that arrives without one (a replica's) gets one. Enabled always, and
+-- first of the BEFORE triggers (by name), so the rules see the row's real id.
+-- TG_ARGV: the sequence, the row's creation stamp.
+CREATE FUNCTION @extschema@.assign_id() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.id IS NULL
+       OR NOT @extschema@.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[1])::timestamptz) THEN
+        NEW.id := pg_catalog.nextval(TG_ARGV[0]::pg_catalog.regclass);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.assign_id() IS
+    'Trigger: gives a new row the next id of its sequence, whatever the writer sent (a restored row keeps its own).';
+CREATE TRIGGER assign_id BEFORE INSERT ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.assign_id('@extschema@.product_version_id_seq', 'created_at');
+ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER assign_id;
+CREATE TRIGGER assign_id BEFORE INSERT ON @extschema@.exemption
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.assign_id('@extschema@.exemption_id_seq', 'requested_at');
+ALTER TABLE @extschema@.exemption ENABLE ALWAYS TRIGGER assign_id;
+
 -- TRUNCATE fires no row trigger: it would delete published versions, other domains' rows and
 -- exemptions past every rule, and leave their derived rows behind. Documents go one by one.
 CREATE FUNCTION @extschema@.refuse_truncate() RETURNS trigger
@@ -473,6 +499,9 @@ RETURNS @extschema@.product_version
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF after.name IS NULL THEN
+        RETURN after;   -- the column's NOT NULL refuses it, naming the column
+    END IF;
     IF after.name IS DISTINCT FROM before.name AND after.descriptor ->> 'name' IS NOT DISTINCT FROM before.descriptor ->> 'name' THEN
         after.descriptor := jsonb_set(after.descriptor, '{name}', to_jsonb(after.name));
     END IF;
@@ -558,11 +587,6 @@ BEGIN
 
     IF TG_OP = 'INSERT' THEN
         PERFORM @extschema@.require_new_version_status(NEW);
-        -- The surrogate id is the server's: one the writer chose beyond what the sequence has
-        -- handed out would squat the ids it will hand out to other domains' registrations.
-        IF NEW.id > coalesce(pg_catalog.pg_sequence_last_value('@extschema@.product_version_id_seq'::pg_catalog.regclass), 0) THEN
-            NEW.id := pg_catalog.nextval('@extschema@.product_version_id_seq'::pg_catalog.regclass);
-        END IF;
     ELSE
         NEW := @extschema@.follow_metadata_columns(OLD, NEW);
         PERFORM @extschema@.require_same_identity(OLD, NEW);
@@ -960,10 +984,6 @@ BEGIN
             'Revoke it with mesh_revoke_exemption(); it also stops counting when it expires.');
     END IF;
     IF TG_OP = 'INSERT' THEN
-        -- The id is the server's, as a version's is (guard_version).
-        IF NEW.id > coalesce(pg_catalog.pg_sequence_last_value('@extschema@.exemption_id_seq'::pg_catalog.regclass), 0) THEN
-            NEW.id := pg_catalog.nextval('@extschema@.exemption_id_seq'::pg_catalog.regclass);
-        END IF;
         dom := (SELECT p.domain FROM @extschema@.product AS p WHERE p.id = NEW.product_id);
         IF dom IS NOT NULL THEN
             PERFORM @extschema@.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));
