@@ -231,6 +231,10 @@ SELECT kind, id, version, action FROM mesh_register($$
  tags: [security], inputs: [{product: hr.people, version: ^1}],
  outputs: [{name: badge, type: table, schema: [{name: holder, type: bigint, derived_from: [hr.people.people.person_id]}]}]}
 $$);
+-- (nor a plain UPDATE of it, judged at commit)
+UPDATE product_version SET descriptor = jsonb_set(descriptor, '{tags}', '["security", "badges"]')
+ WHERE product_id = 'sales.badge';
+SELECT tags FROM mesh_versions WHERE product_id = 'sales.badge';
 -- ... and a version can only be published over released versions of what it consumes.
 SELECT kind, id, version, action FROM mesh_register($$
 {apiVersion: meshcat/v1, kind: DataProduct, id: sales.gate, name: Gate, version: 1.0.0, status: published,

@@ -638,11 +638,10 @@ BEGIN
     IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
-    -- A change that touches neither the references nor the release (a metadata fix) is not
-    -- judged again by what other products have done since.
-    IF TG_OP = 'UPDATE' AND OLD.descriptor -> 'inputs' IS NOT DISTINCT FROM NEW.descriptor -> 'inputs'
-       AND OLD.descriptor -> 'outputs' IS NOT DISTINCT FROM NEW.descriptor -> 'outputs'
-       AND (OLD.status = 'draft') = (NEW.status = 'draft') THEN
+    -- A released version was judged when it was released, and its contract (its references
+    -- with it) cannot change since: a metadata fix or a lifecycle step is not judged again by
+    -- what other products have done in the meantime.
+    IF TG_OP = 'UPDATE' AND OLD.status <> 'draft' THEN
         RETURN NULL;
     END IF;
     -- The row as it is now: a later statement of the transaction may have changed or removed it.
@@ -698,8 +697,7 @@ COMMENT ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) IS
 -- Runs as the extension owner so that results cannot be forged: it reads the descriptor from
 -- the catalog itself. new_violation: failed, not exempt, and not failing at the last evaluation.
 -- One statement for every policy: a rule is a jsonpath test inline, only a checking function
--- takes a call (policy_result); a new version has no earlier evaluation to look up. The
--- policies are those applicable_policies() gives, walked up from the domain the same way.
+-- takes a call (policy_result); a new version has no earlier evaluation to look up.
 CREATE FUNCTION @extschema@.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
 RETURNS TABLE (policy_name text, enforcement @extschema@.enforcement, scope text, passed boolean,
                exempt boolean, new_violation boolean, message text, error text)
@@ -716,18 +714,11 @@ BEGIN
      WHERE pv.id = vid;
     evaluated_before := EXISTS (SELECT FROM @extschema@.evaluation_run AS e WHERE e.version_id = vid);
     RETURN QUERY
-    WITH RECURSIVE tree (name, depth) AS (
-        -- the product's domain and its ancestors, as applicable_policies() walks them
-        SELECT v.domain, 0
-        UNION ALL
-        SELECT d.parent, t.depth + 1
-          FROM tree AS t JOIN @extschema@.domain AS d ON d.name = t.name
-         WHERE d.parent IS NOT NULL AND t.depth < 100
-    ), res AS (
+    WITH res AS (
         SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
                coalesce(jsonb_path_exists(v.descriptor, p.rule_path, '{}', true), f.passed) AS passed, f.error,
                last.passed AS was_passed
-          FROM @extschema@.policy AS p
+          FROM @extschema@.applicable_policies(v.domain) AS p
           -- each policy's result at the last evaluation that judged it
           LEFT JOIN (SELECT DISTINCT ON (u.policy_name) u.policy_name, u.passed
                        FROM @extschema@.evaluation_run AS e,
@@ -737,8 +728,7 @@ BEGIN
           -- OFFSET 0 keeps the test a gate: policy_result is not even called for a rule
           LEFT JOIN LATERAL (SELECT r.passed, r.error FROM @extschema@.policy_result(p, v.descriptor) AS r
                               WHERE p.check_function IS NOT NULL OFFSET 0) AS f ON true
-         WHERE (p.domain IS NULL OR p.domain IN (SELECT t.name FROM tree AS t))
-           AND (only_policy IS NULL OR p.name = only_policy)
+         WHERE only_policy IS NULL OR p.name = only_policy
     ), exempted AS (
         SELECT DISTINCT x.policy_name FROM @extschema@.exemption AS x
          WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now()

@@ -158,7 +158,6 @@ DECLARE
     progress boolean;
     other int;
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
-    released record;
     keys text[];    -- what each document describes, for duplicates
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
@@ -274,15 +273,14 @@ BEGIN
                              FROM (SELECT d ->> 'id' AS id, jsonb_agg(d) AS versions FROM pg_catalog.unnest(docs) AS d
                                     WHERE d ->> 'kind' = 'DataProduct' GROUP BY d ->> 'id') AS s);
             END IF;
-            -- Judged as the version is or will be (released, or a draft); a released version
-            -- whose references do not change is not judged again (check_version_references).
-            SELECT v.status, v.descriptor INTO released FROM @extschema@.product_version AS v
-             WHERE v.product_id = doc ->> 'id' AND v.version = (doc ->> 'version')::@extschema@.semver
-               AND v.status <> 'draft';
-            IF NOT FOUND OR released.descriptor -> 'inputs' IS DISTINCT FROM doc -> 'inputs'
-               OR released.descriptor -> 'outputs' IS DISTINCT FROM doc -> 'outputs' THEN
+            -- A released version was judged when it was released, and its contract (its
+            -- references with it) cannot change since: only new versions and drafts are judged,
+            -- as what the document says they will be (check_version_references does the same).
+            IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
+                            WHERE v.product_id = doc ->> 'id' AND v.version = (doc ->> 'version')::@extschema@.semver
+                              AND v.status <> 'draft') THEN
                 PERFORM @extschema@.check_derived_from(doc, docno, lines[docno], stream,
-                    coalesce(released.status, coalesce(doc ->> 'status', 'draft')::@extschema@.lifecycle_status));
+                    coalesce(doc ->> 'status', 'draft')::@extschema@.lifecycle_status);
             END IF;
         END IF;
     END LOOP;
