@@ -119,9 +119,9 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	/*
-	 * Set only by the SET clause of the derivation's SECURITY DEFINER
-	 * functions (sql/install: derive_*): the derived tables refuse writes
-	 * while it is off, a superuser's included. Only superusers could set it
+	 * Set only by the SET clauses of the derivation's SECURITY DEFINER
+	 * functions (sql/install/50_derivation.sql): the derived tables refuse
+	 * writes while it is off, a superuser's included (read by deriving_now()). Only superusers could set it
 	 * by hand, and they could disable the trigger anyway.
 	 */
 	DefineCustomBoolVariable("meshcat.deriving",
@@ -181,7 +181,6 @@ mesh_acting_role(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(DirectFunctionCall1(namein, CStringGetDatum(name)));
 }
 
-/* The version this library was built as; the SQL script must agree. */
 /*
  * Whether the derivation is writing (meshcat.deriving). Read from the C variable, not with
  * current_setting(): before the library is loaded in a session, any role may SET a
@@ -195,6 +194,7 @@ deriving_now(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(meshcat_deriving);
 }
 
+/* The version this library was built as; the SQL script must agree. */
 PG_FUNCTION_INFO_V1(mesh_library_version);
 Datum
 mesh_library_version(PG_FUNCTION_ARGS)
