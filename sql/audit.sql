@@ -3,13 +3,17 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_audit_owner NOLOGIN;
 CREATE ROLE regress_steward NOLOGIN;
 GRANT USAGE ON SCHEMA meshcat TO regress_steward;
 GRANT SELECT, INSERT, UPDATE, DELETE ON meshcat.domain, meshcat.product, meshcat.product_version TO regress_steward;
-GRANT SELECT ON meshcat.audit TO regress_steward;
+GRANT SELECT ON meshcat_internal.audit TO regress_steward;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA meshcat TO regress_steward;
+-- the internals, as mesh_setup_roles() grants them to meshcat_reader
+GRANT USAGE ON SCHEMA meshcat_internal TO regress_steward;
+GRANT SELECT ON ALL TABLES IN SCHEMA meshcat_internal TO regress_steward;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat_internal TO regress_steward;
 -- mesh_register calls its writers with the caller's rights: they are not PUBLIC's either.
 GRANT EXECUTE ON FUNCTION mesh_register(text), write_domain(jsonb, int, int), write_policy(jsonb, int, int),
     write_product_version(jsonb, int, int) TO regress_steward;
@@ -81,14 +85,14 @@ SELECT new_row ->> 'description' AS after, old_row ->> 'description' AS before
 
 -- Writers cannot forge entries, and nobody, the owner included, rewrites the trail.
 SET ROLE regress_steward;
-INSERT INTO meshcat.audit (table_name, operation) VALUES ('domain', 'DELETE');
+INSERT INTO meshcat_internal.audit (table_name, operation) VALUES ('domain', 'DELETE');
 \echo :SQLSTATE
 RESET ROLE;
-UPDATE meshcat.audit SET acting_role = 'someone_else';
+UPDATE meshcat_internal.audit SET acting_role = 'someone_else';
 \echo :SQLSTATE
-DELETE FROM meshcat.audit;
+DELETE FROM meshcat_internal.audit;
 \echo :SQLSTATE
-TRUNCATE meshcat.audit;
+TRUNCATE meshcat_internal.audit;
 \echo :SQLSTATE
 SELECT count(*) > 0 AS trail_intact FROM mesh_audit;
 

@@ -5,7 +5,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT count(*) FROM mesh_setup_roles();
 CREATE ROLE regress_der_sales NOLOGIN;
 CREATE ROLE regress_der_hr NOLOGIN;
@@ -87,10 +87,10 @@ SELECT id AS port FROM output_port WHERE version_id = :draft \gset
 CREATE TEMP TABLE derived_write (what text, stmt text);
 INSERT INTO derived_write
 SELECT t || ' ' || op,
-       CASE op WHEN 'INSERT' THEN format('INSERT INTO meshcat.%I SELECT * FROM meshcat.%I LIMIT 1', t, t)
-               WHEN 'UPDATE' THEN format('UPDATE meshcat.%I SET %I = %I', t, c, c)
-               WHEN 'DELETE' THEN format('DELETE FROM meshcat.%I', t)
-               ELSE format('TRUNCATE meshcat.%I CASCADE', t) END
+       CASE op WHEN 'INSERT' THEN format('INSERT INTO meshcat_internal.%I SELECT * FROM meshcat_internal.%I LIMIT 1', t, t)
+               WHEN 'UPDATE' THEN format('UPDATE meshcat_internal.%I SET %I = %I', t, c, c)
+               WHEN 'DELETE' THEN format('DELETE FROM meshcat_internal.%I', t)
+               ELSE format('TRUNCATE meshcat_internal.%I CASCADE', t) END
   FROM (VALUES ('owner', 'principal'), ('tag', 'tag'), ('input_port', 'description'), ('output_port', 'description'),
                ('field', 'description'), ('lineage_edge', 'upstream'), ('lineage_field_edge', 'upstream')) AS x(t, c),
        unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS op;
@@ -254,19 +254,19 @@ SELECT count(*) AS differs_from_rebuild
 -- planted by a non-superuser: meshcat reads the value the library holds, and loading it
 -- discards the placeholder.
 GRANT USAGE ON SCHEMA meshcat TO regress_der_reader;
-GRANT INSERT ON meshcat.owner TO regress_der_reader;
+GRANT INSERT ON meshcat_internal.owner TO regress_der_reader;
 \c
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SET ROLE regress_der_reader;
 SET meshcat.deriving = on;
-INSERT INTO meshcat.owner (version_id, kind, principal) VALUES (1, 'technical', 'mallory');
+INSERT INTO meshcat_internal.owner (version_id, kind, principal) VALUES (1, 'technical', 'mallory');
 \echo :SQLSTATE
 RESET ROLE;
-REVOKE ALL ON meshcat.owner FROM regress_der_reader;
+REVOKE ALL ON meshcat_internal.owner FROM regress_der_reader;
 REVOKE USAGE ON SCHEMA meshcat FROM regress_der_reader;
 SELECT count(*) AS planted FROM owner WHERE principal = 'mallory';
 \c
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SET ROLE regress_der_admin;
 SET meshcat.event_retention = '0 seconds';
 SELECT mesh_prune_events() AS pruned_with_a_planted_retention;

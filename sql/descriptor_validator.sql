@@ -7,7 +7,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 
 -- The PL/pgSQL walker and its helpers as sql/install/45_descriptor.sql had them.
 -- A JSON path step for a key, quoted as SQL/JSON paths quote keys that are not identifiers.
@@ -362,7 +362,7 @@ BEGIN
     IF old THEN
         RETURN pg_temp.old_descriptor_problem(value, schema, path)::text;
     END IF;
-    RETURN meshcat.descriptor_problem(value, schema, path)::text;
+    RETURN meshcat_internal.descriptor_problem(value, schema, path)::text;
 EXCEPTION WHEN OTHERS THEN
     RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
 END $$;

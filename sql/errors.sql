@@ -5,7 +5,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_err_owner NOLOGIN;
 
 -- What a user's psql shows by default: ERROR, DETAIL, HINT, and CONTEXT for errors.
@@ -20,7 +20,7 @@ SELECT raise_error('23514', 'only a message');
 -- Even from inside PL/pgSQL, two levels down.
 CREATE FUNCTION pg_temp.inner_refusal() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM meshcat.raise_error('42501', 'refused inside', NULL, 'Ask someone.');
+    PERFORM meshcat_internal.raise_error('42501', 'refused inside', NULL, 'Ask someone.');
 END $$;
 CREATE FUNCTION pg_temp.outer_call() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -52,7 +52,7 @@ SELECT public.regress_err_after_catch();
 -- Other SQLSTATE classes are not caught by the wrong handler.
 DO $$
 BEGIN
-    PERFORM meshcat.raise_error('23503', 'a missing reference');
+    PERFORM meshcat_internal.raise_error('23503', 'a missing reference');
 EXCEPTION WHEN check_violation THEN
     RAISE NOTICE 'wrongly caught';
 END $$;
@@ -90,7 +90,7 @@ $$);
 UPDATE meshcat.product_version SET status = 'deprecated' WHERE product_id = 'shop.orders';
 \echo :SQLSTATE
 -- The audit trail's trigger refuses a change.
-DELETE FROM meshcat.audit;
+DELETE FROM meshcat_internal.audit;
 \echo :SQLSTATE
 -- A lineage refusal.
 SELECT * FROM mesh_upstream('shop.nowhere');

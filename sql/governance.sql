@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_gov_sales NOLOGIN;
 CREATE ROLE regress_gov_mkt NOLOGIN;
 
@@ -138,12 +138,12 @@ SELECT policy, enforcement, outcome FROM mesh_compliance WHERE product_id = 'sal
 
 -- Every evaluation is stored: why it ran, which revision, the result.
 SELECT e.cause, e.policy_name, e.policy_revision, e.passed, count(*)
-  FROM meshcat.evaluation e JOIN meshcat.product_version v ON v.id = e.version_id
+  FROM meshcat_internal.evaluation e JOIN meshcat.product_version v ON v.id = e.version_id
  WHERE v.product_id = 'sales.payments' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 4;
 -- mesh_check re-evaluates on demand (the current version, or a given one) and records it.
 SELECT * FROM mesh_check('sales.payments');
 SELECT * FROM mesh_check('marketing.campaigns', '1.0.0');
-SELECT count(*) FROM meshcat.evaluation WHERE cause = 'check';
+SELECT count(*) FROM meshcat_internal.evaluation WHERE cause = 'check';
 SELECT * FROM mesh_check('sales.nothing');
 \echo :SQLSTATE
 SELECT * FROM mesh_check('sales.payments', '9.0.0');
@@ -166,10 +166,10 @@ SELECT product_id, version, status, outcome, message, policy_revision
 SELECT operation, old_row ->> 'revision' AS old_revision, new_row ->> 'revision' AS new_revision, new_row ->> 'rule' AS rule
   FROM mesh_audit WHERE table_name = 'policy' AND new_row ->> 'name' = 'retention-declared' ORDER BY id;
 -- A description-only change is a revision too, but judges nothing anew.
-SELECT count(*) AS evaluations FROM meshcat.evaluation \gset
+SELECT count(*) AS evaluations FROM meshcat_internal.evaluation \gset
 UPDATE meshcat.policy SET description = 'Deletion duties need a retention period.' WHERE name = 'retention-declared';
 SELECT revision FROM meshcat.policy WHERE name = 'retention-declared';
-SELECT count(*) - :evaluations AS new_evaluations FROM meshcat.evaluation;
+SELECT count(*) - :evaluations AS new_evaluations FROM meshcat_internal.evaluation;
 
 -- A dry run shows which current products a proposed policy would fail; nothing is written.
 SELECT * FROM mesh_policy_dry_run($$
@@ -190,7 +190,7 @@ enforcement: required
 rule: 'exists($.nothing)'
 message: never passes
 $$);
-SELECT count(*) - :evaluations AS new_evaluations, (SELECT count(*) FROM meshcat.policy) AS policies FROM meshcat.evaluation;
+SELECT count(*) - :evaluations AS new_evaluations, (SELECT count(*) FROM meshcat.policy) AS policies FROM meshcat_internal.evaluation;
 SELECT * FROM mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: DataProduct, id: a.b, name: X, version: 1.0.0}');
 \echo :SQLSTATE
 SELECT * FROM mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: Policy, name: x, scope: global, enforcement: required, rule: "exists(", message: m}');
@@ -305,7 +305,7 @@ SELECT * FROM mesh_domain_scorecard ORDER BY domain;
 
 -- Deleting a policy keeps its evaluations (the record) but it no longer applies.
 DELETE FROM meshcat.policy WHERE name = 'broken-check';
-SELECT count(*) > 0 AS kept FROM meshcat.evaluation WHERE policy_name = 'broken-check';
+SELECT count(*) > 0 AS kept FROM meshcat_internal.evaluation WHERE policy_name = 'broken-check';
 SELECT count(*) AS shown FROM mesh_compliance WHERE policy = 'broken-check';
 
 -- A policy change under REPEATABLE READ is refused: its re-evaluation could miss versions

@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 \! awk '/^```sql$/ { on = 1; next } /^```/ { on = 0 } on' docs/governance.md | sed -E 's/\b(governance_council|sales_team|marketing_team|alice|bob|carol)\b/regress_\1/g' > results/governance_docs_example.sql
 \i results/governance_docs_example.sql
 RESET ROLE;

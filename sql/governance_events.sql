@@ -1,11 +1,11 @@
--- Events: a row of meshcat.event (read through mesh_events) on publish, deprecate, retire and
+-- Events: a row of meshcat_internal.event (read through mesh_events) on publish, deprecate, retire and
 -- new violations, announced by NOTIFY meshcat, '{"id", "event", "product", "version"}'. A
 -- second session LISTENs (test/data/events_session.sql); its server process ids are masked.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_ev_team NOLOGIN;
 SELECT count(*) FROM mesh_register($$
 apiVersion: meshcat/v1

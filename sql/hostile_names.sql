@@ -5,7 +5,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT count(*) FROM mesh_setup_roles();
 
 CREATE ROLE "regress_O'Brien ""team"" $1 \ 100% ünï" NOLOGIN;

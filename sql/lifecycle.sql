@@ -4,14 +4,17 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_lc_team NOLOGIN;
 CREATE ROLE regress_lc_dev NOLOGIN IN ROLE regress_lc_team;
 GRANT USAGE ON SCHEMA meshcat TO regress_lc_dev;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA meshcat TO regress_lc_dev;
-REVOKE INSERT, UPDATE, DELETE ON meshcat.audit FROM regress_lc_dev;
+GRANT USAGE ON SCHEMA meshcat_internal TO regress_lc_dev;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA meshcat_internal TO regress_lc_dev;
+REVOKE INSERT, UPDATE, DELETE ON meshcat_internal.audit FROM regress_lc_dev;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA meshcat TO regress_lc_dev;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat TO regress_lc_dev;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat_internal TO regress_lc_dev;
 
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
@@ -71,13 +74,13 @@ DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders';
 -- Ports, fields and tags are derived from the descriptor (50_derivation): even a role granted DML on
 -- them (as regress_lc_dev is, above) is refused, by the trigger; without the grant, PostgreSQL
 -- refuses first (privilege_matrix.sql).
-UPDATE meshcat.field SET type = 'text' WHERE name = 'amount';
+UPDATE meshcat_internal.field SET type = 'text' WHERE name = 'amount';
 \echo :SQLSTATE
-DELETE FROM meshcat.field WHERE name = 'note';
+DELETE FROM meshcat_internal.field WHERE name = 'note';
 \echo :SQLSTATE
-INSERT INTO meshcat.tag (version_id, tag) SELECT id, 'sneaky' FROM meshcat.product_version WHERE product_id = 'sales.orders';
+INSERT INTO meshcat_internal.tag (version_id, tag) SELECT id, 'sneaky' FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
-DELETE FROM meshcat.output_port WHERE name = 'feed';
+DELETE FROM meshcat_internal.output_port WHERE name = 'feed';
 \echo :SQLSTATE
 -- Nobody forges history: the server stamps who and when.
 INSERT INTO meshcat.product_version (product_id, version, name, classification, descriptor, status, created_at, created_by, published_at, published_by)

@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 -- Every walk here loads the lineage cache (the cycle checks inside registrations still walk by
 -- index), so the cache answers these hand-built graphs too; lineage_engine compares both ways.
 SET meshcat.lineage_cache_threshold = 0;
@@ -265,6 +265,10 @@ SELECT * FROM mesh_rebuild();
 CREATE ROLE regress_lineage_writer;
 GRANT USAGE ON SCHEMA meshcat TO regress_lineage_writer;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA meshcat TO regress_lineage_writer;
+-- the internals, as mesh_setup_roles() grants them to meshcat_reader
+GRANT USAGE ON SCHEMA meshcat_internal TO regress_lineage_writer;
+GRANT SELECT ON ALL TABLES IN SCHEMA meshcat_internal TO regress_lineage_writer;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat_internal TO regress_lineage_writer;
 REVOKE ALL ON lineage_edge, lineage_field_edge, lineage_clock FROM regress_lineage_writer;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA meshcat TO regress_lineage_writer;
 -- mesh_register calls its writers with the caller's rights: they are not PUBLIC's either.

@@ -6,7 +6,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_engine NOLOGIN;
 CREATE ROLE regress_engine_outsider NOLOGIN;
 SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: Domain, name: r, owner: regress_engine}');
@@ -32,12 +32,12 @@ BEGIN
                 FROM (SELECT s.next AS node, pg_catalog.min(s.via COLLATE "C") AS via
                         FROM (SELECT e.downstream AS next, f.node, f.via, e.version_range
                                 FROM unnest(b.frontier, b.via) AS f(node, via)
-                                JOIN meshcat.lineage_edge AS e ON e.upstream = f.node
+                                JOIN meshcat_internal.lineage_edge AS e ON e.upstream = f.node
                                WHERE forward
                               UNION ALL
                               SELECT e.upstream, f.node, f.via, e.version_range
                                 FROM unnest(b.frontier, b.via) AS f(node, via)
-                                JOIN meshcat.lineage_edge AS e ON e.downstream = f.node
+                                JOIN meshcat_internal.lineage_edge AS e ON e.downstream = f.node
                                WHERE NOT forward
                              ) AS s0
                         CROSS JOIN LATERAL (
@@ -67,10 +67,10 @@ BEGIN
         SELECT DISTINCT f.node
           FROM found AS f
           CROSS JOIN LATERAL (
-              SELECT e.downstream AS other FROM meshcat.lineage_edge AS e
+              SELECT e.downstream AS other FROM meshcat_internal.lineage_edge AS e
                WHERE forward AND e.upstream = f.node
               UNION ALL
-              SELECT e.upstream FROM meshcat.lineage_edge AS e
+              SELECT e.upstream FROM meshcat_internal.lineage_edge AS e
                WHERE NOT forward AND e.downstream = f.node) AS o
          WHERE f.depth = max_depth
            AND o.other <> start
@@ -126,7 +126,7 @@ SELECT count(*) AS questions, (SELECT count(*) FROM spec) AS spec_rows,
 -- The C walk's rows for the same questions, and those of the two that differ (none).
 CREATE FUNCTION pg_temp.mismatches() RETURNS TABLE (c_rows bigint, missing bigint, extra bigint)
     LANGUAGE sql AS $$
-    WITH c AS (SELECT q.*, w.* FROM question AS q, meshcat.lineage_walk(q.start, q.forward, q.max_depth) AS w)
+    WITH c AS (SELECT q.*, w.* FROM question AS q, meshcat_internal.lineage_walk(q.start, q.forward, q.max_depth) AS w)
     SELECT (SELECT count(*) FROM c),
            (SELECT count(*) FROM (SELECT * FROM spec EXCEPT ALL SELECT * FROM c) AS x),
            (SELECT count(*) FROM (SELECT * FROM c EXCEPT ALL SELECT * FROM spec) AS x)
@@ -274,6 +274,9 @@ RESET meshcat.lineage_cache_threshold;
 -- The walk reads lineage_edge for its caller, who needs SELECT on it, or on each column the
 -- walk reads (upstream, downstream, version_range).
 GRANT USAGE ON SCHEMA meshcat TO regress_engine_outsider;
+-- the internals, as mesh_setup_roles() grants them to meshcat_reader
+GRANT USAGE ON SCHEMA meshcat_internal TO regress_engine_outsider;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat_internal TO regress_engine_outsider;
 SET ROLE regress_engine_outsider;
 SELECT count(*) FROM lineage_walk('r.p1', true, NULL);
 \echo :SQLSTATE

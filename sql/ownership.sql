@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 
 -- CREATE EXTENSION creates no role; an administrator runs mesh_setup_roles() once.
 SELECT count(*) AS meshcat_roles FROM pg_roles WHERE rolname LIKE 'meshcat\_%';
@@ -16,11 +16,11 @@ SELECT r.rolname, r.rolcanlogin, ARRAY(SELECT m.rolname FROM pg_auth_members a J
 -- What each may do: readers read, stewards write the catalog, nobody writes the audit trail.
 SELECT r AS role,
        has_table_privilege(r, 'meshcat.mesh_products', 'SELECT') AS read_views,
-       has_table_privilege(r, 'meshcat.audit', 'SELECT') AS read_audit,
+       has_table_privilege(r, 'meshcat_internal.audit', 'SELECT') AS read_audit,
        has_table_privilege(r, 'meshcat.product_version', 'INSERT') AS write_catalog,
        has_table_privilege(r, 'meshcat.policy', 'UPDATE') AS write_policies,
-       has_table_privilege(r, 'meshcat.audit', 'INSERT') OR has_table_privilege(r, 'meshcat.audit', 'UPDATE') AS write_audit,
-       has_table_privilege(r, 'meshcat.evaluation', 'INSERT') AS write_evaluations,
+       has_table_privilege(r, 'meshcat_internal.audit', 'INSERT') OR has_table_privilege(r, 'meshcat_internal.audit', 'UPDATE') AS write_audit,
+       has_table_privilege(r, 'meshcat_internal.evaluation', 'INSERT') AS write_evaluations,
        has_function_privilege(r, 'meshcat.mesh_register(text)', 'EXECUTE') AS register,
        has_function_privilege(r, 'meshcat.mesh_publish(text, meshcat.semver)', 'EXECUTE') AS publish,
        has_function_privilege(r, 'meshcat.mesh_check(text, meshcat.semver)', 'EXECUTE') AS "check",
@@ -78,7 +78,7 @@ UPDATE meshcat.product_version SET description = 'mine now' WHERE product_id = '
 DELETE FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
 -- Tags are derived from the descriptor: no role has privileges on them (derive.sql).
-INSERT INTO meshcat.tag (version_id, tag) SELECT id, 'x' FROM meshcat.product_version WHERE product_id = 'sales.orders';
+INSERT INTO meshcat_internal.tag (version_id, tag) SELECT id, 'x' FROM meshcat.product_version WHERE product_id = 'sales.orders';
 \echo :SQLSTATE
 SELECT mesh_publish('sales.orders', '1.0.0');
 \echo :SQLSTATE

@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 
 -- What is shipped is the files, in name order, as one stream.
 \set files `for f in policies/default/*.yaml; do echo ---; cat "$f"; done`
@@ -36,7 +36,7 @@ SET search_path = public;
 SELECT * FROM meshcat.mesh_install_policies() ORDER BY id;
 SELECT * FROM meshcat.mesh_install_policies('default') ORDER BY id;
 RESET ROLE;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT name, scope, enforcement, revision, created_by FROM mesh_policies ORDER BY name;
 
 -- The example mesh (make demo) passes every required policy of the pack: registered after the

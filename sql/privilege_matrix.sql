@@ -7,7 +7,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT count(*) FROM mesh_setup_roles();
 
 CREATE ROLE regress_pm_a_team NOLOGIN;
@@ -143,21 +143,21 @@ INSERT INTO write_path VALUES
  ('product_version INSERT', $q$INSERT INTO meshcat.product_version (product_id, version, name, descriptor) VALUES ('alpha.lonely', '0.1.0', 'N', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "alpha.lonely", "name": "N", "version": "0.1.0"}')$q$),
  ('product_version UPDATE', $q$UPDATE meshcat.product_version SET description = 'x' WHERE product_id = 'alpha.draft'$q$),
  ('product_version DELETE', $q$DELETE FROM meshcat.product_version WHERE product_id = 'alpha.draft'$q$),
- ('owner INSERT', format($q$INSERT INTO meshcat.owner VALUES (%s, 'business', 'x')$q$, :draft)),
- ('owner UPDATE', format($q$UPDATE meshcat.owner SET principal = 'y' WHERE version_id = %s$q$, :draft)),
- ('owner DELETE', format($q$DELETE FROM meshcat.owner WHERE version_id = %s$q$, :draft)),
- ('tag INSERT', format($q$INSERT INTO meshcat.tag VALUES (%s, 'new')$q$, :draft)),
- ('tag UPDATE', format($q$UPDATE meshcat.tag SET tag = 'e' WHERE version_id = %s$q$, :draft)),
- ('tag DELETE', format($q$DELETE FROM meshcat.tag WHERE version_id = %s$q$, :draft)),
- ('input_port INSERT', format($q$INSERT INTO meshcat.input_port (version_id, position, source, descriptor) VALUES (%s, 9, 'x.y', '{}')$q$, :draft)),
- ('input_port UPDATE', format($q$UPDATE meshcat.input_port SET description = 'x' WHERE version_id = %s$q$, :draft)),
- ('input_port DELETE', format($q$DELETE FROM meshcat.input_port WHERE version_id = %s$q$, :draft)),
- ('output_port INSERT', format($q$INSERT INTO meshcat.output_port (version_id, position, name, kind, descriptor) VALUES (%s, 9, 'p', 'api', '{}')$q$, :draft)),
- ('output_port UPDATE', format($q$UPDATE meshcat.output_port SET description = 'x' WHERE version_id = %s$q$, :draft)),
- ('output_port DELETE', format($q$DELETE FROM meshcat.output_port WHERE version_id = %s$q$, :draft)),
- ('field INSERT', format($q$INSERT INTO meshcat.field (port_id, position, name, type, descriptor) VALUES (%s, 9, 'f', 'text', '{}')$q$, :draft_port)),
- ('field UPDATE', format($q$UPDATE meshcat.field SET description = 'x' WHERE port_id = %s$q$, :draft_port)),
- ('field DELETE', format($q$DELETE FROM meshcat.field WHERE port_id = %s$q$, :draft_port)),
+ ('owner INSERT', format($q$INSERT INTO meshcat_internal.owner VALUES (%s, 'business', 'x')$q$, :draft)),
+ ('owner UPDATE', format($q$UPDATE meshcat_internal.owner SET principal = 'y' WHERE version_id = %s$q$, :draft)),
+ ('owner DELETE', format($q$DELETE FROM meshcat_internal.owner WHERE version_id = %s$q$, :draft)),
+ ('tag INSERT', format($q$INSERT INTO meshcat_internal.tag VALUES (%s, 'new')$q$, :draft)),
+ ('tag UPDATE', format($q$UPDATE meshcat_internal.tag SET tag = 'e' WHERE version_id = %s$q$, :draft)),
+ ('tag DELETE', format($q$DELETE FROM meshcat_internal.tag WHERE version_id = %s$q$, :draft)),
+ ('input_port INSERT', format($q$INSERT INTO meshcat_internal.input_port (version_id, position, source, descriptor) VALUES (%s, 9, 'x.y', '{}')$q$, :draft)),
+ ('input_port UPDATE', format($q$UPDATE meshcat_internal.input_port SET description = 'x' WHERE version_id = %s$q$, :draft)),
+ ('input_port DELETE', format($q$DELETE FROM meshcat_internal.input_port WHERE version_id = %s$q$, :draft)),
+ ('output_port INSERT', format($q$INSERT INTO meshcat_internal.output_port (version_id, position, name, kind, descriptor) VALUES (%s, 9, 'p', 'api', '{}')$q$, :draft)),
+ ('output_port UPDATE', format($q$UPDATE meshcat_internal.output_port SET description = 'x' WHERE version_id = %s$q$, :draft)),
+ ('output_port DELETE', format($q$DELETE FROM meshcat_internal.output_port WHERE version_id = %s$q$, :draft)),
+ ('field INSERT', format($q$INSERT INTO meshcat_internal.field (port_id, position, name, type, descriptor) VALUES (%s, 9, 'f', 'text', '{}')$q$, :draft_port)),
+ ('field UPDATE', format($q$UPDATE meshcat_internal.field SET description = 'x' WHERE port_id = %s$q$, :draft_port)),
+ ('field DELETE', format($q$DELETE FROM meshcat_internal.field WHERE port_id = %s$q$, :draft_port)),
  ('policy INSERT', $q$INSERT INTO meshcat.policy (name, domain, enforcement, rule, message, descriptor) VALUES ('pm-new', 'alpha', 'optional', 'exists($.x)', 'x', '{}')$q$),
  ('policy UPDATE', $q$UPDATE meshcat.policy SET message = 'changed' WHERE name = 'pm-alpha'$q$),
  ('policy DELETE', $q$DELETE FROM meshcat.policy WHERE name = 'pm-alpha'$q$),
@@ -167,9 +167,9 @@ INSERT INTO write_path VALUES
 -- Every other table: rows written only by meshcat itself.
 INSERT INTO write_path
 SELECT format('%s %s', c.relname, op),
-       CASE op WHEN 'INSERT' THEN format('INSERT INTO meshcat.%I SELECT * FROM meshcat.%I LIMIT 1', c.relname, c.relname)
-               WHEN 'UPDATE' THEN format('UPDATE meshcat.%I SET %I = %I', c.relname, a.attname, a.attname)
-               WHEN 'DELETE' THEN format('DELETE FROM meshcat.%I', c.relname) END
+       CASE op WHEN 'INSERT' THEN format('INSERT INTO %1$I.%2$I SELECT * FROM %1$I.%2$I LIMIT 1', c.relnamespace::regnamespace, c.relname)
+               WHEN 'UPDATE' THEN format('UPDATE %I.%I SET %I = %I', c.relnamespace::regnamespace, c.relname, a.attname, a.attname)
+               WHEN 'DELETE' THEN format('DELETE FROM %I.%I', c.relnamespace::regnamespace, c.relname) END
   FROM pg_class c
   JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'meshcat'
@@ -179,7 +179,7 @@ SELECT format('%s %s', c.relname, op),
 ON CONFLICT (path) DO NOTHING;
 -- TRUNCATE on every table.
 INSERT INTO write_path
-SELECT c.relname || ' TRUNCATE', format('TRUNCATE meshcat.%I CASCADE', c.relname)
+SELECT c.relname || ' TRUNCATE', format('TRUNCATE %I.%I CASCADE', c.relnamespace::regnamespace, c.relname)
   FROM pg_class c
   JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'meshcat'
@@ -193,6 +193,17 @@ SELECT p.oid::regprocedure AS missing_from_matrix
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE p.proname LIKE 'mesh\_%' AND p.provolatile = 'v' AND p.prorettype <> 'trigger'::regtype
    AND NOT EXISTS (SELECT FROM write_path w WHERE w.path LIKE p.proname || ' %' OR w.path = p.proname)
+ ORDER BY 1;
+
+-- The internals are nobody's but meshcat's roles': PUBLIC has no USAGE on their schema and may
+-- execute none of their functions (a new function is PUBLIC's unless the sweep revokes it).
+SELECT n.nspname, EXISTS (SELECT FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) AS a
+                           WHERE a.grantee = 0) AS public_usage
+  FROM pg_namespace n WHERE n.nspname = 'meshcat_internal';
+SELECT p.oid::regprocedure AS internal_executable_by_public
+  FROM pg_proc p
+ WHERE p.pronamespace = 'meshcat_internal'::regnamespace
+   AND EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) AS a WHERE a.grantee = 0)
  ORDER BY 1;
 
 SET client_min_messages = error;

@@ -3,7 +3,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 CREATE ROLE regress_sales NOLOGIN;
 CREATE ROLE regress_customer NOLOGIN;
 

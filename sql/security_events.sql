@@ -1,12 +1,12 @@
 -- Security of events: NOTIFY meshcat is open to every role that can connect, so it carries only
 -- what any reader may see ({"id", "event", "product", "version"}) and never more than a few
--- hundred bytes; the full event is a row of meshcat.event that readers SELECT (mesh_events).
+-- hundred bytes; the full event is a row of meshcat_internal.event that readers SELECT (mesh_events).
 -- Events older than meshcat.event_retention are pruned by mesh_prune_events(), admins only.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT * FROM mesh_setup_roles();
 CREATE ROLE regress_ev_admin NOLOGIN IN ROLE meshcat_admin;
 CREATE ROLE regress_ev_owner NOLOGIN;
@@ -53,8 +53,8 @@ SELECT max(length(jsonb_build_object('event', kind, 'product', product_id, 'vers
 -- Readers read events; a role that can only connect does not; nobody writes them.
 SET ROLE regress_ev_reader;
 SELECT kind, count(*) FROM mesh_events GROUP BY kind ORDER BY kind;
-SELECT count(*) FROM meshcat.event;
-INSERT INTO meshcat.event (kind) VALUES ('forged');
+SELECT count(*) FROM meshcat_internal.event;
+INSERT INTO meshcat_internal.event (kind) VALUES ('forged');
 \echo :SQLSTATE
 RESET ROLE;
 GRANT USAGE ON SCHEMA meshcat TO regress_ev_nobody;
@@ -62,7 +62,7 @@ SET ROLE regress_ev_nobody;
 SELECT count(*) FROM mesh_events;
 \echo :SQLSTATE
 SET ROLE regress_ev_steward;
-UPDATE meshcat.event SET payload = '{}';
+UPDATE meshcat_internal.event SET payload = '{}';
 \echo :SQLSTATE
 SELECT emit_event('forged', 'src.orders', '1.0.0', '{}');
 \echo :SQLSTATE
@@ -70,17 +70,17 @@ RESET ROLE;
 REVOKE USAGE ON SCHEMA meshcat FROM regress_ev_nobody;
 SELECT c.relname, has_table_privilege('regress_ev_reader', c.oid, 'SELECT') AS reader_select,
        has_table_privilege('regress_ev_steward', c.oid, 'INSERT, UPDATE, DELETE') AS steward_writes
-  FROM pg_class c WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relname IN ('event', 'mesh_events') ORDER BY 1;
+  FROM pg_class c WHERE c.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace) AND c.relname IN ('event', 'mesh_events') ORDER BY 1;
 -- the table and its sequence are dumped with the catalog
-SELECT 'meshcat.event'::regclass = ANY (extconfig) AS table_dumped,
-       'meshcat.event_id_seq'::regclass = ANY (extconfig) AS sequence_dumped
+SELECT 'meshcat_internal.event'::regclass = ANY (extconfig) AS table_dumped,
+       'meshcat_internal.event_id_seq'::regclass = ANY (extconfig) AS sequence_dumped
   FROM pg_extension WHERE extname = 'meshcat';
 
 -- Retention: a superuser's setting (default 90 days); mesh_prune_events() for administrators.
 SHOW meshcat.event_retention;
-SELECT count(*) AS audit_rows FROM meshcat.audit \gset
-UPDATE meshcat.event SET at = now() - interval '100 days' WHERE id <= 2;
-UPDATE meshcat.event SET at = now() - interval '10 days' WHERE id = 3;
+SELECT count(*) AS audit_rows FROM meshcat_internal.audit \gset
+UPDATE meshcat_internal.event SET at = now() - interval '100 days' WHERE id <= 2;
+UPDATE meshcat_internal.event SET at = now() - interval '10 days' WHERE id = 3;
 SET ROLE regress_ev_steward;
 SELECT mesh_prune_events();
 \echo :SQLSTATE
@@ -88,12 +88,12 @@ SET ROLE regress_ev_admin;
 SET meshcat.event_retention = '1 second';
 \echo :SQLSTATE
 SELECT mesh_prune_events() AS pruned;
-SELECT min(id) AS oldest_left FROM meshcat.event;
+SELECT min(id) AS oldest_left FROM meshcat_internal.event;
 RESET ROLE;
 SET meshcat.event_retention = '5 days';
 SET ROLE regress_ev_admin;
 SELECT mesh_prune_events() AS pruned;
-SELECT min(id) AS oldest_left FROM meshcat.event;
+SELECT min(id) AS oldest_left FROM meshcat_internal.event;
 RESET ROLE;
 SET meshcat.event_retention = 'a while';
 SELECT mesh_prune_events();
@@ -101,7 +101,7 @@ SET meshcat.event_retention = '-1 day';
 SELECT mesh_prune_events();
 RESET meshcat.event_retention;
 -- the audit trail is kept: pruning events deletes no audit row
-SELECT count(*) = :audit_rows AS audit_kept, :audit_rows > 300 AS audit_has_rows FROM meshcat.audit;
+SELECT count(*) = :audit_rows AS audit_kept, :audit_rows > 300 AS audit_has_rows FROM meshcat_internal.audit;
 
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;

@@ -7,7 +7,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT * FROM mesh_setup_roles();
 
 CREATE ROLE regress_admin NOLOGIN IN ROLE meshcat_admin;
@@ -61,7 +61,7 @@ RESET ROLE;
 -- The next check, by a superuser, does not run it: a failed check, with the reason.
 SELECT policy, outcome, message FROM mesh_check('sales.orders');
 SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_admin';
-SELECT policy_name, passed, error FROM meshcat.evaluation WHERE policy_name = 'owners' ORDER BY id;
+SELECT policy_name, passed, error FROM meshcat_internal.evaluation WHERE policy_name = 'owners' ORDER BY id;
 -- Publishing through it is a recorded failure too (recommended: it warns, nothing runs).
 SELECT action FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 1.1.0, status: published, owners: {technical: orders-team}}');
 SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_admin';
@@ -187,8 +187,8 @@ SELECT action FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: p
 \echo :SQLSTATE
 -- The internal functions that take an author are not for PUBLIC.
 RESET ROLE;
-SELECT has_function_privilege('regress_steward_a', 'meshcat.call_check_function(oid, text, oid, boolean, oid, jsonb)', 'EXECUTE') AS steward_may_call,
-       has_function_privilege('regress_admin', 'meshcat.policy_result(meshcat.policy, jsonb)', 'EXECUTE') AS admin_may_evaluate;
+SELECT has_function_privilege('regress_steward_a', 'meshcat_internal.call_check_function(oid, text, oid, boolean, oid, jsonb)', 'EXECUTE') AS steward_may_call,
+       has_function_privilege('regress_admin', 'meshcat_internal.policy_result(meshcat.policy, jsonb)', 'EXECUTE') AS admin_may_evaluate;
 
 -- mesh_check(id) by a steward: only products of domains it owns (or an administrator).
 SET ROLE regress_steward_b;
@@ -199,7 +199,7 @@ SELECT policy, outcome FROM mesh_check('sales.orders');
 SET ROLE regress_admin;
 SELECT policy, outcome FROM mesh_check('sales.orders');
 RESET ROLE;
-SELECT evaluated_by, count(*) FROM meshcat.evaluation WHERE cause = 'check' AND evaluated_by LIKE 'regress%' GROUP BY 1 ORDER BY 1;
+SELECT evaluated_by, count(*) FROM meshcat_internal.evaluation WHERE cause = 'check' AND evaluated_by LIKE 'regress%' GROUP BY 1 ORDER BY 1;
 
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;

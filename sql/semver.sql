@@ -3,7 +3,7 @@
 -- precedence (semver.org section 11), build metadata, indexes, joins and
 -- aggregates, binary I/O, accessors and npm-style ranges.
 --
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 -- 'valid', or the SQLSTATE and DETAIL of the error the input raises.
 CREATE FUNCTION pg_temp.semver_check(t text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

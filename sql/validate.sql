@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 SELECT count(*) FROM mesh_setup_roles();
 CREATE ROLE regress_val_sales NOLOGIN;
 CREATE ROLE regress_val_hr NOLOGIN;
@@ -192,11 +192,11 @@ DECLARE
     acc text := '';
     part text;
 BEGIN
-    FOR t IN SELECT c.relname FROM pg_class c
+    FOR t IN SELECT format('%I.%I', c.relnamespace::regnamespace, c.relname) FROM pg_class c
                JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
                JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'meshcat'
-              WHERE c.relkind = 'r' ORDER BY c.relname LOOP
-        EXECUTE format('SELECT coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''') FROM meshcat.%I AS x', t) INTO part;
+              WHERE c.relkind = 'r' ORDER BY 1 LOOP
+        EXECUTE format('SELECT coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''') FROM %s AS x', t) INTO part;
         acc := acc || t || ':' || md5(part) || ' ';
     END LOOP;
     RETURN md5(acc);

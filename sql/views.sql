@@ -3,7 +3,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 
 -- The contract: every view, its columns and their types, in order.
 SELECT c.relname AS view, string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) AS columns
@@ -11,7 +11,7 @@ SELECT c.relname AS view, string_agg(a.attname || ' ' || format_type(a.atttypid,
  WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relkind = 'v' AND c.relname LIKE 'mesh\_%'
  GROUP BY c.relname ORDER BY c.relname;
 SELECT c.relname, c.reloptions FROM pg_class c
- WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relkind = 'v' ORDER BY c.relname;
+ WHERE c.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace) AND c.relkind = 'v' ORDER BY c.relname;
 
 -- The example mesh that `make demo` registers, its owner roles renamed regress_*.
 CREATE ROLE regress_commerce_council NOLOGIN;
@@ -120,6 +120,10 @@ $$) ORDER BY version;
 CREATE ROLE regress_app NOLOGIN;
 GRANT USAGE ON SCHEMA meshcat TO regress_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA meshcat TO regress_app;
+-- the internals, as mesh_setup_roles() grants them to meshcat_reader
+GRANT USAGE ON SCHEMA meshcat_internal TO regress_app;
+GRANT SELECT ON ALL TABLES IN SCHEMA meshcat_internal TO regress_app;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat_internal TO regress_app;
 SET ROLE regress_app;
 SET search_path = public;
 SELECT product_id, version FROM meshcat.mesh_versions WHERE version = '1.0.0';
@@ -138,7 +142,7 @@ SELECT upstream, downstream, consumer_versions_text, resolved_versions_text FROM
  WHERE kind = 'product' ORDER BY upstream, downstream LIMIT 3;
 RESET search_path;
 RESET ROLE;
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 -- The rank is SemVer precedence: it agrees with the type's own order on every version here.
 SELECT count(*) AS disagreements FROM mesh_versions AS a JOIN mesh_versions AS b USING (product_id)
  WHERE (a.version < b.version) <> (a.version_rank < b.version_rank);

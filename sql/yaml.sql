@@ -2,7 +2,7 @@
 -- YAML to jsonb and back: mesh_yaml_to_jsonb, mesh_yaml_documents, mesh_jsonb_to_yaml.
 -- Hostile input (limits, bombs, encodings, cancellation) is in yaml_hostile.sql.
 --
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 \pset null '<NULL>'
 
 --
@@ -319,7 +319,7 @@ SELECT count(*) AS documents, bool_and(mesh_yaml_to_jsonb(mesh_jsonb_to_yaml(d))
 
 -- Volatility and strictness, as declared.
 SELECT proname, provolatile, proisstrict, proparallel, proretset
-  FROM pg_proc WHERE pronamespace = 'meshcat'::regnamespace AND proname ~ 'yaml'
+  FROM pg_proc WHERE pronamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace) AND proname ~ 'yaml'
  ORDER BY proname;
 SELECT mesh_yaml_to_jsonb(NULL), mesh_jsonb_to_yaml(NULL);
 

@@ -2,7 +2,7 @@
 -- Hostile YAML: limits (meshcat.yaml_max_bytes, _depth, _nodes), alias bombs, deep
 -- nesting, broken syntax, encodings, cancellation, and many failures in one session.
 --
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 
 -- Runs a conversion and returns "ok" or its SQLSTATE and message.
 CREATE FUNCTION pg_temp.try(yaml text) RETURNS text
@@ -254,7 +254,7 @@ SELECT pg_temp.y2j('{&m <<: {x: 1}, y: 2}');
 SELECT pg_temp.y2j('{&m !!merge <<: {x: 1}}');
 
 \c :origdb
-SET search_path = meshcat, public;
+SET search_path = meshcat, meshcat_internal, public;
 DROP DATABASE regress_meshcat_yaml_ascii;
 DROP DATABASE regress_meshcat_yaml_latin1;
 

@@ -204,7 +204,7 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 		rels->downstream_att == InvalidAttrNumber ||
 		rels->range_att == InvalidAttrNumber ||
 		rels->changes_att == InvalidAttrNumber)
-		elog(ERROR, "meshcat.lineage_edge lacks a lineage column");
+		elog(ERROR, MESHCAT_INTERNAL_SCHEMA ".lineage_edge lacks a lineage column");
 
 	/*
 	 * Locks held to the end of the transaction, as a plain read would hold
@@ -225,7 +225,7 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 	if (check_enable_rls(rels->edge, InvalidOid, false) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("row-level security on meshcat.lineage_edge is not supported"),
+				 errmsg("row-level security on " MESHCAT_INTERNAL_SCHEMA ".lineage_edge is not supported"),
 				 errdetail("A lineage walk reads the edges as a whole and cannot apply row policies."),
 				 errhint("Restrict who reads lineage with privileges on the table instead.")));
 }
@@ -902,7 +902,7 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 	InitMaterializedSRF(fcinfo, 0);
 	if (!ActiveSnapshotSet())
 		elog(ERROR, "a lineage walk needs an active snapshot");
-	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels);
+	lineage_lookup_rels(get_namespace_oid(MESHCAT_INTERNAL_SCHEMA, false), &rels);
 
 	old = MemoryContextSwitchTo(cxt);
 	w.forward = forward;
@@ -1030,7 +1030,6 @@ lineage_walk(PG_FUNCTION_ARGS)
 static Datum
 lineage_closure(FunctionCallInfo fcinfo, bool forward)
 {
-	Oid			nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
 	Oid			argtype = TEXTOID;
 	Oid			resolve;
 	int32		max_depth;
@@ -1043,7 +1042,7 @@ lineage_closure(FunctionCallInfo fcinfo, bool forward)
 		return (Datum) 0;
 	}
 	max_depth = lineage_depth_arg(fcinfo, 1);
-	resolve = LookupFuncName(list_make2(makeString(get_namespace_name(nsp)),
+	resolve = LookupFuncName(list_make2(makeString(MESHCAT_INTERNAL_SCHEMA),
 										makeString("lineage_node")),
 							 1, &argtype, false);
 	start = TextDatumGetCString(OidFunctionCall1Coll(resolve, PG_GET_COLLATION(),
@@ -1107,7 +1106,7 @@ lineage_cache_state(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "lineage_cache_state must return a row");
 	/* what it shows is lineage: for those who may read it */
-	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels);
+	lineage_lookup_rels(get_namespace_oid(MESHCAT_INTERNAL_SCHEMA, false), &rels);
 	if (lineage_cache != NULL && lineage_cache->edge_relid != rels.edge)
 		lineage_cache_drop();	/* of an extension dropped since */
 	if (lineage_cache == NULL)

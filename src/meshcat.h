@@ -39,6 +39,9 @@ meshcat_yaml_limit_nodes(void)
 	return Min(meshcat_yaml_max_nodes, meshcat_yaml_max_nodes_ceiling);
 }
 
+/* The schema of meshcat's tables and helpers (sql/install/00_schema.sql). */
+#define MESHCAT_INTERNAL_SCHEMA "meshcat_internal"
+
 /* Edges an index walk may read before loading the lineage cache; -1: never (lineage.c). */
 extern int	meshcat_lineage_cache_threshold;
 /* Most memory (kB) one backend's lineage cache may take (lineage.c). */

@@ -57,6 +57,24 @@ BEGIN
 END
 $check$;
 
+-- The internals (tables behind the views, derived rows, triggers and helpers) live apart from
+-- the API, in a schema the extension creates and owns, as TimescaleDB keeps _timescaledb_catalog:
+-- nothing in it is PUBLIC's (no USAGE, no EXECUTE: 90_grants), and meshcat's roles get what their
+-- work needs (mesh_setup_roles). A schema of that name that exists already is not ours (42P06).
+DO $internal$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_namespace AS n WHERE n.nspname OPERATOR(pg_catalog.=) 'meshcat_internal') THEN
+        RAISE EXCEPTION 'schema "meshcat_internal" already exists and is not the extension''s own'
+            USING ERRCODE = 'duplicate_schema',
+                  HINT = 'CREATE EXTENSION meshcat creates the schemas meshcat and meshcat_internal itself: drop or rename the existing schema "meshcat_internal" (ask its owner), then try again.';
+    END IF;
+END
+$internal$;
+CREATE SCHEMA meshcat_internal;
+REVOKE ALL ON SCHEMA meshcat_internal FROM PUBLIC;
+COMMENT ON SCHEMA meshcat_internal IS
+    'meshcat''s internals: the tables behind its views, the derived rows, its triggers and helpers. Applications use the schema meshcat.';
+
 CREATE FUNCTION @extschema@.mesh_library_version() RETURNS text
     AS 'MODULE_PATHNAME', 'mesh_library_version'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -65,11 +83,11 @@ COMMENT ON FUNCTION @extschema@.mesh_library_version() IS
 
 -- Whether the derivation is writing (src/meshcat.c: the setting meshcat.deriving as the
 -- library holds it, never a placeholder); the derived tables' trigger asks it.
-CREATE FUNCTION @extschema@.deriving_now() RETURNS boolean
+CREATE FUNCTION meshcat_internal.deriving_now() RETURNS boolean
     AS 'MODULE_PATHNAME', 'deriving_now'
     -- STABLE, as current_setting() is: a SET clause changes it between calls, not within one.
     LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.deriving_now() IS
+COMMENT ON FUNCTION meshcat_internal.deriving_now() IS
     'Internal: whether meshcat''s derivation is writing derived rows (meshcat.deriving, as the loaded library holds it).';
 
 CREATE FUNCTION @extschema@.mesh_acting_role() RETURNS name
@@ -82,10 +100,10 @@ COMMENT ON FUNCTION @extschema@.mesh_acting_role() IS
 -- message, DETAIL and HINT without the CONTEXT of every trigger and helper they came through.
 -- Executable by PUBLIC on purpose: the functions that call it run with their caller's rights,
 -- and it can do nothing that RAISE cannot.
-CREATE FUNCTION @extschema@.raise_error(sqlstate text, message text, detail text DEFAULT NULL,
+CREATE FUNCTION meshcat_internal.raise_error(sqlstate text, message text, detail text DEFAULT NULL,
                                         hint text DEFAULT NULL) RETURNS void
     AS 'MODULE_PATHNAME', 'raise_error'
     -- VOLATILE: never folded into a constant where a branch that is not taken calls it.
     LANGUAGE C VOLATILE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.raise_error(text, text, text, text) IS
+COMMENT ON FUNCTION meshcat_internal.raise_error(text, text, text, text) IS
     'Internal: raises an error with that SQLSTATE, message, DETAIL and HINT, and no CONTEXT.';

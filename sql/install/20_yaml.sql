@@ -24,9 +24,9 @@ COMMENT ON FUNCTION @extschema@.mesh_jsonb_to_yaml(jsonb) IS
 
 -- Internal: mesh_yaml_documents with the line where each document starts, in one parse, so that
 -- mesh_register's errors can say where in a long stream a document is.
-CREATE FUNCTION @extschema@.yaml_documents_with_lines(yaml text, OUT document jsonb, OUT line int)
+CREATE FUNCTION meshcat_internal.yaml_documents_with_lines(yaml text, OUT document jsonb, OUT line int)
 RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'mesh_yaml_documents'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
-COMMENT ON FUNCTION @extschema@.yaml_documents_with_lines(text) IS
+COMMENT ON FUNCTION meshcat_internal.yaml_documents_with_lines(text) IS
     'Internal: the documents of a YAML stream, in order, each with the line it starts on.';

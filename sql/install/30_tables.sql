@@ -94,25 +94,25 @@ CREATE SEQUENCE @extschema@.product_version_id_seq OWNED BY @extschema@.product_
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');
 
-CREATE TABLE @extschema@.owner (
+CREATE TABLE meshcat_internal.owner (
     version_id  bigint NOT NULL,
     kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z0-9_-]*$'),
     principal   text NOT NULL CHECK (principal <> ''),
     PRIMARY KEY (version_id, kind, principal)
 );
-COMMENT ON TABLE @extschema@.owner IS
+COMMENT ON TABLE meshcat_internal.owner IS
     'Who owns a product version, by kind: technical, business, steward, on-call, channel, ...';
 
-CREATE TABLE @extschema@.tag (
+CREATE TABLE meshcat_internal.tag (
     version_id  bigint NOT NULL,
     tag         text NOT NULL CHECK (tag <> ''),
     PRIMARY KEY (version_id, tag)
 );
-CREATE INDEX ON @extschema@.tag (tag);
-COMMENT ON TABLE @extschema@.tag IS 'Free-form tags of a product version, for discovery.';
+CREATE INDEX ON meshcat_internal.tag (tag);
+COMMENT ON TABLE meshcat_internal.tag IS 'Free-form tags of a product version, for discovery.';
 
 -- An input is either another product (through a version range) or an external source.
-CREATE TABLE @extschema@.input_port (
+CREATE TABLE meshcat_internal.input_port (
     id              bigserial PRIMARY KEY,
     version_id      bigint NOT NULL,
     position        int NOT NULL,
@@ -128,11 +128,11 @@ CREATE TABLE @extschema@.input_port (
     CHECK (version_range IS NULL OR product_id IS NOT NULL),
     CHECK (@extschema@.semver_range_valid(version_range))
 );
-CREATE INDEX ON @extschema@.input_port (product_id);
-COMMENT ON TABLE @extschema@.input_port IS
+CREATE INDEX ON meshcat_internal.input_port (product_id);
+COMMENT ON TABLE meshcat_internal.input_port IS
     'What a product version consumes: a product and a version range, or an external source.';
 
-CREATE TABLE @extschema@.output_port (
+CREATE TABLE meshcat_internal.output_port (
     id          bigserial PRIMARY KEY,
     version_id  bigint NOT NULL,
     position    int NOT NULL,
@@ -144,10 +144,10 @@ CREATE TABLE @extschema@.output_port (
     UNIQUE (version_id, name),
     UNIQUE (version_id, position)
 );
-COMMENT ON TABLE @extschema@.output_port IS
+COMMENT ON TABLE meshcat_internal.output_port IS
     'What a product version serves: tables, views, files, streams or APIs, with their schema.';
 
-CREATE TABLE @extschema@.field (
+CREATE TABLE meshcat_internal.field (
     id              bigserial PRIMARY KEY,
     port_id         bigint NOT NULL,
     position        int NOT NULL,
@@ -165,12 +165,12 @@ CREATE TABLE @extschema@.field (
     UNIQUE (port_id, name),
     UNIQUE (port_id, position)
 );
-COMMENT ON TABLE @extschema@.field IS
+COMMENT ON TABLE meshcat_internal.field IS
     'The schema contract of an output port, one row per field; derived_from is column lineage.';
 
 -- The roles mesh_setup_roles() created or a superuser adopted, by OID: PostgreSQL does not
 -- record who created a role, so a role merely named meshcat_admin grants nothing.
-CREATE TABLE @extschema@.setup_role (
+CREATE TABLE meshcat_internal.setup_role (
     purpose     text PRIMARY KEY CHECK (purpose IN ('reader', 'steward', 'admin')),
     role_oid    oid NOT NULL UNIQUE,
     role_name   name NOT NULL UNIQUE,
@@ -178,13 +178,13 @@ CREATE TABLE @extschema@.setup_role (
     recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_by name NOT NULL DEFAULT @extschema@.mesh_acting_role()
 );
-COMMENT ON TABLE @extschema@.setup_role IS
+COMMENT ON TABLE meshcat_internal.setup_role IS
     'meshcat''s own roles (reader, steward, admin) by OID, as mesh_setup_roles() created or adopted them.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.setup_role', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.setup_role', '');
 
 -- The audit trail: one entry per document written, by the audit triggers of 55_rules; no role
 -- may rewrite it.
-CREATE TABLE @extschema@.audit (
+CREATE TABLE meshcat_internal.audit (
     id          bigserial PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
@@ -195,11 +195,11 @@ CREATE TABLE @extschema@.audit (
     old_row     jsonb,
     new_row     jsonb
 );
-CREATE INDEX ON @extschema@.audit (table_name, at);
-COMMENT ON TABLE @extschema@.audit IS
+CREATE INDEX ON meshcat_internal.audit (table_name, at);
+COMMENT ON TABLE meshcat_internal.audit IS
     'Append-only trail of every change to the catalog: who, when, which transaction, before and after.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.audit', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.audit_id_seq', '');
 
 CREATE TABLE @extschema@.policy (
     name            @extschema@.mesh_name PRIMARY KEY,
@@ -236,7 +236,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy', '');
 -- governance cost). No foreign key to the version: only record_evaluations writes rows, for a
 -- version it has just read, and a withdrawn draft's go with it (underive_version,
 -- 50_derivation).
-CREATE TABLE @extschema@.evaluation_run (
+CREATE TABLE meshcat_internal.evaluation_run (
     id                bigserial PRIMARY KEY,
     version_id        bigint NOT NULL,
     cause             text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check')),
@@ -252,21 +252,21 @@ CREATE TABLE @extschema@.evaluation_run (
            AND pg_catalog.cardinality(passed) OPERATOR(pg_catalog.=) pg_catalog.cardinality(policy_names)
            AND pg_catalog.cardinality(errors) OPERATOR(pg_catalog.=) pg_catalog.cardinality(policy_names))
 );
-CREATE INDEX ON @extschema@.evaluation_run (version_id, id);
-COMMENT ON TABLE @extschema@.evaluation_run IS
+CREATE INDEX ON meshcat_internal.evaluation_run (version_id, id);
+COMMENT ON TABLE meshcat_internal.evaluation_run IS
     'Every evaluation of a version: why it ran, when and for whom, and each policy it judged with its revision, result and error.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_run', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.evaluation_run_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.evaluation_run', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.evaluation_run_id_seq', '');
 
 -- The same results one row per policy, as readers want them (id is the run's).
-CREATE VIEW @extschema@.evaluation WITH (security_invoker) AS
+CREATE VIEW meshcat_internal.evaluation WITH (security_invoker) AS
 SELECT r.id, r.version_id, u.policy_name, u.policy_revision, u.passed, u.error, r.cause,
        r.evaluated_at, r.evaluated_by
-  FROM @extschema@.evaluation_run AS r,
+  FROM meshcat_internal.evaluation_run AS r,
        ROWS FROM (pg_catalog.unnest(r.policy_names), pg_catalog.unnest(r.policy_revisions),
                   pg_catalog.unnest(r.passed), pg_catalog.unnest(r.errors))
            AS u(policy_name, policy_revision, passed, error);
-COMMENT ON VIEW @extschema@.evaluation IS
+COMMENT ON VIEW meshcat_internal.evaluation IS
     'Every policy evaluation, one row per policy judged: which version, which policy and revision, passed or not, why it ran (id: its evaluation_run), when and for whom.';
 
 -- Its id, like a version's, is the server's (assign_id, 55_rules).
@@ -298,18 +298,18 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
 -- COMMITTED the second one then sees the first; under REPEATABLE READ a waiting publication
 -- fails with 40001, and a policy change is refused (its re-evaluation would run on a snapshot
 -- taken before the publications it waited for). test/isolation/specs/policy_publication.spec.
-CREATE TABLE @extschema@.governance_clock (
+CREATE TABLE meshcat_internal.governance_clock (
     only_row        boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     policy_changes  bigint NOT NULL DEFAULT 0
 );
-INSERT INTO @extschema@.governance_clock DEFAULT VALUES;
-COMMENT ON TABLE @extschema@.governance_clock IS
+INSERT INTO meshcat_internal.governance_clock DEFAULT VALUES;
+COMMENT ON TABLE meshcat_internal.governance_clock IS
     'One row: publications share-lock it, policy changes update it, so the two take turns.';
 
 -- Events: every event is a row here, written through emit_event(); NOTIFY meshcat carries only
 -- what any reader may see (kind, product, version, the row's id), since any role that can
 -- connect may LISTEN, and nobody can tell who sent a NOTIFY. Readers SELECT the rest.
-CREATE TABLE @extschema@.event (
+CREATE TABLE meshcat_internal.event (
     id          bigserial PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
     kind        text NOT NULL CHECK (kind ~ '^[a-z][a-z_]*$'),
@@ -319,39 +319,39 @@ CREATE TABLE @extschema@.event (
     txid        xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     acting_role name NOT NULL DEFAULT @extschema@.mesh_acting_role()
 );
-CREATE INDEX ON @extschema@.event (at);
-CREATE INDEX ON @extschema@.event (product_id, id);
-COMMENT ON TABLE @extschema@.event IS
+CREATE INDEX ON meshcat_internal.event (at);
+CREATE INDEX ON meshcat_internal.event (product_id, id);
+COMMENT ON TABLE meshcat_internal.event IS
     'Every catalog event (published, deprecated, retired, violation, ...): what NOTIFY meshcat announces, in full; pruned after meshcat.event_retention.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.event', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.event_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.event', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.event_id_seq', '');
 
 -- One row per input port of a version that is not retired (port_id: its input_port).
-CREATE TABLE @extschema@.lineage_edge (
+CREATE TABLE meshcat_internal.lineage_edge (
     port_id         bigint PRIMARY KEY,
     upstream        text NOT NULL,
     downstream      text NOT NULL,
     version_id      bigint NOT NULL,
     version_range   text
 );
-CREATE INDEX lineage_edge_forward ON @extschema@.lineage_edge (upstream, downstream);
-CREATE INDEX lineage_edge_backward ON @extschema@.lineage_edge (downstream, upstream);
-CREATE INDEX lineage_edge_version ON @extschema@.lineage_edge (version_id);
-COMMENT ON TABLE @extschema@.lineage_edge IS
+CREATE INDEX lineage_edge_forward ON meshcat_internal.lineage_edge (upstream, downstream);
+CREATE INDEX lineage_edge_backward ON meshcat_internal.lineage_edge (downstream, upstream);
+CREATE INDEX lineage_edge_version ON meshcat_internal.lineage_edge (version_id);
+COMMENT ON TABLE meshcat_internal.lineage_edge IS
     'Product lineage: one edge per input port of a non-retired version (upstream product or "source:<name>" to the consuming product). Derived from the descriptors (50_derivation); see mesh_lineage.';
 
 -- One row per element of derived_from of a field of a version that is not retired.
-CREATE TABLE @extschema@.lineage_field_edge (
+CREATE TABLE meshcat_internal.lineage_field_edge (
     field_id        bigint NOT NULL,
     upstream        text NOT NULL,
     downstream      text NOT NULL,
     version_id      bigint NOT NULL,
     PRIMARY KEY (field_id, upstream)
 );
-CREATE INDEX lineage_field_edge_forward ON @extschema@.lineage_field_edge (upstream, downstream);
-CREATE INDEX lineage_field_edge_backward ON @extschema@.lineage_field_edge (downstream, upstream);
-CREATE INDEX lineage_field_edge_version ON @extschema@.lineage_field_edge (version_id);
-COMMENT ON TABLE @extschema@.lineage_field_edge IS
+CREATE INDEX lineage_field_edge_forward ON meshcat_internal.lineage_field_edge (upstream, downstream);
+CREATE INDEX lineage_field_edge_backward ON meshcat_internal.lineage_field_edge (downstream, upstream);
+CREATE INDEX lineage_field_edge_version ON meshcat_internal.lineage_field_edge (version_id);
+COMMENT ON TABLE meshcat_internal.lineage_field_edge IS
     'Column lineage: one edge per derived_from entry of a field of a non-retired version. Derived from the descriptors (50_derivation).';
 
 -- The edges are derived data: pg_dump does not keep them; 50_derivation derives them with the rest
@@ -361,10 +361,10 @@ COMMENT ON TABLE @extschema@.lineage_field_edge IS
 -- transactions take turns, so two of them cannot each add half of a cycle (write skew); under
 -- REPEATABLE READ or SERIALIZABLE, the second one fails with 40001 instead of checking against a
 -- snapshot that misses the first one's edges.
-CREATE TABLE @extschema@.lineage_clock (
+CREATE TABLE meshcat_internal.lineage_clock (
     only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     changes     bigint NOT NULL DEFAULT 0
 );
-INSERT INTO @extschema@.lineage_clock DEFAULT VALUES;
-COMMENT ON TABLE @extschema@.lineage_clock IS
+INSERT INTO meshcat_internal.lineage_clock DEFAULT VALUES;
+COMMENT ON TABLE meshcat_internal.lineage_clock IS
     'One row, updated by every transaction that adds product lineage: serializes cycle checks.';

@@ -12,7 +12,7 @@
 -- Whether a role is a superuser.
 -- PL/pgSQL rather than SQL: it runs once per written catalog row, and PL/pgSQL keeps its plan
 -- (a SQL function with a SET clause is planned on every call: 30 times slower here).
-CREATE FUNCTION @extschema@.role_is_superuser(role name) RETURNS boolean
+CREATE FUNCTION meshcat_internal.role_is_superuser(role name) RETURNS boolean
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -20,7 +20,7 @@ BEGIN
     RETURN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = role), false);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
+COMMENT ON FUNCTION meshcat_internal.role_is_superuser(name) IS
     'Whether the role is a superuser.';
 
 -- The one restore signal: a row being inserted is a restored one when a superuser writes a row
@@ -28,29 +28,29 @@ COMMENT ON FUNCTION @extschema@.role_is_superuser(name) IS
 -- INSERTs, in any number of jobs). Everyone else gets the server's timestamps, so nobody else
 -- can write history. Restored documents skip the rules and the audit (the dump holds their
 -- trail) but are derived again (50_derivation).
-CREATE FUNCTION @extschema@.is_restore(created timestamptz) RETURNS boolean
+CREATE FUNCTION meshcat_internal.is_restore(created timestamptz) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 RETURN created OPERATOR(pg_catalog.<) pg_catalog.transaction_timestamp()
-   AND @extschema@.role_is_superuser(@extschema@.mesh_acting_role());
-COMMENT ON FUNCTION @extschema@.is_restore(timestamptz) IS
+   AND meshcat_internal.role_is_superuser(@extschema@.mesh_acting_role());
+COMMENT ON FUNCTION meshcat_internal.is_restore(timestamptz) IS
     'Whether a row created at that time and written now by the acting role is being restored (a superuser loading history).';
 
 -- The role meshcat set up for a purpose (reader, steward, admin), if it still is that role:
 -- a role dropped and re-created under the same name is not it.
 -- PL/pgSQL so that its plan is kept: it runs for every ownership check.
-CREATE FUNCTION @extschema@.setup_role_oid(purpose text) RETURNS oid
+CREATE FUNCTION meshcat_internal.setup_role_oid(purpose text) RETURNS oid
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN (SELECT r.oid FROM @extschema@.setup_role AS s
+    RETURN (SELECT r.oid FROM meshcat_internal.setup_role AS s
               JOIN pg_catalog.pg_roles AS r ON r.oid OPERATOR(pg_catalog.=) s.role_oid
                                             AND r.rolname OPERATOR(pg_catalog.=) s.role_name
              WHERE s.purpose OPERATOR(pg_catalog.=) setup_role_oid.purpose);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.setup_role_oid(text) IS
+COMMENT ON FUNCTION meshcat_internal.setup_role_oid(text) IS
     'The OID of the role mesh_setup_roles() created or adopted for a purpose, or NULL.';
 
 -- Whether a role is a governance administrator: a superuser, or a role that can use the
@@ -63,10 +63,10 @@ AS $$
 DECLARE
     admin oid;
 BEGIN
-    IF @extschema@.role_is_superuser(role) THEN
+    IF meshcat_internal.role_is_superuser(role) THEN
         RETURN true;
     END IF;
-    admin := @extschema@.setup_role_oid('admin');
+    admin := meshcat_internal.setup_role_oid('admin');
     RETURN admin IS NOT NULL
        AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) role)
        AND pg_catalog.pg_has_role(role, admin, 'USAGE');
@@ -91,7 +91,7 @@ COMMENT ON FUNCTION @extschema@.mesh_owns_domain(text, name) IS
     'Whether a role (by default the acting role) may change a domain''s products, versions and policies.';
 
 -- Raises 42501 unless the acting role owns the domain; what says what was attempted.
-CREATE FUNCTION @extschema@.require_domain_owner(domain text, what text) RETURNS void
+CREATE FUNCTION meshcat_internal.require_domain_owner(domain text, what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -100,7 +100,7 @@ DECLARE
     owner_role name := (SELECT d.owner_role FROM @extschema@.domain AS d WHERE d.name = domain);
 BEGIN
     IF @extschema@.mesh_owns_domain(domain, actor) IS NOT TRUE THEN
-        PERFORM @extschema@.raise_error('42501',
+        PERFORM meshcat_internal.raise_error('42501',
             format('permission denied to %s in domain "%s"', what, domain),
             format('Only members of role "%s" (the owner of domain "%s") or of "meshcat_admin" may; role "%s" is neither.',
                    owner_role, domain, actor),
@@ -109,17 +109,17 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_domain_owner(text, text) IS
+COMMENT ON FUNCTION meshcat_internal.require_domain_owner(text, text) IS
     'Raises 42501 naming the owner role unless the acting role owns the domain.';
 
 -- Raises 42501 unless the acting role is a governance administrator.
-CREATE FUNCTION @extschema@.require_admin(what text) RETURNS void
+CREATE FUNCTION meshcat_internal.require_admin(what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF @extschema@.mesh_is_admin() IS NOT TRUE THEN
-        PERFORM @extschema@.raise_error('42501',
+        PERFORM meshcat_internal.raise_error('42501',
             format('permission denied to %s', what),
             format('Only governance administrators (members of role "meshcat_admin") may; role "%s" is not one.',
                    @extschema@.mesh_acting_role()),
@@ -127,19 +127,19 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_admin(text) IS
+COMMENT ON FUNCTION meshcat_internal.require_admin(text) IS
     'Raises 42501 unless the acting role is a governance administrator.';
 
 -- Raises a 23514 for a refused lifecycle or contract change.
-CREATE FUNCTION @extschema@.raise_contract(message text, detail text, hint text) RETURNS void
+CREATE FUNCTION meshcat_internal.raise_contract(message text, detail text, hint text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM @extschema@.raise_error('23514', message, detail, hint);
+    PERFORM meshcat_internal.raise_error('23514', message, detail, hint);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.raise_contract(text, text, text) IS
+COMMENT ON FUNCTION meshcat_internal.raise_contract(text, text, text) IS
     'Raises 23514 with a message, DETAIL and HINT.';
 
 -- The OID of the acting role, who approves what it writes.
@@ -152,49 +152,49 @@ COMMENT ON FUNCTION @extschema@.mesh_acting_role_oid() IS
 
 -- Names a document of a stream: its number, and the line it starts on when known (a stream of
 -- several documents; in a stream of one, the document is the whole text).
-CREATE FUNCTION @extschema@.document_label(docno int, line int) RETURNS text
+CREATE FUNCTION meshcat_internal.document_label(docno int, line int) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN 'document ' OPERATOR(pg_catalog.||) docno
        OPERATOR(pg_catalog.||) coalesce(' (line ' OPERATOR(pg_catalog.||) line OPERATOR(pg_catalog.||) ')', '');
-COMMENT ON FUNCTION @extschema@.document_label(int, int) IS
+COMMENT ON FUNCTION meshcat_internal.document_label(int, int) IS
     'Internal: "document N (line L)", or "document N" when the line is NULL.';
 
 -- Raises the error for a document that breaks the descriptor format (22023).
-CREATE FUNCTION @extschema@.raise_invalid_descriptor(docno int, path text, problem text,
+CREATE FUNCTION meshcat_internal.raise_invalid_descriptor(docno int, path text, problem text,
                                                      hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
     -- STABLE, like raise_contract: it only raises, so whoever meets the refusal may run it.
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
-RETURN @extschema@.raise_error('22023',
-    format('invalid descriptor: %s, %s: %s', @extschema@.document_label(docno, line), path, problem), NULL,
+RETURN meshcat_internal.raise_error('22023',
+    format('invalid descriptor: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
     coalesce(hint, 'The format is described in docs/descriptor.md and by mesh_descriptor_schema().'));
-COMMENT ON FUNCTION @extschema@.raise_invalid_descriptor(int, text, text, text, int) IS
+COMMENT ON FUNCTION meshcat_internal.raise_invalid_descriptor(int, text, text, text, int) IS
     'Raises 22023 naming the document number (and line) and the JSON path of the problem.';
 
 -- Raises the error for a reference to something that does not exist (23503).
-CREATE FUNCTION @extschema@.raise_unknown_reference(docno int, path text, what text, hint text,
+CREATE FUNCTION meshcat_internal.raise_unknown_reference(docno int, path text, what text, hint text,
                                                     line int DEFAULT NULL) RETURNS void
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
-RETURN @extschema@.raise_error('23503',
-    format('unknown reference: %s, %s: %s does not exist', @extschema@.document_label(docno, line), path, what),
+RETURN meshcat_internal.raise_error('23503',
+    format('unknown reference: %s, %s: %s does not exist', meshcat_internal.document_label(docno, line), path, what),
     NULL, hint);
-COMMENT ON FUNCTION @extschema@.raise_unknown_reference(int, text, text, text, int) IS
+COMMENT ON FUNCTION meshcat_internal.raise_unknown_reference(int, text, text, text, int) IS
     'Raises 23503 naming the document number (and line), the JSON path and what is missing.';
 
 -- Which version represents a product: the highest published one, else the highest
 -- deprecated, else the highest draft, else the highest retired.
-CREATE VIEW @extschema@.current_version WITH (security_invoker) AS
+CREATE VIEW meshcat_internal.current_version WITH (security_invoker) AS
 SELECT DISTINCT ON (v.product_id) v.product_id, v.id AS version_id
   FROM @extschema@.product_version AS v
  ORDER BY v.product_id,
           pg_catalog.array_position('{published,deprecated,draft,retired}'::@extschema@.lifecycle_status[], v.status),
           v.version DESC;
-COMMENT ON VIEW @extschema@.current_version IS
+COMMENT ON VIEW meshcat_internal.current_version IS
     'The version that represents each product (published first, then deprecated, draft, retired; highest first).';
 
 -- Each domain with itself and its ancestors: a domain's policies cover its subdomains.
-CREATE VIEW @extschema@.domain_scope WITH (security_invoker) AS
+CREATE VIEW meshcat_internal.domain_scope WITH (security_invoker) AS
 WITH RECURSIVE s (domain, ancestor, depth) AS (
     SELECT d.name::text, d.name::text, 0 FROM @extschema@.domain AS d
     UNION ALL
@@ -203,12 +203,12 @@ WITH RECURSIVE s (domain, ancestor, depth) AS (
      WHERE d.parent IS NOT NULL AND s.depth OPERATOR(pg_catalog.<) 100
 )
 SELECT s.domain, s.ancestor FROM s;
-COMMENT ON VIEW @extschema@.domain_scope IS
+COMMENT ON VIEW meshcat_internal.domain_scope IS
     'Each domain with itself and every ancestor: the domains whose policies apply to its products.';
 
 -- The policies that apply to a product of a domain: global ones and those of its domain tree
 -- (the domain and its ancestors, walked up from it: the cost does not grow with the mesh).
-CREATE FUNCTION @extschema@.applicable_policies(domain text) RETURNS SETOF @extschema@.policy
+CREATE FUNCTION meshcat_internal.applicable_policies(domain text) RETURNS SETOF @extschema@.policy
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
@@ -222,29 +222,29 @@ BEGIN ATOMIC
     SELECT p.* FROM @extschema@.policy AS p
      WHERE p.domain IS NULL OR p.domain IN (SELECT t.name FROM tree AS t);
 END;
-COMMENT ON FUNCTION @extschema@.applicable_policies(text) IS
+COMMENT ON FUNCTION meshcat_internal.applicable_policies(text) IS
     'The policies that apply to products of a domain: global ones, the domain''s and its ancestors''.';
 
 -- Whether a granted exemption from a policy covers a product now.
-CREATE FUNCTION @extschema@.is_exempt(product_id text, policy_name text) RETURNS boolean
+CREATE FUNCTION meshcat_internal.is_exempt(product_id text, policy_name text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 RETURN EXISTS (SELECT FROM @extschema@.exemption AS x
                 WHERE x.product_id OPERATOR(pg_catalog.=) is_exempt.product_id
                   AND x.policy_name OPERATOR(pg_catalog.=) is_exempt.policy_name
                   AND x.status OPERATOR(pg_catalog.=) 'granted' AND x.expires_at OPERATOR(pg_catalog.>) pg_catalog.now());
-COMMENT ON FUNCTION @extschema@.is_exempt(text, text) IS
+COMMENT ON FUNCTION meshcat_internal.is_exempt(text, text) IS
     'Whether a granted, unexpired exemption from the policy covers the product.';
 
 -- Which active consumers need a version: product versions (published or deprecated) of other
 -- products whose input range matches it and matches no other published version of it.
-CREATE FUNCTION @extschema@.dependent_consumers(pid text, ver @extschema@.semver)
+CREATE FUNCTION meshcat_internal.dependent_consumers(pid text, ver @extschema@.semver)
 RETURNS TABLE (product_id text, version @extschema@.semver, version_range text)
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT c.product_id, c.version, i.version_range
-      FROM @extschema@.input_port AS i
+      FROM meshcat_internal.input_port AS i
       JOIN @extschema@.product_version AS c ON c.id OPERATOR(pg_catalog.=) i.version_id
      WHERE i.product_id OPERATOR(pg_catalog.=) pid
        AND c.product_id OPERATOR(pg_catalog.<>) pid
@@ -256,12 +256,12 @@ BEGIN ATOMIC
                           AND (i.version_range IS NULL OR @extschema@.semver_satisfies(o.version, i.version_range)))
      ORDER BY c.product_id, c.version;
 END;
-COMMENT ON FUNCTION @extschema@.dependent_consumers(text, @extschema@.semver) IS
+COMMENT ON FUNCTION meshcat_internal.dependent_consumers(text, @extschema@.semver) IS
     'Active consumers (published or deprecated) whose input range matches the version and no other published version.';
 
 -- Records one event and announces it on the channel meshcat, when the transaction commits,
 -- as {"id", "event", "product", "version"}: at most a few hundred bytes, whatever the payload.
-CREATE FUNCTION @extschema@.emit_event(kind text, product_id text, version @extschema@.semver, payload jsonb)
+CREATE FUNCTION meshcat_internal.emit_event(kind text, product_id text, version @extschema@.semver, payload jsonb)
 RETURNS bigint
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -269,7 +269,7 @@ AS $$
 DECLARE
     eid bigint;
 BEGIN
-    INSERT INTO @extschema@.event (kind, product_id, version, payload)
+    INSERT INTO meshcat_internal.event (kind, product_id, version, payload)
     VALUES (kind, product_id, version, coalesce(payload, '{}'))
     RETURNING id INTO eid;
     PERFORM pg_catalog.pg_notify('meshcat', pg_catalog.jsonb_build_object(
@@ -277,22 +277,22 @@ BEGIN
     RETURN eid;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.emit_event(text, text, @extschema@.semver, jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.emit_event(text, text, @extschema@.semver, jsonb) IS
-    'Records an event in meshcat.event and sends NOTIFY meshcat with its kind, product, version and id only.';
+REVOKE ALL ON FUNCTION meshcat_internal.emit_event(text, text, @extschema@.semver, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.emit_event(text, text, @extschema@.semver, jsonb) IS
+    'Records an event in meshcat_internal.event and sends NOTIFY meshcat with its kind, product, version and id only.';
 
 -- One violation event for the new violations of a version, if there are any.
-CREATE FUNCTION @extschema@.notify_violations(product_id text, version @extschema@.semver,
+CREATE FUNCTION meshcat_internal.notify_violations(product_id text, version @extschema@.semver,
                                               status @extschema@.lifecycle_status, policies text[]) RETURNS void
     LANGUAGE sql
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT @extschema@.emit_event('violation', product_id, version,
+    SELECT meshcat_internal.emit_event('violation', product_id, version,
                                   pg_catalog.jsonb_build_object('status', status, 'policies', pg_catalog.to_jsonb(policies)))
      WHERE pg_catalog.cardinality(policies) OPERATOR(pg_catalog.>) 0;
 END;
-REVOKE ALL ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) IS
+REVOKE ALL ON FUNCTION meshcat_internal.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.notify_violations(text, @extschema@.semver, @extschema@.lifecycle_status, text[]) IS
     'Sends a violation event naming the policies a version newly fails.';
 
 -- The breadth-first walk over product lineage, in C (src/lineage.c): each reachable node once,
@@ -302,29 +302,29 @@ COMMENT ON FUNCTION @extschema@.notify_violations(text, @extschema@.semver, @ext
 -- first-level edges whose version range admits it. truncated: a node at max_depth whose lineage
 -- goes on. sql/lineage_engine.sql holds the same walk as a recursive CTE and checks that both
 -- give the same rows.
-CREATE FUNCTION @extschema@.lineage_walk(start text, forward boolean, max_depth int,
+CREATE FUNCTION meshcat_internal.lineage_walk(start text, forward boolean, max_depth int,
                                          target text DEFAULT NULL,
                                          via_version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (node text, depth int, path text[], truncated boolean)
     AS 'MODULE_PATHNAME', 'lineage_walk'
     LANGUAGE C STABLE;
-COMMENT ON FUNCTION @extschema@.lineage_walk(text, boolean, int, text, @extschema@.semver) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_walk(text, boolean, int, text, @extschema@.semver) IS
     'Breadth-first walk of product lineage from a node key: each reachable node once, at its shortest depth, with one shortest path.';
 
 -- Why a role may not approve a checking function (NULL if it may): C, policy_call.c.
-CREATE FUNCTION @extschema@.check_function_refusal(fn oid, author oid) RETURNS text
+CREATE FUNCTION meshcat_internal.check_function_refusal(fn oid, author oid) RETURNS text
     AS 'MODULE_PATHNAME', 'check_function_refusal'
     LANGUAGE C STABLE STRICT;
-COMMENT ON FUNCTION @extschema@.check_function_refusal(oid, oid) IS
+COMMENT ON FUNCTION meshcat_internal.check_function_refusal(oid, oid) IS
     'Why a role may not approve a checking function (NULL if it may): the rights it would run with must be the role''s, and its owner must hold them.';
 
 -- Calls an approved checking function as its author, after checking it is still what was
 -- approved: C, policy_call.c. Never executable by PUBLIC: the author is trusted.
-CREATE FUNCTION @extschema@.call_check_function(fn oid, signature text, author oid, approved_secdef boolean,
+CREATE FUNCTION meshcat_internal.call_check_function(fn oid, signature text, author oid, approved_secdef boolean,
                                                approved_owner oid, doc jsonb,
                                                OUT passed boolean, OUT error text)
     AS 'MODULE_PATHNAME', 'call_check_function'
     LANGUAGE C VOLATILE;
-REVOKE ALL ON FUNCTION @extschema@.call_check_function(oid, text, oid, boolean, oid, jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.call_check_function(oid, text, oid, boolean, oid, jsonb) IS
+REVOKE ALL ON FUNCTION meshcat_internal.call_check_function(oid, text, oid, boolean, oid, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.call_check_function(oid, text, oid, boolean, oid, jsonb) IS
     'Runs an approved checking function as the role that approved it, if it is still what was approved; a change or an error is a failure, with the reason.';

@@ -18,19 +18,19 @@ COMMENT ON FUNCTION @extschema@.mesh_descriptor_schema() IS
 -- The edit distance between two strings: insertions, deletions, substitutions and swaps of two
 -- neighbours each count one (optimal string alignment). Only error messages use it.
 -- C (src/descriptor_check.c), shared with the validator below.
-CREATE FUNCTION @extschema@.edit_distance(a text, b text) RETURNS int
+CREATE FUNCTION meshcat_internal.edit_distance(a text, b text) RETURNS int
     AS 'MODULE_PATHNAME', 'edit_distance'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.edit_distance(text, text) IS
+COMMENT ON FUNCTION meshcat_internal.edit_distance(text, text) IS
     'Internal: the optimal string alignment distance between two strings, for "did you mean" suggestions.';
 
 -- The candidate closest to key, if it is close enough to be a likely typo (at most one edit in
 -- a short key, two in a key of six or more characters, both lower-cased; ties go to the first
 -- candidate in text order), else NULL. C (src/descriptor_check.c), shared with the validator.
-CREATE FUNCTION @extschema@.closest_key(key text, candidates text[]) RETURNS text
+CREATE FUNCTION meshcat_internal.closest_key(key text, candidates text[]) RETURNS text
     AS 'MODULE_PATHNAME', 'closest_key'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.closest_key(text, text[]) IS
+COMMENT ON FUNCTION meshcat_internal.closest_key(text, text[]) IS
     'Internal: the candidate a mistyped key most likely meant, or NULL.';
 
 -- The validator, in C (src/descriptor_check.c). It checks value against a subset of JSON
@@ -44,22 +44,22 @@ COMMENT ON FUNCTION @extschema@.closest_key(text, text[]) IS
 -- then each value, depth first. Missing and unknown keys name the closest key as "did you
 -- mean" (closest_key). Patterns are PostgreSQL regular expressions (~, the default collation).
 -- Not strict: a NULL schema accepts anything, a NULL value is checked against const and enum.
-CREATE FUNCTION @extschema@.json_schema_problem(value jsonb, schema jsonb, path text, defs jsonb)
+CREATE FUNCTION meshcat_internal.json_schema_problem(value jsonb, schema jsonb, path text, defs jsonb)
 RETURNS text[]
     AS 'MODULE_PATHNAME', 'json_schema_problem'
     LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.json_schema_problem(jsonb, jsonb, text, jsonb) IS
+COMMENT ON FUNCTION meshcat_internal.json_schema_problem(jsonb, jsonb, text, jsonb) IS
     'Internal: the first place where a value breaks a JSON Schema whose $refs name keys of defs, as {path, problem}, or NULL.';
 
 -- The validator (json_schema_problem, C) against meshcat's own $defs. No SET clause, so that it
 -- inlines and the planner folds mesh_descriptor_schema() -> '$defs' into a constant once per
 -- plan: parsing the schema once per call would cost twice the validation.
-CREATE FUNCTION @extschema@.descriptor_problem(value jsonb, schema jsonb, path text DEFAULT '$')
+CREATE FUNCTION meshcat_internal.descriptor_problem(value jsonb, schema jsonb, path text DEFAULT '$')
 RETURNS text[]
     LANGUAGE sql STABLE PARALLEL SAFE
-RETURN @extschema@.json_schema_problem(value, schema, path,
+RETURN meshcat_internal.json_schema_problem(value, schema, path,
                                        @extschema@.mesh_descriptor_schema() OPERATOR(pg_catalog.->) '$defs');
-COMMENT ON FUNCTION @extschema@.descriptor_problem(jsonb, jsonb, text) IS
+COMMENT ON FUNCTION meshcat_internal.descriptor_problem(jsonb, jsonb, text) IS
     'The first place where a value breaks a JSON Schema, as {path, problem}, or NULL.';
 
 -- Contract and metadata (docs/governance.md): the contract of a published version never
@@ -67,26 +67,26 @@ COMMENT ON FUNCTION @extschema@.descriptor_problem(jsonb, jsonb, text) IS
 -- which keys of a DataProduct are metadata: every other key is contract, unknown and extension
 -- keys (custom, x-) included, so nothing is metadata by accident. guard_version compares the
 -- columns of the same names as metadata too.
-CREATE FUNCTION @extschema@.descriptor_metadata_keys() RETURNS text[]
+CREATE FUNCTION meshcat_internal.descriptor_metadata_keys() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN ARRAY['access', 'certification', 'description', 'documentation', 'name', 'owners', 'tags'];
-COMMENT ON FUNCTION @extschema@.descriptor_metadata_keys() IS
+COMMENT ON FUNCTION meshcat_internal.descriptor_metadata_keys() IS
     'Internal: the top-level keys of a DataProduct descriptor that are metadata (may change after publication); every other key is contract.';
 
 -- The contract part of a descriptor: without its metadata, its status (the lifecycle, judged
 -- on its own) and its domain (implied by the id). A value that is not an object is all contract.
-CREATE FUNCTION @extschema@.descriptor_contract(descriptor jsonb) RETURNS jsonb
+CREATE FUNCTION meshcat_internal.descriptor_contract(descriptor jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE WHEN pg_catalog.jsonb_typeof(descriptor) OPERATOR(pg_catalog.=) 'object'
             THEN descriptor OPERATOR(pg_catalog.-)
-                 (@extschema@.descriptor_metadata_keys() OPERATOR(pg_catalog.||) ARRAY['status', 'domain']::text[])
+                 (meshcat_internal.descriptor_metadata_keys() OPERATOR(pg_catalog.||) ARRAY['status', 'domain']::text[])
             ELSE descriptor END;
-COMMENT ON FUNCTION @extschema@.descriptor_contract(jsonb) IS
+COMMENT ON FUNCTION meshcat_internal.descriptor_contract(jsonb) IS
     'The contract part of a DataProduct descriptor: the descriptor without its metadata keys, status and domain.';
 
 -- The top-level keys whose contract differs between two descriptors, sorted ("$" when one of
 -- them is not an object); empty when the contracts are equal.
-CREATE FUNCTION @extschema@.descriptor_contract_changes(a jsonb, b jsonb) RETURNS text[]
+CREATE FUNCTION meshcat_internal.descriptor_contract_changes(a jsonb, b jsonb) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH c(a, b) AS (
@@ -94,18 +94,18 @@ BEGIN ATOMIC
                     ELSE pg_catalog.jsonb_build_object('$', ca) END,
                CASE WHEN pg_catalog.jsonb_typeof(cb) OPERATOR(pg_catalog.=) 'object' THEN cb
                     ELSE pg_catalog.jsonb_build_object('$', cb) END
-          FROM (SELECT @extschema@.descriptor_contract(a), @extschema@.descriptor_contract(b)) AS x(ca, cb)
+          FROM (SELECT meshcat_internal.descriptor_contract(a), meshcat_internal.descriptor_contract(b)) AS x(ca, cb)
     )
     SELECT coalesce(pg_catalog.array_agg(k ORDER BY k), '{}')
       FROM (SELECT pg_catalog.jsonb_object_keys(c.a) FROM c UNION SELECT pg_catalog.jsonb_object_keys(c.b) FROM c) AS u(k), c
      WHERE c.a OPERATOR(pg_catalog.->) k IS DISTINCT FROM c.b OPERATOR(pg_catalog.->) k;
 END;
-COMMENT ON FUNCTION @extschema@.descriptor_contract_changes(jsonb, jsonb) IS
+COMMENT ON FUNCTION meshcat_internal.descriptor_contract_changes(jsonb, jsonb) IS
     'Internal: the sorted top-level keys whose contract part differs between two DataProduct descriptors; empty when none does.';
 
 -- The checks a JSON Schema cannot say: values that must parse, names that must agree,
 -- duplicates. References to other objects are checked by the writers below.
-CREATE FUNCTION @extschema@.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+CREATE FUNCTION meshcat_internal.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -121,22 +121,22 @@ BEGIN
             PERFORM (doc ->> 'version')::@extschema@.semver;
         EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
             GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.version', msg,
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.version', msg,
                                                          'Versions follow SemVer 2.0.0, for example 1.4.0 or 2.0.0-rc.1.', line => line);
         END;
     END IF;
     IF doc ? 'domain' AND doc ->> 'domain' <> split_part(doc ->> 'id', '.', 1) THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.domain',
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.domain',
             format('domain "%s" does not match the id "%s"', doc ->> 'domain', doc ->> 'id'),
             'A product id is <domain>.<name>; domain may be left out.', line => line);
     END IF;
     IF doc ? 'retention' AND NOT (doc ->> 'retention') ~ '^[0-9]{1,6} (days?|weeks?|months?|years?)$' THEN
         BEGIN
             IF (doc ->> 'retention')::interval < interval '0' THEN
-                PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention', 'must not be negative', line => line);
+                PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.retention', 'must not be negative', line => line);
             END IF;
         EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.retention',
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.retention',
                 format('"%s" is not an interval', doc ->> 'retention'),
                 'Write a PostgreSQL interval such as "730 days", "7 years" or "P7Y".', line => line);
         END;
@@ -144,21 +144,21 @@ BEGIN
 
     FOR item IN SELECT jsonb_array_elements(doc -> 'inputs') LOOP
         IF (item ? 'product') = (item ? 'source') THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s]', i),
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, format('$.inputs[%s]', i),
                 'an input names exactly one of "product" or "source"', line => line);
         END IF;
         IF item ? 'version' AND NOT item ? 'product' THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i),
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i),
                 'a version range applies to a product input only', line => line);
         END IF;
         IF item ? 'product' AND NOT (item ->> 'product') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].product', i),
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, format('$.inputs[%s].product', i),
                 format('"%s" is not a product id', item ->> 'product'), 'A product id is <domain>.<name>.', line => line);
         END IF;
         IF item ->> 'product' = doc ->> 'id' THEN
-            PERFORM @extschema@.raise_error('23514',
+            PERFORM meshcat_internal.raise_error('23514',
                 format('lineage cycle: %s, $.inputs[%s].product: "%s" consumes itself',
-                       @extschema@.document_label(docno, line), i, doc ->> 'id'),
+                       meshcat_internal.document_label(docno, line), i, doc ->> 'id'),
                 format('The cycle is %s -> %s.', doc ->> 'id', doc ->> 'id'),
                 'A data product cannot be its own input.');
         END IF;
@@ -167,7 +167,7 @@ BEGIN
                 PERFORM @extschema@.semver_satisfies('0.0.0', item ->> 'version');
             EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                PERFORM @extschema@.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i), msg,
+                PERFORM meshcat_internal.raise_invalid_descriptor(docno, format('$.inputs[%s].version', i), msg,
                     'Write an npm-style range such as ^1.2, ~1.2.3, >=1.0 <2.0 or 1.x.', line => line);
             END;
         END IF;
@@ -192,33 +192,33 @@ BEGIN
      ORDER BY d.o, d.f NULLS FIRST
      LIMIT 1;
     IF FOUND THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, dup.path, dup.problem, line => line);
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, dup.path, dup.problem, line => line);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_product_document(jsonb, int, int) IS
+COMMENT ON FUNCTION meshcat_internal.check_product_document(jsonb, int, int) IS
     'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
 
 -- A document is a mapping with a kind meshcat knows: what every other check presumes.
-CREATE FUNCTION @extschema@.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+CREATE FUNCTION meshcat_internal.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$',
             format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')), line => line);
     END IF;
     IF NOT doc ? 'kind' THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => line);
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => line);
     END IF;
     IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, '$.kind',
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.kind',
             format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.', line => line);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_document_kind(jsonb, int, int) IS
+COMMENT ON FUNCTION meshcat_internal.check_document_kind(jsonb, int, int) IS
     'Raises 22023 unless a document is a mapping whose kind is Domain, DataProduct or Policy.';
 
 -- Column lineage is a reference like an input: every derived_from of a product document names
@@ -226,7 +226,7 @@ COMMENT ON FUNCTION @extschema@.check_document_kind(jsonb, int, int) IS
 -- exist in the newest version of it that an input's range accepts, in the catalog or in this
 -- stream (stream: the stream's DataProduct documents, as {id: [document, ...]}). Runs once the
 -- stream's product identities and inputs are known to exist.
-CREATE FUNCTION @extschema@.check_derived_from(doc jsonb, docno int, line int, stream jsonb,
+CREATE FUNCTION meshcat_internal.check_derived_from(doc jsonb, docno int, line int, stream jsonb,
                                                status @extschema@.lifecycle_status) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
@@ -251,7 +251,7 @@ BEGIN
         ranges := ARRAY(SELECT coalesce(e ->> 'version', '*') FROM jsonb_array_elements(coalesce(doc -> 'inputs', '[]')) AS e
                          WHERE e ->> 'product' = r.product);
         IF pg_catalog.cardinality(ranges) = 0 THEN
-            PERFORM @extschema@.raise_unknown_reference(docno, r.path, format('input product "%s"', r.product),
+            PERFORM meshcat_internal.raise_unknown_reference(docno, r.path, format('input product "%s"', r.product),
                 CASE WHEN r.product = doc ->> 'id'
                      THEN 'A field derives from fields of the products its version consumes; a product does not consume itself.'
                      ELSE format('A field derives from fields of the products its version consumes: add {product: %s} to inputs, or correct the reference.', r.product) END,
@@ -285,7 +285,7 @@ BEGIN
                   c.port IS NOT NULL DESC, x.n
          LIMIT 1;
         IF NOT FOUND THEN
-            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+            PERFORM meshcat_internal.raise_unknown_reference(docno, r.path,
                 format('a %sversion of "%s" that its input accepts (%s)', CASE WHEN status <> 'draft' THEN 'published ' ELSE '' END,
                        r.product, array_to_string(ranges, ' or ')),
                 CASE WHEN status <> 'draft'
@@ -294,16 +294,16 @@ BEGIN
                 line => line);
         END IF;
         IF port IS NULL THEN
-            near := @extschema@.closest_key(r.output, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(target -> 'outputs', '[]')) AS e));
-            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+            near := meshcat_internal.closest_key(r.output, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(target -> 'outputs', '[]')) AS e));
+            PERFORM meshcat_internal.raise_unknown_reference(docno, r.path,
                 format('output "%s" in version %s of "%s"', r.output, tver, r.product),
                 format('Version %s is the newest version of "%s" that the input accepts; %s', tver, r.product,
                        CASE WHEN near IS NOT NULL THEN format('did you mean "%s"?', near) ELSE 'name one of its outputs.' END),
                 line => line);
         END IF;
         IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.field) THEN
-            near := @extschema@.closest_key(r.field, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e));
-            PERFORM @extschema@.raise_unknown_reference(docno, r.path,
+            near := meshcat_internal.closest_key(r.field, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e));
+            PERFORM meshcat_internal.raise_unknown_reference(docno, r.path,
                 format('field "%s" of output "%s" in version %s of "%s"', r.field, r.output, tver, r.product),
                 format('Version %s is the newest version of "%s" that the input accepts; %s', tver, r.product,
                        CASE WHEN near IS NOT NULL THEN format('did you mean "%s"?', near) ELSE 'name one of the fields of its output.' END),
@@ -312,14 +312,14 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_derived_from(jsonb, int, int, jsonb, @extschema@.lifecycle_status) IS
+COMMENT ON FUNCTION meshcat_internal.check_derived_from(jsonb, int, int, jsonb, @extschema@.lifecycle_status) IS
     'Raises 23503 unless every derived_from of a product document names an existing field of a product among its inputs (the newest version its range accepts, in the catalog or the stream).';
 
 -- The differences between two descriptors of a product, classified like datacontract-cli's
 -- breaking-change rules: error (breaks consumers), warning (may), info (does not). A field
 -- without a classification has its product's; a field's own classification is compared when
 -- either version states one (a product-level change is reported once, at the product).
-CREATE FUNCTION @extschema@.descriptor_diff(a jsonb, b jsonb)
+CREATE FUNCTION meshcat_internal.descriptor_diff(a jsonb, b jsonb)
 RETURNS TABLE (change text, path text, severity text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -388,11 +388,11 @@ BEGIN ATOMIC
          WHERE a OPERATOR(pg_catalog.->) k IS DISTINCT FROM b OPERATOR(pg_catalog.->) k
     ) AS d(change, path, severity);
 END;
-COMMENT ON FUNCTION @extschema@.descriptor_diff(jsonb, jsonb) IS
+COMMENT ON FUNCTION meshcat_internal.descriptor_diff(jsonb, jsonb) IS
     'The classified differences between two descriptors of a product (error breaks consumers, warning may, info does not).';
 
 -- Compiles a rule: a SQL/JSON path predicate in which $ (and @) is the descriptor.
-CREATE FUNCTION @extschema@.compile_rule(rule text) RETURNS jsonpath
+CREATE FUNCTION meshcat_internal.compile_rule(rule text) RETURNS jsonpath
     LANGUAGE plpgsql IMMUTABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -402,18 +402,18 @@ BEGIN
     RETURN format('$ ? (%s)', rule)::jsonpath;
 EXCEPTION WHEN syntax_error OR invalid_text_representation OR feature_not_supported THEN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-    PERFORM @extschema@.raise_error('22023',
+    PERFORM meshcat_internal.raise_error('22023',
         format('invalid policy rule: %s', msg),
         format('The rule was: %s', rule),
         'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".');
 END
 $$;
-COMMENT ON FUNCTION @extschema@.compile_rule(text) IS
+COMMENT ON FUNCTION meshcat_internal.compile_rule(text) IS
     'Compiles a policy rule (a SQL/JSON path predicate over the descriptor) to a jsonpath; 22023 when it is not one.';
 
 -- Resolves a checking function (jsonb) -> boolean for a role to approve, or raises: its OID,
 -- signature, and what is approved (SECURITY DEFINER or not, owner).
-CREATE FUNCTION @extschema@.resolve_check_function(fn text, author oid,
+CREATE FUNCTION meshcat_internal.resolve_check_function(fn text, author oid,
                                                   OUT fn_oid oid, OUT signature text,
                                                   OUT secdef boolean, OUT owner oid)
     LANGUAGE plpgsql STABLE STRICT
@@ -430,7 +430,7 @@ BEGIN
         oid_ := NULL;
     END;
     IF oid_ IS NULL THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             format('checking function %s does not exist', fn),
             NULL,
             'Name a schema-qualified function taking one jsonb and returning boolean, such as governance.check_pii(jsonb).');
@@ -440,15 +440,15 @@ BEGIN
       FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace WHERE p.oid = oid_;
     IF f.prorettype <> 'boolean'::regtype OR f.prokind <> 'f' OR f.proretset OR f.pronargs <> 1
        OR f.argtype <> 'jsonb'::regtype THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             format('checking function %s is not (jsonb) -> boolean', oid_),
             NULL,
             'A checking function takes the descriptor as its one jsonb argument and returns boolean.');
     END IF;
     -- It will run as the approving role (or, if SECURITY DEFINER, as its owner): never with more.
-    refusal := @extschema@.check_function_refusal(oid_, author);
+    refusal := meshcat_internal.check_function_refusal(oid_, author);
     IF refusal IS NOT NULL THEN
-        PERFORM @extschema@.raise_error('42501',
+        PERFORM meshcat_internal.raise_error('42501',
             format('checking function %s cannot be approved by role "%s"', oid_,
                    (SELECT r.rolname FROM pg_roles AS r WHERE r.oid = author)),
             format('Policies run their function with the rights of the administrator who named it (a SECURITY DEFINER one with its owner''s); here %s.', refusal),
@@ -460,11 +460,11 @@ BEGIN
     owner := f.proowner;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.resolve_check_function(text, oid) IS
+COMMENT ON FUNCTION meshcat_internal.resolve_check_function(text, oid) IS
     'Resolves a policy''s checking function for a role to approve: (jsonb) -> boolean, never running with more than that role''s rights; its OID, signature, SECURITY DEFINER, owner.';
 
 -- The checks on a Policy document that its JSON Schema cannot say.
-CREATE FUNCTION @extschema@.check_policy_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+CREATE FUNCTION meshcat_internal.check_policy_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -472,23 +472,23 @@ DECLARE
     msg text;
 BEGIN
     IF (doc ? 'scope') = (doc ? 'domain') THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either "scope: global" or a "domain"',
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$', 'a policy has either "scope: global" or a "domain"',
             'Write scope: global for a standard of the whole mesh, or domain: <name> for one domain and its subdomains.', line => line);
     END IF;
     IF (doc ? 'rule') = (doc ? 'function') THEN
-        PERFORM @extschema@.raise_invalid_descriptor(docno, '$', 'a policy has either a "rule" or a "function"',
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$', 'a policy has either a "rule" or a "function"',
             'A rule is a SQL/JSON path predicate over the descriptor; a function is (jsonb) -> boolean.', line => line);
     END IF;
     IF doc ? 'rule' THEN
         BEGIN
-            PERFORM @extschema@.compile_rule(doc ->> 'rule');
+            PERFORM meshcat_internal.compile_rule(doc ->> 'rule');
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$.rule', msg,
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.rule', msg,
                 'A rule is a SQL/JSON path predicate over the descriptor, such as exists($.sla.freshness) or $.classification != "public".', line => line);
         END;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_policy_document(jsonb, int, int) IS
+COMMENT ON FUNCTION meshcat_internal.check_policy_document(jsonb, int, int) IS
     'Checks what the JSON Schema cannot in a Policy document: scope or domain, rule or function, the rule compiles.';

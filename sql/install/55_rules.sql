@@ -16,7 +16,7 @@
 --     over a version's descriptor. They are evaluated whenever a version is written and
 --     whenever a policy changes; every evaluation is stored. A version is published only when
 --     every applicable required policy passes or is exempted; recommended failures warn.
---     Events are rows of meshcat.event, announced by NOTIFY meshcat with their kind, product,
+--     Events are rows of meshcat_internal.event, announced by NOTIFY meshcat with their kind, product,
 --     version and id only (emit_event).
 -- Restores: a row a superuser inserts with a created_at before the current transaction is a
 -- restored row (pg_dump | psql, pg_restore): it is history, and is loaded as it is (is_restore,
@@ -28,7 +28,7 @@
 -- (updated_by) where the row has that stamp: inside this SECURITY DEFINER function,
 -- mesh_acting_role() cannot see a caller that was itself another role's SECURITY DEFINER
 -- function (docs/security.md); elsewhere it is mesh_acting_role().
-CREATE FUNCTION @extschema@.audit_row() RETURNS trigger
+CREATE FUNCTION meshcat_internal.audit_row() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -37,99 +37,99 @@ DECLARE
 BEGIN
     -- Rows a restore loads were audited when they were first written; the dump holds that
     -- trail. TG_ARGV[0] names the row's creation stamp.
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.?) 'updated_by' THEN
         acting := pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) 'updated_by';
     END IF;
-    INSERT INTO @extschema@.audit (acting_role, table_name, operation, old_row, new_row)
+    INSERT INTO meshcat_internal.audit (acting_role, table_name, operation, old_row, new_row)
     VALUES (acting, TG_TABLE_NAME, TG_OP,
             CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END,
             CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END);
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.audit_row() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.audit_row() IS
-    'Trigger: records one document change in meshcat.audit.';
+REVOKE ALL ON FUNCTION meshcat_internal.audit_row() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.audit_row() IS
+    'Trigger: records one document change in meshcat_internal.audit.';
 
-CREATE FUNCTION @extschema@.audit_refuse_change() RETURNS trigger
+CREATE FUNCTION meshcat_internal.audit_refuse_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM @extschema@.raise_error('42501',
+    PERFORM meshcat_internal.raise_error('42501',
         'the audit trail is append-only',
-        pg_catalog.format('%s on meshcat.audit is refused for every role, its owner included.', TG_OP),
+        pg_catalog.format('%s on meshcat_internal.audit is refused for every role, its owner included.', TG_OP),
         'Audit entries can only be added, by the catalog''s own triggers.');
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.audit_refuse_change() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.audit_refuse_change() IS
-    'Trigger: refuses UPDATE, DELETE and TRUNCATE on meshcat.audit.';
+REVOKE ALL ON FUNCTION meshcat_internal.audit_refuse_change() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.audit_refuse_change() IS
+    'Trigger: refuses UPDATE, DELETE and TRUNCATE on meshcat_internal.audit.';
 
-CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON @extschema@.audit
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_refuse_change();
-CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON @extschema@.audit
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_refuse_change();
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON meshcat_internal.audit
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_refuse_change();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON meshcat_internal.audit
+    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.audit_refuse_change();
 
 -- The documents of 30_tables (policies and exemptions below). A product's
 -- creation is its first version's; its later changes are its own entries.
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.domain
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('created_at');
 CREATE TRIGGER audit AFTER UPDATE OR DELETE ON @extschema@.product
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('created_at');
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.product_version
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('created_at');
 
 -- Policies and exemptions are versioned in the audit trail, like the catalog.
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.policy
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('created_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('created_at');
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.exemption
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row('requested_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('requested_at');
 
 -- Surrogate ids are the server's: a writer that picked one could squat the ids the sequence is
 -- about to hand out to other domains' registrations (or reuse a withdrawn draft's). Restored
 -- rows keep theirs; a row that arrives without one (a replica's) gets one. Enabled always, and
 -- first of the BEFORE triggers (by name), so the rules see the row's real id.
 -- TG_ARGV: the sequence, the row's creation stamp.
-CREATE FUNCTION @extschema@.assign_id() RETURNS trigger
+CREATE FUNCTION meshcat_internal.assign_id() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NEW.id IS NULL
-       OR NOT @extschema@.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[1])::timestamptz) THEN
+       OR NOT meshcat_internal.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[1])::timestamptz) THEN
         NEW.id := pg_catalog.nextval(TG_ARGV[0]::pg_catalog.regclass);
     END IF;
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.assign_id() IS
+COMMENT ON FUNCTION meshcat_internal.assign_id() IS
     'Trigger: gives a new row the next id of its sequence, whatever the writer sent (a restored row keeps its own).';
 CREATE TRIGGER assign_id BEFORE INSERT ON @extschema@.product_version
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.assign_id('@extschema@.product_version_id_seq', 'created_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.assign_id('@extschema@.product_version_id_seq', 'created_at');
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER assign_id;
 CREATE TRIGGER assign_id BEFORE INSERT ON @extschema@.exemption
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.assign_id('@extschema@.exemption_id_seq', 'requested_at');
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.assign_id('@extschema@.exemption_id_seq', 'requested_at');
 ALTER TABLE @extschema@.exemption ENABLE ALWAYS TRIGGER assign_id;
 
 -- TRUNCATE fires no row trigger: it would delete published versions, other domains' rows and
 -- exemptions past every rule, and leave their derived rows behind. Documents go one by one.
-CREATE FUNCTION @extschema@.refuse_truncate() RETURNS trigger
+CREATE FUNCTION meshcat_internal.refuse_truncate() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM @extschema@.raise_error('42501',
+    PERFORM meshcat_internal.raise_error('42501',
         pg_catalog.format('TRUNCATE of meshcat.%s is refused', TG_TABLE_NAME),
         'TRUNCATE passes over every rule: ownership, published versions as contracts, exemptions as records.',
         'Withdraw drafts with mesh_withdraw(), deprecate and retire published versions, delete policies one by one.');
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.refuse_truncate() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.refuse_truncate() IS
+REVOKE ALL ON FUNCTION meshcat_internal.refuse_truncate() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.refuse_truncate() IS
     'Trigger: refuses TRUNCATE of a document table, for every role.';
 DO $$
 DECLARE
@@ -137,21 +137,21 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['domain', 'product', 'product_version', 'policy', 'exemption'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON @extschema@.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.refuse_truncate()', t);
+                        FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_truncate()', t);
     END LOOP;
 END
 $$;
 
 -- Domains: created, re-owned and deleted by administrators; described by their owners. When
 -- and by whom is the server's to say.
-CREATE FUNCTION @extschema@.guard_domain() RETURNS trigger
+CREATE FUNCTION meshcat_internal.guard_domain() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NOT @extschema@.is_restore(NEW.created_at) THEN
-            PERFORM @extschema@.require_admin(format('create domain "%s"', NEW.name));
+        IF NOT meshcat_internal.is_restore(NEW.created_at) THEN
+            PERFORM meshcat_internal.require_admin(format('create domain "%s"', NEW.name));
             NEW.created_at := now();
             NEW.created_by := @extschema@.mesh_acting_role();
             NEW.updated_at := NEW.created_at;
@@ -160,13 +160,13 @@ BEGIN
         RETURN NEW;
     END IF;
     IF TG_OP = 'DELETE' THEN
-        PERFORM @extschema@.require_admin(format('delete domain "%s"', OLD.name));
+        PERFORM meshcat_internal.require_admin(format('delete domain "%s"', OLD.name));
         RETURN OLD;
     END IF;
-    PERFORM @extschema@.require_domain_owner(OLD.name, 'update the domain');
+    PERFORM meshcat_internal.require_domain_owner(OLD.name, 'update the domain');
     IF NEW.owner_role IS DISTINCT FROM OLD.owner_role OR NEW.parent IS DISTINCT FROM OLD.parent
        OR NEW.name IS DISTINCT FROM OLD.name THEN
-        PERFORM @extschema@.require_admin(format('change the name, owner or parent of domain "%s"', OLD.name));
+        PERFORM meshcat_internal.require_admin(format('change the name, owner or parent of domain "%s"', OLD.name));
     END IF;
     NEW.created_at := OLD.created_at;
     NEW.created_by := OLD.created_by;
@@ -175,28 +175,28 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.guard_domain() IS
+COMMENT ON FUNCTION meshcat_internal.guard_domain() IS
     'Trigger: only administrators create or delete domains or change their name, owner or parent; owners describe them; the server stamps when and by whom.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.domain
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_domain();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_domain();
 
 -- Products: their domain's owners create them; an identity never changes.
-CREATE FUNCTION @extschema@.guard_product() RETURNS trigger
+CREATE FUNCTION meshcat_internal.guard_product() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NOT @extschema@.is_restore(NEW.created_at) THEN
-            PERFORM @extschema@.require_domain_owner(NEW.domain, format('create product "%s"', NEW.id));
+        IF NOT meshcat_internal.is_restore(NEW.created_at) THEN
+            PERFORM meshcat_internal.require_domain_owner(NEW.domain, format('create product "%s"', NEW.id));
             NEW.created_at := now();
             NEW.created_by := @extschema@.mesh_acting_role();
         END IF;
         RETURN NEW;
     END IF;
-    PERFORM @extschema@.require_domain_owner(OLD.domain, format('%s product "%s"', lower(TG_OP), OLD.id));
+    PERFORM meshcat_internal.require_domain_owner(OLD.domain, format('%s product "%s"', lower(TG_OP), OLD.id));
     IF TG_OP = 'UPDATE' AND (NEW.id, NEW.domain) IS DISTINCT FROM (OLD.id, OLD.domain) THEN
-        PERFORM @extschema@.raise_contract(format('the identity of product "%s" cannot change', OLD.id),
+        PERFORM meshcat_internal.raise_contract(format('the identity of product "%s" cannot change', OLD.id),
             'A product id is stable for the life of the product; consumers refer to it.',
             'Register a new product, and deprecate this one.');
     END IF;
@@ -207,17 +207,17 @@ BEGIN
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.guard_product() IS
+COMMENT ON FUNCTION meshcat_internal.guard_product() IS
     'Trigger: only the domain''s owners write its products; a product id never changes.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_product();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_product();
 
 -- Version order: within a major line, versions that are or were published (published,
 -- deprecated, retired) only grow; a new version, and a draft when it is published, must be
 -- greater than all of them. Drafts never block another version (a draft 1.1.0 that can never
 -- publish does not stop a 1.0.1 patch), and other major lines do not count, so a maintenance
 -- line (1.0.x while 2.x exists) stays open. The caller holds the product's row lock.
-CREATE FUNCTION @extschema@.require_version_order(pid text, ver @extschema@.semver) RETURNS void
+CREATE FUNCTION meshcat_internal.require_version_order(pid text, ver @extschema@.semver) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -230,7 +230,7 @@ BEGIN
        AND @extschema@.semver_major(v.version) = @extschema@.semver_major(ver)
      ORDER BY v.version USING OPERATOR(@extschema@.>) LIMIT 1;
     IF FOUND AND top.version OPERATOR(@extschema@.>=) ver THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" is lower than its %s version %s', ver, pid, top.status, top.version),
             format('Within major version %s, published versions only grow; the highest is %s. Drafts and other major lines do not count.',
                    @extschema@.semver_major(ver), top.version),
@@ -239,13 +239,13 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_version_order(text, @extschema@.semver) IS
+COMMENT ON FUNCTION meshcat_internal.require_version_order(text, @extschema@.semver) IS
     'Raises 23514 unless a version is greater than every published, deprecated or retired version of its major line.';
 
 -- Immutability: a version that is published (or later) changes only in its lifecycle and its
 -- metadata (descriptor_metadata_keys: the columns of those names, and the descriptor outside
 -- its contract part, descriptor_contract). The lifecycle columns are judged by guard_version.
-CREATE FUNCTION @extschema@.require_contract_unchanged(before @extschema@.product_version, after @extschema@.product_version)
+CREATE FUNCTION meshcat_internal.require_contract_unchanged(before @extschema@.product_version, after @extschema@.product_version)
 RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -255,65 +255,65 @@ DECLARE
 BEGIN
     SELECT string_agg(CASE WHEN o.k = 'descriptor'
                            THEN format('descriptor (%s)', array_to_string(
-                                       @extschema@.descriptor_contract_changes(o.v, n.v2), ', '))
+                                       meshcat_internal.descriptor_contract_changes(o.v, n.v2), ', '))
                            ELSE o.k END, ', ' ORDER BY o.k) INTO changed
       FROM jsonb_each(to_jsonb(before)) AS o(k, v)
       JOIN jsonb_each(to_jsonb(after)) AS n(k2, v2) ON n.k2 = o.k
      WHERE CASE WHEN o.k = 'descriptor'
-                THEN @extschema@.descriptor_contract(o.v) IS DISTINCT FROM @extschema@.descriptor_contract(n.v2)
+                THEN meshcat_internal.descriptor_contract(o.v) IS DISTINCT FROM meshcat_internal.descriptor_contract(n.v2)
                 ELSE o.v IS DISTINCT FROM n.v2 END
        AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason')
-       AND o.k <> ALL (@extschema@.descriptor_metadata_keys());
+       AND o.k <> ALL (meshcat_internal.descriptor_metadata_keys());
     IF changed IS NOT NULL THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" is %s and cannot change', before.version, before.product_id, before.status),
             format('A published version is a contract: only its lifecycle and its metadata may change. Changed: %s.', changed),
             'Register the change as a new version.');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_contract_unchanged(@extschema@.product_version, @extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_contract_unchanged(@extschema@.product_version, @extschema@.product_version) IS
     'Raises 23514 naming what changed when an update of a published version changes more than its lifecycle and metadata.';
 
 -- The rules on product versions, one function each, each with its own error. guard_version
 -- (below) says which apply to a write; everything else a version holds is derived from it.
 
 -- Only drafts are deleted: a published version is a contract consumers may rely on.
-CREATE FUNCTION @extschema@.require_deletable(v @extschema@.product_version) RETURNS void
+CREATE FUNCTION meshcat_internal.require_deletable(v @extschema@.product_version) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF v.status <> 'draft' THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" is %s and cannot be deleted', v.version, v.product_id, v.status),
             'Only drafts may be deleted: a published version is a contract that consumers may rely on.',
             'Deprecate it with mesh_deprecate(), then retire it with mesh_retire().');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_deletable(@extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_deletable(@extschema@.product_version) IS
     'Raises 23514 unless the version is a draft.';
 
 -- A version starts as a draft or published.
-CREATE FUNCTION @extschema@.require_new_version_status(v @extschema@.product_version) RETURNS void
+CREATE FUNCTION meshcat_internal.require_new_version_status(v @extschema@.product_version) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF v.status NOT IN ('draft', 'published') THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('a new version of "%s" cannot be %s', v.product_id, v.status),
             'A version starts as a draft or published; it is deprecated and retired later.',
             'Insert it as draft or published, then use mesh_deprecate() and mesh_retire().');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_new_version_status(@extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_new_version_status(@extschema@.product_version) IS
     'Raises 23514 unless a new version is a draft or published.';
 
 -- A version is its product and its number for its whole life.
-CREATE FUNCTION @extschema@.require_same_identity(before @extschema@.product_version, after @extschema@.product_version)
+CREATE FUNCTION meshcat_internal.require_same_identity(before @extschema@.product_version, after @extschema@.product_version)
 RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -321,18 +321,18 @@ AS $$
 BEGIN
     IF after.product_id IS DISTINCT FROM before.product_id OR after.version OPERATOR(@extschema@.<>) before.version
        OR after.id IS DISTINCT FROM before.id THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('the product and version of "%s" %s cannot change', before.product_id, before.version),
             'A version is identified by its product and its number for its whole life.',
             'Register a new version instead.');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_same_identity(@extschema@.product_version, @extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_same_identity(@extschema@.product_version, @extschema@.product_version) IS
     'Raises 23514 when an update changes the product, the number or the id of a version.';
 
 -- The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.
-CREATE FUNCTION @extschema@.require_lifecycle_step(before @extschema@.product_version, after @extschema@.product_version)
+CREATE FUNCTION meshcat_internal.require_lifecycle_step(before @extschema@.product_version, after @extschema@.product_version)
 RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -340,7 +340,7 @@ AS $$
 BEGIN
     IF after.status <> before.status
        AND NOT (before.status, after.status) IN (('draft', 'published'), ('published', 'deprecated'), ('deprecated', 'retired')) THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" cannot move from %s to %s', before.version, before.product_id, before.status, after.status),
             'The lifecycle moves forward one step at a time: draft -> published -> deprecated -> retired.',
             CASE WHEN before.status = 'draft' THEN 'Publish it first with mesh_publish(), or withdraw the draft with mesh_withdraw().'
@@ -349,11 +349,11 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_lifecycle_step(@extschema@.product_version, @extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_lifecycle_step(@extschema@.product_version, @extschema@.product_version) IS
     'Raises 23514 unless a status change is one step forward: draft -> published -> deprecated -> retired.';
 
 -- The sunset date and reason are set once, when the version is deprecated.
-CREATE FUNCTION @extschema@.require_deprecation_kept(before @extschema@.product_version, after @extschema@.product_version)
+CREATE FUNCTION meshcat_internal.require_deprecation_kept(before @extschema@.product_version, after @extschema@.product_version)
 RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -361,36 +361,36 @@ AS $$
 BEGIN
     IF (before.sunset, before.deprecation_reason) IS DISTINCT FROM (after.sunset, after.deprecation_reason)
        AND NOT (before.status = 'published' AND after.status = 'deprecated') THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('the deprecation of version %s of "%s" cannot change', before.version, before.product_id),
             'The sunset date and reason are set once, when the version is deprecated.',
             'Consumers were told; announce changes through a new version.');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_deprecation_kept(@extschema@.product_version, @extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_deprecation_kept(@extschema@.product_version, @extschema@.product_version) IS
     'Raises 23514 when the sunset date or reason changes other than by deprecating the version.';
 
 -- A deprecation tells consumers when the version goes away, and why.
-CREATE FUNCTION @extschema@.require_sunset_and_reason(v @extschema@.product_version) RETURNS void
+CREATE FUNCTION meshcat_internal.require_sunset_and_reason(v @extschema@.product_version) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF v.sunset IS NULL OR coalesce(btrim(v.deprecation_reason), '') = '' THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" cannot be deprecated without a sunset date and a reason', v.version, v.product_id),
             'Consumers are told when the version goes away, and why.',
             'Use mesh_deprecate(id, version, sunset, reason).');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_sunset_and_reason(@extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_sunset_and_reason(@extschema@.product_version) IS
     'Raises 23514 unless a deprecated version has a sunset date and a reason.';
 
 -- No breaking change inside a major line (but 0.x): compared with the newest published or
 -- deprecated version below it in its line.
-CREATE FUNCTION @extschema@.require_compatible(v @extschema@.product_version) RETURNS void
+CREATE FUNCTION meshcat_internal.require_compatible(v @extschema@.product_version) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -409,9 +409,9 @@ BEGIN
         RETURN;
     END IF;
     SELECT string_agg(format('%s at %s', d.change, d.path), E'\n' ORDER BY d.path, d.change) INTO breaking
-      FROM @extschema@.descriptor_diff(prev.descriptor, v.descriptor) AS d WHERE d.severity = 'error';
+      FROM meshcat_internal.descriptor_diff(prev.descriptor, v.descriptor) AS d WHERE d.severity = 'error';
     IF breaking IS NOT NULL THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" breaks the contract of version %s', v.version, v.product_id, prev.version),
             format(E'Breaking changes since %s:\n%s', prev.version, breaking),
             -- the next major version no version of the product has (a maintenance line's is taken)
@@ -423,11 +423,11 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_compatible(@extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_compatible(@extschema@.product_version) IS
     'Raises 23514 listing the breaking changes when a version breaks the contract of the version before it in its major line.';
 
 -- A version that active consumers still need stays.
-CREATE FUNCTION @extschema@.require_no_active_consumers(v @extschema@.product_version) RETURNS void
+CREATE FUNCTION meshcat_internal.require_no_active_consumers(v @extschema@.product_version) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -436,23 +436,23 @@ DECLARE
 BEGIN
     SELECT string_agg(format('%s %s (%s)', c.product_id, c.version, coalesce(c.version_range, 'any version')), ', ')
       INTO consumers
-      FROM @extschema@.dependent_consumers(v.product_id, v.version) AS c;
+      FROM meshcat_internal.dependent_consumers(v.product_id, v.version) AS c;
     IF consumers IS NOT NULL THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" still has active consumers and cannot be retired', v.version, v.product_id),
             format('Consumers whose input range needs it: %s.', consumers),
             'Wait until they move to another version (or are deprecated and retired), or publish a version their range matches.');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_no_active_consumers(@extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_no_active_consumers(@extschema@.product_version) IS
     'Raises 23514 naming the consumers whose input range still needs the version.';
 
 -- A descriptor written by any path is a valid product descriptor of this version: the same
 -- checks mesh_register runs before it writes (the JSON Schema, then what it cannot say).
 -- Inputs must name registered products; derived_from is checked when the transaction ends
 -- (check_version_references, below), when every version of a stream is in.
-CREATE FUNCTION @extschema@.require_valid_descriptor(v @extschema@.product_version) RETURNS void
+CREATE FUNCTION meshcat_internal.require_valid_descriptor(v @extschema@.product_version) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -460,32 +460,32 @@ DECLARE
     problem text[];
     missing record;
 BEGIN
-    PERFORM @extschema@.check_document_kind(v.descriptor, 1);
+    PERFORM meshcat_internal.check_document_kind(v.descriptor, 1);
     IF v.descriptor ->> 'kind' <> 'DataProduct' THEN
-        PERFORM @extschema@.raise_invalid_descriptor(1, '$.kind', format('a product version''s descriptor is a DataProduct, not %s', v.descriptor -> 'kind'));
+        PERFORM meshcat_internal.raise_invalid_descriptor(1, '$.kind', format('a product version''s descriptor is a DataProduct, not %s', v.descriptor -> 'kind'));
     END IF;
-    problem := @extschema@.descriptor_problem(v.descriptor, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'DataProduct');
+    problem := meshcat_internal.descriptor_problem(v.descriptor, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'DataProduct');
     IF problem IS NOT NULL THEN
-        PERFORM @extschema@.raise_invalid_descriptor(1, problem[1], problem[2]);
+        PERFORM meshcat_internal.raise_invalid_descriptor(1, problem[1], problem[2]);
     END IF;
-    PERFORM @extschema@.check_product_document(v.descriptor, 1);
+    PERFORM meshcat_internal.check_product_document(v.descriptor, 1);
     SELECT i.n - 1 AS n, i.e ->> 'product' AS product INTO missing
       FROM jsonb_array_elements(coalesce(v.descriptor -> 'inputs', '[]')) WITH ORDINALITY AS i(e, n)
      WHERE i.e ? 'product' AND NOT EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = i.e ->> 'product')
      ORDER BY i.n LIMIT 1;
     IF FOUND THEN
-        PERFORM @extschema@.raise_unknown_reference(1, format('$.inputs[%s].product', missing.n),
+        PERFORM meshcat_internal.raise_unknown_reference(1, format('$.inputs[%s].product', missing.n),
             format('data product "%s"', missing.product),
             'Register the product it consumes first; an external dataset is a "source".');
     END IF;
     IF v.descriptor ->> 'id' <> v.product_id OR (v.descriptor ->> 'version')::@extschema@.semver OPERATOR(@extschema@.<>) v.version THEN
-        PERFORM @extschema@.raise_invalid_descriptor(1, '$',
+        PERFORM meshcat_internal.raise_invalid_descriptor(1, '$',
             format('the descriptor describes version %s of "%s", not version %s of "%s"',
                    v.descriptor ->> 'version', v.descriptor ->> 'id', v.version, v.product_id));
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.require_valid_descriptor(@extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.require_valid_descriptor(@extschema@.product_version) IS
     'Raises 22023 unless a version''s descriptor is a valid DataProduct descriptor of that product and version.';
 
 -- The metadata columns (name, description, documentation) say what the descriptor says
@@ -493,7 +493,7 @@ COMMENT ON FUNCTION @extschema@.require_valid_descriptor(@extschema@.product_ver
 -- descriptor's key, is an edit of the descriptor, which takes it; otherwise the column
 -- follows the descriptor. So the descriptor stays the one truth, and a plain
 -- UPDATE ... SET description = ... still works.
-CREATE FUNCTION @extschema@.follow_metadata_columns(before @extschema@.product_version, after @extschema@.product_version)
+CREATE FUNCTION meshcat_internal.follow_metadata_columns(before @extschema@.product_version, after @extschema@.product_version)
 RETURNS @extschema@.product_version
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
@@ -521,11 +521,11 @@ BEGIN
     RETURN after;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.follow_metadata_columns(@extschema@.product_version, @extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.follow_metadata_columns(@extschema@.product_version, @extschema@.product_version) IS
     'The updated row with its metadata columns and its descriptor in agreement: a column changed alone is written into the descriptor.';
 
 -- The server says when and by whom: a new version's stamps, and each lifecycle step's.
-CREATE FUNCTION @extschema@.stamp_version(op text, before @extschema@.product_version, after @extschema@.product_version)
+CREATE FUNCTION meshcat_internal.stamp_version(op text, before @extschema@.product_version, after @extschema@.product_version)
 RETURNS @extschema@.product_version
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -562,12 +562,12 @@ BEGIN
     RETURN after;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.stamp_version(text, @extschema@.product_version, @extschema@.product_version) IS
+COMMENT ON FUNCTION meshcat_internal.stamp_version(text, @extschema@.product_version, @extschema@.product_version) IS
     'The row with the server''s stamps: created, updated, and when and by whom it was published, deprecated and retired.';
 
 -- Product versions: which rule applies to which write. Once per version written, whatever the
 -- path (mesh_register, the lifecycle functions, a plain INSERT or UPDATE).
-CREATE FUNCTION @extschema@.guard_version() RETURNS trigger
+CREATE FUNCTION meshcat_internal.guard_version() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -575,29 +575,29 @@ DECLARE
     v @extschema@.product_version := CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
     publishing boolean;
 BEGIN
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
         RETURN NEW;
     END IF;
-    PERFORM @extschema@.require_domain_owner(split_part(v.product_id, '.', 1),
+    PERFORM meshcat_internal.require_domain_owner(split_part(v.product_id, '.', 1),
         format('%s version %s of "%s"', lower(TG_OP), v.version, v.product_id));
     IF TG_OP = 'DELETE' THEN
-        PERFORM @extschema@.require_deletable(OLD);
+        PERFORM meshcat_internal.require_deletable(OLD);
         RETURN OLD;
     END IF;
 
     IF TG_OP = 'INSERT' THEN
-        PERFORM @extschema@.require_new_version_status(NEW);
+        PERFORM meshcat_internal.require_new_version_status(NEW);
     ELSE
-        NEW := @extschema@.follow_metadata_columns(OLD, NEW);
-        PERFORM @extschema@.require_same_identity(OLD, NEW);
-        PERFORM @extschema@.require_lifecycle_step(OLD, NEW);
-        PERFORM @extschema@.require_deprecation_kept(OLD, NEW);
+        NEW := meshcat_internal.follow_metadata_columns(OLD, NEW);
+        PERFORM meshcat_internal.require_same_identity(OLD, NEW);
+        PERFORM meshcat_internal.require_lifecycle_step(OLD, NEW);
+        PERFORM meshcat_internal.require_deprecation_kept(OLD, NEW);
         IF OLD.status <> 'draft' THEN
-            PERFORM @extschema@.require_contract_unchanged(OLD, NEW);
+            PERFORM meshcat_internal.require_contract_unchanged(OLD, NEW);
         END IF;
     END IF;
     IF TG_OP = 'INSERT' OR NEW.descriptor IS DISTINCT FROM OLD.descriptor THEN
-        PERFORM @extschema@.require_valid_descriptor(NEW);
+        PERFORM meshcat_internal.require_valid_descriptor(NEW);
     END IF;
 
     publishing := NEW.status = 'published' AND (TG_OP = 'INSERT' OR OLD.status = 'draft');
@@ -606,36 +606,36 @@ BEGIN
         PERFORM FROM @extschema@.product AS p WHERE p.id = NEW.product_id FOR NO KEY UPDATE;
         IF TG_OP = 'UPDATE' OR NOT EXISTS (SELECT FROM @extschema@.product_version AS o
                                             WHERE o.product_id = NEW.product_id AND o.version OPERATOR(@extschema@.=) NEW.version) THEN
-            PERFORM @extschema@.require_version_order(NEW.product_id, NEW.version);
+            PERFORM meshcat_internal.require_version_order(NEW.product_id, NEW.version);
         END IF;
     END IF;
     IF publishing THEN
-        PERFORM @extschema@.require_compatible(NEW);
+        PERFORM meshcat_internal.require_compatible(NEW);
     ELSIF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'deprecated' THEN
-        PERFORM @extschema@.require_sunset_and_reason(NEW);
+        PERFORM meshcat_internal.require_sunset_and_reason(NEW);
     ELSIF TG_OP = 'UPDATE' AND OLD.status = 'deprecated' AND NEW.status = 'retired' THEN
-        PERFORM @extschema@.require_no_active_consumers(OLD);
+        PERFORM meshcat_internal.require_no_active_consumers(OLD);
     END IF;
-    RETURN @extschema@.stamp_version(TG_OP, OLD, NEW);
+    RETURN meshcat_internal.stamp_version(TG_OP, OLD, NEW);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.guard_version() IS
+COMMENT ON FUNCTION meshcat_internal.guard_version() IS
     'Trigger: the rules on a version write (ownership, lifecycle, immutable contract, valid descriptor, version order, compatibility, consumers), then the server''s stamps.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_version
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_version();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_version();
 
 -- Column lineage is a reference like an input (check_derived_from): checked at the end of the
 -- transaction, when the versions a stream registers together are all written, for every
 -- version whose descriptor has derived_from, however it was written. mesh_register has checked
 -- the same before writing, with the stream's documents named.
-CREATE FUNCTION @extschema@.check_version_references() RETURNS trigger
+CREATE FUNCTION meshcat_internal.check_version_references() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v record;
 BEGIN
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
     -- A released version was judged when it was released, and its contract (its references
@@ -647,21 +647,21 @@ BEGIN
     -- The row as it is now: a later statement of the transaction may have changed or removed it.
     SELECT pv.descriptor, pv.status INTO v FROM @extschema@.product_version AS pv WHERE pv.id = NEW.id;
     IF FOUND THEN
-        PERFORM @extschema@.check_derived_from(v.descriptor, 1, NULL, NULL, v.status);
+        PERFORM meshcat_internal.check_derived_from(v.descriptor, 1, NULL, NULL, v.status);
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.check_version_references() IS
+COMMENT ON FUNCTION meshcat_internal.check_version_references() IS
     'Constraint trigger: raises 23503 unless every derived_from of the version''s descriptor names an existing field of a product it consumes.';
 CREATE CONSTRAINT TRIGGER check_references AFTER INSERT OR UPDATE OF descriptor, status ON @extschema@.product_version
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW WHEN (NEW.descriptor @? '$.outputs[*].schema[*].derived_from[*]')
-    EXECUTE FUNCTION @extschema@.check_version_references();
+    EXECUTE FUNCTION meshcat_internal.check_version_references();
 
 -- Whether a descriptor passes one policy; a checking function that fails counts as a failure.
 -- The function runs as the policy's approving role (call_check_function).
-CREATE FUNCTION @extschema@.policy_result(pol @extschema@.policy, doc jsonb,
+CREATE FUNCTION meshcat_internal.policy_result(pol @extschema@.policy, doc jsonb,
                                          OUT passed boolean, OUT error text)
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -685,12 +685,12 @@ BEGIN
         RETURN;
     END IF;
     SELECT c.passed, c.error INTO passed, error
-      FROM @extschema@.call_check_function(pol.check_function_oid, pol.check_function, pol.check_function_author,
+      FROM meshcat_internal.call_check_function(pol.check_function_oid, pol.check_function, pol.check_function_author,
                                            pol.check_function_secdef, pol.check_function_owner, doc) AS c;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) IS
+REVOKE ALL ON FUNCTION meshcat_internal.policy_result(@extschema@.policy, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.policy_result(@extschema@.policy, jsonb) IS
     'Whether a descriptor passes a policy''s rule or checking function (run as the role that approved it); an error or a changed function is a failure, with its message.';
 
 -- Evaluates the applicable policies (or one) on a stored version and records the results.
@@ -698,7 +698,7 @@ COMMENT ON FUNCTION @extschema@.policy_result(@extschema@.policy, jsonb) IS
 -- the catalog itself. new_violation: failed, not exempt, and not failing at the last evaluation.
 -- One statement for every policy: a rule is a jsonpath test inline, only a checking function
 -- takes a call (policy_result); a new version has no earlier evaluation to look up.
-CREATE FUNCTION @extschema@.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
+CREATE FUNCTION meshcat_internal.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
 RETURNS TABLE (policy_name text, enforcement @extschema@.enforcement, scope text, passed boolean,
                exempt boolean, new_violation boolean, message text, error text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -712,28 +712,28 @@ BEGIN
     SELECT pv.id, pv.product_id, pv.descriptor, split_part(pv.product_id, '.', 1) AS domain INTO v
       FROM @extschema@.product_version AS pv
      WHERE pv.id = vid;
-    evaluated_before := EXISTS (SELECT FROM @extschema@.evaluation_run AS e WHERE e.version_id = vid);
+    evaluated_before := EXISTS (SELECT FROM meshcat_internal.evaluation_run AS e WHERE e.version_id = vid);
     RETURN QUERY
     WITH res AS (
         SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
                coalesce(jsonb_path_exists(v.descriptor, p.rule_path, '{}', true), f.passed) AS passed, f.error,
                last.passed AS was_passed
-          FROM @extschema@.applicable_policies(v.domain) AS p
+          FROM meshcat_internal.applicable_policies(v.domain) AS p
           -- each policy's result at the last evaluation that judged it
           LEFT JOIN (SELECT DISTINCT ON (u.policy_name) u.policy_name, u.passed
-                       FROM @extschema@.evaluation_run AS e,
+                       FROM meshcat_internal.evaluation_run AS e,
                             unnest(e.policy_names, e.passed) AS u(policy_name, passed)
                       WHERE evaluated_before AND e.version_id = vid
                       ORDER BY u.policy_name, e.id DESC) AS last ON last.policy_name = p.name
           -- OFFSET 0 keeps the test a gate: policy_result is not even called for a rule
-          LEFT JOIN LATERAL (SELECT r.passed, r.error FROM @extschema@.policy_result(p, v.descriptor) AS r
+          LEFT JOIN LATERAL (SELECT r.passed, r.error FROM meshcat_internal.policy_result(p, v.descriptor) AS r
                               WHERE p.check_function IS NOT NULL OFFSET 0) AS f ON true
          WHERE only_policy IS NULL OR p.name = only_policy
     ), exempted AS (
         SELECT DISTINCT x.policy_name FROM @extschema@.exemption AS x
          WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now()
     ), ins AS (
-        INSERT INTO @extschema@.evaluation_run (version_id, cause, policy_names, policy_revisions, passed, errors)
+        INSERT INTO meshcat_internal.evaluation_run (version_id, cause, policy_names, policy_revisions, passed, errors)
         -- one sort, then the arrays in that order
         SELECT vid, cause, array_agg(o.name::text), array_agg(o.revision), array_agg(o.passed), array_agg(o.error)
           FROM (SELECT res.name, res.revision, res.passed, res.error FROM res ORDER BY res.name) AS o
@@ -747,12 +747,12 @@ BEGIN
      ORDER BY res.enforcement DESC, res.name;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.record_evaluations(bigint, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.record_evaluations(bigint, text, text) IS
+REVOKE ALL ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text) IS
     'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
 
 -- After a version is written: evaluate, gate publication, record, and tell listeners.
-CREATE FUNCTION @extschema@.govern_version() RETURNS trigger
+CREATE FUNCTION meshcat_internal.govern_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -764,12 +764,12 @@ DECLARE
     nwarned int;
     fresh text[];
 BEGIN
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
     IF publishing THEN
         -- Waits for a policy change in flight; the policies are read after it, by the next statement.
-        PERFORM FROM @extschema@.governance_clock FOR SHARE;
+        PERFORM FROM meshcat_internal.governance_clock FOR SHARE;
     END IF;
     -- A new or changed descriptor is judged: a draft's, or a published version's metadata
     -- update, which is recorded and announced but never unpublishes.
@@ -786,9 +786,9 @@ BEGIN
                count(*) FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
                coalesce(array_agg(r.policy_name ORDER BY r.policy_name) FILTER (WHERE r.new_violation), '{}')
           INTO failed, nfailed, warned, nwarned, fresh
-          FROM @extschema@.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
+          FROM meshcat_internal.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
         IF publishing AND nfailed > 0 THEN
-            PERFORM @extschema@.raise_error('23514',
+            PERFORM meshcat_internal.raise_error('23514',
                 format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed,
                        CASE WHEN nfailed = 1 THEN 'policy' ELSE 'policies' END),
                 failed,
@@ -806,16 +806,16 @@ BEGIN
                 USING DETAIL = warned,
                       HINT = 'It is published; the violations are recorded and shown in mesh_compliance.';
         END IF;
-        PERFORM @extschema@.notify_violations(NEW.product_id, NEW.version, NEW.status, fresh);
+        PERFORM meshcat_internal.notify_violations(NEW.product_id, NEW.version, NEW.status, fresh);
     END IF;
 
     IF publishing THEN
-        PERFORM @extschema@.emit_event('published', NEW.product_id, NEW.version, '{}');
+        PERFORM meshcat_internal.emit_event('published', NEW.product_id, NEW.version, '{}');
     ELSIF TG_OP = 'UPDATE' AND NEW.status IN ('deprecated', 'retired') AND OLD.status <> NEW.status THEN
-        PERFORM @extschema@.emit_event(NEW.status::text, NEW.product_id, NEW.version, jsonb_strip_nulls(jsonb_build_object(
+        PERFORM meshcat_internal.emit_event(NEW.status::text, NEW.product_id, NEW.version, jsonb_strip_nulls(jsonb_build_object(
             'sunset', NEW.sunset, 'reason', NEW.deprecation_reason,
             'consumers', (SELECT jsonb_agg(DISTINCT c.product_id ORDER BY c.product_id)
-                            FROM @extschema@.input_port AS i
+                            FROM meshcat_internal.input_port AS i
                             JOIN @extschema@.product_version AS c ON c.id = i.version_id
                            WHERE NEW.status = 'deprecated' AND i.product_id = NEW.product_id
                              AND c.product_id <> NEW.product_id AND c.status IN ('published', 'deprecated')
@@ -824,15 +824,15 @@ BEGIN
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.govern_version() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.govern_version() IS
+REVOKE ALL ON FUNCTION meshcat_internal.govern_version() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.govern_version() IS
     'Trigger: evaluates the policies on a written version, refuses a publication that fails a required policy, warns, records, notifies.';
 CREATE TRIGGER govern AFTER INSERT OR UPDATE ON @extschema@.product_version
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.govern_version();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.govern_version();
 
 -- Policies: global ones by administrators, domain ones by the domain's owners; rules compile;
 -- checking functions are for administrators. Every change is a new revision.
-CREATE FUNCTION @extschema@.guard_policy() RETURNS trigger
+CREATE FUNCTION meshcat_internal.guard_policy() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -840,34 +840,34 @@ DECLARE
     actor name := @extschema@.mesh_acting_role();
     fn record;
 BEGIN
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
         RETURN NEW;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         IF OLD.domain IS NULL THEN
-            PERFORM @extschema@.require_admin(format('%s global policy "%s"', lower(TG_OP), OLD.name));
+            PERFORM meshcat_internal.require_admin(format('%s global policy "%s"', lower(TG_OP), OLD.name));
         ELSE
-            PERFORM @extschema@.require_domain_owner(OLD.domain, format('%s policy "%s"', lower(TG_OP), OLD.name));
+            PERFORM meshcat_internal.require_domain_owner(OLD.domain, format('%s policy "%s"', lower(TG_OP), OLD.name));
         END IF;
         IF TG_OP = 'DELETE' THEN
             RETURN OLD;
         END IF;
     END IF;
     IF NEW.domain IS NULL THEN
-        PERFORM @extschema@.require_admin(format('%s global policy "%s"',
+        PERFORM meshcat_internal.require_admin(format('%s global policy "%s"',
                                                  CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name));
     ELSE
-        PERFORM @extschema@.require_domain_owner(NEW.domain, format('%s policy "%s"',
+        PERFORM meshcat_internal.require_domain_owner(NEW.domain, format('%s policy "%s"',
                                                  CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name));
     END IF;
     IF NEW.check_function IS NOT NULL THEN
         IF TG_OP = 'INSERT' OR NEW.check_function IS DISTINCT FROM OLD.check_function THEN
-            PERFORM @extschema@.require_admin(format('name a checking function in policy "%s"', NEW.name));
+            PERFORM meshcat_internal.require_admin(format('name a checking function in policy "%s"', NEW.name));
         END IF;
         -- An administrator writing the policy approves the function as it is now; anyone
         -- else (a domain owner changing its message) keeps the approval it had.
         IF TG_OP = 'INSERT' OR @extschema@.mesh_is_admin() THEN
-            fn := @extschema@.resolve_check_function(NEW.check_function, @extschema@.mesh_acting_role_oid());
+            fn := meshcat_internal.resolve_check_function(NEW.check_function, @extschema@.mesh_acting_role_oid());
             NEW.check_function := fn.signature;
             NEW.check_function_oid := fn.fn_oid;
             NEW.check_function_author := @extschema@.mesh_acting_role_oid();
@@ -882,7 +882,7 @@ BEGIN
         END IF;
         NEW.rule_path := NULL;
     ELSE
-        NEW.rule_path := @extschema@.compile_rule(NEW.rule);
+        NEW.rule_path := meshcat_internal.compile_rule(NEW.rule);
         NEW.check_function_oid := NULL;
         NEW.check_function_author := NULL;
         NEW.check_function_secdef := NULL;
@@ -903,14 +903,14 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.guard_policy() IS
+COMMENT ON FUNCTION meshcat_internal.guard_policy() IS
     'Trigger: who may write a policy, its rule compiled, its checking function resolved, its revision counted.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.policy
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_policy();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_policy();
 
 -- A new or changed policy is evaluated on every version it covers that is not retired; new
 -- violations are recorded and announced, nothing is unpublished.
-CREATE FUNCTION @extschema@.reevaluate_policy() RETURNS trigger
+CREATE FUNCTION meshcat_internal.reevaluate_policy() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -918,7 +918,7 @@ DECLARE
     v record;
     fresh text[];
 BEGIN
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.created_at) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND (NEW.rule_path::text, NEW.check_function, NEW.check_function_oid, NEW.check_function_author,
@@ -928,36 +928,36 @@ BEGIN
         RETURN NULL;
     END IF;
     IF pg_catalog.current_setting('transaction_isolation') = 'repeatable read' THEN
-        PERFORM @extschema@.raise_error('25000',
+        PERFORM meshcat_internal.raise_error('25000',
             'a policy change cannot run under REPEATABLE READ',
             format('Policy "%s" is re-evaluated on every version it covers; under REPEATABLE READ that would miss versions published concurrently.',
                    NEW.name),
             'Change policies under READ COMMITTED (the default) or SERIALIZABLE.');
     END IF;
     -- Waits for the publications in flight and holds back new ones; the versions are read after.
-    UPDATE @extschema@.governance_clock SET policy_changes = policy_changes + 1;
+    UPDATE meshcat_internal.governance_clock SET policy_changes = policy_changes + 1;
     FOR v IN SELECT pv.id, pv.product_id, pv.version, pv.status
                FROM @extschema@.product_version AS pv JOIN @extschema@.product AS p ON p.id = pv.product_id
               WHERE pv.status <> 'retired'
                 AND (NEW.domain IS NULL
-                     OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = NEW.domain))
+                     OR p.domain IN (SELECT s.domain FROM meshcat_internal.domain_scope AS s WHERE s.ancestor = NEW.domain))
               ORDER BY pv.product_id, pv.version LOOP
         SELECT coalesce(array_agg(r.policy_name) FILTER (WHERE r.new_violation), '{}') INTO fresh
-          FROM @extschema@.record_evaluations(v.id, 'policy', NEW.name) AS r;
-        PERFORM @extschema@.notify_violations(v.product_id, v.version, v.status, fresh);
+          FROM meshcat_internal.record_evaluations(v.id, 'policy', NEW.name) AS r;
+        PERFORM meshcat_internal.notify_violations(v.product_id, v.version, v.status, fresh);
     END LOOP;
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.reevaluate_policy() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.reevaluate_policy() IS
+REVOKE ALL ON FUNCTION meshcat_internal.reevaluate_policy() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.reevaluate_policy() IS
     'Trigger: evaluates a new or changed policy on every version it covers; records and announces new violations.';
 CREATE TRIGGER govern AFTER INSERT OR UPDATE ON @extschema@.policy
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.reevaluate_policy();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.reevaluate_policy();
 
 -- Exemptions: requested by the product's domain owners, decided by administrators, audited,
 -- never deleted; they stop counting when they expire.
-CREATE FUNCTION @extschema@.guard_exemption() RETURNS trigger
+CREATE FUNCTION meshcat_internal.guard_exemption() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -965,32 +965,32 @@ DECLARE
     actor name := @extschema@.mesh_acting_role();
     dom text;
 BEGIN
-    IF TG_OP = 'INSERT' AND @extschema@.is_restore(NEW.requested_at) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.requested_at) THEN
         RETURN NEW;
     END IF;
     IF TG_OP = 'DELETE' THEN
-        PERFORM @extschema@.raise_contract(format('exemption %s cannot be deleted', OLD.id),
+        PERFORM meshcat_internal.raise_contract(format('exemption %s cannot be deleted', OLD.id),
             'Exemptions are part of the governance record.',
             'Revoke it with mesh_revoke_exemption(); it also stops counting when it expires.');
     END IF;
     IF TG_OP = 'INSERT' THEN
         dom := (SELECT p.domain FROM @extschema@.product AS p WHERE p.id = NEW.product_id);
         IF dom IS NOT NULL THEN
-            PERFORM @extschema@.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));
+            PERFORM meshcat_internal.require_domain_owner(dom, format('request an exemption for "%s"', NEW.product_id));
         END IF;
-        IF NOT EXISTS (SELECT FROM @extschema@.applicable_policies(dom) AS a WHERE a.name = NEW.policy_name) THEN
-            PERFORM @extschema@.raise_error('23503',
+        IF NOT EXISTS (SELECT FROM meshcat_internal.applicable_policies(dom) AS a WHERE a.name = NEW.policy_name) THEN
+            PERFORM meshcat_internal.raise_error('23503',
                 format('policy "%s" does not apply to "%s"', NEW.policy_name, NEW.product_id),
                 NULL,
                 'SELECT DISTINCT policy FROM mesh_compliance WHERE product_id = ... lists the policies that apply to it.');
         END IF;
         IF coalesce(btrim(NEW.reason), '') = '' THEN
-            PERFORM @extschema@.raise_contract('an exemption needs a reason',
+            PERFORM meshcat_internal.raise_contract('an exemption needs a reason',
                 'The governance record says why each exemption was asked for.',
                 'Say why the product cannot meet the policy yet, and what will change.');
         END IF;
         IF NEW.expires_at <= now() THEN
-            PERFORM @extschema@.raise_contract('an exemption must expire in the future',
+            PERFORM meshcat_internal.raise_contract('an exemption must expire in the future',
                 'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
                 'Give an expiry in the future, for example now() + interval ''30 days''.');
         END IF;
@@ -1002,16 +1002,16 @@ BEGIN
         NEW.decision_note := NULL;
         RETURN NEW;
     END IF;
-    PERFORM @extschema@.require_admin(format('decide exemption %s', OLD.id));
+    PERFORM meshcat_internal.require_admin(format('decide exemption %s', OLD.id));
     IF (NEW.id, NEW.product_id, NEW.policy_name, NEW.reason, NEW.requested_at, NEW.requested_by)
        IS DISTINCT FROM (OLD.id, OLD.product_id, OLD.policy_name, OLD.reason, OLD.requested_at, OLD.requested_by)
        OR NOT (OLD.status, NEW.status) IN (('requested', 'granted'), ('requested', 'rejected'), ('granted', 'revoked')) THEN
-        PERFORM @extschema@.raise_contract(format('exemption %s cannot change that way', OLD.id),
+        PERFORM meshcat_internal.raise_contract(format('exemption %s cannot change that way', OLD.id),
             format('An exemption moves requested -> granted or rejected, and granted -> revoked; this one is %s.', OLD.status),
             'Request a new exemption for another product, policy or reason.');
     END IF;
     IF NEW.status = 'granted' AND NEW.expires_at <= now() THEN
-        PERFORM @extschema@.raise_contract('an exemption must expire in the future',
+        PERFORM meshcat_internal.raise_contract('an exemption must expire in the future',
             'Exemptions are temporary: each ends at an expiry after now, and then stops counting.',
             'Give an expiry in the future, for example now() + interval ''30 days''.');
     END IF;
@@ -1020,7 +1020,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.guard_exemption() IS
+COMMENT ON FUNCTION meshcat_internal.guard_exemption() IS
     'Trigger: domain owners request exemptions, administrators decide them; they are never deleted.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.exemption
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_exemption();
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_exemption();

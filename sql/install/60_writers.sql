@@ -8,7 +8,7 @@
 -- through the rows it writes, 50_derivation and 55_rules).
 
 -- Writes one domain; its parent is already in the catalog. Returns the action taken.
-CREATE FUNCTION @extschema@.write_domain(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+CREATE FUNCTION meshcat_internal.write_domain(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -16,7 +16,7 @@ DECLARE
     old @extschema@.domain;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = doc ->> 'owner') THEN
-        PERFORM @extschema@.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
+        PERFORM meshcat_internal.raise_unknown_reference(docno, '$.owner', format('role "%s"', doc ->> 'owner'),
             'Create the role first (CREATE ROLE ... NOLOGIN); its members will own the domain.', line => line);
     END IF;
     -- NO KEY UPDATE: other sessions may still add products that reference the domain.
@@ -42,14 +42,14 @@ BEGIN
     RETURN 'updated';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
+COMMENT ON FUNCTION meshcat_internal.write_domain(jsonb, int, int) IS
     'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
 
 -- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
 -- nothing else: the triggers judge the row (55_rules), and its owners,
 -- tags, ports, fields and lineage are derived from its descriptor (50_derivation). The product row
 -- exists and is locked. Returns the action.
-CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+CREATE FUNCTION meshcat_internal.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -86,11 +86,11 @@ BEGIN
         RETURN 'updated';
     END IF;
     -- A published version: its contract is immutable, its metadata is not.
-    changed := @extschema@.descriptor_contract_changes(old.descriptor, doc);
+    changed := meshcat_internal.descriptor_contract_changes(old.descriptor, doc);
     IF cardinality(changed) > 0 THEN
-        PERFORM @extschema@.raise_error('23514',
+        PERFORM meshcat_internal.raise_error('23514',
             format('version %s of "%s" is %s and cannot change (%s)', old.version, pid, old.status,
-                   @extschema@.document_label(docno, line)),
+                   meshcat_internal.document_label(docno, line)),
             format('A published version is a contract: only its metadata may change. Changed contract keys: %s.',
                    array_to_string(changed, ', ')),
             'Register the change as a new version.');
@@ -105,11 +105,11 @@ BEGIN
     RETURN 'updated';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int) IS
+COMMENT ON FUNCTION meshcat_internal.write_product_version(jsonb, int, int) IS
     'Creates a product version, or updates a draft or the metadata of a published version; returns created, updated or unchanged.';
 
 -- Writes one policy from its document. Returns the action.
-CREATE FUNCTION @extschema@.write_policy(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+CREATE FUNCTION meshcat_internal.write_policy(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -117,7 +117,7 @@ DECLARE
     old @extschema@.policy;
 BEGIN
     IF doc ? 'domain' AND NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
-        PERFORM @extschema@.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
+        PERFORM meshcat_internal.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
             'Register the domain first, or in the same stream.', line => line);
     END IF;
     SELECT * INTO old FROM @extschema@.policy AS p WHERE p.name = doc ->> 'name' FOR UPDATE;
@@ -138,7 +138,7 @@ BEGIN
     RETURN 'created';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int, int) IS
+COMMENT ON FUNCTION meshcat_internal.write_policy(jsonb, int, int) IS
     'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
 
 CREATE FUNCTION @extschema@.mesh_register(descriptor text)
@@ -163,9 +163,9 @@ BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
       INTO docs, lines
-      FROM @extschema@.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
+      FROM meshcat_internal.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
     IF pg_catalog.cardinality(docs) = 0 THEN
-        PERFORM @extschema@.raise_error('22023', 'invalid descriptor: the stream holds no document', NULL,
+        PERFORM meshcat_internal.raise_error('22023', 'invalid descriptor: the stream holds no document', NULL,
             'Pass YAML or JSON with at least one document, each with a "kind".');
     END IF;
     -- In a stream of one document, the document is the whole text: its line says nothing.
@@ -178,15 +178,15 @@ BEGIN
     -- Every document is checked before anything is written.
     FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
         doc := docs[docno];
-        PERFORM @extschema@.check_document_kind(doc, docno, lines[docno]);
-        problem := @extschema@.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
+        PERFORM meshcat_internal.check_document_kind(doc, docno, lines[docno]);
+        problem := meshcat_internal.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
         IF problem IS NOT NULL THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
         END IF;
         IF doc ->> 'kind' = 'DataProduct' THEN
-            PERFORM @extschema@.check_product_document(doc, docno, lines[docno]);
+            PERFORM meshcat_internal.check_product_document(doc, docno, lines[docno]);
         ELSIF doc ->> 'kind' = 'Policy' THEN
-            PERFORM @extschema@.check_policy_document(doc, docno, lines[docno]);
+            PERFORM meshcat_internal.check_policy_document(doc, docno, lines[docno]);
         END IF;
         -- What the document describes, as a key: the first document with the same key is the
         -- one it repeats (a version's build metadata does not make it another version). One
@@ -196,7 +196,7 @@ BEGIN
                  ELSE (doc ->> 'id') || '@' || split_part(((doc ->> 'version')::@extschema@.semver)::text, '+', 1) END;
         other := array_position(keys, keys[docno]);
         IF other < docno THEN
-            PERFORM @extschema@.raise_invalid_descriptor(docno, '$',
+            PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$',
                 format('document %s describes the same %s', other,
                        CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
                 'Each domain, policy, and version of a product appears once in a stream.', line => lines[docno]);
@@ -211,7 +211,7 @@ BEGIN
             doc := docs[docno];
             IF doc ->> 'parent' IS NULL
                OR EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = doc ->> 'parent') THEN
-                actions[docno] := @extschema@.write_domain(doc, docno, lines[docno]);
+                actions[docno] := meshcat_internal.write_domain(doc, docno, lines[docno]);
                 pending := array_remove(pending, docno);
                 progress := true;
             END IF;
@@ -220,14 +220,14 @@ BEGIN
             docno := pending[1];
             doc := docs[docno];
             IF EXISTS (SELECT FROM pg_catalog.unnest(pending) AS p WHERE docs[p] ->> 'name' = doc ->> 'parent') THEN
-                PERFORM @extschema@.raise_error('23514',
+                PERFORM meshcat_internal.raise_error('23514',
                     format('domain hierarchy cycle: %s, $.parent: "%s" is its own ancestor',
-                           @extschema@.document_label(docno, lines[docno]), doc ->> 'name'),
+                           meshcat_internal.document_label(docno, lines[docno]), doc ->> 'name'),
                     format('The domains %s name each other as parents.',
                            (SELECT string_agg(format('"%s"', docs[p] ->> 'name'), ', ') FROM pg_catalog.unnest(pending) AS p)),
                     'Domains form a tree: give one of them no parent.');
             END IF;
-            PERFORM @extschema@.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
+            PERFORM meshcat_internal.raise_unknown_reference(docno, '$.parent', format('domain "%s"', doc ->> 'parent'),
                 'Register the parent domain first, or in the same stream.', line => lines[docno]);
         END IF;
     END LOOP;
@@ -235,7 +235,7 @@ BEGIN
     -- Policies, before the products they judge.
     FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'Policy' ORDER BY d ->> 'name' LOOP
-        actions[docno] := @extschema@.write_policy(docs[docno], docno, lines[docno]);
+        actions[docno] := meshcat_internal.write_policy(docs[docno], docno, lines[docno]);
     END LOOP;
 
     -- Product identities, so inputs between products of this stream resolve.
@@ -243,7 +243,7 @@ BEGIN
                   WHERE d ->> 'kind' = 'DataProduct' ORDER BY d ->> 'id' LOOP
         doc := docs[docno];
         IF NOT EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = split_part(doc ->> 'id', '.', 1)) THEN
-            PERFORM @extschema@.raise_unknown_reference(docno, CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$.id' END,
+            PERFORM meshcat_internal.raise_unknown_reference(docno, CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$.id' END,
                 format('domain "%s"', split_part(doc ->> 'id', '.', 1)),
                 'Register the domain first, or in the same stream.', line => lines[docno]);
         END IF;
@@ -263,7 +263,7 @@ BEGIN
                      AND NOT EXISTS (SELECT FROM @extschema@.product p WHERE p.id = e ->> 'product')
                    ORDER BY i.n LIMIT 1);
         IF other IS NOT NULL THEN
-            PERFORM @extschema@.raise_unknown_reference(docno, format('$.inputs[%s].product', other),
+            PERFORM meshcat_internal.raise_unknown_reference(docno, format('$.inputs[%s].product', other),
                 format('data product "%s"', doc -> 'inputs' -> other ->> 'product'),
                 'Register the product it consumes first, or in the same stream; an external dataset is a "source".', line => lines[docno]);
         END IF;
@@ -279,7 +279,7 @@ BEGIN
             IF NOT EXISTS (SELECT FROM @extschema@.product_version AS v
                             WHERE v.product_id = doc ->> 'id' AND v.version = (doc ->> 'version')::@extschema@.semver
                               AND v.status <> 'draft') THEN
-                PERFORM @extschema@.check_derived_from(doc, docno, lines[docno], stream,
+                PERFORM meshcat_internal.check_derived_from(doc, docno, lines[docno], stream,
                     coalesce(doc ->> 'status', 'draft')::@extschema@.lifecycle_status);
             END IF;
         END IF;
@@ -288,7 +288,7 @@ BEGIN
     FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct'
                   ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
-        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno]);
+        actions[docno] := meshcat_internal.write_product_version(docs[docno], docno, lines[docno]);
     END LOOP;
 
     RETURN QUERY

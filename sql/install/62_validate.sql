@@ -9,7 +9,7 @@
 -- else the one whose identity the message names first (triggers name the domain, policy,
 -- product or version they refuse). NULL when the message names none. docs are the documents
 -- of the stream that was registered, in its order.
-CREATE FUNCTION @extschema@.refused_document(message text, docs jsonb[]) RETURNS int
+CREATE FUNCTION meshcat_internal.refused_document(message text, docs jsonb[]) RETURNS int
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 RETURN coalesce(
@@ -25,22 +25,22 @@ RETURN coalesce(
       WHERE m.at OPERATOR(pg_catalog.>) 0
       ORDER BY m.at, m.n
       LIMIT 1));
-COMMENT ON FUNCTION @extschema@.refused_document(text, jsonb[]) IS
+COMMENT ON FUNCTION meshcat_internal.refused_document(text, jsonb[]) IS
     'Internal: the number of the document of a stream that an error message is about, or NULL.';
 
 -- The JSON path a refusal of a document names ("...: document N (line L), $.path: ..."), or NULL.
-CREATE FUNCTION @extschema@.problem_path(message text) RETURNS text
+CREATE FUNCTION meshcat_internal.problem_path(message text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN (pg_catalog.regexp_match(message, '^[^:]*: document \d+(?: \(line \d+\))?, (\$.*?): '))[1];
-COMMENT ON FUNCTION @extschema@.problem_path(text) IS
+COMMENT ON FUNCTION meshcat_internal.problem_path(text) IS
     'Internal: the JSON path that a refusal of a document names, or NULL.';
 
 -- A refusal as psql shows it: the message, then its DETAIL and HINT lines.
-CREATE FUNCTION @extschema@.problem_text(message text, detail text, hint text) RETURNS text
+CREATE FUNCTION meshcat_internal.problem_text(message text, detail text, hint text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN pg_catalog.concat_ws(E'\n', message, 'DETAIL:  ' OPERATOR(pg_catalog.||) NULLIF(detail, ''),
                             'HINT:  ' OPERATOR(pg_catalog.||) NULLIF(hint, ''));
-COMMENT ON FUNCTION @extschema@.problem_text(text, text, text) IS
+COMMENT ON FUNCTION meshcat_internal.problem_text(text, text, text) IS
     'Internal: an error as psql prints it, message then DETAIL and HINT lines (empty ones left out).';
 
 CREATE FUNCTION @extschema@.mesh_validate(descriptor text)
@@ -71,7 +71,7 @@ DECLARE
     p_problem text[] := '{}';
 BEGIN
     IF pg_catalog.current_setting('transaction_read_only')::boolean THEN
-        PERFORM @extschema@.raise_error('25006', 'mesh_validate cannot run in a read-only transaction',
+        PERFORM meshcat_internal.raise_error('25006', 'mesh_validate cannot run in a read-only transaction',
             'It tries the registration and rolls it back, which needs a transaction that may write.',
             'Run it on the primary, outside a READ ONLY transaction.');
     END IF;
@@ -80,7 +80,7 @@ BEGIN
     BEGIN
         SELECT coalesce(pg_catalog.array_agg(d.document ORDER BY d.n), '{}'), pg_catalog.array_agg(d.line ORDER BY d.n)
           INTO docs, starts
-          FROM @extschema@.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
+          FROM meshcat_internal.yaml_documents_with_lines(descriptor) WITH ORDINALITY AS d(document, line, n);
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
         IF pg_catalog.left(state, 2) IN ('40', '53', '57', '58', 'XX') THEN
@@ -88,7 +88,7 @@ BEGIN
         END IF;
         RETURN QUERY SELECT NULL::int, (pg_catalog.regexp_match(coalesce(det, '') OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) msg, 'line (\d+)'))[1]::int,
                             NULL::text, state,
-                            @extschema@.problem_text(msg, det, hnt);
+                            meshcat_internal.problem_text(msg, det, hnt);
         RETURN;
     END;
     total := pg_catalog.cardinality(docs);
@@ -101,31 +101,31 @@ BEGIN
     FOR n IN 1 .. total LOOP
         schema_path := NULL;
         BEGIN
-            PERFORM @extschema@.check_document_kind(docs[n], n, labels[n]);
+            PERFORM meshcat_internal.check_document_kind(docs[n], n, labels[n]);
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
             p_doc := p_doc || n; p_path := p_path || '$'::text; p_state := p_state || state;
-            p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
+            p_problem := p_problem || meshcat_internal.problem_text(msg, det, hnt);
             refused[n] := true;
             CONTINUE;
         END;
         BEGIN
-            PERFORM @extschema@.raise_invalid_descriptor(n, x[1], x[2], line => labels[n])
-               FROM (SELECT @extschema@.descriptor_problem(docs[n],
+            PERFORM meshcat_internal.raise_invalid_descriptor(n, x[1], x[2], line => labels[n])
+               FROM (SELECT meshcat_internal.descriptor_problem(docs[n],
                             @extschema@.mesh_descriptor_schema() OPERATOR(pg_catalog.->) '$defs' OPERATOR(pg_catalog.->) (docs[n] OPERATOR(pg_catalog.->>) 'kind')) AS x) AS s
               WHERE x IS NOT NULL;
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-            schema_path := @extschema@.problem_path(msg);
+            schema_path := meshcat_internal.problem_path(msg);
             p_doc := p_doc || n; p_path := p_path || schema_path; p_state := p_state || state;
-            p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
+            p_problem := p_problem || meshcat_internal.problem_text(msg, det, hnt);
             refused[n] := true;
         END;
         BEGIN
             IF docs[n] OPERATOR(pg_catalog.->>) 'kind' = 'DataProduct' THEN
-                PERFORM @extschema@.check_product_document(docs[n], n, labels[n]);
+                PERFORM meshcat_internal.check_product_document(docs[n], n, labels[n]);
             ELSIF docs[n] OPERATOR(pg_catalog.->>) 'kind' = 'Policy' THEN
-                PERFORM @extschema@.check_policy_document(docs[n], n, labels[n]);
+                PERFORM meshcat_internal.check_policy_document(docs[n], n, labels[n]);
             END IF;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
@@ -135,12 +135,12 @@ BEGIN
             -- After a schema problem, only a refusal of this document elsewhere counts (not
             -- what a malformed value makes a check trip over).
             IF schema_path IS NULL OR (msg ~ ('document ' OPERATOR(pg_catalog.||) n OPERATOR(pg_catalog.||) '\M')
-                                       AND @extschema@.problem_path(msg)
+                                       AND meshcat_internal.problem_path(msg)
                                            IS DISTINCT FROM schema_path) THEN
                 p_doc := p_doc || n;
-                p_path := p_path || coalesce(@extschema@.problem_path(msg), '$');
+                p_path := p_path || coalesce(meshcat_internal.problem_path(msg), '$');
                 p_state := p_state || state;
-                p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
+                p_problem := p_problem || meshcat_internal.problem_text(msg, det, hnt);
             END IF;
             refused[n] := true;
         END;
@@ -161,7 +161,7 @@ BEGIN
                                FROM pg_catalog.unnest(sub) WITH ORDINALITY AS u(d, i)) END;
         BEGIN
             PERFORM FROM @extschema@.mesh_register(stream);
-            PERFORM @extschema@.raise_error('MCVOK', 'mesh_validate: roll the registration back');
+            PERFORM meshcat_internal.raise_error('MCVOK', 'mesh_validate: roll the registration back');
         EXCEPTION
             WHEN SQLSTATE 'MCVOK' THEN
                 EXIT;
@@ -171,12 +171,12 @@ BEGIN
                     RAISE;
                 END IF;
         END;
-        k := @extschema@.refused_document(msg, sub);
+        k := meshcat_internal.refused_document(msg, sub);
         IF k IS NOT NULL AND k BETWEEN 1 AND pg_catalog.cardinality(kept) THEN
             k := kept[k];
             -- Named as in the whole stream, not as in the round's shorter one (a duplicate
             -- names the document it repeats too).
-            msg := pg_catalog.regexp_replace(msg, 'document \d+(?: \(line \d+\))?', @extschema@.document_label(k, labels[k]));
+            msg := pg_catalog.regexp_replace(msg, 'document \d+(?: \(line \d+\))?', meshcat_internal.document_label(k, labels[k]));
             IF msg ~ ': document \d+ describes the same ' THEN
                 msg := pg_catalog.regexp_replace(msg, ': document \d+ describes the same ',
                     pg_catalog.format(': document %s describes the same ', kept[(pg_catalog.regexp_match(msg, ': document (\d+) describes the same '))[1]::int]));
@@ -187,9 +187,9 @@ BEGIN
         END IF;
         p_doc := p_doc || k;
         p_path := p_path || CASE WHEN k IS NOT NULL
-                                 THEN coalesce(@extschema@.problem_path(msg), '$') END;
+                                 THEN coalesce(meshcat_internal.problem_path(msg), '$') END;
         p_state := p_state || state;
-        p_problem := p_problem || @extschema@.problem_text(msg, det, hnt);
+        p_problem := p_problem || meshcat_internal.problem_text(msg, det, hnt);
         -- A problem of no document in particular: the next round would meet it again.
         EXIT WHEN k IS NULL;
     END LOOP;

@@ -7,7 +7,7 @@
 -- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation, 55_rules.
 
 -- Lifecycle functions: run with the caller's rights, so the triggers judge the caller.
-CREATE FUNCTION @extschema@.lifecycle_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version
+CREATE FUNCTION meshcat_internal.lifecycle_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -18,7 +18,7 @@ BEGIN
     SELECT * INTO v FROM @extschema@.product_version AS pv
      WHERE pv.product_id = id AND pv.version OPERATOR(@extschema@.=) version;
     IF NOT FOUND THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             format('version %s of data product "%s" does not exist', version, id),
             NULL,
             'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.');
@@ -26,7 +26,7 @@ BEGIN
     RETURN v;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.lifecycle_target(text, @extschema@.semver) IS
+COMMENT ON FUNCTION meshcat_internal.lifecycle_target(text, @extschema@.semver) IS
     'The version a lifecycle function acts on; 23503 when it does not exist.';
 
 CREATE FUNCTION @extschema@.mesh_publish(id text, version @extschema@.semver) RETURNS @extschema@.lifecycle_status
@@ -35,7 +35,7 @@ CREATE FUNCTION @extschema@.mesh_publish(id text, version @extschema@.semver) RE
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+    v @extschema@.product_version := meshcat_internal.lifecycle_target(id, version);
 BEGIN
     IF v.status = 'published' THEN
         RETURN v.status;
@@ -54,10 +54,10 @@ RETURNS @extschema@.lifecycle_status
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+    v @extschema@.product_version := meshcat_internal.lifecycle_target(id, version);
 BEGIN
     IF sunset < current_date THEN
-        PERFORM @extschema@.raise_contract(format('the sunset date %s is in the past', sunset),
+        PERFORM meshcat_internal.raise_contract(format('the sunset date %s is in the past', sunset),
             'A sunset date tells consumers when the version goes away.', 'Give a date from today on.');
     END IF;
     UPDATE @extschema@.product_version AS pv
@@ -75,7 +75,7 @@ CREATE FUNCTION @extschema@.mesh_retire(id text, version @extschema@.semver) RET
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+    v @extschema@.product_version := meshcat_internal.lifecycle_target(id, version);
 BEGIN
     UPDATE @extschema@.product_version AS pv SET status = 'retired' WHERE pv.id = v.id;
     RETURN 'retired';
@@ -93,10 +93,10 @@ CREATE FUNCTION @extschema@.mesh_withdraw(id text, version @extschema@.semver) R
 AS $$
 #variable_conflict use_variable
 DECLARE
-    v @extschema@.product_version := @extschema@.lifecycle_target(id, version);
+    v @extschema@.product_version := meshcat_internal.lifecycle_target(id, version);
 BEGIN
     IF v.status <> 'draft' THEN
-        PERFORM @extschema@.raise_contract(
+        PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" is %s and cannot be withdrawn', v.version, v.product_id, v.status),
             'Only a draft may be withdrawn: a published version is a contract that consumers may rely on.',
             CASE v.status WHEN 'published' THEN format('Deprecate it with mesh_deprecate(%L, %L, sunset, reason), then retire it with mesh_retire().', v.product_id, v.version::text)
@@ -122,14 +122,14 @@ DECLARE
                  WHERE v.product_id = id AND v.version OPERATOR(@extschema@.=) to_version);
 BEGIN
     IF a IS NULL OR b IS NULL THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             format('version %s of data product "%s" does not exist',
                    CASE WHEN a IS NULL THEN from_version ELSE to_version END, id),
             NULL,
             'SELECT version FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;
     RETURN QUERY
-    SELECT d.change, d.path, d.severity FROM @extschema@.descriptor_diff(a, b) AS d
+    SELECT d.change, d.path, d.severity FROM meshcat_internal.descriptor_diff(a, b) AS d
      ORDER BY array_position('{error,warning,info}'::text[], d.severity), d.path, d.change;
 END
 $$;
@@ -160,7 +160,7 @@ BEGIN
      WHERE x.id = exemption
     RETURNING x.expires_at INTO until;
     IF NOT FOUND THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             format('exemption %s does not exist', exemption));
     END IF;
     RETURN until;
@@ -181,7 +181,7 @@ BEGIN
      WHERE x.id = exemption
     RETURNING x.status INTO result;
     IF NOT FOUND THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             format('exemption %s does not exist', exemption));
     END IF;
     RETURN result;
@@ -205,18 +205,18 @@ BEGIN
     SELECT pv.id, pv.product_id, pv.version, pv.status, p.domain INTO v
       FROM @extschema@.product_version AS pv
       JOIN @extschema@.product AS p ON p.id = pv.product_id
-      LEFT JOIN @extschema@.current_version AS c ON c.version_id = pv.id
+      LEFT JOIN meshcat_internal.current_version AS c ON c.version_id = pv.id
      WHERE pv.product_id = id
        AND (CASE WHEN version IS NULL THEN c.version_id IS NOT NULL ELSE pv.version OPERATOR(@extschema@.=) version END);
     IF NOT FOUND THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             format('%s of data product "%s" does not exist', coalesce('version ' || version::text, 'a version'), id),
             NULL,
             'SELECT version, status FROM mesh_versions WHERE product_id = ... lists its versions.');
     END IF;
     -- Checks run functions and write evaluations: for the product's domain owners and admins.
-    PERFORM @extschema@.require_domain_owner(v.domain, format('check data product "%s"', v.product_id));
-    FOR r IN SELECT * FROM @extschema@.record_evaluations(v.id, 'check') LOOP
+    PERFORM meshcat_internal.require_domain_owner(v.domain, format('check data product "%s"', v.product_id));
+    FOR r IN SELECT * FROM meshcat_internal.record_evaluations(v.id, 'check') LOOP
         policy := r.policy_name;
         enforcement := r.enforcement;
         scope := r.scope;
@@ -227,7 +227,7 @@ BEGIN
         END IF;
         RETURN NEXT;
     END LOOP;
-    PERFORM @extschema@.notify_violations(v.product_id, v.version, v.status, fresh);
+    PERFORM meshcat_internal.notify_violations(v.product_id, v.version, v.status, fresh);
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) FROM PUBLIC;
@@ -236,7 +236,7 @@ COMMENT ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) IS
 
 -- A dry run's policy, not yet written, evaluated on one descriptor: its function is approved
 -- by the acting role and runs as it. SECURITY DEFINER only to reach call_check_function.
-CREATE FUNCTION @extschema@.dry_run_result(rule_path jsonpath, fn text, doc jsonb,
+CREATE FUNCTION meshcat_internal.dry_run_result(rule_path jsonpath, fn text, doc jsonb,
                                           OUT passed boolean, OUT error text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -248,18 +248,18 @@ BEGIN
     IF fn IS NULL THEN
         pol.rule_path := rule_path;
     ELSE
-        r := @extschema@.resolve_check_function(fn, @extschema@.mesh_acting_role_oid());
+        r := meshcat_internal.resolve_check_function(fn, @extschema@.mesh_acting_role_oid());
         pol.check_function := r.signature;
         pol.check_function_oid := r.fn_oid;
         pol.check_function_author := @extschema@.mesh_acting_role_oid();
         pol.check_function_secdef := r.secdef;
         pol.check_function_owner := r.owner;
     END IF;
-    SELECT x.passed, x.error INTO passed, error FROM @extschema@.policy_result(pol, doc) AS x;
+    SELECT x.passed, x.error INTO passed, error FROM meshcat_internal.policy_result(pol, doc) AS x;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) IS
+REVOKE ALL ON FUNCTION meshcat_internal.dry_run_result(jsonpath, text, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.dry_run_result(jsonpath, text, jsonb) IS
     'A proposed policy''s result on one descriptor, its function run as the acting role.';
 
 -- Which current products a proposed policy would fail, before it is created. Nothing is written.
@@ -277,38 +277,38 @@ DECLARE
     fn text;
 BEGIN
     IF pg_catalog.cardinality(docs) <> 1 OR doc ->> 'kind' IS DISTINCT FROM 'Policy' THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             'invalid descriptor: a dry run takes exactly one Policy document',
             NULL,
             'Pass the YAML of one document with kind: Policy.');
     END IF;
-    problem := @extschema@.descriptor_problem(doc, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'Policy');
+    problem := meshcat_internal.descriptor_problem(doc, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'Policy');
     IF problem IS NOT NULL THEN
-        PERFORM @extschema@.raise_invalid_descriptor(1, problem[1], problem[2]);
+        PERFORM meshcat_internal.raise_invalid_descriptor(1, problem[1], problem[2]);
     END IF;
-    PERFORM @extschema@.check_policy_document(doc, 1);
+    PERFORM meshcat_internal.check_policy_document(doc, 1);
     IF doc ? 'domain' AND NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
-        PERFORM @extschema@.raise_unknown_reference(1, '$.domain', format('domain "%s"', doc ->> 'domain'),
+        PERFORM meshcat_internal.raise_unknown_reference(1, '$.domain', format('domain "%s"', doc ->> 'domain'),
             'Name a registered domain.');
     END IF;
     IF doc ? 'function' THEN
         -- refused here, before any product, if the acting role may not approve it
-        PERFORM @extschema@.resolve_check_function(doc ->> 'function', @extschema@.mesh_acting_role_oid());
+        PERFORM meshcat_internal.resolve_check_function(doc ->> 'function', @extschema@.mesh_acting_role_oid());
         fn := doc ->> 'function';
     ELSE
-        path := @extschema@.compile_rule(doc ->> 'rule');
+        path := meshcat_internal.compile_rule(doc ->> 'rule');
     END IF;
     RETURN QUERY
     SELECT pv.product_id, pv.version, pv.status,
-           CASE WHEN @extschema@.is_exempt(pv.product_id, doc ->> 'name') THEN 'exempt' ELSE 'fail' END
+           CASE WHEN meshcat_internal.is_exempt(pv.product_id, doc ->> 'name') THEN 'exempt' ELSE 'fail' END
       FROM @extschema@.product_version AS pv
-      JOIN @extschema@.current_version AS c ON c.version_id = pv.id
+      JOIN meshcat_internal.current_version AS c ON c.version_id = pv.id
       JOIN @extschema@.product AS p ON p.id = pv.product_id
      WHERE pv.status <> 'retired'
        AND (doc ->> 'domain' IS NULL
-            OR p.domain IN (SELECT s.domain FROM @extschema@.domain_scope AS s WHERE s.ancestor = doc ->> 'domain'))
+            OR p.domain IN (SELECT s.domain FROM meshcat_internal.domain_scope AS s WHERE s.ancestor = doc ->> 'domain'))
        AND NOT CASE WHEN fn IS NULL THEN jsonb_path_exists(pv.descriptor, path, '{}', true)
-                    ELSE (@extschema@.dry_run_result(NULL, fn, pv.descriptor)).passed END
+                    ELSE (meshcat_internal.dry_run_result(NULL, fn, pv.descriptor)).passed END
      ORDER BY pv.product_id;
 END
 $$;
@@ -326,7 +326,7 @@ DECLARE
     keep interval;
     n bigint;
 BEGIN
-    PERFORM @extschema@.require_admin('prune events');
+    PERFORM meshcat_internal.require_admin('prune events');
     -- Read once the library is loaded (require_admin has called into it): before that, any
     -- role may SET a placeholder of the same name, which loading the library discards.
     setting := current_setting('meshcat.event_retention');
@@ -336,12 +336,12 @@ BEGIN
         keep := NULL;
     END;
     IF keep IS NULL OR keep < interval '0' THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             format('invalid value for meshcat.event_retention: "%s"', setting),
             NULL,
             'Set it to a positive interval, such as ''90 days'' (postgresql.conf, or ALTER DATABASE ... SET, by a superuser).');
     END IF;
-    DELETE FROM @extschema@.event AS e WHERE e.at < pg_catalog.now() - keep;
+    DELETE FROM meshcat_internal.event AS e WHERE e.at < pg_catalog.now() - keep;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END

@@ -14,15 +14,15 @@
 -- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers.
 
 -- What this backend's lineage cache holds (all NULL: none), for tests and monitoring.
-CREATE FUNCTION @extschema@.lineage_cache_state(OUT clock bigint, OUT nodes bigint, OUT edges bigint,
+CREATE FUNCTION meshcat_internal.lineage_cache_state(OUT clock bigint, OUT nodes bigint, OUT edges bigint,
                                                 OUT bytes bigint)
     AS 'MODULE_PATHNAME', 'lineage_cache_state'
     LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION @extschema@.lineage_cache_state() IS
+COMMENT ON FUNCTION meshcat_internal.lineage_cache_state() IS
     'The lineage cache of this backend: the lineage_clock counter it was built at, its nodes, edges and memory; NULLs when there is none.';
 
 -- The same walk over column lineage (field references).
-CREATE FUNCTION @extschema@.lineage_field_walk(start text, forward boolean, max_depth int)
+CREATE FUNCTION meshcat_internal.lineage_field_walk(start text, forward boolean, max_depth int)
 RETURNS TABLE (node text, depth int, path text[])
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
@@ -40,12 +40,12 @@ BEGIN
                 FROM (SELECT s.next, pg_catalog.min((s.path || E'\x1f' || s.next) COLLATE "C") AS path
                         FROM (SELECT e.downstream AS next, f.path
                                 FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
-                                JOIN @extschema@.lineage_field_edge AS e ON e.upstream = f.node
+                                JOIN meshcat_internal.lineage_field_edge AS e ON e.upstream = f.node
                                WHERE forward
                               UNION ALL
                               SELECT e.upstream, f.path
                                 FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
-                                JOIN @extschema@.lineage_field_edge AS e ON e.downstream = f.node
+                                JOIN meshcat_internal.lineage_field_edge AS e ON e.downstream = f.node
                                WHERE NOT forward) AS s
                        WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(b.seen) AS v(node) WHERE v.node = s.next)
                        GROUP BY s.next) AS x
@@ -58,47 +58,47 @@ BEGIN
      WHERE b.depth > 0;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_field_walk(text, boolean, int) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_field_walk(text, boolean, int) IS
     'Breadth-first walk of column lineage from a field reference: each reachable field once, at its shortest depth.';
 
 -- The node key of a product id or a source, or 23503.
-CREATE FUNCTION @extschema@.lineage_node(id text) RETURNS text
+CREATE FUNCTION meshcat_internal.lineage_node(id text) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 BEGIN
     IF EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = lineage_node.id) THEN
         RETURN id;
-    ELSIF EXISTS (SELECT FROM @extschema@.lineage_edge AS e WHERE e.upstream = lineage_node.id)
+    ELSIF EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e WHERE e.upstream = lineage_node.id)
           AND id LIKE 'source:%' THEN
         RETURN id;
-    ELSIF EXISTS (SELECT FROM @extschema@.lineage_edge AS e WHERE e.upstream = 'source:' || id) THEN
+    ELSIF EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e WHERE e.upstream = 'source:' || id) THEN
         RETURN 'source:' || id;
     END IF;
-    PERFORM @extschema@.raise_error('23503',
+    PERFORM meshcat_internal.raise_error('23503',
         pg_catalog.format('unknown lineage node: "%s" is neither a data product nor a source', id),
         'No product has this id, and no input of a version that is not retired names this source.',
         'Pass a product id such as sales.orders, or a source as source:<name>; mesh_lineage lists every edge.');
 END
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_node(text) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_node(text) IS
     'Resolves a product id, a source name or "source:<name>" to its lineage node key; 23503 when unknown.';
 
 -- Raises 22023 for a depth limit that is not a positive number.
-CREATE FUNCTION @extschema@.lineage_check_depth(max_depth int) RETURNS void
+CREATE FUNCTION meshcat_internal.lineage_check_depth(max_depth int) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF max_depth < 1 THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             pg_catalog.format('max_depth must be at least 1, not %s', max_depth),
             NULL,
             'Leave max_depth NULL (the default) for the whole lineage.');
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_check_depth(int) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_check_depth(int) IS
     'Raises 22023 when a lineage depth limit is below 1.';
 
 -- mesh_downstream and mesh_upstream are the C walk with product rows: each reachable node once,
@@ -123,20 +123,20 @@ CREATE FUNCTION @extschema@.mesh_lineage_path(from_id text, to_id text) RETURNS 
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
-    a text := @extschema@.lineage_node(from_id);
-    b text := @extschema@.lineage_node(to_id);
+    a text := meshcat_internal.lineage_node(from_id);
+    b text := meshcat_internal.lineage_node(to_id);
 BEGIN
     IF a = b THEN
         RETURN ARRAY[a];
     END IF;
-    RETURN (SELECT w.path FROM @extschema@.lineage_walk(a, true, NULL, b) AS w WHERE w.node = b);
+    RETURN (SELECT w.path FROM meshcat_internal.lineage_walk(a, true, NULL, b) AS w WHERE w.node = b);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_lineage_path(text, text) IS
     'A shortest path of lineage from one product (or source) down to another, in the direction data flows; NULL when there is none.';
 
 -- The version that represents a product, as in the current_version view, for one product.
-CREATE FUNCTION @extschema@.lineage_current_version(product_id text) RETURNS bigint
+CREATE FUNCTION meshcat_internal.lineage_current_version(product_id text) RETURNS bigint
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -146,7 +146,7 @@ AS $$
               v.version DESC
      LIMIT 1
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_current_version(text) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_current_version(text) IS
     'The id of the version that represents a product (published first, then deprecated, draft, retired; highest first).';
 
 CREATE FUNCTION @extschema@.mesh_impact(product text, version @extschema@.semver DEFAULT NULL)
@@ -162,9 +162,9 @@ BEGIN
     IF mesh_impact.product IS NULL THEN
         RETURN;
     END IF;
-    start := @extschema@.lineage_node(mesh_impact.product);
+    start := meshcat_internal.lineage_node(mesh_impact.product);
     IF mesh_impact.version IS NOT NULL AND start LIKE 'source:%' THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             'a source has no versions',
             NULL,
             format('Call mesh_impact(%L) without a version.', mesh_impact.product));
@@ -173,17 +173,17 @@ BEGIN
     SELECT w.node, w.depth, w.path, d.name::text, d.owner_role, v.status,
            (SELECT pg_catalog.jsonb_object_agg(o.kind, o.principals)
               FROM (SELECT ow.kind, pg_catalog.jsonb_agg(ow.principal ORDER BY ow.principal) AS principals
-                      FROM @extschema@.owner AS ow WHERE ow.version_id = v.id GROUP BY ow.kind) AS o),
+                      FROM meshcat_internal.owner AS ow WHERE ow.version_id = v.id GROUP BY ow.kind) AS o),
            w.path[w.depth],
            (SELECT pg_catalog.string_agg(DISTINCT coalesce(e.version_range, '*'), ' | ')
-              FROM @extschema@.lineage_edge AS e
+              FROM meshcat_internal.lineage_edge AS e
              WHERE e.upstream = w.path[w.depth] AND e.downstream = w.node
                AND (w.depth > 1 OR mesh_impact.version IS NULL OR e.version_range IS NULL
                     OR @extschema@.semver_satisfies(mesh_impact.version, e.version_range)))
-      FROM @extschema@.lineage_walk(start, true, NULL, NULL, mesh_impact.version) AS w
+      FROM meshcat_internal.lineage_walk(start, true, NULL, NULL, mesh_impact.version) AS w
       JOIN @extschema@.product AS p ON p.id = w.node
       JOIN @extschema@.domain AS d ON d.name = p.domain
-      LEFT JOIN @extschema@.product_version AS v ON v.id = @extschema@.lineage_current_version(w.node)
+      LEFT JOIN @extschema@.product_version AS v ON v.id = meshcat_internal.lineage_current_version(w.node)
      ORDER BY w.depth, w.node COLLATE "C";
 END
 $$;
@@ -191,7 +191,7 @@ COMMENT ON FUNCTION @extschema@.mesh_impact(text, @extschema@.semver) IS
     'Who is affected by a change to a product (or to one version of it): every product downstream, with its domain, owners and the range through which it consumes.';
 
 -- A field argument: "<output>.<field>", or "<field>" when one output of the product has it.
-CREATE FUNCTION @extschema@.lineage_field_ref(id text, field text) RETURNS text
+CREATE FUNCTION meshcat_internal.lineage_field_ref(id text, field text) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -199,29 +199,29 @@ DECLARE
     refs text[];
 BEGIN
     IF NOT EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = lineage_field_ref.id) THEN
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             pg_catalog.format('unknown data product "%s"', id),
             NULL,
             'Column lineage starts at a field of a registered product.');
     END IF;
     refs := ARRAY(SELECT DISTINCT v.product_id || '.' || o.name || '.' || f.name
                     FROM @extschema@.product_version AS v
-                    JOIN @extschema@.output_port AS o ON o.version_id = v.id
-                    JOIN @extschema@.field AS f ON f.port_id = o.id
+                    JOIN meshcat_internal.output_port AS o ON o.version_id = v.id
+                    JOIN meshcat_internal.field AS f ON f.port_id = o.id
                    WHERE v.product_id = lineage_field_ref.id
                      AND (f.name = lineage_field_ref.field OR o.name || '.' || f.name = lineage_field_ref.field)
                    ORDER BY 1);
     IF pg_catalog.cardinality(refs) = 0 THEN
         -- A field only named by others' derived_from is a node too.
-        IF EXISTS (SELECT FROM @extschema@.lineage_field_edge AS e WHERE e.upstream = id || '.' || field) THEN
+        IF EXISTS (SELECT FROM meshcat_internal.lineage_field_edge AS e WHERE e.upstream = id || '.' || field) THEN
             RETURN id || '.' || field;
         END IF;
-        PERFORM @extschema@.raise_error('23503',
+        PERFORM meshcat_internal.raise_error('23503',
             pg_catalog.format('unknown field "%s" of data product "%s"', field, id),
             NULL,
             'Name a field as <output>.<field>, or <field> when one output has it; mesh_fields lists them.');
     ELSIF pg_catalog.cardinality(refs) > 1 THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             pg_catalog.format('ambiguous field "%s" of data product "%s"', field, id),
             format('It could be %s.', array_to_string(refs, ', ')),
             'Name the field as <output>.<field>.');
@@ -229,7 +229,7 @@ BEGIN
     RETURN refs[1];
 END
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_field_ref(text, text) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_field_ref(text, text) IS
     'Resolves a product id and "<output>.<field>" (or "<field>") to a field reference; 23503 unknown, 22023 ambiguous.';
 
 CREATE FUNCTION @extschema@.mesh_column_lineage(id text, field text, direction text DEFAULT 'upstream',
@@ -247,12 +247,12 @@ BEGIN
         RETURN;
     END IF;
     IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             pg_catalog.format('direction must be upstream, downstream or both, not %s',
                               coalesce(quote_literal(direction), 'NULL')));
     END IF;
-    PERFORM @extschema@.lineage_check_depth(max_depth);
-    start := @extschema@.lineage_field_ref(id, mesh_column_lineage.field);
+    PERFORM meshcat_internal.lineage_check_depth(max_depth);
+    start := meshcat_internal.lineage_field_ref(id, mesh_column_lineage.field);
     RETURN QUERY
     SELECT d.dir, pg_catalog.split_part(w.node, '.', 1) || '.' || pg_catalog.split_part(w.node, '.', 2),
            pg_catalog.split_part(w.node, '.', 3),
@@ -261,7 +261,7 @@ BEGIN
                                      + pg_catalog.length(pg_catalog.split_part(w.node, '.', 3)) + 4),
            w.node, w.depth, w.path
       FROM (VALUES ('upstream', false), ('downstream', true)) AS d(dir, forward),
-           LATERAL @extschema@.lineage_field_walk(start, d.forward, max_depth) AS w
+           LATERAL meshcat_internal.lineage_field_walk(start, d.forward, max_depth) AS w
      WHERE dir IN (d.dir, 'both')
      ORDER BY d.dir DESC, w.depth, w.node COLLATE "C";
 END

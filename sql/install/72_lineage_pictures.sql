@@ -4,7 +4,7 @@
 -- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 70_lineage.
 
 -- The nodes of a picture, with what the picture shows of them. id NULL: the whole mesh.
-CREATE FUNCTION @extschema@.lineage_picture_nodes(id text, direction text, max_depth int)
+CREATE FUNCTION meshcat_internal.lineage_picture_nodes(id text, direction text, max_depth int)
 RETURNS TABLE (node text, kind text, domain text, version @extschema@.semver,
                status @extschema@.lifecycle_status, is_start boolean)
     LANGUAGE plpgsql STABLE
@@ -16,28 +16,28 @@ DECLARE
     dir text := lower(lineage_picture_nodes.direction);
 BEGIN
     IF dir IS NULL OR dir NOT IN ('upstream', 'downstream', 'both') THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             pg_catalog.format('direction must be upstream, downstream or both, not %s',
                               coalesce(quote_literal(lineage_picture_nodes.direction), 'NULL')));
     END IF;
-    PERFORM @extschema@.lineage_check_depth(max_depth);
+    PERFORM meshcat_internal.lineage_check_depth(max_depth);
     IF lineage_picture_nodes.id IS NOT NULL THEN
-        start := @extschema@.lineage_node(lineage_picture_nodes.id);
+        start := meshcat_internal.lineage_node(lineage_picture_nodes.id);
     END IF;
     RETURN QUERY
     WITH nodes AS (
-        SELECT e.upstream AS node FROM @extschema@.lineage_edge AS e WHERE start IS NULL
+        SELECT e.upstream AS node FROM meshcat_internal.lineage_edge AS e WHERE start IS NULL
         UNION
-        SELECT e.downstream FROM @extschema@.lineage_edge AS e WHERE start IS NULL
+        SELECT e.downstream FROM meshcat_internal.lineage_edge AS e WHERE start IS NULL
         UNION
         SELECT p.id FROM @extschema@.product AS p WHERE start IS NULL
         UNION
         SELECT start WHERE start IS NOT NULL
         UNION
-        SELECT w.node FROM @extschema@.lineage_walk(start, true, max_depth) AS w
+        SELECT w.node FROM meshcat_internal.lineage_walk(start, true, max_depth) AS w
          WHERE start IS NOT NULL AND dir IN ('downstream', 'both')
         UNION
-        SELECT w.node FROM @extschema@.lineage_walk(start, false, max_depth) AS w
+        SELECT w.node FROM meshcat_internal.lineage_walk(start, false, max_depth) AS w
          WHERE start IS NOT NULL AND dir IN ('upstream', 'both')
     )
     SELECT n.node,
@@ -46,14 +46,14 @@ BEGIN
            v.version, v.status, n.node = start
       FROM nodes AS n
       LEFT JOIN @extschema@.product_version AS v
-        ON n.node NOT LIKE 'source:%' AND v.id = @extschema@.lineage_current_version(n.node);
+        ON n.node NOT LIKE 'source:%' AND v.id = meshcat_internal.lineage_current_version(n.node);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_picture_nodes(text, text, int) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_picture_nodes(text, text, int) IS
     'The nodes a lineage picture shows (the whole mesh when id is NULL), with domain, current version and status.';
 
 -- The edges between the nodes of a picture, one per pair, labeled with the version ranges.
-CREATE FUNCTION @extschema@.lineage_picture_edges(nodes text[])
+CREATE FUNCTION meshcat_internal.lineage_picture_edges(nodes text[])
 RETURNS TABLE (upstream text, downstream text, label text)
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
@@ -61,32 +61,32 @@ AS $$
     SELECT e.upstream, e.downstream,
            CASE WHEN e.upstream NOT LIKE 'source:%'
                 THEN pg_catalog.string_agg(DISTINCT coalesce(e.version_range, '*'), ' | ') END
-      FROM @extschema@.lineage_edge AS e
+      FROM meshcat_internal.lineage_edge AS e
      WHERE e.upstream = ANY (nodes) AND e.downstream = ANY (nodes)
      GROUP BY e.upstream, e.downstream
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_picture_edges(text[]) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_picture_edges(text[]) IS
     'The product and source edges among the given nodes, one per pair, labeled with their version ranges.';
 
 -- A DOT string literal.
-CREATE FUNCTION @extschema@.lineage_dot_quote(s text) RETURNS text
+CREATE FUNCTION meshcat_internal.lineage_dot_quote(s text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT '"' || pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(s, '\', '\\'), '"', '\"'),
                                                          E'\n', '\n'), E'\r', '') || '"'
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_dot_quote(text) IS 'Quotes text as a Graphviz DOT string.';
+COMMENT ON FUNCTION meshcat_internal.lineage_dot_quote(text) IS 'Quotes text as a Graphviz DOT string.';
 
 -- Fill colors by status; a product with no version is white.
-CREATE FUNCTION @extschema@.lineage_status_color(status @extschema@.lifecycle_status) RETURNS text
+CREATE FUNCTION meshcat_internal.lineage_status_color(status @extschema@.lifecycle_status) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE status WHEN 'published' THEN '#c8e6c9' WHEN 'draft' THEN '#e3f2fd'
                        WHEN 'deprecated' THEN '#ffe0b2' WHEN 'retired' THEN '#ffcdd2' ELSE '#ffffff' END
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_status_color(@extschema@.lifecycle_status) IS
+COMMENT ON FUNCTION meshcat_internal.lineage_status_color(@extschema@.lifecycle_status) IS
     'The fill color of a product in lineage pictures, by the status of its current version.';
 
 CREATE FUNCTION @extschema@.mesh_lineage_dot(id text, direction text DEFAULT 'both', max_depth int DEFAULT NULL)
@@ -96,16 +96,16 @@ RETURNS text
 AS $$
 BEGIN
     RETURN (
-    WITH n AS (SELECT * FROM @extschema@.lineage_picture_nodes(id, direction, max_depth)),
+    WITH n AS (SELECT * FROM meshcat_internal.lineage_picture_nodes(id, direction, max_depth)),
     decl AS (
         SELECT n.domain, n.node,
-               '    ' || @extschema@.lineage_dot_quote(n.node) || ' ['
+               '    ' || meshcat_internal.lineage_dot_quote(n.node) || ' ['
                || CASE WHEN n.kind = 'source'
-                       THEN 'label=' || @extschema@.lineage_dot_quote(pg_catalog.substr(n.node, 8))
+                       THEN 'label=' || meshcat_internal.lineage_dot_quote(pg_catalog.substr(n.node, 8))
                             || ', shape=cylinder, fillcolor="#eeeeee"'
-                       ELSE 'label=' || @extschema@.lineage_dot_quote(n.node || E'\n'
+                       ELSE 'label=' || meshcat_internal.lineage_dot_quote(n.node || E'\n'
                                           || coalesce(n.version::text || ' ' || n.status::text, 'no version'))
-                            || ', fillcolor="' || @extschema@.lineage_status_color(n.status) || '"'
+                            || ', fillcolor="' || meshcat_internal.lineage_status_color(n.status) || '"'
                             || CASE WHEN n.status = 'draft' THEN ', style="rounded,filled,dashed"' ELSE '' END
                   END
                || CASE WHEN n.is_start THEN ', penwidth=2.5' ELSE '' END || '];' AS line
@@ -141,8 +141,8 @@ BEGIN
     ),
     clusters AS (
         SELECT o.path,
-               pg_catalog.repeat('  ', o.depth) || 'subgraph ' || @extschema@.lineage_dot_quote('cluster_' || o.domain) || E' {\n'
-               || pg_catalog.repeat('  ', o.depth + 1) || 'label=' || @extschema@.lineage_dot_quote(o.domain)
+               pg_catalog.repeat('  ', o.depth) || 'subgraph ' || meshcat_internal.lineage_dot_quote('cluster_' || o.domain) || E' {\n'
+               || pg_catalog.repeat('  ', o.depth + 1) || 'label=' || meshcat_internal.lineage_dot_quote(o.domain)
                || '; style="rounded"; color="#9e9e9e";'
                || coalesce(E'\n' || (SELECT pg_catalog.string_agg(pg_catalog.repeat('  ', o.depth + 1) || pg_catalog.substr(d.line, 5),
                                                                    E'\n' ORDER BY d.node COLLATE "C")
@@ -158,11 +158,11 @@ BEGIN
         || coalesce((SELECT pg_catalog.string_agg(c.block, E'\n' ORDER BY c.path COLLATE "C") FROM clusters AS c) || E'\n', '')
         || coalesce((SELECT pg_catalog.string_agg(pg_catalog.substr(d.line, 3), E'\n' ORDER BY d.node COLLATE "C")
                        FROM decl AS d WHERE d.domain IS NULL) || E'\n', '')
-        || coalesce((SELECT pg_catalog.string_agg('  ' || @extschema@.lineage_dot_quote(e.upstream) || ' -> '
-                                                  || @extschema@.lineage_dot_quote(e.downstream)
-                                                  || coalesce(' [label=' || @extschema@.lineage_dot_quote(e.label) || ']', '')
+        || coalesce((SELECT pg_catalog.string_agg('  ' || meshcat_internal.lineage_dot_quote(e.upstream) || ' -> '
+                                                  || meshcat_internal.lineage_dot_quote(e.downstream)
+                                                  || coalesce(' [label=' || meshcat_internal.lineage_dot_quote(e.label) || ']', '')
                                                   || ';', E'\n' ORDER BY e.upstream COLLATE "C", e.downstream COLLATE "C")
-                       FROM @extschema@.lineage_picture_edges(ARRAY(SELECT n.node FROM n)) AS e) || E'\n', '')
+                       FROM meshcat_internal.lineage_picture_edges(ARRAY(SELECT n.node FROM n)) AS e) || E'\n', '')
         || '}');
 END
 $$;
@@ -170,13 +170,13 @@ COMMENT ON FUNCTION @extschema@.mesh_lineage_dot(text, text, int) IS
     'The lineage around a product (upstream, downstream or both; the whole mesh when id is NULL) as Graphviz DOT: domains as clusters, nested in their parent domains, colored by status.';
 
 -- A Mermaid label: quotes become entities, line breaks <br/>.
-CREATE FUNCTION @extschema@.lineage_mermaid_quote(s text) RETURNS text
+CREATE FUNCTION meshcat_internal.lineage_mermaid_quote(s text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT '"' || pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(s, '"', '#quot;'), E'\r', ''), E'\n', '<br/>') || '"'
 $$;
-COMMENT ON FUNCTION @extschema@.lineage_mermaid_quote(text) IS 'Quotes text as a Mermaid label.';
+COMMENT ON FUNCTION meshcat_internal.lineage_mermaid_quote(text) IS 'Quotes text as a Mermaid label.';
 
 CREATE FUNCTION @extschema@.mesh_lineage_mermaid(id text, direction text DEFAULT 'both', max_depth int DEFAULT NULL)
 RETURNS text
@@ -187,13 +187,13 @@ BEGIN
     RETURN (
     WITH n AS (
         SELECT p.*, 'n' || pg_catalog.row_number() OVER (ORDER BY p.node COLLATE "C") AS key
-          FROM @extschema@.lineage_picture_nodes(id, direction, max_depth) AS p
+          FROM meshcat_internal.lineage_picture_nodes(id, direction, max_depth) AS p
     ),
     decl AS (
         SELECT n.domain, n.node,
                n.key || CASE WHEN n.kind = 'source'
-                             THEN '[(' || @extschema@.lineage_mermaid_quote(pg_catalog.substr(n.node, 8)) || ')]:::source'
-                             ELSE '[' || @extschema@.lineage_mermaid_quote(n.node || E'\n'
+                             THEN '[(' || meshcat_internal.lineage_mermaid_quote(pg_catalog.substr(n.node, 8)) || ')]:::source'
+                             ELSE '[' || meshcat_internal.lineage_mermaid_quote(n.node || E'\n'
                                            || coalesce(n.version::text || ' ' || n.status::text, 'no version'))
                                   || ']:::' || coalesce(n.status::text, 'unversioned') END
                || CASE WHEN n.is_start THEN E'\n    style ' || n.key || ' stroke-width:3px' ELSE '' END AS line
@@ -201,15 +201,15 @@ BEGIN
     )
     SELECT E'flowchart LR\n'
         || coalesce((SELECT pg_catalog.string_agg('  subgraph d_' || pg_catalog.md5(g.domain) || '['
-                                                  || @extschema@.lineage_mermaid_quote(g.domain) || E']\n' || g.lines || E'\n  end',
+                                                  || meshcat_internal.lineage_mermaid_quote(g.domain) || E']\n' || g.lines || E'\n  end',
                                                   E'\n' ORDER BY g.domain COLLATE "C")
                        FROM (SELECT d.domain, pg_catalog.string_agg('    ' || d.line, E'\n' ORDER BY d.node COLLATE "C") AS lines
                                FROM decl AS d WHERE d.domain IS NOT NULL GROUP BY d.domain) AS g) || E'\n', '')
         || coalesce((SELECT pg_catalog.string_agg('  ' || d.line, E'\n' ORDER BY d.node COLLATE "C")
                        FROM decl AS d WHERE d.domain IS NULL) || E'\n', '')
-        || coalesce((SELECT pg_catalog.string_agg('  ' || a.key || ' -->' || coalesce('|' || @extschema@.lineage_mermaid_quote(e.label) || '|', '')
+        || coalesce((SELECT pg_catalog.string_agg('  ' || a.key || ' -->' || coalesce('|' || meshcat_internal.lineage_mermaid_quote(e.label) || '|', '')
                                                   || ' ' || b.key, E'\n' ORDER BY e.upstream COLLATE "C", e.downstream COLLATE "C")
-                       FROM @extschema@.lineage_picture_edges(ARRAY(SELECT n.node FROM n)) AS e
+                       FROM meshcat_internal.lineage_picture_edges(ARRAY(SELECT n.node FROM n)) AS e
                        JOIN n AS a ON a.node = e.upstream
                        JOIN n AS b ON b.node = e.downstream) || E'\n', '')
         || E'  classDef published fill:#c8e6c9,stroke:#2e7d32\n'

@@ -5,7 +5,7 @@
 -- product_version is this fragment's own (DECISIONS.md section 9).
 -- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers (current_version).
 
-CREATE FUNCTION @extschema@.search_document(descriptor jsonb) RETURNS tsvector
+CREATE FUNCTION meshcat_internal.search_document(descriptor jsonb) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 RETURN
@@ -25,11 +25,11 @@ RETURN
                                                                                             THEN o OPERATOR(pg_catalog.->) 'schema' END) AS f)), ' ')
                                 FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(descriptor OPERATOR(pg_catalog.->) 'outputs') OPERATOR(pg_catalog.=) 'array'
                                                                THEN descriptor OPERATOR(pg_catalog.->) 'outputs' END) AS o)), 'C');
-COMMENT ON FUNCTION @extschema@.search_document(jsonb) IS
+COMMENT ON FUNCTION meshcat_internal.search_document(jsonb) IS
     'The weighted text-search document of a product version: id, name, tags (A); description, domain (B); outputs and fields (C).';
 
 CREATE INDEX product_version_search ON @extschema@.product_version
-    USING gin (@extschema@.search_document(descriptor));
+    USING gin (meshcat_internal.search_document(descriptor));
 
 CREATE FUNCTION @extschema@.mesh_search(query text, within_domain text DEFAULT NULL, with_tag text DEFAULT NULL,
                                         max_results int DEFAULT 20)
@@ -49,7 +49,7 @@ DECLARE
                       THEN websearch_to_tsquery('pg_catalog.english'::regconfig, query) END;
 BEGIN
     IF max_results IS NULL OR max_results < 1 THEN
-        PERFORM @extschema@.raise_error('22023',
+        PERFORM meshcat_internal.raise_error('22023',
             'max_results must be at least 1');
     END IF;
     -- A query of stop words only ("the") matches nothing rather than everything.
@@ -62,16 +62,16 @@ BEGIN
            CASE WHEN q IS NOT NULL AND m.description IS NOT NULL
                 THEN ts_headline('pg_catalog.english'::regconfig, m.description, q, 'MaxFragments=1, MaxWords=20, MinWords=5') END
       FROM (SELECT v.product_id, v.name, p.domain, v.version, v.status, v.classification, v.description,
-                   ARRAY(SELECT t.tag FROM @extschema@.tag AS t WHERE t.version_id = v.id ORDER BY t.tag) AS tags,
+                   ARRAY(SELECT t.tag FROM meshcat_internal.tag AS t WHERE t.version_id = v.id ORDER BY t.tag) AS tags,
                    CASE WHEN q IS NULL THEN 0::real
-                        ELSE ts_rank(@extschema@.search_document(v.descriptor), q) END AS rank
+                        ELSE ts_rank(meshcat_internal.search_document(v.descriptor), q) END AS rank
               FROM @extschema@.product_version AS v
-              JOIN @extschema@.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
+              JOIN meshcat_internal.current_version AS c ON c.product_id = v.product_id AND c.version_id = v.id
               JOIN @extschema@.product AS p ON p.id = v.product_id
-             WHERE (q IS NULL OR @extschema@.search_document(v.descriptor) @@ q)
+             WHERE (q IS NULL OR meshcat_internal.search_document(v.descriptor) @@ q)
                AND (within_domain IS NULL OR p.domain = within_domain)
                AND (with_tag IS NULL
-                    OR EXISTS (SELECT FROM @extschema@.tag AS t WHERE t.version_id = v.id AND t.tag = with_tag))
+                    OR EXISTS (SELECT FROM meshcat_internal.tag AS t WHERE t.version_id = v.id AND t.tag = with_tag))
              ORDER BY rank DESC, v.product_id
              LIMIT max_results) AS m
      ORDER BY m.rank DESC, m.product_id;

@@ -8,11 +8,11 @@
 -- the views' version_rank: applications sort by it without meshcat's operators on their
 -- search_path (DECISIONS.md section 6). The operator is qualified, so it is this type's.
 -- Views join it on product_id too, so a filter on the product reaches the window's partition.
-CREATE VIEW @extschema@.version_order WITH (security_invoker) AS
+CREATE VIEW meshcat_internal.version_order WITH (security_invoker) AS
 SELECT v.product_id, v.id AS version_id,
        (pg_catalog.rank() OVER (PARTITION BY v.product_id ORDER BY v.version USING OPERATOR(@extschema@.<)))::int AS rank
   FROM @extschema@.product_version AS v;
-COMMENT ON VIEW @extschema@.version_order IS
+COMMENT ON VIEW meshcat_internal.version_order IS
     'Each version''s rank among its product''s versions by SemVer precedence, 1 = oldest.';
 
 CREATE VIEW @extschema@.mesh_domains WITH (security_invoker) AS
@@ -29,15 +29,15 @@ SELECT v.product_id, v.version, v.status,
        p.domain, v.name, v.description, v.classification, v.retention, v.documentation,
        (SELECT pg_catalog.jsonb_object_agg(o.kind, o.principals)
           FROM (SELECT ow.kind, pg_catalog.jsonb_agg(ow.principal ORDER BY ow.principal) AS principals
-                  FROM @extschema@.owner AS ow WHERE ow.version_id OPERATOR(pg_catalog.=) v.id GROUP BY ow.kind) AS o) AS owners,
-       ARRAY(SELECT t.tag FROM @extschema@.tag AS t WHERE t.version_id OPERATOR(pg_catalog.=) v.id ORDER BY t.tag) AS tags,
+                  FROM meshcat_internal.owner AS ow WHERE ow.version_id OPERATOR(pg_catalog.=) v.id GROUP BY ow.kind) AS o) AS owners,
+       ARRAY(SELECT t.tag FROM meshcat_internal.tag AS t WHERE t.version_id OPERATOR(pg_catalog.=) v.id ORDER BY t.tag) AS tags,
        v.sla, v.quality, v.descriptor,
        v.created_at, v.created_by, v.updated_at, v.updated_by, v.published_at, v.published_by,
        v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
   JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
-  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
-  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id;
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN meshcat_internal.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_versions IS
     'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path.';
 
@@ -57,9 +57,9 @@ SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
        i.product_id AS input_product, i.version_range, i.source,
        NULL::text AS location, NULL::regclass AS relation, i.description,
        v.version::text AS version_text, r.rank AS version_rank
-  FROM @extschema@.input_port AS i
+  FROM meshcat_internal.input_port AS i
   JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) i.version_id
-  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
 UNION ALL
 SELECT v.product_id, v.version, 'output', o.position,
        o.name, o.kind, NULL, NULL, NULL, o.location,
@@ -68,9 +68,9 @@ SELECT v.product_id, v.version, 'output', o.position,
              AND o.location OPERATOR(pg_catalog.~) '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?$'
             THEN pg_catalog.to_regclass(o.location) END,
        o.description, v.version::text, r.rank
-  FROM @extschema@.output_port AS o
+  FROM meshcat_internal.output_port AS o
   JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
-  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_ports IS
     'Input and output ports of every product version; relation is the table or view an output names, when it exists here; version_text and version_rank as in mesh_versions.';
 
@@ -78,23 +78,23 @@ CREATE VIEW @extschema@.mesh_fields WITH (security_invoker) AS
 SELECT v.product_id, v.version, o.name AS port, f.position, f.name, f.type, f.required,
        f.is_unique AS "unique", f.primary_key, f.pii, f.classification, f.description,
        f.glossary, f.derived_from, v.version::text AS version_text, r.rank AS version_rank
-  FROM @extschema@.field AS f
-  JOIN @extschema@.output_port AS o ON o.id OPERATOR(pg_catalog.=) f.port_id
+  FROM meshcat_internal.field AS f
+  JOIN meshcat_internal.output_port AS o ON o.id OPERATOR(pg_catalog.=) f.port_id
   JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
-  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_fields IS
     'The schema contract: one row per field of every output port of every product version; version_text and version_rank as in mesh_versions.';
 
 CREATE VIEW @extschema@.mesh_audit WITH (security_invoker) AS
 SELECT a.id, a.at, a.txid, a.session_role, a.acting_role, a.table_name, a.operation, a.old_row, a.new_row
-  FROM @extschema@.audit AS a;
+  FROM meshcat_internal.audit AS a;
 COMMENT ON VIEW @extschema@.mesh_audit IS
     'The append-only trail of catalog changes: who, when, which transaction, before and after.';
 
 CREATE VIEW @extschema@.mesh_events WITH (security_invoker) AS
 SELECT e.id, e.at, e.kind, e.product_id, e.version, e.version::text AS version_text, e.payload,
        e.txid, e.acting_role
-  FROM @extschema@.event AS e;
+  FROM meshcat_internal.event AS e;
 COMMENT ON VIEW @extschema@.mesh_events IS
     'Every catalog event, oldest first by id: kind, product, version, the full payload, the transaction and role that caused it.';
 
@@ -111,13 +111,13 @@ SELECT v.product_id, v.version, v.status, (c.version_id IS NOT NULL) AS is_curre
        e.policy_revision, e.evaluated_at, v.version::text AS version_text, r.rank AS version_rank
   FROM @extschema@.product_version AS v
   JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
-  JOIN @extschema@.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
-  LEFT JOIN @extschema@.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN meshcat_internal.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id
   JOIN @extschema@.policy AS pol
     ON pol.domain IS NULL
-    OR pol.domain IN (SELECT s.ancestor FROM @extschema@.domain_scope AS s WHERE s.domain OPERATOR(pg_catalog.=) p.domain)
+    OR pol.domain IN (SELECT s.ancestor FROM meshcat_internal.domain_scope AS s WHERE s.domain OPERATOR(pg_catalog.=) p.domain)
   LEFT JOIN LATERAL (SELECT ev.passed, ev.error, ev.policy_revision, ev.evaluated_at
-                       FROM @extschema@.evaluation AS ev
+                       FROM meshcat_internal.evaluation AS ev
                       WHERE ev.version_id OPERATOR(pg_catalog.=) v.id AND ev.policy_name OPERATOR(pg_catalog.=) pol.name
                       ORDER BY ev.id DESC LIMIT 1) AS e ON true
   LEFT JOIN LATERAL (SELECT pg_catalog.max(ex.expires_at) AS expires_at
@@ -172,35 +172,35 @@ SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS 
        e.downstream,
        CASE WHEN e.upstream NOT LIKE 'source:%' THEN e.upstream END AS upstream_product,
        e.downstream AS downstream_product,
-       ARRAY(SELECT DISTINCT coalesce(x.version_range, '*') FROM @extschema@.lineage_edge AS x
+       ARRAY(SELECT DISTINCT coalesce(x.version_range, '*') FROM meshcat_internal.lineage_edge AS x
               WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS version_ranges,
-       ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_edge AS x
+       ARRAY(SELECT DISTINCT v.version FROM meshcat_internal.lineage_edge AS x
                JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
               WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1) AS consumer_versions,
        CASE WHEN e.upstream NOT LIKE 'source:%' THEN
            ARRAY(SELECT u.version FROM @extschema@.product_version AS u
                   WHERE u.product_id OPERATOR(pg_catalog.=) e.upstream AND u.status IN ('published', 'deprecated')
-                    AND EXISTS (SELECT FROM @extschema@.lineage_edge AS x
+                    AND EXISTS (SELECT FROM meshcat_internal.lineage_edge AS x
                                  WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream
                                    AND (x.version_range IS NULL OR @extschema@.semver_satisfies(u.version, x.version_range)))
                   ORDER BY u.version) END AS resolved_versions,
-       NOT EXISTS (SELECT FROM @extschema@.lineage_edge AS x
+       NOT EXISTS (SELECT FROM meshcat_internal.lineage_edge AS x
                      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
                     WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft') AS proposed
-  FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_edge) AS e
+  FROM (SELECT DISTINCT upstream, downstream FROM meshcat_internal.lineage_edge) AS e
 UNION ALL
 SELECT 'field', e.upstream, e.downstream,
        pg_catalog.split_part(e.upstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.upstream, '.', 2),
        pg_catalog.split_part(e.downstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.downstream, '.', 2),
        NULL,
-       ARRAY(SELECT DISTINCT v.version FROM @extschema@.lineage_field_edge AS x
+       ARRAY(SELECT DISTINCT v.version FROM meshcat_internal.lineage_field_edge AS x
                JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
               WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream ORDER BY 1),
        NULL,
-       NOT EXISTS (SELECT FROM @extschema@.lineage_field_edge AS x
+       NOT EXISTS (SELECT FROM meshcat_internal.lineage_field_edge AS x
                      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
                     WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft')
-  FROM (SELECT DISTINCT upstream, downstream FROM @extschema@.lineage_field_edge) AS e
+  FROM (SELECT DISTINCT upstream, downstream FROM meshcat_internal.lineage_field_edge) AS e
        ) AS l;
 COMMENT ON VIEW @extschema@.mesh_lineage IS
     'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to (also as text: consumer_versions_text, resolved_versions_text).';
@@ -213,11 +213,11 @@ WITH RECURSIVE cur AS (
            v.product_id OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) o.name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) f.name AS ref,
            f.classification, f.pii, f.derived_from,
            (f.descriptor OPERATOR(pg_catalog.?) 'masking') AS masked
-      FROM @extschema@.current_version AS c
+      FROM meshcat_internal.current_version AS c
       JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) c.version_id
       JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
-      JOIN @extschema@.output_port AS o ON o.version_id OPERATOR(pg_catalog.=) v.id
-      JOIN @extschema@.field AS f ON f.port_id OPERATOR(pg_catalog.=) o.id
+      JOIN meshcat_internal.output_port AS o ON o.version_id OPERATOR(pg_catalog.=) v.id
+      JOIN meshcat_internal.field AS f ON f.port_id OPERATOR(pg_catalog.=) o.id
 ),
 edge AS (
     SELECT DISTINCT u.up, c.ref AS down FROM cur AS c, pg_catalog.unnest(c.derived_from) AS u(up) WHERE NOT c.masked
@@ -237,7 +237,7 @@ inherited AS (
 ),
 products AS (
     SELECT v.product_id, p.domain, v.classification AS declared
-      FROM @extschema@.current_version AS cv
+      FROM meshcat_internal.current_version AS cv
       JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) cv.version_id
       JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
 )

@@ -5,12 +5,14 @@
 -- Uses: every earlier fragment (mesh_setup_roles names the functions it grants; the sweep
 -- covers every function of the extension, so it runs last).
 
--- Creates meshcat's three roles if they are missing and grants them what they need. An
--- administrator runs it once, after CREATE EXTENSION; running it again changes nothing. A role
--- of that name that it did not create (in this database) is not trusted: whoever created it may
--- hold ADMIN on it and grant it to anyone, so only a superuser may adopt it, explicitly.
+-- Creates meshcat's three roles if they are missing and grants them what they need. A superuser
+-- runs it once, after CREATE EXTENSION; running it again changes nothing. It grants on objects
+-- only their owner (the installing superuser) may grant, so it runs as that owner, and refuses
+-- any caller who is not a superuser first. A role of that name that it did not create (in this
+-- database) is not trusted: whoever created it may hold ADMIN on it and grant it to anyone, so
+-- it is adopted only when the superuser says so.
 CREATE FUNCTION @extschema@.mesh_setup_roles(adopt boolean DEFAULT false) RETURNS TABLE (role name, action text)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -21,33 +23,33 @@ DECLARE
     found_oid oid;
     writable text := 'domain, product, product_version, policy, exemption';
 BEGIN
+    IF NOT meshcat_internal.role_is_superuser(@extschema@.mesh_acting_role()) THEN
+        PERFORM meshcat_internal.raise_error('42501', 'permission denied to set up meshcat''s roles',
+            'mesh_setup_roles() creates or adopts the roles that decide who may read, write and govern the mesh.',
+            'Ask a superuser to run SELECT * FROM mesh_setup_roles().');
+    END IF;
     FOREACH wanted IN ARRAY ARRAY['reader', 'steward', 'admin'] LOOP
         r := 'meshcat_' || wanted;
-        known := @extschema@.setup_role_oid(wanted);
+        known := meshcat_internal.setup_role_oid(wanted);
         found_oid := (SELECT x.oid FROM pg_roles AS x WHERE x.rolname = r);
         IF known IS NOT NULL THEN
             role := r; action := 'exists';
         ELSIF found_oid IS NULL THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-            DELETE FROM @extschema@.setup_role AS s WHERE s.purpose = wanted;
-            INSERT INTO @extschema@.setup_role (purpose, role_oid, role_name, adopted)
+            DELETE FROM meshcat_internal.setup_role AS s WHERE s.purpose = wanted;
+            INSERT INTO meshcat_internal.setup_role (purpose, role_oid, role_name, adopted)
             SELECT wanted, x.oid, x.rolname, false FROM pg_roles AS x WHERE x.rolname = r;
             role := r; action := 'created';
         ELSIF NOT adopt THEN
-            PERFORM @extschema@.raise_error('42710',
+            PERFORM meshcat_internal.raise_error('42710',
                 format('role "%s" already exists and was not created by mesh_setup_roles()', r),
                 format('Role "%s" would decide who may %s; meshcat cannot tell who created it or who may grant it.',
                        r, CASE wanted WHEN 'admin' THEN 'govern the whole mesh'
                                       WHEN 'steward' THEN 'write the catalog' ELSE 'read the catalog' END),
                 'Drop the role, or, as a superuser who trusts its members and everyone holding ADMIN on it, run SELECT * FROM mesh_setup_roles(adopt => true).');
-        ELSIF NOT @extschema@.role_is_superuser(@extschema@.mesh_acting_role()) THEN
-            PERFORM @extschema@.raise_error('42501',
-                format('permission denied to adopt role "%s"', r),
-                'Only a superuser may adopt a pre-existing role as one of meshcat''s roles.',
-                'Ask a superuser to run SELECT * FROM mesh_setup_roles(adopt => true).');
         ELSE
-            DELETE FROM @extschema@.setup_role AS s WHERE s.purpose = wanted;
-            INSERT INTO @extschema@.setup_role (purpose, role_oid, role_name, adopted)
+            DELETE FROM meshcat_internal.setup_role AS s WHERE s.purpose = wanted;
+            INSERT INTO meshcat_internal.setup_role (purpose, role_oid, role_name, adopted)
             VALUES (wanted, found_oid, r, true);
             role := r; action := 'adopted';
         END IF;
@@ -60,11 +62,25 @@ BEGIN
         GRANT meshcat_steward TO meshcat_admin;
     END IF;
 
-    -- Readers: the catalog, its views and the audit trail, read-only.
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO meshcat_reader', '@extschema@');
-    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO meshcat_reader', '@extschema@');
+    -- Readers: the catalog, its views and the audit trail, read-only. The views run with the
+    -- reader's rights (security_invoker), so they read the internal tables and call the helpers
+    -- that cannot write (not VOLATILE) as the reader.
+    EXECUTE format('GRANT USAGE ON SCHEMA %I, meshcat_internal TO meshcat_reader', '@extschema@');
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I, meshcat_internal TO meshcat_reader', '@extschema@');
+    FOR r IN
+        SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+          FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'meshcat_internal' AND p.prokind = 'f'
+           AND p.prorettype <> 'pg_catalog.trigger'::regtype
+           -- and two that write nothing: every refusal goes through raise_error, and
+           -- lineage_cache_state shows this backend's own lineage cache
+           AND (p.provolatile <> 'v' OR p.proname IN ('raise_error', 'lineage_cache_state'))
+         ORDER BY p.oid
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO meshcat_reader', r);
+    END LOOP;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_policy_dry_run(text) TO meshcat_reader;
-    GRANT EXECUTE ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
     -- writes nothing: tries the registration as the caller and rolls it back (SECURITY DEFINER)
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_validate(text) TO meshcat_reader;
 
@@ -76,8 +92,8 @@ BEGIN
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO meshcat_steward', '@extschema@');
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
     -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
-    GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int, int), @extschema@.write_policy(jsonb, int, int),
-                              @extschema@.write_product_version(jsonb, int, int) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.write_domain(jsonb, int, int), meshcat_internal.write_policy(jsonb, int, int),
+                              meshcat_internal.write_product_version(jsonb, int, int) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
@@ -95,7 +111,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_setup_roles(boolean) FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.mesh_setup_roles(boolean) IS
-    'Run once by an administrator: creates meshcat_reader, meshcat_steward and meshcat_admin if missing (a superuser may adopt existing ones with adopt => true), records them, and grants their privileges.';
+    'Run once by a superuser: creates meshcat_reader, meshcat_steward and meshcat_admin if missing (adopts existing ones with adopt => true), records them, and grants their privileges.';
 
 REVOKE ALL ON FUNCTION @extschema@.mesh_register(text) FROM PUBLIC;
 
@@ -110,37 +126,30 @@ REVOKE ALL ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, time
 REVOKE ALL ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) FROM PUBLIC;
 
--- Which roles are meshcat's own is no secret (pg_roles shows every role), and every ownership
--- check, run with the writer's rights, reads it.
-GRANT SELECT ON @extschema@.setup_role TO PUBLIC;
-
--- Last, a sweep: PostgreSQL grants EXECUTE to PUBLIC on every new function, so every function
--- of the extension that is VOLATILE (may write, or calls code that may) loses that grant here,
--- whatever fragment defined it; mesh_setup_roles() grants back what each role needs. Kept for
--- PUBLIC: IMMUTABLE and STABLE functions (they cannot write: the semver type's I/O and
--- operators, YAML conversion, diffs, lineage walks, search), trigger functions (not callable
--- directly), and the allow-list below. An update script that adds functions ends with this too.
+-- Last, a sweep: PostgreSQL grants EXECUTE to PUBLIC on every new function, so the sweep takes
+-- that grant back, whatever fragment defined the function: from every function of the internal
+-- schema, and from every function of the API that is VOLATILE (may write, or calls code that
+-- may); mesh_setup_roles() grants back what each role needs. Kept for PUBLIC: the API's
+-- IMMUTABLE and STABLE functions (they cannot write: the semver type's I/O and operators, YAML
+-- conversion, diffs, lineage walks, search). An update script that adds functions ends with
+-- this too.
 DO $sweep$
 DECLARE
     f text;
 BEGIN
     FOR f IN
-        SELECT pg_catalog.format('%I.%I(%s)', '@extschema@', p.proname,
+        SELECT pg_catalog.format('%I.%I(%s)', n.nspname, p.proname,
                                  pg_catalog.pg_get_function_identity_arguments(p.oid))
           FROM pg_catalog.pg_proc AS p
+          JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
           JOIN pg_catalog.pg_depend AS d
             ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
            AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
           JOIN pg_catalog.pg_extension AS e
             ON e.oid OPERATOR(pg_catalog.=) d.refobjid AND e.extname OPERATOR(pg_catalog.=) 'meshcat'
-         WHERE p.provolatile OPERATOR(pg_catalog.=) 'v'
-           AND p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.trigger'::pg_catalog.regtype
-           AND p.proname OPERATOR(pg_catalog.<>) ALL (ARRAY[
-                   -- reads this backend's own lineage cache (for monitoring), writes nothing
-                   'lineage_cache_state',
-                   -- raises an error: every refusal, whoever meets it, goes through it
-                   'raise_error'
-               ]::pg_catalog.name[])
+         WHERE n.nspname OPERATOR(pg_catalog.=) 'meshcat_internal'
+            OR (p.provolatile OPERATOR(pg_catalog.=) 'v'
+                AND p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.trigger'::pg_catalog.regtype)
          ORDER BY p.oid
     LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);

@@ -20,7 +20,7 @@ CREATE TEMP TABLE st AS SELECT mesh_descriptor_schema()::text AS t;
 \timing on
 -- 20 000 calls each, from PL/pgSQL as mesh_register makes them (the document in a variable)
 DO $$ DECLARE x text[]; v jsonb; BEGIN SELECT doc INTO v FROM d; FOR i IN 1 .. 20000 LOOP x := pg_temp.old_descriptor_problem(v, meshcat.mesh_descriptor_schema() -> '$defs' -> 'DataProduct'); END LOOP; END $$;
-DO $$ DECLARE x text[]; v jsonb; BEGIN SELECT doc INTO v FROM d; FOR i IN 1 .. 20000 LOOP x := meshcat.descriptor_problem(v, meshcat.mesh_descriptor_schema() -> '$defs' -> 'DataProduct'); END LOOP; END $$;
+DO $$ DECLARE x text[]; v jsonb; BEGIN SELECT doc INTO v FROM d; FOR i IN 1 .. 20000 LOOP x := meshcat_internal.descriptor_problem(v, meshcat.mesh_descriptor_schema() -> '$defs' -> 'DataProduct'); END LOOP; END $$;
 -- and in one SELECT
 SELECT count(pg_temp.old_descriptor_problem(d.doc, d.s)) AS old FROM generate_series(1, 20000), d;
 SELECT count(descriptor_problem(d.doc, d.s)) AS new FROM generate_series(1, 20000), d;

@@ -75,7 +75,7 @@ INSERT INTO bench_result SELECT 100, pg_temp.bench_round(100, :n);
 INSERT INTO bench_result SELECT 0, pg_temp.bench_round(0, :n);
 INSERT INTO bench_result SELECT 10, pg_temp.bench_round(10, :n);
 INSERT INTO bench_result SELECT 100, pg_temp.bench_round(100, :n);
-SELECT :n AS products, count(*) AS evaluations_last_round FROM meshcat.evaluation;
+SELECT :n AS products, count(*) AS evaluations_last_round FROM meshcat_internal.evaluation;
 SELECT r.policies, round(r.seconds::numeric, 2) AS seconds, round(:n / r.seconds) AS registrations_per_s,
        round((r.seconds / b.seconds)::numeric, 2) AS time_ratio_to_0_policies
   FROM (SELECT policies, min(seconds) AS seconds FROM bench_result GROUP BY policies) AS r,

@@ -22,9 +22,9 @@ BEGIN
              SELECT n.id, n.i, 'down' FROM bench_nodes AS n WHERE n.i < 50   -- the hubs
     LOOP
         IF s.dir = 'down' THEN
-            SELECT count(*) INTO c FROM meshcat.lineage_walk(s.id, true, NULL);
+            SELECT count(*) INTO c FROM meshcat_internal.lineage_walk(s.id, true, NULL);
         ELSE
-            SELECT count(*) INTO c FROM meshcat.lineage_walk(s.id, false, NULL) WHERE node NOT LIKE 'source:%';
+            SELECT count(*) INTO c FROM meshcat_internal.lineage_walk(s.id, false, NULL) WHERE node NOT LIKE 'source:%';
         END IF;
         INSERT INTO bench_start
         SELECT CASE WHEN c BETWEEN 1 AND 100 THEN '1 small' WHEN c BETWEEN 1000 AND 10000 THEN '2 medium'

@@ -24,38 +24,38 @@ SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS register_s 
 CREATE SCHEMA bench_plain;
 CREATE TABLE bench_plain.product (LIKE meshcat.product INCLUDING ALL);
 CREATE TABLE bench_plain.product_version (LIKE meshcat.product_version INCLUDING ALL);
-CREATE TABLE bench_plain.owner (LIKE meshcat.owner INCLUDING ALL);
-CREATE TABLE bench_plain.tag (LIKE meshcat.tag INCLUDING ALL);
-CREATE TABLE bench_plain.input_port (LIKE meshcat.input_port INCLUDING ALL);
-CREATE TABLE bench_plain.output_port (LIKE meshcat.output_port INCLUDING ALL);
-CREATE TABLE bench_plain.field (LIKE meshcat.field INCLUDING ALL);
+CREATE TABLE bench_plain.owner (LIKE meshcat_internal.owner INCLUDING ALL);
+CREATE TABLE bench_plain.tag (LIKE meshcat_internal.tag INCLUDING ALL);
+CREATE TABLE bench_plain.input_port (LIKE meshcat_internal.input_port INCLUDING ALL);
+CREATE TABLE bench_plain.output_port (LIKE meshcat_internal.output_port INCLUDING ALL);
+CREATE TABLE bench_plain.field (LIKE meshcat_internal.field INCLUDING ALL);
 -- The other rows a registration writes: its lineage edges, its audit entry and its event.
-CREATE TABLE bench_plain.lineage_edge (LIKE meshcat.lineage_edge INCLUDING ALL);
-CREATE TABLE bench_plain.lineage_field_edge (LIKE meshcat.lineage_field_edge INCLUDING ALL);
-CREATE TABLE bench_plain.audit (LIKE meshcat.audit INCLUDING ALL);
-CREATE TABLE bench_plain.event (LIKE meshcat.event INCLUDING ALL);
+CREATE TABLE bench_plain.lineage_edge (LIKE meshcat_internal.lineage_edge INCLUDING ALL);
+CREATE TABLE bench_plain.lineage_field_edge (LIKE meshcat_internal.lineage_field_edge INCLUDING ALL);
+CREATE TABLE bench_plain.audit (LIKE meshcat_internal.audit INCLUDING ALL);
+CREATE TABLE bench_plain.event (LIKE meshcat_internal.event INCLUDING ALL);
 -- Fresh statistics, or the planner, thinking the catalog empty, scans it once per product.
-ANALYZE meshcat.product, meshcat.product_version, meshcat.owner, meshcat.tag, meshcat.input_port,
-        meshcat.output_port, meshcat.field, meshcat.lineage_edge, meshcat.lineage_field_edge,
-        meshcat.audit, meshcat.event;
+ANALYZE meshcat.product, meshcat.product_version, meshcat_internal.owner, meshcat_internal.tag, meshcat_internal.input_port,
+        meshcat_internal.output_port, meshcat_internal.field, meshcat_internal.lineage_edge, meshcat_internal.lineage_field_edge,
+        meshcat_internal.audit, meshcat_internal.event;
 CREATE TEMP TABLE bench_audit AS
 SELECT (a.new_row ->> 'id')::bigint AS vid, jsonb_agg(a) AS audits
-  FROM meshcat.audit a WHERE a.table_name = 'product_version' GROUP BY 1;
+  FROM meshcat_internal.audit a WHERE a.table_name = 'product_version' GROUP BY 1;
 CREATE INDEX ON bench_audit (vid);
 ANALYZE bench_audit;
 CREATE TEMP TABLE bench_rows AS
 SELECT p.id,
        to_jsonb(p) AS product,
        to_jsonb(v) AS version,
-       (SELECT jsonb_agg(o) FROM meshcat.owner o WHERE o.version_id = v.id) AS owners,
-       (SELECT jsonb_agg(t) FROM meshcat.tag t WHERE t.version_id = v.id) AS tags,
-       (SELECT jsonb_agg(i) FROM meshcat.input_port i WHERE i.version_id = v.id) AS inputs,
-       (SELECT jsonb_agg(o) FROM meshcat.output_port o WHERE o.version_id = v.id) AS outputs,
-       (SELECT jsonb_agg(f) FROM meshcat.field f JOIN meshcat.output_port o ON o.id = f.port_id WHERE o.version_id = v.id) AS fields,
-       (SELECT jsonb_agg(e) FROM meshcat.lineage_edge e WHERE e.version_id = v.id) AS edges,
-       (SELECT jsonb_agg(e) FROM meshcat.lineage_field_edge e WHERE e.version_id = v.id) AS field_edges,
+       (SELECT jsonb_agg(o) FROM meshcat_internal.owner o WHERE o.version_id = v.id) AS owners,
+       (SELECT jsonb_agg(t) FROM meshcat_internal.tag t WHERE t.version_id = v.id) AS tags,
+       (SELECT jsonb_agg(i) FROM meshcat_internal.input_port i WHERE i.version_id = v.id) AS inputs,
+       (SELECT jsonb_agg(o) FROM meshcat_internal.output_port o WHERE o.version_id = v.id) AS outputs,
+       (SELECT jsonb_agg(f) FROM meshcat_internal.field f JOIN meshcat_internal.output_port o ON o.id = f.port_id WHERE o.version_id = v.id) AS fields,
+       (SELECT jsonb_agg(e) FROM meshcat_internal.lineage_edge e WHERE e.version_id = v.id) AS edges,
+       (SELECT jsonb_agg(e) FROM meshcat_internal.lineage_field_edge e WHERE e.version_id = v.id) AS field_edges,
        (SELECT a.audits FROM bench_audit a WHERE a.vid = v.id) AS audits,
-       (SELECT jsonb_agg(e) FROM meshcat.event e WHERE e.product_id = p.id AND e.version = v.version) AS events
+       (SELECT jsonb_agg(e) FROM meshcat_internal.event e WHERE e.product_id = p.id AND e.version = v.version) AS events
   FROM meshcat.product p JOIN meshcat.product_version v ON v.product_id = p.id
  ORDER BY v.id;
 
@@ -85,9 +85,9 @@ END $$;
 SELECT :plain_s + extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS all_rows_s \gset
 
 SELECT :n AS products,
-       (SELECT count(*) FROM meshcat.field) AS fields,
-       (SELECT count(*) FROM meshcat.input_port) AS inputs,
-       (SELECT count(*) FROM meshcat.audit) AS audit_rows,
+       (SELECT count(*) FROM meshcat_internal.field) AS fields,
+       (SELECT count(*) FROM meshcat_internal.input_port) AS inputs,
+       (SELECT count(*) FROM meshcat_internal.audit) AS audit_rows,
        round(:register_s, 2) AS register_s,
        round(:n / :register_s) AS register_per_s,
        round(1000 * :register_s / :n, 2) AS register_ms_per_product,

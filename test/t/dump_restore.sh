@@ -85,18 +85,18 @@ SELECT mesh_grant_exemption(mesh_request_exemption('sales.order_items', (SELECT 
 SELECT count(*) FROM mesh_setup_roles();
 GRANT meshcat_steward TO sales_team;
 -- A grant of the administrator's own on a catalog object: the dump must carry it.
-GRANT SELECT ON meshcat.audit TO finance_team;
+GRANT SELECT ON meshcat_internal.audit TO finance_team;
 SQL
 
 # The catalog must not be trivially small, or the comparison proves little (one audit row per
 # document written: domains, versions, policies, exemptions, lifecycle moves).
-read -r versions audit < <(psql -X -At -F ' ' -d src -c "SELECT (SELECT count(*) FROM meshcat.product_version), (SELECT count(*) FROM meshcat.audit)")
+read -r versions audit < <(psql -X -At -F ' ' -d src -c "SELECT (SELECT count(*) FROM meshcat.product_version), (SELECT count(*) FROM meshcat_internal.audit)")
 echo "source: $versions versions, $audit audit rows"
 [ "$versions" -ge 10 ] && [ "$audit" -ge 25 ] || { echo "the source mesh is too small"; exit 1; }
 
 psql -X -q -d src -f test/t/lib/fingerprint.sql >"$work/src.txt"
 psql -X -q -d src -f test/t/lib/schema.sql >"$work/src.schema"
-grep -q 'relation meshcat.audit .*finance_team=r/' "$work/src.schema" || { echo "FAIL schema.sql does not show the grants"; exit 1; }
+grep -q 'relation meshcat_internal.audit .*finance_team=r/' "$work/src.schema" || { echo "FAIL schema.sql does not show the grants"; exit 1; }
 # pg_dump warns that domain references itself (a domain's parent); rows of one table are one
 # COPY, checked at its end, so that is harmless. Any other message is a failure.
 pg_dump -d src -f "$work/plain.sql" 2>"$work/dump.err"
@@ -137,7 +137,7 @@ check() {   # check <database> <how it was restored> <restore stderr file>
     local out
     if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" 2>&1 <<'SQL'
 SET search_path = meshcat, public;
-SELECT count(*) FROM meshcat.audit \gset before_
+SELECT count(*) FROM meshcat_internal.audit \gset before_
 SELECT action FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct
@@ -147,7 +147,7 @@ version: 1.0.0
 inputs: [{product: sales.returns, version: ^1}]
 outputs: [{name: refunds, type: table, schema: [{name: id, type: bigint}]}]
 $$);
-SELECT count(*) - :before_count FROM meshcat.audit;
+SELECT count(*) - :before_count FROM meshcat_internal.audit;
 SQL
     ) && [ "$out" = $'created\n1' ]; then
         echo "ok $how: a new registration after the restore is written and audited"

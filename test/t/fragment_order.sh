@@ -3,7 +3,7 @@
 # are in dependency order: a fragment only uses what it or an earlier fragment defines
 # (DESIGN.md section 1). For each fragment it lists the names it defines (CREATE FUNCTION,
 # AGGREGATE, VIEW, TABLE and its serial columns' sequences, TYPE, DOMAIN, OPERATOR CLASS or
-# FAMILY @extschema@.NAME) and the names it uses: every @extschema@.NAME outside comments
+# FAMILY @extschema@.NAME or meshcat_internal.NAME) and the names it uses: every such NAME outside comments
 # (calls, types, tables, trigger functions), and unqualified calls NAME( of the extension's
 # functions (bodies whose search_path holds the extension's schema). It fails naming the
 # fragment, the name and the later fragment that defines it. Needs no database: bash and awk.
@@ -35,10 +35,10 @@ function define(name, kind) {
 FNR == 1 { file++; frag = (file - 1) % nfrag + 1; pass = file <= nfrag ? 1 : 2; name_of[frag] = base(FILENAME); intable = "" }
 { line = code($0) }
 pass == 1 {
-    if (match(line, /CREATE (OR REPLACE )?(FUNCTION|PROCEDURE|AGGREGATE) @extschema@\.[a-z_][a-z0-9_]*/)) {
-        s = substr(line, RSTART, RLENGTH); sub(/.*@extschema@\./, "", s); define(s, "function")
-    } else if (match(line, /CREATE (OR REPLACE )?(MATERIALIZED VIEW|VIEW|TABLE|TYPE|DOMAIN|SEQUENCE|OPERATOR CLASS|OPERATOR FAMILY) @extschema@\.[a-z_][a-z0-9_]*/)) {
-        s = substr(line, RSTART, RLENGTH); sub(/.*@extschema@\./, "", s); define(s, "relation")
+    if (match(line, /CREATE (OR REPLACE )?(FUNCTION|PROCEDURE|AGGREGATE) (@extschema@|meshcat_internal)\.[a-z_][a-z0-9_]*/)) {
+        s = substr(line, RSTART, RLENGTH); sub(/.*\./, "", s); define(s, "function")
+    } else if (match(line, /CREATE (OR REPLACE )?(MATERIALIZED VIEW|VIEW|TABLE|TYPE|DOMAIN|SEQUENCE|OPERATOR CLASS|OPERATOR FAMILY) (@extschema@|meshcat_internal)\.[a-z_][a-z0-9_]*/)) {
+        s = substr(line, RSTART, RLENGTH); sub(/.*\./, "", s); define(s, "relation")
         if (line ~ /CREATE TABLE/) intable = s
     } else if (intable != "" && match(line, /^[[:space:]]+[a-z_][a-z0-9_]*[[:space:]]+(big|small)?serial/)) {
         s = substr(line, RSTART, RLENGTH); sub(/^[[:space:]]+/, "", s); sub(/[[:space:]].*/, "", s)
@@ -50,8 +50,8 @@ pass == 1 {
 {
     # Uses: qualified names ...
     rest = line
-    while (match(rest, /@extschema@\.[a-z_][a-z0-9_]*/)) {
-        s = substr(rest, RSTART + 12, RLENGTH - 12); use(s, "@extschema@." s)
+    while (match(rest, /(@extschema@|meshcat_internal)\.[a-z_][a-z0-9_]*/)) {
+        s = substr(rest, RSTART, RLENGTH); q = s; sub(/.*\./, "", s); use(s, q)
         rest = substr(rest, RSTART + RLENGTH)
     }
     # ... and unqualified calls of the extension functions (outside string literals).

@@ -86,6 +86,6 @@ psql -X -q -f test/t/lib/consistency.sql >"$work/consistency" 2>&1 || { echo "FA
 if [ -s "$work/consistency" ]; then
     echo "FAIL the catalog is inconsistent:"; head -20 "$work/consistency"; fail=1
 else
-    echo "ok consistent afterwards: $(psql -X -At -c "SELECT count(*) || ' versions of ' || count(DISTINCT product_id) || ' products, ' || (SELECT count(*) FROM meshcat.audit) || ' audit rows' FROM meshcat.product_version")"
+    echo "ok consistent afterwards: $(psql -X -At -c "SELECT count(*) || ' versions of ' || count(DISTINCT product_id) || ' products, ' || (SELECT count(*) FROM meshcat_internal.audit) || ' audit rows' FROM meshcat.product_version")"
 fi
 exit $fail

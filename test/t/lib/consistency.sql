@@ -6,17 +6,17 @@
 SET search_path = pg_catalog, meshcat;
 
 -- Orphans: parts whose version, port or product is gone (foreign keys should make these impossible).
-SELECT 'orphan owner of version ' || o.version_id FROM meshcat.owner o
+SELECT 'orphan owner of version ' || o.version_id FROM meshcat_internal.owner o
  WHERE NOT EXISTS (SELECT FROM meshcat.product_version v WHERE v.id = o.version_id);
-SELECT 'orphan tag of version ' || t.version_id FROM meshcat.tag t
+SELECT 'orphan tag of version ' || t.version_id FROM meshcat_internal.tag t
  WHERE NOT EXISTS (SELECT FROM meshcat.product_version v WHERE v.id = t.version_id);
-SELECT 'orphan input port ' || i.id FROM meshcat.input_port i
+SELECT 'orphan input port ' || i.id FROM meshcat_internal.input_port i
  WHERE NOT EXISTS (SELECT FROM meshcat.product_version v WHERE v.id = i.version_id)
     OR (i.product_id IS NOT NULL AND NOT EXISTS (SELECT FROM meshcat.product p WHERE p.id = i.product_id));
-SELECT 'orphan output port ' || o.id FROM meshcat.output_port o
+SELECT 'orphan output port ' || o.id FROM meshcat_internal.output_port o
  WHERE NOT EXISTS (SELECT FROM meshcat.product_version v WHERE v.id = o.version_id);
-SELECT 'orphan field ' || f.id FROM meshcat.field f
- WHERE NOT EXISTS (SELECT FROM meshcat.output_port o WHERE o.id = f.port_id);
+SELECT 'orphan field ' || f.id FROM meshcat_internal.field f
+ WHERE NOT EXISTS (SELECT FROM meshcat_internal.output_port o WHERE o.id = f.port_id);
 SELECT 'orphan version ' || v.id FROM meshcat.product_version v
  WHERE NOT EXISTS (SELECT FROM meshcat.product p WHERE p.id = v.product_id);
 SELECT 'product without a version ' || p.id FROM meshcat.product p
@@ -36,22 +36,22 @@ SELECT 'mesh_products lists ' || id || ' ' || count(*) || ' times' FROM meshcat.
 -- The lineage edges, kept by triggers, are exactly what the ports say (the derivation
 -- mesh_lineage_rebuild() makes, written out again here so that a bug in either shows), both ways.
 WITH kept AS (
-    SELECT port_id, upstream, downstream, version_id, version_range FROM meshcat.lineage_edge
+    SELECT port_id, upstream, downstream, version_id, version_range FROM meshcat_internal.lineage_edge
 ), derived AS (
     SELECT i.id, coalesce(i.product_id, 'source:' || i.source), v.product_id, v.id, i.version_range
-      FROM meshcat.input_port i JOIN meshcat.product_version v ON v.id = i.version_id
+      FROM meshcat_internal.input_port i JOIN meshcat.product_version v ON v.id = i.version_id
      WHERE v.status <> 'retired'
 )
 SELECT 'lineage edge missing: ' || x::text FROM (SELECT * FROM derived EXCEPT ALL SELECT * FROM kept) AS x
 UNION ALL
 SELECT 'lineage edge extra: ' || x::text FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM derived) AS x;
 WITH kept AS (
-    SELECT field_id, upstream, downstream, version_id FROM meshcat.lineage_field_edge
+    SELECT field_id, upstream, downstream, version_id FROM meshcat_internal.lineage_field_edge
 ), derived AS (
     SELECT DISTINCT f.id, u.ref, v.product_id || '.' || o.name || '.' || f.name, v.id
       FROM meshcat.product_version v
-      JOIN meshcat.output_port o ON o.version_id = v.id
-      JOIN meshcat.field f ON f.port_id = o.id
+      JOIN meshcat_internal.output_port o ON o.version_id = v.id
+      JOIN meshcat_internal.field f ON f.port_id = o.id
      CROSS JOIN unnest(f.derived_from) AS u(ref)
      WHERE v.status <> 'retired'
 )
@@ -69,7 +69,7 @@ SELECT 'version ' || v.id || ' disagrees with its descriptor'
 -- (start, node) pairs (UNION, not paths): at most products squared rows, even on a cycle.
 WITH RECURSIVE edge AS (
     SELECT DISTINCT v.product_id AS consumer, i.product_id AS producer
-      FROM meshcat.input_port i JOIN meshcat.product_version v ON v.id = i.version_id
+      FROM meshcat_internal.input_port i JOIN meshcat.product_version v ON v.id = i.version_id
      WHERE i.product_id IS NOT NULL
 ), reach (start, node) AS (
     SELECT consumer, producer FROM edge
@@ -81,6 +81,6 @@ SELECT 'lineage cycle through ' || start FROM reach WHERE node = start ORDER BY 
 -- Every catalog row now present was audited when written.
 SELECT 'version ' || v.id || ' has no audit entry'
   FROM meshcat.product_version v
- WHERE NOT EXISTS (SELECT FROM meshcat.audit a
+ WHERE NOT EXISTS (SELECT FROM meshcat_internal.audit a
                     WHERE a.table_name = 'product_version' AND a.operation = 'INSERT'
                       AND (a.new_row ->> 'id')::bigint = v.id);

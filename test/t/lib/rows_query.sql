@@ -12,5 +12,5 @@ SELECT format('SELECT %L, count(*), md5(coalesce(string_agg(x::text, E''\n'' ORD
                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
               c.oid::regclass)
   FROM pg_catalog.pg_class AS c
- WHERE c.relnamespace = 'meshcat'::regnamespace AND c.relkind = 'r'
+ WHERE c.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace) AND c.relkind = 'r'
  ORDER BY c.oid::regclass::text;

@@ -32,15 +32,15 @@ SELECT line FROM (
     UNION ALL
     SELECT format('constraint %s.%s %s', con.conrelid::regclass, con.conname, pg_get_constraintdef(con.oid))
       FROM pg_constraint AS con
-     WHERE con.connamespace = 'meshcat'::regnamespace
+     WHERE con.connamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace)
     UNION ALL
     SELECT format('index %s', pg_get_indexdef(i.indexrelid))
       FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indrelid
-     WHERE c.relnamespace = 'meshcat'::regnamespace
+     WHERE c.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace)
     UNION ALL
     SELECT format('trigger %s enabled %s', pg_get_triggerdef(t.oid), t.tgenabled)
       FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
-     WHERE c.relnamespace = 'meshcat'::regnamespace AND NOT t.tgisinternal
+     WHERE c.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace) AND NOT t.tgisinternal
     UNION ALL
     SELECT format('view %s: %s', c.oid::regclass, pg_get_viewdef(c.oid))
       FROM members AS m JOIN pg_class AS c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
@@ -90,6 +90,6 @@ SELECT line FROM (
       FROM pg_extension AS e, unnest(e.extconfig, e.extcondition) AS u(cfg, cond)
      WHERE e.extname = 'meshcat'
     UNION ALL
-    SELECT format('schema acl %s', n.nspacl) FROM pg_namespace AS n WHERE n.nspname = 'meshcat'
+    SELECT format('schema acl %s', n.nspacl) FROM pg_namespace AS n WHERE n.nspname IN ('meshcat', 'meshcat_internal')
 ) AS all_lines
 ORDER BY line;

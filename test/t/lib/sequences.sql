@@ -14,5 +14,5 @@ SELECT pg_catalog.format(
                       AND d.refclassid = 'pg_class'::regclass
   JOIN pg_class AS t ON t.oid = d.refobjid
   JOIN pg_attribute AS a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
- WHERE s.relkind = 'S' AND t.relnamespace = 'meshcat'::regnamespace
+ WHERE s.relkind = 'S' AND t.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace)
  ORDER BY 1 \gexec
