@@ -47,6 +47,13 @@ SELECT p.oid::regprocedure AS runtime_bound_without_search_path
    AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS c WHERE c ~ '^search_path=')
  ORDER BY p.oid::regprocedure::text;
 
+-- 3b. And no SQL-standard body of the caller's rights sets one: it would bind nothing (the
+--     names were bound at creation), and it stops the body being inlined, so every call plans it.
+SELECT p.oid::regprocedure AS standard_body_with_set_clause
+  FROM ext_function AS p
+ WHERE p.prosqlbody IS NOT NULL AND NOT p.prosecdef AND p.proconfig IS NOT NULL
+ ORDER BY p.oid::regprocedure::text;
+
 -- 4. No SECURITY DEFINER function is executable by PUBLIC (roles get it by GRANT, with a reason).
 SELECT p.oid::regprocedure AS definer_executable_by_public
   FROM ext_function AS p

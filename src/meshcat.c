@@ -10,11 +10,14 @@
 #include <limits.h>
 
 #include "access/htup_details.h"
+#include "commands/trigger.h"
 #include "catalog/pg_proc.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "meshcat.h"
@@ -121,7 +124,7 @@ _PG_init(void)
 	/*
 	 * Set only by the SET clauses of the derivation's SECURITY DEFINER
 	 * functions (sql/install/50_derivation.sql): the derived tables refuse
-	 * writes while it is off, a superuser's included (read by deriving_now()). Only superusers could set it
+	 * writes while it is off, a superuser's included (read by refuse_derived_write()). Only superusers could set it
 	 * by hand, and they could disable the trigger anyway.
 	 */
 	DefineCustomBoolVariable("meshcat.deriving",
@@ -182,16 +185,40 @@ mesh_acting_role(PG_FUNCTION_ARGS)
 }
 
 /*
- * Whether the derivation is writing (meshcat.deriving). Read from the C variable, not with
- * current_setting(): before the library is loaded in a session, any role may SET a
- * placeholder of that name, which current_setting() would return; calling this loads the
+ * The statement trigger of every derived table: a write passes while the
+ * derivation writes (meshcat.deriving), and is refused otherwise, a
+ * superuser's included (42501, naming the table, with no CONTEXT). The
+ * setting is read from the C variable, not with current_setting(): before the
+ * library is loaded in a session, any role may SET a placeholder of that
+ * name, which current_setting() would return; a trigger in C loads the
  * library first, and loading it discards a placeholder a non-superuser set.
  */
-PG_FUNCTION_INFO_V1(deriving_now);
+PG_FUNCTION_INFO_V1(refuse_derived_write);
 Datum
-deriving_now(PG_FUNCTION_ARGS)
+refuse_derived_write(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(meshcat_deriving);
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	const char *op;
+	char	   *table;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "refuse_derived_write: not called as a trigger");
+	if (meshcat_deriving)
+		return PointerGetDatum(NULL);
+
+	op = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? "INSERT" :
+		TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "UPDATE" :
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE" : "TRUNCATE";
+	table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(trigdata->tg_relation)),
+									   RelationGetRelationName(trigdata->tg_relation));
+	MeshHideErrorContext();
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("%s is derived from the descriptors and cannot be written", table),
+			 errdetail("%s on %s is refused for every role: its rows are what the product versions' descriptors say.",
+					   op, table),
+			 errhint("Register the version again with mesh_register (a draft is rewritten; a published version's metadata may change), or run SELECT mesh_rebuild() to derive every row again.")));
+	return PointerGetDatum(NULL);	/* not reached */
 }
 
 /* The version this library was built as; the SQL script must agree. */

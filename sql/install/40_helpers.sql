@@ -11,7 +11,8 @@
 
 -- Whether a role is a superuser.
 -- PL/pgSQL rather than SQL: it runs once per written catalog row, and PL/pgSQL keeps its plan
--- (a SQL function with a SET clause is planned on every call: 30 times slower here).
+-- (a SQL function with a sub-SELECT is never inlined, and is planned on every call: 30 times
+-- slower here).
 CREATE FUNCTION meshcat_internal.role_is_superuser(role name) RETURNS boolean
     LANGUAGE plpgsql STABLE STRICT
     SET search_path = pg_catalog, pg_temp
@@ -30,7 +31,6 @@ COMMENT ON FUNCTION meshcat_internal.role_is_superuser(name) IS
 -- trail) but are derived again (50_derivation).
 CREATE FUNCTION meshcat_internal.is_restore(created timestamptz) RETURNS boolean
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN created OPERATOR(pg_catalog.<) pg_catalog.transaction_timestamp()
    AND meshcat_internal.role_is_superuser(@extschema@.mesh_acting_role());
 COMMENT ON FUNCTION meshcat_internal.is_restore(timestamptz) IS
@@ -80,7 +80,6 @@ COMMENT ON FUNCTION @extschema@.mesh_is_admin(name) IS
 CREATE FUNCTION @extschema@.mesh_owns_domain(domain text, role name DEFAULT @extschema@.mesh_acting_role())
 RETURNS boolean
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN COALESCE(@extschema@.mesh_is_admin(role)
     OR EXISTS (SELECT FROM @extschema@.domain AS d
                  JOIN pg_catalog.pg_roles AS o ON o.rolname OPERATOR(pg_catalog.=) d.owner_role
@@ -145,7 +144,6 @@ COMMENT ON FUNCTION meshcat_internal.raise_contract(text, text, text) IS
 -- The OID of the acting role, who approves what it writes.
 CREATE FUNCTION @extschema@.mesh_acting_role_oid() RETURNS oid
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN (SELECT r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname = @extschema@.mesh_acting_role());
 COMMENT ON FUNCTION @extschema@.mesh_acting_role_oid() IS
     'The OID of the acting role (mesh_acting_role()).';
@@ -164,7 +162,6 @@ CREATE FUNCTION meshcat_internal.raise_invalid_descriptor(docno int, path text, 
                                                      hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
     -- STABLE, like raise_contract: it only raises, so whoever meets the refusal may run it.
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN meshcat_internal.raise_error('22023',
     format('invalid descriptor: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
     coalesce(hint, 'The format is described in docs/descriptor.md and by mesh_descriptor_schema().'));
@@ -175,7 +172,6 @@ COMMENT ON FUNCTION meshcat_internal.raise_invalid_descriptor(int, text, text, t
 CREATE FUNCTION meshcat_internal.raise_unknown_reference(docno int, path text, what text, hint text,
                                                     line int DEFAULT NULL) RETURNS void
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN meshcat_internal.raise_error('23503',
     format('unknown reference: %s, %s: %s does not exist', meshcat_internal.document_label(docno, line), path, what),
     NULL, hint);
@@ -210,7 +206,6 @@ COMMENT ON VIEW meshcat_internal.domain_scope IS
 -- (the domain and its ancestors, walked up from it: the cost does not grow with the mesh).
 CREATE FUNCTION meshcat_internal.applicable_policies(domain text) RETURNS SETOF @extschema@.policy
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH RECURSIVE tree (name, depth) AS (
         SELECT applicable_policies.domain, 0
@@ -228,7 +223,6 @@ COMMENT ON FUNCTION meshcat_internal.applicable_policies(text) IS
 -- Whether a granted exemption from a policy covers a product now.
 CREATE FUNCTION meshcat_internal.is_exempt(product_id text, policy_name text) RETURNS boolean
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN EXISTS (SELECT FROM @extschema@.exemption AS x
                 WHERE x.product_id OPERATOR(pg_catalog.=) is_exempt.product_id
                   AND x.policy_name OPERATOR(pg_catalog.=) is_exempt.policy_name
@@ -241,7 +235,6 @@ COMMENT ON FUNCTION meshcat_internal.is_exempt(text, text) IS
 CREATE FUNCTION meshcat_internal.dependent_consumers(pid text, ver @extschema@.semver)
 RETURNS TABLE (product_id text, version @extschema@.semver, version_range text)
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT c.product_id, c.version, i.version_range
       FROM meshcat_internal.input_port AS i
@@ -285,7 +278,6 @@ COMMENT ON FUNCTION meshcat_internal.emit_event(text, text, @extschema@.semver, 
 CREATE FUNCTION meshcat_internal.notify_violations(product_id text, version @extschema@.semver,
                                               status @extschema@.lifecycle_status, policies text[]) RETURNS void
     LANGUAGE sql
-    SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT meshcat_internal.emit_event('violation', product_id, version,
                                   pg_catalog.jsonb_build_object('status', status, 'policies', pg_catalog.to_jsonb(policies)))

@@ -199,6 +199,34 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.check_product_document(jsonb, int, int) IS
     'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
 
+-- A product document as mesh_register and the guard check it: its JSON Schema, then what the
+-- schema cannot say. Raises 22023 at the first problem. A function of the document alone.
+CREATE FUNCTION meshcat_internal.check_product(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    problem text[] := meshcat_internal.descriptor_problem(doc,
+        @extschema@.mesh_descriptor_schema() OPERATOR(pg_catalog.->) '$defs' OPERATOR(pg_catalog.->) 'DataProduct');
+BEGIN
+    IF problem IS NOT NULL THEN
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, problem[1], problem[2], line => line);
+    END IF;
+    PERFORM meshcat_internal.check_product_document(doc, docno, line);
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.check_product(jsonb, int, int) IS
+    'Raises 22023 at the first problem of a DataProduct document: its JSON Schema, then its values.';
+
+-- check_product, once per transaction and document (src/checked_once.c): registration checks
+-- each document before it writes, the guard checks what is written; the second check of the
+-- same bytes is skipped. Only a check that passed is remembered, by the C itself.
+CREATE FUNCTION meshcat_internal.check_product_once(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'check_product_once'
+    LANGUAGE C STABLE;
+COMMENT ON FUNCTION meshcat_internal.check_product_once(jsonb, int, int) IS
+    'Runs check_product unless this transaction has already seen it pass on the same document.';
+
 -- A document is a mapping with a kind meshcat knows: what every other check presumes.
 CREATE FUNCTION meshcat_internal.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -322,7 +350,6 @@ COMMENT ON FUNCTION meshcat_internal.check_derived_from(jsonb, int, int, jsonb, 
 CREATE FUNCTION meshcat_internal.descriptor_diff(a jsonb, b jsonb)
 RETURNS TABLE (change text, path text, severity text)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH cls(old_c, new_c) AS (
         SELECT coalesce(a OPERATOR(pg_catalog.->>) 'classification', 'internal')::@extschema@.classification,

@@ -37,37 +37,42 @@ CREATE TRIGGER lineage_clock BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON me
     FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.lineage_clock_tick();
 ALTER TABLE meshcat_internal.lineage_edge ENABLE ALWAYS TRIGGER lineage_clock;
 
--- Cycle refusal: called before a product edge up -> down is added.
-CREATE FUNCTION meshcat_internal.lineage_refuse_cycle(up text, down text) RETURNS void
+-- Cycle refusal: called before the product edges from ups to down are added.
+CREATE FUNCTION meshcat_internal.lineage_refuse_cycle(ups text[], down text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    up text;
     back text[];
 BEGIN
-    IF up LIKE 'source:%' THEN
-        RETURN;                        -- nothing flows into a source: it closes no cycle
+    -- Nothing flows into a source: it closes no cycle.
+    ups := ARRAY(SELECT DISTINCT u FROM pg_catalog.unnest(ups) AS u WHERE u NOT LIKE 'source:%' ORDER BY 1);
+    IF pg_catalog.cardinality(ups) = 0 THEN
+        RETURN;
     END IF;
     -- Take the lineage lock once per transaction (the row's xmin is ours once we updated it).
     UPDATE meshcat_internal.lineage_clock SET changes = changes + 1
      WHERE NOT meshcat_internal.xact_wrote(xmin);
-    IF up = down THEN
-        back := ARRAY[down];
-    ELSE
-        SELECT w.path INTO back FROM meshcat_internal.lineage_walk(down, true, NULL, up) AS w WHERE w.node = up;
-    END IF;
-    IF back IS NOT NULL THEN
-        PERFORM meshcat_internal.raise_error('23514',
-            pg_catalog.format('lineage cycle: "%s" cannot consume "%s"', down, up),
-            format('The cycle would be %s.', array_to_string(back || down, ' -> ')),
-            CASE WHEN up = down THEN 'A data product cannot be its own input.'
-                 ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END);
-    END IF;
+    FOREACH up IN ARRAY ups LOOP
+        IF up = down THEN
+            back := ARRAY[down];
+        ELSE
+            SELECT w.path INTO back FROM meshcat_internal.lineage_walk(down, true, NULL, up) AS w WHERE w.node = up;
+        END IF;
+        IF back IS NOT NULL THEN
+            PERFORM meshcat_internal.raise_error('23514',
+                pg_catalog.format('lineage cycle: "%s" cannot consume "%s"', down, up),
+                format('The cycle would be %s.', array_to_string(back || down, ' -> ')),
+                CASE WHEN up = down THEN 'A data product cannot be its own input.'
+                     ELSE format('"%s" already derives from "%s": lineage must stay acyclic. Remove one of the inputs on the cycle.', up, down) END);
+        END IF;
+    END LOOP;
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.lineage_refuse_cycle(text, text) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.lineage_refuse_cycle(text, text) IS
-    'Raises 23514 naming the cycle when a product edge would close one; serializes edge additions.';
+REVOKE ALL ON FUNCTION meshcat_internal.lineage_refuse_cycle(text[], text) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.lineage_refuse_cycle(text[], text) IS
+    'Raises 23514 naming the cycle when a product edge from one of ups to down would close one; serializes edge additions.';
 
 -- Refuses (23514) product lineage that has a cycle, naming one: Kahn's algorithm, a layer of
 -- the graph at a time. mesh_rebuild() (below) runs it after deriving every edge without
@@ -185,9 +190,8 @@ BEGIN
               FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n);
         ELSE
             IF check_cycles THEN
-                PERFORM meshcat_internal.lineage_refuse_cycle(u.up, pid)
-                   FROM (SELECT DISTINCT coalesce(e ->> 'product', 'source:' || (e ->> 'source')) AS up
-                           FROM jsonb_array_elements(doc -> 'inputs') AS e ORDER BY 1) AS u;
+                PERFORM meshcat_internal.lineage_refuse_cycle(
+                    ARRAY(SELECT e ->> 'product' FROM jsonb_array_elements(doc -> 'inputs') AS e WHERE e ? 'product'), pid);
             END IF;
             WITH port AS (
                 INSERT INTO meshcat_internal.input_port (version_id, position, name, product_id, version_range, source,
@@ -220,10 +224,13 @@ BEGIN
               FROM port, jsonb_array_elements(coalesce(port.descriptor -> 'schema', '[]')) WITH ORDINALITY AS s(f, n)
             RETURNING id, port_id, name, derived_from
         )
+        -- A field that names an upstream twice has one edge to it. Not DISTINCT: the planner,
+        -- which cannot know how few rows these are, would size a hash table for thousands.
         INSERT INTO meshcat_internal.lineage_field_edge (field_id, upstream, downstream, version_id)
-        SELECT DISTINCT field.id, u.ref, pid || '.' || port.name || '.' || field.name, vid
+        SELECT field.id, u.ref, pid || '.' || port.name || '.' || field.name, vid
           FROM field JOIN port ON port.id = field.port_id, pg_catalog.unnest(field.derived_from) AS u(ref)
-         WHERE NOT retired;
+         WHERE NOT retired
+        ON CONFLICT DO NOTHING;
     END IF;
 END
 $$;
@@ -273,21 +280,11 @@ CREATE TRIGGER underive BEFORE DELETE ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.underive_version();
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER underive;
 
--- Derived rows are written by the derivation only.
+-- Derived rows are written by the derivation only (src/meshcat.c: it reads meshcat.deriving as
+-- the library holds it, never a placeholder).
 CREATE FUNCTION meshcat_internal.refuse_derived_write() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF meshcat_internal.deriving_now() THEN
-        RETURN NULL;
-    END IF;
-    PERFORM meshcat_internal.raise_error('42501',
-        pg_catalog.format('%I.%I is derived from the descriptors and cannot be written', TG_TABLE_SCHEMA, TG_TABLE_NAME),
-        pg_catalog.format('%s on %I.%I is refused for every role: its rows are what the product versions'' descriptors say.', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME),
-        'Register the version again with mesh_register (a draft is rewritten; a published version''s metadata may change), or run SELECT mesh_rebuild() to derive every row again.');
-END
-$$;
+    AS 'MODULE_PATHNAME', 'refuse_derived_write'
+    LANGUAGE C;
 COMMENT ON FUNCTION meshcat_internal.refuse_derived_write() IS
     'Trigger: refuses writes to a derived table outside the derivation, a superuser''s included.';
 DO $$
@@ -340,7 +337,6 @@ COMMENT ON FUNCTION @extschema@.mesh_rebuild() IS
 -- checked for cycles.
 CREATE FUNCTION @extschema@.mesh_lineage_rebuild() RETURNS TABLE (product_edges bigint, field_edges bigint)
     LANGUAGE sql
-    SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT r.product_edges, r.field_edges FROM @extschema@.mesh_rebuild() AS r;
 END;

@@ -34,19 +34,20 @@ CREATE FUNCTION meshcat_internal.audit_row() RETURNS trigger
 AS $$
 DECLARE
     acting name := @extschema@.mesh_acting_role();
+    -- the row as written, made once: a version's holds its whole descriptor
+    after jsonb := CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END;
 BEGIN
     -- Rows a restore loads were audited when they were first written; the dump holds that
     -- trail. TG_ARGV[0] names the row's creation stamp.
-    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore((pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore((after OPERATOR(pg_catalog.->>) TG_ARGV[0])::timestamptz) THEN
         RETURN NULL;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.?) 'updated_by' THEN
-        acting := pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) 'updated_by';
+    IF after OPERATOR(pg_catalog.?) 'updated_by' THEN
+        acting := after OPERATOR(pg_catalog.->>) 'updated_by';
     END IF;
     INSERT INTO meshcat_internal.audit (acting_role, table_name, operation, old_row, new_row)
     VALUES (acting, TG_TABLE_NAME, TG_OP,
-            CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END,
-            CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END);
+            CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END, after);
     RETURN NULL;
 END
 $$;
@@ -457,18 +458,13 @@ CREATE FUNCTION meshcat_internal.require_valid_descriptor(v @extschema@.product_
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    problem text[];
     missing record;
 BEGIN
     PERFORM meshcat_internal.check_document_kind(v.descriptor, 1);
     IF v.descriptor ->> 'kind' <> 'DataProduct' THEN
         PERFORM meshcat_internal.raise_invalid_descriptor(1, '$.kind', format('a product version''s descriptor is a DataProduct, not %s', v.descriptor -> 'kind'));
     END IF;
-    problem := meshcat_internal.descriptor_problem(v.descriptor, @extschema@.mesh_descriptor_schema() -> '$defs' -> 'DataProduct');
-    IF problem IS NOT NULL THEN
-        PERFORM meshcat_internal.raise_invalid_descriptor(1, problem[1], problem[2]);
-    END IF;
-    PERFORM meshcat_internal.check_product_document(v.descriptor, 1);
+    PERFORM meshcat_internal.check_product_once(v.descriptor, 1);
     SELECT i.n - 1 AS n, i.e ->> 'product' AS product INTO missing
       FROM jsonb_array_elements(coalesce(v.descriptor -> 'inputs', '[]')) WITH ORDINALITY AS i(e, n)
      WHERE i.e ? 'product' AND NOT EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = i.e ->> 'product')

@@ -159,6 +159,8 @@ DECLARE
     other int;
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
     keys text[];    -- what each document describes, for duplicates
+    products int[]; -- the DataProduct documents, by id and version
+    policies int[]; -- the Policy documents, by name
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -179,14 +181,17 @@ BEGIN
     FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
         doc := docs[docno];
         PERFORM meshcat_internal.check_document_kind(doc, docno, lines[docno]);
-        problem := meshcat_internal.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
-        IF problem IS NOT NULL THEN
-            PERFORM meshcat_internal.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
-        END IF;
         IF doc ->> 'kind' = 'DataProduct' THEN
-            PERFORM meshcat_internal.check_product_document(doc, docno, lines[docno]);
-        ELSIF doc ->> 'kind' = 'Policy' THEN
-            PERFORM meshcat_internal.check_policy_document(doc, docno, lines[docno]);
+            -- remembered, so the guard does not check the version it writes again
+            PERFORM meshcat_internal.check_product_once(doc, docno, lines[docno]);
+        ELSE
+            problem := meshcat_internal.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
+            IF problem IS NOT NULL THEN
+                PERFORM meshcat_internal.raise_invalid_descriptor(docno, problem[1], problem[2], line => lines[docno]);
+            END IF;
+            IF doc ->> 'kind' = 'Policy' THEN
+                PERFORM meshcat_internal.check_policy_document(doc, docno, lines[docno]);
+            END IF;
         END IF;
         -- What the document describes, as a key: the first document with the same key is the
         -- one it repeats (a version's build metadata does not make it another version). One
@@ -203,8 +208,15 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- The documents of each kind, in the order they are written: one pass over the stream.
+    SELECT coalesce(array_agg(n ORDER BY n) FILTER (WHERE d ->> 'kind' = 'Domain'), '{}'),
+           coalesce(array_agg(n ORDER BY d ->> 'name') FILTER (WHERE d ->> 'kind' = 'Policy'), '{}'),
+           coalesce(array_agg(n ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver)
+                        FILTER (WHERE d ->> 'kind' = 'DataProduct'), '{}')
+      INTO pending, policies, products
+      FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n);
+
     -- Domains, parents first: each round writes those whose parent exists by now.
-    pending := ARRAY(SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n) WHERE d ->> 'kind' = 'Domain');
     WHILE pg_catalog.cardinality(pending) > 0 LOOP
         progress := false;
         FOREACH docno IN ARRAY pending LOOP
@@ -233,14 +245,12 @@ BEGIN
     END LOOP;
 
     -- Policies, before the products they judge.
-    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
-                  WHERE d ->> 'kind' = 'Policy' ORDER BY d ->> 'name' LOOP
+    FOREACH docno IN ARRAY policies LOOP
         actions[docno] := meshcat_internal.write_policy(docs[docno], docno, lines[docno]);
     END LOOP;
 
     -- Product identities, so inputs between products of this stream resolve.
-    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
-                  WHERE d ->> 'kind' = 'DataProduct' ORDER BY d ->> 'id' LOOP
+    FOREACH docno IN ARRAY products LOOP
         doc := docs[docno];
         IF NOT EXISTS (SELECT FROM @extschema@.domain d WHERE d.name = split_part(doc ->> 'id', '.', 1)) THEN
             PERFORM meshcat_internal.raise_unknown_reference(docno, CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$.id' END,
@@ -255,8 +265,8 @@ BEGIN
         PERFORM FROM @extschema@.product p WHERE p.id = doc ->> 'id' FOR NO KEY UPDATE;
     END LOOP;
 
-    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
-                  WHERE d ->> 'kind' = 'DataProduct' LOOP
+    -- References, in the order of the stream.
+    FOREACH docno IN ARRAY ARRAY(SELECT p FROM pg_catalog.unnest(products) AS p ORDER BY p) LOOP
         doc := docs[docno];
         other := (SELECT i.n - 1 FROM jsonb_array_elements(doc -> 'inputs') WITH ORDINALITY AS i(e, n)
                    WHERE e ? 'product'
@@ -285,9 +295,7 @@ BEGIN
         END IF;
     END LOOP;
 
-    FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
-                  WHERE d ->> 'kind' = 'DataProduct'
-                  ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
+    FOREACH docno IN ARRAY products LOOP
         actions[docno] := meshcat_internal.write_product_version(docs[docno], docno, lines[docno]);
     END LOOP;
 

@@ -11,7 +11,6 @@
 -- of the stream that was registered, in its order.
 CREATE FUNCTION meshcat_internal.refused_document(message text, docs jsonb[]) RETURNS int
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 RETURN coalesce(
     (pg_catalog.regexp_match(message, 'document (\d+)'))[1]::int,
     (SELECT n FROM (SELECT u.n, pg_catalog.strpos(message, x.needle) AS at

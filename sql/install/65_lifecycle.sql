@@ -138,7 +138,6 @@ COMMENT ON FUNCTION @extschema@.mesh_diff(text, @extschema@.semver, @extschema@.
 
 CREATE FUNCTION @extschema@.mesh_request_exemption(id text, policy text, reason text, expires timestamptz) RETURNS bigint
     LANGUAGE sql
-    SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     INSERT INTO @extschema@.exemption (product_id, policy_name, reason, expires_at)
     VALUES (id, policy, reason, expires)

@@ -7,7 +7,6 @@
 
 CREATE FUNCTION meshcat_internal.search_document(descriptor jsonb) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 RETURN
     pg_catalog.setweight(pg_catalog.to_tsvector('pg_catalog.english'::regconfig,
                           pg_catalog.concat_ws(' ', descriptor OPERATOR(pg_catalog.->>) 'id', pg_catalog.translate(descriptor OPERATOR(pg_catalog.->>) 'id', '._-', '   '),

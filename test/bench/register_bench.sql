@@ -9,15 +9,16 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS meshcat;
 SET search_path = meshcat, public;
 \ir bench_docs.sql
+\ir cpu_time.sql
 
 -- (a) meshcat: one mesh_register call per product, as stewards do.
-SELECT clock_timestamp() AS t0 \gset
+SELECT clock_timestamp() AS t0, pg_temp.cpu_s() AS c0 \gset
 DO $$ DECLARE d record; BEGIN
     FOR d IN SELECT yaml FROM bench_doc ORDER BY n LOOP
         PERFORM * FROM meshcat.mesh_register(d.yaml);
     END LOOP;
 END $$;
-SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS register_s \gset
+SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS register_s, pg_temp.cpu_s() - :c0 AS register_cpu \gset
 
 -- (b) baseline: the rows mesh_register wrote, re-inserted with plain INSERTs, one statement
 -- per table per product, into identical tables (indexes and checks, no triggers).
@@ -59,7 +60,7 @@ SELECT p.id,
   FROM meshcat.product p JOIN meshcat.product_version v ON v.product_id = p.id
  ORDER BY v.id;
 
-SELECT clock_timestamp() AS t0 \gset
+SELECT clock_timestamp() AS t0, pg_temp.cpu_s() AS c0 \gset
 DO $$ DECLARE r record; BEGIN
     FOR r IN SELECT * FROM bench_rows LOOP
         INSERT INTO bench_plain.product SELECT * FROM jsonb_populate_record(NULL::bench_plain.product, r.product);
@@ -71,9 +72,9 @@ DO $$ DECLARE r record; BEGIN
         INSERT INTO bench_plain.field SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.field, r.fields);
     END LOOP;
 END $$;
-SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS plain_s \gset
+SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS plain_s, pg_temp.cpu_s() - :c0 AS plain_cpu \gset
 -- (c) the same, and the edges, audit entry and event of each product too.
-SELECT clock_timestamp() AS t0 \gset
+SELECT clock_timestamp() AS t0, pg_temp.cpu_s() AS c0 \gset
 DO $$ DECLARE r record; BEGIN
     FOR r IN SELECT * FROM bench_rows LOOP
         INSERT INTO bench_plain.lineage_edge SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.lineage_edge, r.edges);
@@ -82,7 +83,8 @@ DO $$ DECLARE r record; BEGIN
         INSERT INTO bench_plain.event SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.event, r.events);
     END LOOP;
 END $$;
-SELECT :plain_s + extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS all_rows_s \gset
+SELECT :plain_s + extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS all_rows_s,
+       :plain_cpu + pg_temp.cpu_s() - :c0 AS all_rows_cpu \gset
 
 SELECT :n AS products,
        (SELECT count(*) FROM meshcat_internal.field) AS fields,
@@ -96,3 +98,9 @@ SELECT :n AS products,
        round(:register_s / :plain_s, 1) AS ratio_register_to_plain,
        round(:all_rows_s, 2) AS plain_all_rows_s,
        round(:register_s / :all_rows_s, 1) AS ratio_register_to_all_rows;
+-- The same ratios in CPU time of this backend (cpu_time.sql): what the machine's other work
+-- does not move.
+SELECT round(:register_cpu, 2) AS register_cpu_s, round(:plain_cpu, 2) AS plain_cpu_s,
+       round(:all_rows_cpu, 2) AS plain_all_rows_cpu_s,
+       round(:register_cpu / :plain_cpu, 1) AS cpu_ratio_register_to_plain,
+       round(:register_cpu / :all_rows_cpu, 1) AS cpu_ratio_register_to_all_rows;

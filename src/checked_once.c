@@ -1,0 +1,136 @@
+/*-------------------------------------------------------------------------
+ *
+ * checked_once.c
+ *	  A product document is checked once per transaction: mesh_register checks
+ *	  every document of a stream before it writes any, and the guard trigger
+ *	  checks the version it writes again, as it must for every other writer.
+ *	  check_product_once runs meshcat_internal.check_product unless this
+ *	  transaction has already seen that check pass on the same document, byte
+ *	  for byte. The check is a function of the document alone, so its answer
+ *	  cannot have changed; and only a check that passed is remembered, here,
+ *	  so no caller can make the guard skip a document it has not checked.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#include "meshcat.h"
+
+PG_FUNCTION_INFO_V1(check_product_once);
+
+typedef struct Checked
+{
+	uint32		hash;			/* key: hash of the document's bytes */
+	Jsonb	   *doc;			/* the last document with that hash that passed */
+} Checked;
+
+/* This transaction's passed checks, in a child of TopTransactionContext. */
+static HTAB *checked = NULL;
+static MemoryContext checked_cxt = NULL;
+static Oid	check_oid = InvalidOid;
+static bool callback_registered = false;
+
+/* At the end of a transaction its memory goes: forget what pointed into it. */
+static void
+checked_forget(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			checked = NULL;
+			checked_cxt = NULL;
+			check_oid = InvalidOid;
+			break;
+		default:
+			break;
+	}
+}
+
+static HTAB *
+checked_table(void)
+{
+	HASHCTL		ctl;
+
+	if (checked != NULL)
+		return checked;
+	if (!callback_registered)
+	{
+		RegisterXactCallback(checked_forget, NULL);
+		callback_registered = true;
+	}
+	ctl.keysize = sizeof(uint32);
+	ctl.entrysize = sizeof(Checked);
+	checked_cxt = AllocSetContextCreate(TopTransactionContext, "meshcat checked documents",
+										ALLOCSET_DEFAULT_SIZES);
+	ctl.hcxt = checked_cxt;
+	checked = hash_create("meshcat checked documents", 256, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	return checked;
+}
+
+/* meshcat_internal.check_product(jsonb, int, int), looked up by name, never by search_path. */
+static Oid
+check_function(void)
+{
+	Oid			argtypes[3] = {JSONBOID, INT4OID, INT4OID};
+
+	if (!OidIsValid(check_oid))
+		check_oid = LookupFuncName(list_make2(makeString(MESHCAT_INTERNAL_SCHEMA),
+											  makeString("check_product")),
+								   3, argtypes, false);
+	return check_oid;
+}
+
+Datum
+check_product_once(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *doc = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	uint32		hash = 0;
+	Checked    *entry;
+	bool		found;
+	FmgrInfo	flinfo;
+
+	LOCAL_FCINFO(call, 3);
+
+	if (doc != NULL)
+	{
+		hash = hash_bytes((const unsigned char *) doc, VARSIZE(doc));
+		entry = hash_search(checked_table(), &hash, HASH_FIND, NULL);
+		if (entry != NULL && VARSIZE(entry->doc) == VARSIZE(doc) &&
+			memcmp(entry->doc, doc, VARSIZE(doc)) == 0)
+			PG_RETURN_VOID();
+	}
+
+	/* the check raises on the first problem it finds */
+	fmgr_info(check_function(), &flinfo);
+	InitFunctionCallInfoData(*call, &flinfo, 3, PG_GET_COLLATION(), NULL, NULL);
+	for (int i = 0; i < 3; i++)
+	{
+		call->args[i].value = i == 0 && doc != NULL ? PointerGetDatum(doc) : PG_GETARG_DATUM(i);
+		call->args[i].isnull = PG_ARGISNULL(i);
+	}
+	FunctionCallInvoke(call);
+
+	if (doc != NULL)
+	{
+		/* the table may be new: the check's own writes cannot end the transaction */
+		entry = hash_search(checked_table(), &hash, HASH_ENTER, &found);
+		entry->doc = MemoryContextAlloc(checked_cxt, VARSIZE(doc));
+		memcpy(entry->doc, doc, VARSIZE(doc));
+	}
+	PG_RETURN_VOID();
+}
