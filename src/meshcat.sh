@@ -279,7 +279,7 @@ collect_files() {
         if [ -d "$a" ]; then
             found=0
             while IFS= read -r -d '' f; do files+=("$f"); found=1; done \
-                < <(find "$a" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 | LC_ALL=C sort -z)
+                < <(find -L "$a" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 | LC_ALL=C sort -z)
             [ $found -eq 1 ] || usage_error "$command" "$a holds no .yaml, .yml or .json file"
         elif [ -f "$a" ] && [ -r "$a" ]; then
             files+=("$a")
