@@ -232,7 +232,9 @@ trap 'rm -rf "$work"' EXIT
 # prefix). Returns 0, 1 (the server refused: SQLSTATE class 22, 23 or 54, or 42501) or 3.
 run_psql() {
     local rc state
-    "$PSQL" -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -v SHOW_CONTEXT=never \
+    # Descriptors are YAML or JSON: UTF-8 (unless the caller says otherwise).
+    PGCLIENTENCODING=${PGCLIENTENCODING:-UTF8} \
+        "$PSQL" -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -v SHOW_CONTEXT=never \
         "${conn[@]}" "$@" 2>"$work/stderr"
     rc=$?
     state=$(sed -n -E 's/^(psql:[^ ]*: )?ERROR:  ([0-9A-Z]{5}): .*/\2/p' "$work/stderr" | head -n 1)

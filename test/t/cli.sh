@@ -11,7 +11,6 @@ cd "$(dirname "$0")/../.."
 
 if [ "${1:-}" != inner ]; then exec pg_virtualenv -t bash "$0" inner; fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work"
 MESHCAT=$(pg_config --bindir)/meshcat
 [ -x "$MESHCAT" ] || { echo "FAIL $MESHCAT is not installed (make install)"; exit 1; }
 export PGDATABASE=cli
@@ -190,7 +189,7 @@ EOF
 mc register test/data/example_mesh
 [ "$rc" -eq 0 ] && [ "$(grep -c '| unchanged$' "$work/out")" = 20 ] && ok "registering it again changes nothing" || bad "register again: exit $rc"
 
-# --- a file's text reaches the server unchanged ---------------------------------------------
+# --- a file's text reaches the server unchanged (quotes, backslashes, psql syntax, UTF-8) ---
 cat >"$work/quotes.yaml" <<'EOF'
 apiVersion: meshcat/v1
 kind: Domain
@@ -198,7 +197,7 @@ name: quotes
 owner: shop_team
 description: |-
   it's "quoted" \ back\slash \\ two :'x' :"y" :z $$ $q$ `echo no` \set x 1 \\ ';
-  -- not a comment; DROP TABLE meshcat.domain;
+  -- not a comment; DROP TABLE meshcat.domain; café ✓
 EOF
 want=$(sed -n '6,7s/^  //p' "$work/quotes.yaml")
 mc validate "$work/quotes.yaml"
