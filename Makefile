@@ -3,6 +3,7 @@
 #   make demo    install what is missing, build, and tour an example mesh
 #   make test    install what is missing, build, and run the whole test suite
 #   make         build only (needs PostgreSQL server headers and libyaml)
+#   make install-cli   link the meshcat command into $(PREFIX)/bin (after make install)
 
 EXTENSION = meshcat
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))meshcat.control)
@@ -33,6 +34,11 @@ YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 PG_CPPFLAGS = -I$(srcdir)/src $(YAML_CFLAGS) -DMESHCAT_VERSION='"$(EXTVERSION)"'
 SHLIB_LINK = $(YAML_LIBS)
 
+# The meshcat command (docs/cli.md): made from src/meshcat.sh with the version filled in, and
+# installed by PGXS into PostgreSQL's bindir, which is not on PATH on Debian: install-cli links it.
+SCRIPTS_built = meshcat
+PREFIX ?= /usr/local
+
 EXTRA_CLEAN = results output_iso regression.diffs regression.out test/bench/out test/fuzz/build demo-out sql/meshcat--$(EXTVERSION).sql.packs
 
 PG_CONFIG ?= pg_config
@@ -59,7 +65,20 @@ sql/meshcat--$(EXTVERSION).sql: $(INSTALL_FRAGMENTS) docs/descriptor.schema.json
 # Warnings are errors when the tests build (pgvector's CI flags): test/run.sh asks for them here.
 STRICT_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
-.PHONY: deps demo test fuzz bench valgrind-check print-strict-cflags
+.PHONY: deps demo test fuzz bench valgrind-check print-strict-cflags install-cli uninstall-cli
+
+meshcat: src/meshcat.sh meshcat.control
+	sed -e 's/@EXTVERSION@/$(EXTVERSION)/' $< > $@
+	chmod +x $@
+
+# A symbolic link, so that the next make install updates the command it points to.
+install-cli:
+	@test -x '$(DESTDIR)$(bindir)/meshcat' || { echo "$(DESTDIR)$(bindir)/meshcat is not installed: run make install first" >&2; exit 1; }
+	$(INSTALL) -d '$(DESTDIR)$(PREFIX)/bin'
+	ln -sfn '$(bindir)/meshcat' '$(DESTDIR)$(PREFIX)/bin/meshcat'
+
+uninstall-cli:
+	@if [ -L '$(DESTDIR)$(PREFIX)/bin/meshcat' ]; then rm -f '$(DESTDIR)$(PREFIX)/bin/meshcat'; fi
 
 print-strict-cflags:
 	@echo '$(STRICT_CFLAGS)'
