@@ -72,7 +72,14 @@ CREATE TABLE @extschema@.product_version (
     deprecation_reason text,
     retired_at         timestamptz,
     retired_by         name,
+    -- The document as registered, byte for byte, in its own format, beside the normalized
+    -- descriptor (DECISIONS.md section 2): mesh_register sets both, and mesh_export gives a
+    -- standard's document back from it. NULL when a row was written without one (a plain INSERT
+    -- of a descriptor): the descriptor is then the document.
+    document           text,
+    document_format    text NOT NULL DEFAULT 'meshcat' CHECK (document_format IN ('meshcat', 'odcs')),
     PRIMARY KEY (product_id, version),
+    CONSTRAINT document_kept CHECK (document IS NOT NULL OR document_format OPERATOR(pg_catalog.=) 'meshcat'),
     -- The contract's columns say what the descriptor says, whoever writes the row, and the
     -- descriptor names this product and its domain (or leaves them out).
     CONSTRAINT contract_columns_follow_descriptor CHECK (classification OPERATOR(pg_catalog.=)

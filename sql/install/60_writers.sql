@@ -45,11 +45,25 @@ $$;
 COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
     'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
 
+-- Whether a version's document as registered says the same as a new one, once the descriptors
+-- are equal: a meshcat document is its descriptor (formatting and comments are no information);
+-- a standard's document holds what the descriptor has no place for, so its content is compared.
+CREATE FUNCTION @extschema@.same_document(old_document text, old_format text, new_document text, new_format text)
+RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN old_format OPERATOR(pg_catalog.=) new_format
+   AND (new_format OPERATOR(pg_catalog.=) 'meshcat' OR old_document OPERATOR(pg_catalog.=) new_document
+        OR @extschema@.mesh_yaml_to_jsonb(old_document) OPERATOR(pg_catalog.=) @extschema@.mesh_yaml_to_jsonb(new_document));
+COMMENT ON FUNCTION @extschema@.same_document(text, text, text, text) IS
+    'Internal: whether two documents of a version (text and format) say the same, given equal descriptors: a meshcat document always does, a standard''s when its content is equal.';
+
 -- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
 -- nothing else: the triggers judge the row (55_rules), and its owners,
 -- tags, ports, fields and lineage are derived from its descriptor (50_derivation). The product row
--- exists and is locked. Returns the action.
-CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+-- exists and is locked. original is the document as registered, in its format (kept beside the
+-- descriptor: a change of it alone is a metadata fix, "updated"). Returns the action.
+CREATE FUNCTION @extschema@.write_product_version(doc jsonb, docno int, line int DEFAULT NULL,
+                                                  original text DEFAULT NULL, original_format text DEFAULT 'meshcat') RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -65,14 +79,14 @@ BEGIN
     IF NOT FOUND THEN
         INSERT INTO @extschema@.product_version
                (product_id, version, status, name, description, classification, retention, documentation,
-                sla, quality, descriptor)
+                sla, quality, descriptor, document, document_format)
         VALUES (pid, ver, new_status, doc ->> 'name', doc ->> 'description',
                 coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
                 (doc ->> 'retention')::interval, doc ->> 'documentation',
-                coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc);
+                coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc, original, original_format);
         RETURN 'created';
     END IF;
-    IF old.descriptor = doc THEN
+    IF old.descriptor = doc AND @extschema@.same_document(old.document, old.document_format, original, original_format) THEN
         RETURN 'unchanged';
     END IF;
     IF old.status = 'draft' THEN
@@ -81,7 +95,8 @@ BEGIN
            SET status = new_status, name = doc ->> 'name', description = doc ->> 'description',
                classification = coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
                retention = (doc ->> 'retention')::interval, documentation = doc ->> 'documentation',
-               sla = coalesce(doc -> 'sla', '{}'), quality = coalesce(doc -> 'quality', '{}'), descriptor = doc
+               sla = coalesce(doc -> 'sla', '{}'), quality = coalesce(doc -> 'quality', '{}'), descriptor = doc,
+               document = original, document_format = original_format
          WHERE v.id = old.id;
         RETURN 'updated';
     END IF;
@@ -95,18 +110,19 @@ BEGIN
                    array_to_string(changed, ', ')),
             'Register the change as a new version.');
     END IF;
-    IF (old.descriptor - 'status') = (doc - 'status') THEN
+    IF (old.descriptor - 'status') = (doc - 'status')
+       AND @extschema@.same_document(old.document, old.document_format, original, original_format) THEN
         RETURN 'unchanged';
     END IF;
     UPDATE @extschema@.product_version AS v
        SET name = doc ->> 'name', description = doc ->> 'description', documentation = doc ->> 'documentation',
-           descriptor = doc
+           descriptor = doc, document = original, document_format = original_format
      WHERE v.id = old.id;
     RETURN 'updated';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int) IS
-    'Creates a product version, or updates a draft or the metadata of a published version; returns created, updated or unchanged.';
+COMMENT ON FUNCTION @extschema@.write_product_version(jsonb, int, int, text, text) IS
+    'Creates a product version, or updates a draft or the metadata of a published version (its document as registered with it); returns created, updated or unchanged.';
 
 -- Writes one policy from its document. Returns the action.
 CREATE FUNCTION @extschema@.write_policy(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
@@ -141,6 +157,26 @@ $$;
 COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int, int) IS
     'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
 
+-- Each document of a stream of several as registered: the lines from where it starts (the first
+-- from the stream's start, with any comment before it) to where the next one starts, so that
+-- the texts put together are the stream, byte for byte. starts: the line each document starts on.
+CREATE FUNCTION @extschema@.stream_document_texts(stream text, starts int[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    WITH l(src) AS (SELECT pg_catalog.string_to_array(stream, E'\n')),
+         s(n, first, next) AS (
+        SELECT u.n, CASE WHEN u.n OPERATOR(pg_catalog.=) 1 THEN 1 ELSE u.line END,
+               pg_catalog.lead(u.line) OVER (ORDER BY u.n)
+          FROM pg_catalog.unnest(starts) WITH ORDINALITY AS u(line, n))
+    SELECT pg_catalog.array_agg(CASE WHEN s.next IS NULL
+                                     THEN pg_catalog.array_to_string(l.src[s.first:], E'\n')
+                                     ELSE pg_catalog.array_to_string(l.src[s.first:s.next OPERATOR(pg_catalog.-) 1], E'\n') OPERATOR(pg_catalog.||) E'\n' END
+                                ORDER BY s.n)
+      FROM s, l;
+END;
+COMMENT ON FUNCTION @extschema@.stream_document_texts(text, int[]) IS
+    'Internal: the text of each document of a YAML stream, given the line each starts on; put together, they are the stream.';
+
 CREATE FUNCTION @extschema@.mesh_register(descriptor text)
 RETURNS TABLE (kind text, id text, version @extschema@.semver, action text)
     LANGUAGE plpgsql
@@ -159,6 +195,7 @@ DECLARE
     other int;
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
     keys text[];    -- what each document describes, for duplicates
+    texts text[];   -- each document as registered: the lines of the stream that hold it
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -171,6 +208,9 @@ BEGIN
     -- In a stream of one document, the document is the whole text: its line says nothing.
     IF pg_catalog.cardinality(docs) = 1 THEN
         lines := '{NULL}';
+        texts := ARRAY[descriptor];
+    ELSE
+        texts := @extschema@.stream_document_texts(descriptor, lines);
     END IF;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
     keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
@@ -288,7 +328,7 @@ BEGIN
     FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct'
                   ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
-        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno]);
+        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno], texts[docno]);
     END LOOP;
 
     RETURN QUERY

@@ -77,7 +77,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
     -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
     GRANT EXECUTE ON FUNCTION @extschema@.write_domain(jsonb, int, int), @extschema@.write_policy(jsonb, int, int),
-                              @extschema@.write_product_version(jsonb, int, int) TO meshcat_steward;
+                              @extschema@.write_product_version(jsonb, int, int, text, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
