@@ -4,7 +4,7 @@
 -- versions in semver order, so a reference to anything in the same stream resolves. The rules
 -- on what may be written (owners, contracts, policies) are the catalog's triggers (55_rules);
 -- what a version's descriptor implies is derived by 50_derivation.
--- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation (and,
+-- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation, 47_standards (and,
 -- through the rows it writes, 50_derivation and 55_rules).
 
 -- Writes one domain; its parent is already in the catalog. Returns the action taken.
@@ -47,15 +47,21 @@ COMMENT ON FUNCTION @extschema@.write_domain(jsonb, int, int) IS
 
 -- Whether a version's document as registered says the same as a new one, once the descriptors
 -- are equal: a meshcat document is its descriptor (formatting and comments are no information);
--- a standard's document holds what the descriptor has no place for, so its content is compared.
-CREATE FUNCTION @extschema@.same_document(old_document text, old_format text, new_document text, new_format text)
+-- a standard's document holds what the descriptor has no place for, so its content is compared;
+-- and a contract that says no more than the descriptor (what mesh_export makes of it, lifecycle
+-- aside) says the same as the meshcat document it came from.
+CREATE FUNCTION @extschema@.same_document(old_document text, old_format text, new_document text, new_format text,
+                                          descriptor jsonb, status @extschema@.lifecycle_status)
 RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN old_format OPERATOR(pg_catalog.=) new_format
-   AND (new_format OPERATOR(pg_catalog.=) 'meshcat' OR old_document OPERATOR(pg_catalog.=) new_document
-        OR @extschema@.mesh_yaml_to_jsonb(old_document) OPERATOR(pg_catalog.=) @extschema@.mesh_yaml_to_jsonb(new_document));
-COMMENT ON FUNCTION @extschema@.same_document(text, text, text, text) IS
-    'Internal: whether two documents of a version (text and format) say the same, given equal descriptors: a meshcat document always does, a standard''s when its content is equal.';
+RETURN (old_format OPERATOR(pg_catalog.=) new_format
+        AND (new_format OPERATOR(pg_catalog.=) 'meshcat' OR old_document OPERATOR(pg_catalog.=) new_document
+             OR @extschema@.mesh_yaml_to_jsonb(old_document) OPERATOR(pg_catalog.=) @extschema@.mesh_yaml_to_jsonb(new_document)))
+    OR (old_format OPERATOR(pg_catalog.=) 'meshcat' AND new_format OPERATOR(pg_catalog.=) 'odcs'
+        AND (@extschema@.descriptor_to_odcs(descriptor, status) OPERATOR(pg_catalog.-) 'status')
+            OPERATOR(pg_catalog.=) (@extschema@.mesh_yaml_to_jsonb(new_document) OPERATOR(pg_catalog.-) 'status'));
+COMMENT ON FUNCTION @extschema@.same_document(text, text, text, text, jsonb, @extschema@.lifecycle_status) IS
+    'Internal: whether a new document of a version (text and format) says the same as the one it has, given equal descriptors: a meshcat document always does, a standard''s when its content is equal or it is the descriptor''s export.';
 
 -- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
 -- nothing else: the triggers judge the row (55_rules), and its owners,
@@ -86,7 +92,7 @@ BEGIN
                 coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc, original, original_format);
         RETURN 'created';
     END IF;
-    IF old.descriptor = doc AND @extschema@.same_document(old.document, old.document_format, original, original_format) THEN
+    IF old.descriptor = doc AND @extschema@.same_document(old.document, old.document_format, original, original_format, old.descriptor, old.status) THEN
         RETURN 'unchanged';
     END IF;
     IF old.status = 'draft' THEN
@@ -111,7 +117,7 @@ BEGIN
             'Register the change as a new version.');
     END IF;
     IF (old.descriptor - 'status') = (doc - 'status')
-       AND @extschema@.same_document(old.document, old.document_format, original, original_format) THEN
+       AND @extschema@.same_document(old.document, old.document_format, original, original_format, old.descriptor, old.status) THEN
         RETURN 'unchanged';
     END IF;
     UPDATE @extschema@.product_version AS v
@@ -196,6 +202,8 @@ DECLARE
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
     keys text[];    -- what each document describes, for duplicates
     texts text[];   -- each document as registered: the lines of the stream that hold it
+    formats text[]; -- and its format (meshcat, odcs)
+    kinds text[];   -- a standard's kind (DataContract), for the result
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -212,6 +220,8 @@ BEGIN
     ELSE
         texts := @extschema@.stream_document_texts(descriptor, lines);
     END IF;
+    -- A standard's document (ODCS) is read as the meshcat descriptor it maps to (47_standards).
+    SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM @extschema@.standard_documents(docs, lines) AS s;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
     keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 
@@ -328,11 +338,11 @@ BEGIN
     FOR docno IN SELECT n FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)
                   WHERE d ->> 'kind' = 'DataProduct'
                   ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver LOOP
-        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno], texts[docno]);
+        actions[docno] := @extschema@.write_product_version(docs[docno], docno, lines[docno], texts[docno], formats[docno]);
     END LOOP;
 
     RETURN QUERY
-    SELECT d ->> 'kind',
+    SELECT coalesce(kinds[n::int], d ->> 'kind'),
            coalesce(d ->> 'id', d ->> 'name'),
            (d ->> 'version')::@extschema@.semver,
            actions[n::int]
