@@ -111,6 +111,74 @@ SELECT document, line, path, sqlstate, problem FROM mesh_validate(E:'contract');
 -- is derived_from (and the product an input); the others are kept in custom.odcs.
 SELECT upstream, downstream FROM mesh_lineage WHERE downstream = 'sales.payment_metrics' ORDER BY 1;
 
+-- Export: a version registered from ODCS gives its contract back (as v3.1.0, with its
+-- lifecycle), whatever meshcat maps: the same information as the document registered.
+SELECT mesh_export('sales.payment_metrics', '1.1.0', 'odcs');
+SELECT mesh_yaml_to_jsonb(mesh_export('sales.payment_metrics', format => 'odcs')) = mesh_yaml_to_jsonb(document) AS same_information
+  FROM product_version WHERE product_id = 'sales.payment_metrics';
+-- A v3.0.2 contract exports as v3.1.0; a deprecated version says so.
+SELECT mesh_export('sales.refunds', '1.2.0', 'odcs');
+-- No version: the highest published one, else the highest of any status.
+SELECT mesh_yaml_to_jsonb(mesh_export('sales.refunds', format => 'odcs')) ->> 'version' AS highest;
+SELECT * FROM mesh_register(replace(replace(E:'small', 'VERSION', '1.3.0'), 'STATUS', 'active'));
+SELECT mesh_yaml_to_jsonb(mesh_export('sales.refunds', format => 'odcs')) ->> 'version' AS highest_published;
+-- meshcat: the normalized descriptor.
+SELECT mesh_export('sales.refunds', '1.3.0');
+SELECT mesh_export('sales.refunds', '1.3.0', 'meshcat') = mesh_jsonb_to_yaml(descriptor) AS is_descriptor
+  FROM product_version WHERE product_id = 'sales.refunds' AND version = '1.3.0';
+
+-- A meshcat product exported as ODCS and registered again: unchanged, its meshcat document kept.
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.customer_360
+name: Customer 360 View
+domain: sales
+version: 2.1.0
+status: published
+description: Unified customer profile
+documentation: https://wiki.example.com/c360
+tags: [customer, profile]
+classification: confidential
+retention: 730 days
+owners: {technical: customer_eng, business: [jane.doe, joe], steward: customer_stewards, channel: '#c360'}
+sla: {freshness: 15 minutes, availability: 99.95%}
+quality: {completeness: 0.98}
+security: {encryption_at_rest: true}
+inputs:
+  - {product: sales.orders, version: ^1.0}
+  - source: crm.accounts
+outputs:
+  - name: profile
+    type: table
+    location: customer.customer_360
+    description: The profile
+    quality:
+      - {type: library, metric: rowCount, mustBeGreaterThan: 10, severity: warning}
+    schema:
+      - {name: customer_id, type: bigint, required: true, unique: true, primary_key: true, quality: [{metric: nullValues, mustBe: 0}]}
+      - {name: email, type: text, pii: true, classification: restricted, masking: hash, glossary: [Email]}
+      - {name: lifetime_value, type: numeric, derived_from: [sales.orders.orders.amount], description: LTV}
+    custom: {team_note: hi}
+custom: {anything: [1, 2]}
+x-extra: 1
+$$);
+SELECT mesh_export('sales.customer_360', '2.1.0', 'odcs') AS exported \gset
+SELECT :'exported';
+SELECT * FROM mesh_register(:'exported');
+SELECT document_format, document LIKE E'\napiVersion: meshcat/v1\n%' AS meshcat_document_kept
+  FROM product_version WHERE product_id = 'sales.customer_360';
+-- Changed in ODCS, it is a standard's document now: a metadata fix, updated.
+SELECT * FROM mesh_register(replace(:'exported', 'purpose: Unified customer profile', 'purpose: The unified customer profile'));
+SELECT document_format, description FROM product_version WHERE product_id = 'sales.customer_360';
+
+-- Refusals: an unknown product, version or format.
+SELECT mesh_export('sales.nothing');
+SELECT mesh_export('sales.refunds', '9.9.9', 'odcs');
+SELECT mesh_export('sales.refunds', NULL, 'odps');
+-- Reading only: STABLE, so PUBLIC keeps EXECUTE; the tables' privileges decide what it reads.
+SELECT provolatile, prosecdef FROM pg_proc WHERE oid = 'mesh_export(text, semver, text)'::regprocedure;
+
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;
 DROP ROLE regress_odcs_owner;

@@ -67,6 +67,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
     -- writes nothing: tries the registration as the caller and rolls it back (SECURITY DEFINER)
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_validate(text) TO meshcat_reader;
+    -- reads what the reader may read (SECURITY INVOKER, STABLE)
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_export(text, @extschema@.semver, text) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write documents through the functions
     -- or directly; the triggers decide which domain each may change. Never the derived rows
