@@ -97,6 +97,10 @@ CREATE TABLE @extschema@.product_version (
 );
 COMMENT ON TABLE @extschema@.product_version IS
     'Versions of data products: the descriptor (the contract and the metadata), its lifecycle, who and when.';
+COMMENT ON COLUMN @extschema@.product_version.document IS
+    'The document the version was registered from, byte for byte (NULL: a row inserted with a descriptor only, which is then its document).';
+COMMENT ON COLUMN @extschema@.product_version.document_format IS
+    'The format of document: meshcat, or odcs (an ODCS data contract, docs/standards.md).';
 CREATE SEQUENCE @extschema@.product_version_id_seq OWNED BY @extschema@.product_version.id;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');
