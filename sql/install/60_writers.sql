@@ -165,20 +165,29 @@ COMMENT ON FUNCTION @extschema@.write_policy(jsonb, int, int) IS
 
 -- Each document of a stream of several as registered: the lines from where it starts (the first
 -- from the stream's start, with any comment before it) to where the next one starts, so that
--- the texts put together are the stream, byte for byte. starts: the line each document starts on.
+-- the texts put together are the stream, byte for byte. starts: the line each document starts on
+-- (distinct: a document starts on a line of its own). One sort of the lines and the starts
+-- together, no join and no array slices (either is quadratic in a long stream).
 CREATE FUNCTION @extschema@.stream_document_texts(stream text, starts int[]) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
-    WITH l(src) AS (SELECT pg_catalog.string_to_array(stream, E'\n')),
-         s(n, first, next) AS (
-        SELECT u.n, CASE WHEN u.n OPERATOR(pg_catalog.=) 1 THEN 1 ELSE u.line END,
-               pg_catalog.lead(u.line) OVER (ORDER BY u.n)
-          FROM pg_catalog.unnest(starts) WITH ORDINALITY AS u(line, n))
-    SELECT pg_catalog.array_agg(CASE WHEN s.next IS NULL
-                                     THEN pg_catalog.array_to_string(l.src[s.first:], E'\n')
-                                     ELSE pg_catalog.array_to_string(l.src[s.first:s.next OPERATOR(pg_catalog.-) 1], E'\n') OPERATOR(pg_catalog.||) E'\n' END
-                                ORDER BY s.n)
-      FROM s, l;
+    WITH marks(k, txt, n) AS (
+        SELECT x.k, x.txt, NULL::bigint
+          FROM pg_catalog.unnest(pg_catalog.string_to_array(stream, E'\n')) WITH ORDINALITY AS x(txt, k)
+        UNION ALL
+        SELECT CASE WHEN u.n OPERATOR(pg_catalog.=) 1 THEN 1 ELSE u.line END, NULL, u.n
+          FROM pg_catalog.unnest(starts) WITH ORDINALITY AS u(line, n)
+    ), l(k, txt, n, doc) AS (
+        -- a start sorts before its line, so each line takes the document that starts there or before
+        SELECT m.k, m.txt, m.n, pg_catalog.max(m.n) OVER (ORDER BY m.k, m.n NULLS LAST ROWS UNBOUNDED PRECEDING)
+          FROM marks AS m
+    ), d(doc, txt) AS (
+        SELECT l.doc, pg_catalog.string_agg(l.txt, E'\n' ORDER BY l.k) FROM l WHERE l.n IS NULL GROUP BY l.doc
+    )
+    SELECT pg_catalog.array_agg(d.txt OPERATOR(pg_catalog.||)
+                                CASE WHEN d.doc OPERATOR(pg_catalog.<) pg_catalog.cardinality(starts) THEN E'\n' ELSE '' END
+                                ORDER BY d.doc)
+      FROM d;
 END;
 COMMENT ON FUNCTION @extschema@.stream_document_texts(text, int[]) IS
     'Internal: the text of each document of a YAML stream, given the line each starts on; put together, they are the stream.';
