@@ -160,6 +160,7 @@ outputs:
       - {name: email, type: text, pii: true, classification: restricted, masking: hash, glossary: [Email]}
       - {name: lifetime_value, type: numeric, derived_from: [sales.orders.orders.amount], description: LTV}
     custom: {team_note: hi}
+    x-port-note: 2
 custom: {anything: [1, 2]}
 x-extra: 1
 $$);

@@ -64,6 +64,14 @@ END;
 COMMENT ON FUNCTION @extschema@.document_references(jsonb) IS
     'Internal: every "$ref" key of a document, with its path and value, in document order.';
 
+-- The output port a schema object's name gives: the name itself when it is a meshcat name
+-- (Air_Quality), else its slug (Air Quality: air_quality), else NULL.
+CREATE FUNCTION @extschema@.odcs_port_name(name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN name ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN name ELSE @extschema@.name_slug(name) END;
+COMMENT ON FUNCTION @extschema@.odcs_port_name(text) IS
+    'Internal: the output port name of an ODCS schema object''s name (itself, else its slug), or NULL.';
+
 -- An object without its keys whose value is null (only at its top: values are kept whole).
 CREATE FUNCTION @extschema@.without_nulls(j jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -263,9 +271,9 @@ BEGIN ATOMIC
                     WHEN pg_catalog.lower(s OPERATOR(pg_catalog.->>) 'physicalType') IN ('topic', 'queue') THEN 'stream'
                     ELSE 'table' END
     ), props AS (
-        SELECT (SELECT c OPERATOR(pg_catalog.->) 'value'
-                  FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) AS c
-                 WHERE c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' LIMIT 1) AS custom
+        SELECT coalesce(pg_catalog.jsonb_object_agg(pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9), c OPERATOR(pg_catalog.->) 'value'), '{}') AS m
+          FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) AS c
+         WHERE c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-'
     ), rest AS (
         SELECT s OPERATOR(pg_catalog.-) ARRAY['physicalName', 'description', 'properties', 'quality', 'customProperties']
                  OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) name THEN 'name' ELSE '' END
@@ -273,7 +281,7 @@ BEGIN ATOMIC
                  OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'logicalType' OPERATOR(pg_catalog.=) 'object' THEN 'logicalType' ELSE '' END
                OPERATOR(pg_catalog.||) coalesce((SELECT pg_catalog.jsonb_build_object('customProperties', pg_catalog.jsonb_agg(c ORDER BY n))
                            FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
-                          WHERE c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.<>) 'meshcat.custom'
+                          WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-')
                          HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), '{}') AS r
           FROM t
     )
@@ -284,8 +292,9 @@ BEGIN ATOMIC
                             FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'properties') WITH ORDINALITY AS y(f, n)),
                'quality', (SELECT pg_catalog.jsonb_agg(@extschema@.odcs_quality(q) ORDER BY n)
                              FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, n))))
-           OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' OR props.custom IS NOT NULL
-                                        THEN pg_catalog.jsonb_build_object('custom', coalesce(props.custom, '{}')
+           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) 'custom')
+           OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' OR props.m OPERATOR(pg_catalog.?) 'custom'
+                                        THEN pg_catalog.jsonb_build_object('custom', coalesce(props.m OPERATOR(pg_catalog.->) 'custom', '{}')
                                              OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' THEN pg_catalog.jsonb_build_object('odcs', rest.r) ELSE '{}' END)
                                         ELSE '{}' END
       FROM t, props, rest;
@@ -435,7 +444,7 @@ BEGIN
              ON f.k > 1
      WHERE f.p IS NOT NULL
         OR EXISTS (SELECT FROM jsonb_array_elements(doc -> 'schema') WITH ORDINALITY AS e(s, n)
-                    WHERE e.n < o.n AND coalesce(name_slug(e.s ->> 'name'), e.s ->> 'name') = coalesce(name_slug(o.s ->> 'name'), o.s ->> 'name'))
+                    WHERE e.n < o.n AND odcs_port_name(e.s ->> 'name') = odcs_port_name(o.s ->> 'name'))
      ORDER BY o.n, f.n NULLS FIRST LIMIT 1;
     IF FOUND THEN
         PERFORM raise_invalid_odcs(docno,
@@ -444,15 +453,14 @@ BEGIN
             'Each schema object of a contract has its own name (meshcat: lower case, "_" for other characters), and each property of an object too.', line);
     END IF;
     SELECT o.n INTO dup FROM jsonb_array_elements(coalesce(doc -> 'schema', '[]')) WITH ORDINALITY AS o(s, n)
-     WHERE NOT (o.s ->> 'name') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' AND name_slug(o.s ->> 'name') IS NULL ORDER BY o.n LIMIT 1;
+     WHERE odcs_port_name(o.s ->> 'name') IS NULL ORDER BY o.n LIMIT 1;
     IF FOUND THEN
         PERFORM raise_invalid_odcs(docno, format('$.schema[%s].name', dup.n - 1),
             format('"%s" cannot name an output port', doc -> 'schema' -> (dup.n::int - 1) ->> 'name'),
             'A schema object''s name starts with a letter and has at most 63 characters.', line);
     END IF;
     SELECT jsonb_agg(out ORDER BY n) INTO outputs FROM (
-        SELECT o.n, @extschema@.odcs_output(o.s, CASE WHEN (o.s ->> 'name') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN o.s ->> 'name'
-                                                      ELSE name_slug(o.s ->> 'name') END, pid) AS out
+        SELECT o.n, odcs_output(o.s, odcs_port_name(o.s ->> 'name'), pid) AS out
           FROM jsonb_array_elements(doc -> 'schema') WITH ORDINALITY AS o(s, n)) AS x;
     -- An input for each product a field derives from, after those meshcat gave (customProperties).
     inputs := coalesce(props -> 'inputs', '[]') || coalesce((
