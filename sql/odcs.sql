@@ -95,6 +95,7 @@ SELECT * FROM mesh_register(replace(E:'contract', 'logicalType: string', 'logica
 SELECT * FROM mesh_register(replace(E:'contract', 'metric: nullValues', 'metric: nullValue'));
 SELECT * FROM mesh_register(replace(E:'contract', 'mustBeBetween: [0, 10]', 'mustBeBetween: [0, ten]'));
 SELECT * FROM mesh_register(replace(E:'contract', 'required: true', 'required: yes please'));
+SELECT * FROM mesh_register(replace(E:'contract', 'engine: soda', 'engine: 7'));
 SELECT * FROM mesh_register(replace(E:'contract', '- name: amount', '- name: rcvr_id'));
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', 'apiVersion: v3.2.0'));
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', 'apiVersion: v2.2.2'));

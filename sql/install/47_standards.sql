@@ -143,7 +143,10 @@ RETURN $schema$
     "Quality": {"type": "object", "properties": {
         "type": {"enum": ["library", "sql", "text", "custom"]},
         "metric": {"enum": ["nullValues", "missingValues", "invalidValues", "duplicateValues", "rowCount"]},
+        "rule": {"type": "string", "minLength": 1},
         "query": {"type": "string", "minLength": 1},
+        "engine": {"type": "string", "minLength": 1},
+        "implementation": {"type": ["string", "object"]},
         "arguments": {"type": "object"},
         "mustBeGreaterThan": {"type": "number"},
         "mustBeGreaterOrEqualTo": {"type": "number"},
