@@ -99,6 +99,7 @@ SELECT * FROM mesh_register(replace(E:'contract', 'engine: soda', 'engine: 7'));
 SELECT * FROM mesh_register(replace(E:'contract', '- name: amount', '- name: rcvr_id'));
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', 'apiVersion: v3.2.0'));
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', 'apiVersion: v2.2.2'));
+SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', ''));
 SELECT * FROM mesh_register(replace(E:'contract', 'kind: DataContract', E'kind: DataContract\nschemaRef: {$ref: "other.yaml"}\nmore:\n  - {$ref: "https://example.com/x.yaml"}'));
 -- In a stream, the document's number and line.
 SELECT * FROM mesh_register(E'apiVersion: meshcat/v1\nkind: Domain\nname: sales\nowner: regress_odcs_owner\n---\n' || replace(E:'contract', 'dimension: completeness', 'dimension: completenes'));

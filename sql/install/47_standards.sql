@@ -337,8 +337,9 @@ DECLARE
 BEGIN
     -- The version first: another ODCS version is not judged by v3's rules.
     IF jsonb_typeof(doc -> 'apiVersion') IS DISTINCT FROM 'string' OR NOT (doc ->> 'apiVersion') ~ '^v3\.(0\.[0-9]+|1\.0)$' THEN
-        PERFORM raise_invalid_odcs(docno, '$.apiVersion',
-            format('ODCS version %s is not supported', coalesce((doc -> 'apiVersion')::text, 'missing')),
+        PERFORM raise_invalid_odcs(docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
+            CASE WHEN doc ? 'apiVersion' THEN format('ODCS version %s is not supported', doc -> 'apiVersion')
+                 ELSE 'missing required key "apiVersion"' END,
             'meshcat reads ODCS v3.0.x and v3.1.0 data contracts: write apiVersion: v3.1.0.', line);
     END IF;
     IF strpos(doc::text, '"$ref"') > 0 THEN
