@@ -97,6 +97,8 @@ SELECT * FROM mesh_register(replace(E:'contract', 'mustBeBetween: [0, 10]', 'mus
 SELECT * FROM mesh_register(replace(E:'contract', 'required: true', 'required: yes please'));
 SELECT * FROM mesh_register(replace(E:'contract', 'engine: soda', 'engine: 7'));
 SELECT * FROM mesh_register(replace(E:'contract', '- name: amount', '- name: rcvr_id'));
+SELECT * FROM mesh_register('{apiVersion: v3.1.0, kind: DataContract, id: x, name: X, domain: sales, version: 1.0.0, status: draft, schema: [{name: daily sales}, {name: daily_sales}]}');
+SELECT * FROM mesh_register('{apiVersion: v3.1.0, kind: DataContract, id: x, name: X, domain: sales, version: 1.0.0, status: draft, schema: [{name: "2024"}]}');
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', 'apiVersion: v3.2.0'));
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', 'apiVersion: v2.2.2'));
 SELECT * FROM mesh_register(replace(E:'contract', 'apiVersion: v3.1.0', ''));

@@ -442,8 +442,7 @@ BEGIN
     -- One output port per schema object, one field per property.
     SELECT o.n, f.n AS fn, coalesce(f.p ->> 'name', o.s ->> 'name') AS name INTO dup
       FROM jsonb_array_elements(coalesce(doc -> 'schema', '[]')) WITH ORDINALITY AS o(s, n)
-      LEFT JOIN LATERAL (SELECT p, n, count(*) OVER (PARTITION BY p ->> 'name') AS c,
-                                row_number() OVER (PARTITION BY p ->> 'name' ORDER BY n) AS k
+      LEFT JOIN LATERAL (SELECT p, n, row_number() OVER (PARTITION BY p ->> 'name' ORDER BY n) AS k
                            FROM jsonb_array_elements(coalesce(o.s -> 'properties', '[]')) WITH ORDINALITY AS q(p, n)) AS f
              ON f.k > 1
      WHERE f.p IS NOT NULL
@@ -454,7 +453,7 @@ BEGIN
         PERFORM raise_invalid_odcs(docno,
             CASE WHEN dup.fn IS NULL THEN format('$.schema[%s].name', dup.n - 1) ELSE format('$.schema[%s].properties[%s].name', dup.n - 1, dup.fn - 1) END,
             CASE WHEN dup.fn IS NULL THEN format('schema object "%s" is declared twice', dup.name) ELSE format('property "%s" is declared twice', dup.name) END,
-            'Each schema object of a contract has its own name (meshcat: lower case, "_" for other characters), and each property of an object too.', line);
+            'Each schema object of a contract names its own output port (a name that is not a meshcat name counts as its slug: lower case, "_" for other characters), and each property of an object its own field.', line);
     END IF;
     SELECT o.n INTO dup FROM jsonb_array_elements(coalesce(doc -> 'schema', '[]')) WITH ORDINALITY AS o(s, n)
      WHERE odcs_port_name(o.s ->> 'name') IS NULL ORDER BY o.n LIMIT 1;
