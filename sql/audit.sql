@@ -16,7 +16,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA meshcat_internal TO regress_steward;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA meshcat_internal TO regress_steward;
 -- mesh_register calls its writers with the caller's rights: they are not PUBLIC's either.
 GRANT EXECUTE ON FUNCTION mesh_register(text), write_domain(jsonb, int, int), write_policy(jsonb, int, int),
-    write_product_version(jsonb, int, int) TO regress_steward;
+    write_product_version(jsonb, int, int, text, text) TO regress_steward;
 -- The steward is a member of the domain's owner role: only owners write a domain's products.
 GRANT regress_audit_owner TO regress_steward;
 

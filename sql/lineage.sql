@@ -273,7 +273,7 @@ REVOKE ALL ON lineage_edge, lineage_field_edge, lineage_clock FROM regress_linea
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA meshcat TO regress_lineage_writer;
 -- mesh_register calls its writers with the caller's rights: they are not PUBLIC's either.
 GRANT EXECUTE ON FUNCTION mesh_register(text), write_domain(jsonb, int, int), write_policy(jsonb, int, int),
-    write_product_version(jsonb, int, int) TO regress_lineage_writer;
+    write_product_version(jsonb, int, int, text, text) TO regress_lineage_writer;
 GRANT regress_lineage TO regress_lineage_writer;
 SET ROLE regress_lineage_writer;
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: g.late, name: late, version: 1.0.0, inputs: [{product: g.e}]}');

@@ -34,6 +34,7 @@ char	   *meshcat_event_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 bool		meshcat_deriving = false;
+char	   *meshcat_default_domain = NULL;
 
 void		_PG_init(void);
 
@@ -102,6 +103,19 @@ _PG_init(void)
 							   &meshcat_event_retention,
 							   "90 days",
 							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	/*
+	 * The domain of an open standard's document that names none (an ODCS
+	 * contract without domain: sql/install/47_standards.sql); a user setting:
+	 * it only fills a gap, and the domain's ownership still decides.
+	 */
+	DefineCustomStringVariable("meshcat.default_domain",
+							   "The domain of a standard's document (ODCS, ...) that names none.",
+							   "Empty: such a document is refused.",
+							   &meshcat_default_domain,
+							   "",
+							   PGC_USERSET, 0,
 							   NULL, NULL, NULL);
 
 	DefineCustomIntVariable("meshcat.lineage_cache_threshold",

@@ -72,7 +72,14 @@ CREATE TABLE @extschema@.product_version (
     deprecation_reason text,
     retired_at         timestamptz,
     retired_by         name,
+    -- The document as registered, byte for byte, in its own format, beside the normalized
+    -- descriptor (DECISIONS.md section 2): mesh_register sets both, and mesh_export gives a
+    -- standard's document back from it. NULL when a row was written without one (a plain INSERT
+    -- of a descriptor): the descriptor is then the document.
+    document           text,
+    document_format    text NOT NULL DEFAULT 'meshcat' CHECK (document_format IN ('meshcat', 'odcs')),
     PRIMARY KEY (product_id, version),
+    CONSTRAINT document_kept CHECK (document IS NOT NULL OR document_format OPERATOR(pg_catalog.=) 'meshcat'),
     -- The contract's columns say what the descriptor says, whoever writes the row, and the
     -- descriptor names this product and its domain (or leaves them out).
     CONSTRAINT contract_columns_follow_descriptor CHECK (classification OPERATOR(pg_catalog.=)
@@ -90,6 +97,10 @@ CREATE TABLE @extschema@.product_version (
 );
 COMMENT ON TABLE @extschema@.product_version IS
     'Versions of data products: the descriptor (the contract and the metadata), its lifecycle, who and when.';
+COMMENT ON COLUMN @extschema@.product_version.document IS
+    'The document the version was registered from, byte for byte (NULL: a row inserted with a descriptor only, which is then its document).';
+COMMENT ON COLUMN @extschema@.product_version.document_format IS
+    'The format of document: meshcat, or odcs (an ODCS data contract, docs/standards.md).';
 CREATE SEQUENCE @extschema@.product_version_id_seq OWNED BY @extschema@.product_version.id;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');

@@ -263,7 +263,8 @@ BEGIN
      WHERE CASE WHEN o.k = 'descriptor'
                 THEN meshcat_internal.descriptor_contract(o.v) IS DISTINCT FROM meshcat_internal.descriptor_contract(n.v2)
                 ELSE o.v IS DISTINCT FROM n.v2 END
-       AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason')
+       -- the document as registered changes with a metadata fix (its contract is the descriptor's)
+       AND o.k NOT IN ('status', 'updated_at', 'updated_by', 'sunset', 'deprecation_reason', 'document', 'document_format')
        AND o.k <> ALL (meshcat_internal.descriptor_metadata_keys());
     IF changed IS NOT NULL THEN
         PERFORM meshcat_internal.raise_contract(

@@ -4,7 +4,7 @@
 -- versions in semver order, so a reference to anything in the same stream resolves. The rules
 -- on what may be written (owners, contracts, policies) are the catalog's triggers (55_rules);
 -- what a version's descriptor implies is derived by 50_derivation.
--- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation (and,
+-- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation, 47_standards (and,
 -- through the rows it writes, 50_derivation and 55_rules).
 
 -- Writes one domain; its parent is already in the catalog. Returns the action taken.
@@ -45,11 +45,31 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.write_domain(jsonb, int, int) IS
     'Creates or updates one domain from its descriptor; returns created, updated or unchanged.';
 
+-- Whether a version's document as registered says the same as a new one, once the descriptors
+-- are equal: a meshcat document is its descriptor (formatting and comments are no information);
+-- a standard's document holds what the descriptor has no place for, so its content is compared;
+-- and a contract that says no more than the descriptor (what mesh_export makes of it, lifecycle
+-- aside) says the same as the meshcat document it came from.
+CREATE FUNCTION meshcat_internal.same_document(old_document text, old_format text, new_document text, new_format text,
+                                          descriptor jsonb, status @extschema@.lifecycle_status)
+RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (old_format OPERATOR(pg_catalog.=) new_format
+        AND (new_format OPERATOR(pg_catalog.=) 'meshcat' OR old_document OPERATOR(pg_catalog.=) new_document
+             OR @extschema@.mesh_yaml_to_jsonb(old_document) OPERATOR(pg_catalog.=) @extschema@.mesh_yaml_to_jsonb(new_document)))
+    OR (old_format OPERATOR(pg_catalog.=) 'meshcat' AND new_format OPERATOR(pg_catalog.=) 'odcs'
+        AND (meshcat_internal.descriptor_to_odcs(descriptor, status) OPERATOR(pg_catalog.-) 'status')
+            OPERATOR(pg_catalog.=) (@extschema@.mesh_yaml_to_jsonb(new_document) OPERATOR(pg_catalog.-) 'status'));
+COMMENT ON FUNCTION meshcat_internal.same_document(text, text, text, text, jsonb, @extschema@.lifecycle_status) IS
+    'Internal: whether a new document of a version (text and format) says the same as the one it has, given equal descriptors: a meshcat document always does, a standard''s when its content is equal or it is the descriptor''s export.';
+
 -- Writes one product version: a plain INSERT of a new one, or an UPDATE of one it read, and
 -- nothing else: the triggers judge the row (55_rules), and its owners,
 -- tags, ports, fields and lineage are derived from its descriptor (50_derivation). The product row
--- exists and is locked. Returns the action.
-CREATE FUNCTION meshcat_internal.write_product_version(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+-- exists and is locked. original is the document as registered, in its format (kept beside the
+-- descriptor: a change of it alone is a metadata fix, "updated"). Returns the action.
+CREATE FUNCTION meshcat_internal.write_product_version(doc jsonb, docno int, line int DEFAULT NULL,
+                                                  original text DEFAULT NULL, original_format text DEFAULT 'meshcat') RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -65,14 +85,14 @@ BEGIN
     IF NOT FOUND THEN
         INSERT INTO @extschema@.product_version
                (product_id, version, status, name, description, classification, retention, documentation,
-                sla, quality, descriptor)
+                sla, quality, descriptor, document, document_format)
         VALUES (pid, ver, new_status, doc ->> 'name', doc ->> 'description',
                 coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
                 (doc ->> 'retention')::interval, doc ->> 'documentation',
-                coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc);
+                coalesce(doc -> 'sla', '{}'), coalesce(doc -> 'quality', '{}'), doc, original, original_format);
         RETURN 'created';
     END IF;
-    IF old.descriptor = doc THEN
+    IF old.descriptor = doc AND meshcat_internal.same_document(old.document, old.document_format, original, original_format, old.descriptor, old.status) THEN
         RETURN 'unchanged';
     END IF;
     IF old.status = 'draft' THEN
@@ -81,7 +101,8 @@ BEGIN
            SET status = new_status, name = doc ->> 'name', description = doc ->> 'description',
                classification = coalesce(doc ->> 'classification', 'internal')::@extschema@.classification,
                retention = (doc ->> 'retention')::interval, documentation = doc ->> 'documentation',
-               sla = coalesce(doc -> 'sla', '{}'), quality = coalesce(doc -> 'quality', '{}'), descriptor = doc
+               sla = coalesce(doc -> 'sla', '{}'), quality = coalesce(doc -> 'quality', '{}'), descriptor = doc,
+               document = original, document_format = original_format
          WHERE v.id = old.id;
         RETURN 'updated';
     END IF;
@@ -95,18 +116,19 @@ BEGIN
                    array_to_string(changed, ', ')),
             'Register the change as a new version.');
     END IF;
-    IF (old.descriptor - 'status') = (doc - 'status') THEN
+    IF (old.descriptor - 'status') = (doc - 'status')
+       AND meshcat_internal.same_document(old.document, old.document_format, original, original_format, old.descriptor, old.status) THEN
         RETURN 'unchanged';
     END IF;
     UPDATE @extschema@.product_version AS v
        SET name = doc ->> 'name', description = doc ->> 'description', documentation = doc ->> 'documentation',
-           descriptor = doc
+           descriptor = doc, document = original, document_format = original_format
      WHERE v.id = old.id;
     RETURN 'updated';
 END
 $$;
-COMMENT ON FUNCTION meshcat_internal.write_product_version(jsonb, int, int) IS
-    'Creates a product version, or updates a draft or the metadata of a published version; returns created, updated or unchanged.';
+COMMENT ON FUNCTION meshcat_internal.write_product_version(jsonb, int, int, text, text) IS
+    'Creates a product version, or updates a draft or the metadata of a published version (its document as registered with it); returns created, updated or unchanged.';
 
 -- Writes one policy from its document. Returns the action.
 CREATE FUNCTION meshcat_internal.write_policy(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
@@ -141,6 +163,35 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.write_policy(jsonb, int, int) IS
     'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
 
+-- Each document of a stream of several as registered: the lines from where it starts (the first
+-- from the stream's start, with any comment before it) to where the next one starts, so that
+-- the texts put together are the stream, byte for byte. starts: the line each document starts on
+-- (distinct: a document starts on a line of its own). One sort of the lines and the starts
+-- together, no join and no array slices (either is quadratic in a long stream).
+CREATE FUNCTION meshcat_internal.stream_document_texts(stream text, starts int[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    WITH marks(k, txt, n) AS (
+        SELECT x.k, x.txt, NULL::bigint
+          FROM pg_catalog.unnest(pg_catalog.string_to_array(stream, E'\n')) WITH ORDINALITY AS x(txt, k)
+        UNION ALL
+        SELECT CASE WHEN u.n OPERATOR(pg_catalog.=) 1 THEN 1 ELSE u.line END, NULL, u.n
+          FROM pg_catalog.unnest(starts) WITH ORDINALITY AS u(line, n)
+    ), l(k, txt, n, doc) AS (
+        -- a start sorts before its line, so each line takes the document that starts there or before
+        SELECT m.k, m.txt, m.n, pg_catalog.max(m.n) OVER (ORDER BY m.k, m.n NULLS LAST ROWS UNBOUNDED PRECEDING)
+          FROM marks AS m
+    ), d(doc, txt) AS (
+        SELECT l.doc, pg_catalog.string_agg(l.txt, E'\n' ORDER BY l.k) FROM l WHERE l.n IS NULL GROUP BY l.doc
+    )
+    SELECT pg_catalog.array_agg(d.txt OPERATOR(pg_catalog.||)
+                                CASE WHEN d.doc OPERATOR(pg_catalog.<) pg_catalog.cardinality(starts) THEN E'\n' ELSE '' END
+                                ORDER BY d.doc)
+      FROM d;
+END;
+COMMENT ON FUNCTION meshcat_internal.stream_document_texts(text, int[]) IS
+    'Internal: the text of each document of a YAML stream, given the line each starts on; put together, they are the stream.';
+
 CREATE FUNCTION @extschema@.mesh_register(descriptor text)
 RETURNS TABLE (kind text, id text, version @extschema@.semver, action text)
     LANGUAGE plpgsql
@@ -161,6 +212,9 @@ DECLARE
     keys text[];    -- what each document describes, for duplicates
     products int[]; -- the DataProduct documents, by id and version
     policies int[]; -- the Policy documents, by name
+    texts text[];   -- each document as registered: the lines of the stream that hold it
+    formats text[]; -- and its format (meshcat, odcs)
+    kinds text[];   -- a standard's kind (DataContract), for the result
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -173,7 +227,12 @@ BEGIN
     -- In a stream of one document, the document is the whole text: its line says nothing.
     IF pg_catalog.cardinality(docs) = 1 THEN
         lines := '{NULL}';
+        texts := ARRAY[descriptor];
+    ELSE
+        texts := meshcat_internal.stream_document_texts(descriptor, lines);
     END IF;
+    -- A standard's document (ODCS) is read as the meshcat descriptor it maps to (47_standards).
+    SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines) AS s;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
     keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 
@@ -296,11 +355,11 @@ BEGIN
     END LOOP;
 
     FOREACH docno IN ARRAY products LOOP
-        actions[docno] := meshcat_internal.write_product_version(docs[docno], docno, lines[docno]);
+        actions[docno] := meshcat_internal.write_product_version(docs[docno], docno, lines[docno], texts[docno], formats[docno]);
     END LOOP;
 
     RETURN QUERY
-    SELECT d ->> 'kind',
+    SELECT coalesce(kinds[n::int], d ->> 'kind'),
            coalesce(d ->> 'id', d ->> 'name'),
            (d ->> 'version')::@extschema@.semver,
            actions[n::int]

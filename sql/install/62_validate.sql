@@ -3,7 +3,7 @@
 -- checks it calls (45_validation): the format checks run on each document alone; then the
 -- registration itself is tried, as the caller, and always rolled back; after a refusal, it is
 -- tried again without the documents already refused, so later documents are judged too.
--- Uses: 00_schema, 10_semver, 20_yaml, 40_helpers, 45_validation, 60_writers.
+-- Uses: 00_schema, 10_semver, 20_yaml, 40_helpers, 45_validation, 47_standards, 60_writers.
 
 -- Which document of a stream an error is about: the one the message labels ("document N"),
 -- else the one whose identity the message names first (triggers name the domain, policy,
@@ -68,6 +68,7 @@ DECLARE
     p_path text[] := '{}';
     p_state text[] := '{}';
     p_problem text[] := '{}';
+    domains text[];     -- the stream's domains, for a standard's document
 BEGIN
     IF pg_catalog.current_setting('transaction_read_only')::boolean THEN
         PERFORM meshcat_internal.raise_error('25006', 'mesh_validate cannot run in a read-only transaction',
@@ -99,6 +100,20 @@ BEGIN
     -- schema's is a second problem of the document).
     FOR n IN 1 .. total LOOP
         schema_path := NULL;
+        -- A standard's document (ODCS) is judged as mesh_register reads it: first its mapping.
+        IF meshcat_internal.document_format(docs[n]) OPERATOR(pg_catalog.<>) 'meshcat' THEN
+            BEGIN
+                domains := coalesce(domains, ARRAY(SELECT d OPERATOR(pg_catalog.->>) 'name' FROM pg_catalog.unnest(docs) AS d
+                                                    WHERE d OPERATOR(pg_catalog.->>) 'kind' = 'Domain'));
+                docs[n] := meshcat_internal.standard_to_descriptor(docs[n], n, labels[n], domains);
+            EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation OR feature_not_supported THEN
+                GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+                p_doc := p_doc || n; p_path := p_path || coalesce(meshcat_internal.problem_path(msg), '$'); p_state := p_state || state;
+                p_problem := p_problem || meshcat_internal.problem_text(msg, det, hnt);
+                refused[n] := true;
+                CONTINUE;
+            END;
+        END IF;
         BEGIN
             PERFORM meshcat_internal.check_document_kind(docs[n], n, labels[n]);
         EXCEPTION WHEN invalid_parameter_value THEN

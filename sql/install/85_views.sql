@@ -33,13 +33,14 @@ SELECT v.product_id, v.version, v.status,
        ARRAY(SELECT t.tag FROM meshcat_internal.tag AS t WHERE t.version_id OPERATOR(pg_catalog.=) v.id ORDER BY t.tag) AS tags,
        v.sla, v.quality, v.descriptor,
        v.created_at, v.created_by, v.updated_at, v.updated_by, v.published_at, v.published_by,
-       v.version::text AS version_text, r.rank AS version_rank
+       v.version::text AS version_text, r.rank AS version_rank,
+       v.descriptor OPERATOR(pg_catalog.->>) 'external_id' AS external_id, v.document_format
   FROM @extschema@.product_version AS v
   JOIN @extschema@.product AS p ON p.id OPERATOR(pg_catalog.=) v.product_id
   JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
   LEFT JOIN meshcat_internal.current_version AS c ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_versions IS
-    'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path.';
+    'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path; external_id and document_format: the id and format of the document it was registered from.';
 
 CREATE VIEW @extschema@.mesh_products WITH (security_invoker) AS
 SELECT v.product_id AS id, v.name, v.domain, v.version AS current_version, v.status, v.classification,

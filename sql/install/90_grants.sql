@@ -83,6 +83,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION meshcat_internal.dry_run_result(jsonpath, text, jsonb) TO meshcat_reader;
     -- writes nothing: tries the registration as the caller and rolls it back (SECURITY DEFINER)
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_validate(text) TO meshcat_reader;
+    -- reads what the reader may read (SECURITY INVOKER, STABLE)
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_export(text, @extschema@.semver, text) TO meshcat_reader;
 
     -- Stewards (grant it to each domain's owner role): write documents through the functions
     -- or directly; the triggers decide which domain each may change. Never the derived rows
@@ -93,7 +95,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
     -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
     GRANT EXECUTE ON FUNCTION meshcat_internal.write_domain(jsonb, int, int), meshcat_internal.write_policy(jsonb, int, int),
-                              meshcat_internal.write_product_version(jsonb, int, int) TO meshcat_steward;
+                              meshcat_internal.write_product_version(jsonb, int, int, text, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;

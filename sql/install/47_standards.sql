@@ -1,0 +1,659 @@
+-- 47_standards: documents of open standards, read by mesh_register as meshcat descriptors. An
+-- ODCS data contract (kind: DataContract, apiVersion v3.0.x or v3.1.0) is a version of the data
+-- product it names: its schema objects are output ports, their properties fields, its quality
+-- rules checks, its SLA properties the SLA; what meshcat has no place for stays in custom.odcs
+-- of the same level (and the document itself is kept as registered, 30_tables). Errors point
+-- into the original document and name the standard. The other way, descriptor_to_odcs maps a
+-- descriptor to a contract, the keys ODCS has no place for as customProperties "meshcat.<key>",
+-- which the import gives back, and custom.odcs put back where it came from (mesh_export, 87_export,
+-- and the writer, which takes a contract that says no more than its descriptor for that
+-- descriptor). docs/standards.md is the mapping's table.
+-- Uses: 00_schema, 10_semver, 30_tables, 40_helpers, 45_validation.
+
+-- Raises the error for an ODCS document that meshcat cannot read (22023), at a path of the
+-- document as written.
+CREATE FUNCTION meshcat_internal.raise_invalid_odcs(docno int, path text, problem text,
+                                               hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
+    LANGUAGE sql STABLE
+RETURN meshcat_internal.raise_error('22023',
+    format('invalid ODCS contract: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
+    coalesce(hint, 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts; docs/standards.md says what it maps.'));
+COMMENT ON FUNCTION meshcat_internal.raise_invalid_odcs(int, text, text, text, int) IS
+    'Internal: raises 22023 for an ODCS document, naming the document number (and line) and the path in it.';
+
+-- Which format a document is in, by its own markers: 'odcs' for an ODCS data contract, else
+-- 'meshcat' (whose own checks then judge it).
+CREATE FUNCTION meshcat_internal.document_format(doc jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataContract' THEN 'odcs' ELSE 'meshcat' END;
+COMMENT ON FUNCTION meshcat_internal.document_format(jsonb) IS
+    'Internal: the format of a document by its markers: odcs (kind DataContract) or meshcat.';
+
+-- A name as meshcat's names are: lower case, every run of other characters than letters,
+-- digits, "_" and "-" one "_", none at either end; NULL unless it then starts with a letter.
+CREATE FUNCTION meshcat_internal.name_slug(name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT CASE WHEN s ~ '^[a-z][a-z0-9_-]{0,62}$' THEN s END
+          FROM pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(name), '[^a-z0-9_-]+', '_', 'g'), '_') AS s);
+COMMENT ON FUNCTION meshcat_internal.name_slug(text) IS
+    'Internal: a display name as a meshcat name (lower case, "_" for other characters), or NULL when it cannot be one.';
+
+-- Every "$ref" in a document, with its path (paths as the validator writes them), in document
+-- order: meshcat never fetches another file, so each one is named when it refuses them.
+CREATE FUNCTION meshcat_internal.document_references(doc jsonb) RETURNS TABLE (path text, ref jsonb)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH RECURSIVE w(path, v, ord) AS (
+        SELECT '$'::text, doc, ARRAY[]::int[]
+        UNION ALL
+        SELECT w.path OPERATOR(pg_catalog.||) c.step, c.v, w.ord OPERATOR(pg_catalog.||) c.n::int
+          FROM w, LATERAL (
+              SELECT CASE WHEN k ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN '.' OPERATOR(pg_catalog.||) k
+                          ELSE '.' OPERATOR(pg_catalog.||) pg_catalog.to_jsonb(k)::text END, e, n
+                FROM pg_catalog.jsonb_each(CASE WHEN pg_catalog.jsonb_typeof(w.v) OPERATOR(pg_catalog.=) 'object' THEN w.v ELSE '{}' END)
+                     WITH ORDINALITY AS o(k, e, n)
+              UNION ALL
+              SELECT '[' OPERATOR(pg_catalog.||) (n OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.||) ']', e, n
+                FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(w.v) OPERATOR(pg_catalog.=) 'array' THEN w.v ELSE '[]' END)
+                     WITH ORDINALITY AS a(e, n)) AS c(step, v, n)
+         WHERE pg_catalog.jsonb_typeof(w.v) IN ('object', 'array')
+    )
+    SELECT w.path, w.v FROM w WHERE w.path LIKE '%."$ref"' ORDER BY w.ord;
+END;
+COMMENT ON FUNCTION meshcat_internal.document_references(jsonb) IS
+    'Internal: every "$ref" key of a document, with its path and value, in document order.';
+
+-- The output port a schema object's name gives: the name itself when it is a meshcat name
+-- (Air_Quality), else its slug (Air Quality: air_quality), else NULL.
+CREATE FUNCTION meshcat_internal.odcs_port_name(name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN name ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN name ELSE meshcat_internal.name_slug(name) END;
+COMMENT ON FUNCTION meshcat_internal.odcs_port_name(text) IS
+    'Internal: the output port name of an ODCS schema object''s name (itself, else its slug), or NULL.';
+
+-- An object without its keys whose value is null (only at its top: values are kept whole).
+CREATE FUNCTION meshcat_internal.without_nulls(j jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT coalesce(pg_catalog.jsonb_object_agg(e.k, e.v), '{}') FROM pg_catalog.jsonb_each(j) AS e(k, v)
+         WHERE pg_catalog.jsonb_typeof(e.v) OPERATOR(pg_catalog.<>) 'null');
+COMMENT ON FUNCTION meshcat_internal.without_nulls(jsonb) IS
+    'Internal: an object without its top-level keys whose value is null.';
+
+-- What meshcat checks in an ODCS contract before it maps it, as a JSON Schema for the
+-- validator of 45_validation: the keys it reads, with their types and ODCS's own enumerations.
+-- Open (other keys are ODCS's business): the document is kept whole.
+CREATE FUNCTION meshcat_internal.odcs_schema() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN $schema$
+{
+  "type": "object",
+  "required": ["apiVersion", "kind", "id", "version", "status"],
+  "properties": {
+    "apiVersion": {"type": "string"},
+    "kind": {"const": "DataContract"},
+    "id": {"type": "string", "minLength": 1},
+    "version": {"type": "string", "minLength": 1},
+    "status": {"type": "string", "minLength": 1},
+    "name": {"type": "string", "minLength": 1},
+    "dataProduct": {"type": "string", "minLength": 1},
+    "domain": {"type": "string", "minLength": 1},
+    "tags": {"$ref": "#/$defs/strings"},
+    "description": {"type": "object", "properties": {
+        "purpose": {"type": "string"}, "usage": {"type": "string"}, "limitations": {"type": "string"}}},
+    "authoritativeDefinitions": {"type": "array", "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string", "minLength": 1}}}},
+    "schema": {"type": "array", "items": {"$ref": "#/$defs/SchemaObject"}},
+    "team": {"type": ["object", "array"], "items": {"$ref": "#/$defs/Member"},
+             "properties": {"name": {"type": "string"}, "members": {"type": "array", "items": {"$ref": "#/$defs/Member"}}}},
+    "support": {"type": "array", "items": {"type": "object", "required": ["channel"], "properties": {"channel": {"type": "string", "minLength": 1}}}},
+    "slaProperties": {"type": "array", "items": {"type": "object", "required": ["property", "value"],
+        "properties": {"property": {"type": "string", "minLength": 1}, "unit": {"type": "string"}}}},
+    "customProperties": {"$ref": "#/$defs/CustomProperties"}
+  },
+  "$defs": {
+    "strings": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "CustomProperties": {"type": "array", "items": {"type": "object", "required": ["property"], "properties": {"property": {"type": "string", "minLength": 1}}}},
+    "Member": {"type": "object", "required": ["username"], "properties": {"username": {"type": "string", "minLength": 1}, "role": {"type": "string"}}},
+    "SchemaObject": {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "physicalName": {"type": "string", "minLength": 1},
+        "physicalType": {"type": "string", "minLength": 1},
+        "logicalType": {"enum": ["object"]},
+        "description": {"type": "string"},
+        "properties": {"type": "array", "items": {"$ref": "#/$defs/Property"}},
+        "quality": {"type": "array", "items": {"$ref": "#/$defs/Quality"}},
+        "customProperties": {"$ref": "#/$defs/CustomProperties"}}},
+    "Property": {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "logicalType": {"enum": ["string", "date", "timestamp", "time", "number", "integer", "object", "array", "boolean"]},
+        "physicalType": {"type": "string", "minLength": 1},
+        "required": {"type": "boolean"},
+        "unique": {"type": "boolean"},
+        "primaryKey": {"type": "boolean"},
+        "primaryKeyPosition": {"type": "number"},
+        "classification": {"type": "string", "minLength": 1},
+        "criticalDataElement": {"type": "boolean"},
+        "description": {"type": "string"},
+        "examples": {"type": "array"},
+        "relationships": {"type": "array", "items": {"type": "object"}},
+        "transformSourceObjects": {"$ref": "#/$defs/strings"},
+        "transformLogic": {"type": "string"},
+        "quality": {"type": "array", "items": {"$ref": "#/$defs/Quality"}},
+        "customProperties": {"$ref": "#/$defs/CustomProperties"}}},
+    "Quality": {"type": "object", "properties": {
+        "type": {"enum": ["library", "sql", "text", "custom"]},
+        "metric": {"enum": ["nullValues", "missingValues", "invalidValues", "duplicateValues", "rowCount"]},
+        "rule": {"type": "string", "minLength": 1},
+        "query": {"type": "string", "minLength": 1},
+        "engine": {"type": "string", "minLength": 1},
+        "implementation": {"type": ["string", "object"]},
+        "arguments": {"type": "object"},
+        "mustBeGreaterThan": {"type": "number"},
+        "mustBeGreaterOrEqualTo": {"type": "number"},
+        "mustBeLessThan": {"type": "number"},
+        "mustBeLessOrEqualTo": {"type": "number"},
+        "mustBeBetween": {"$ref": "#/$defs/range"},
+        "mustNotBeBetween": {"$ref": "#/$defs/range"},
+        "unit": {"type": "string", "minLength": 1},
+        "dimension": {"enum": ["accuracy", "completeness", "conformity", "consistency", "coverage", "timeliness", "uniqueness"]},
+        "severity": {"type": "string", "minLength": 1},
+        "name": {"type": "string"},
+        "description": {"type": "string"}}},
+    "range": {"type": "array", "items": {"type": "number"}}
+  }
+}
+$schema$::jsonb;
+COMMENT ON FUNCTION meshcat_internal.odcs_schema() IS
+    'Internal: the JSON Schema of what meshcat reads in an ODCS contract (keys, types, ODCS''s enumerations), for the validator of 45_validation.';
+
+-- The ODCS logical type of a field type, when it has an obvious one (PostgreSQL's and ODCS's
+-- common names), else NULL: an exported field says it, an imported one need not keep it.
+CREATE FUNCTION meshcat_internal.odcs_logical_type(type text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE
+    WHEN pg_catalog.lower(type) IN ('string', 'date', 'timestamp', 'time', 'number', 'integer', 'object', 'array', 'boolean')
+        THEN pg_catalog.lower(type)
+    WHEN pg_catalog.lower(type) ~ '^(text|varchar|character varying|char|character|uuid|citext|bpchar)([(].*[)])?$' THEN 'string'
+    WHEN pg_catalog.lower(type) ~ '^(smallint|int|int2|int4|int8|integer|bigint|serial|bigserial)$' THEN 'integer'
+    WHEN pg_catalog.lower(type) ~ '^(numeric|decimal|real|double precision|float|float4|float8|double)([(].*[)])?$' THEN 'number'
+    WHEN pg_catalog.lower(type) IN ('bool') THEN 'boolean'
+    WHEN pg_catalog.lower(type) ~ '^(timestamptz|timestamp with(out)? time zone)$' THEN 'timestamp'
+    WHEN pg_catalog.lower(type) IN ('json', 'jsonb') THEN 'object'
+    WHEN pg_catalog.lower(type) ~ '[[][]]$' THEN 'array'
+END;
+COMMENT ON FUNCTION meshcat_internal.odcs_logical_type(text) IS
+    'Internal: the ODCS logical type of a field type (text: string, bigint: integer, ...), or NULL when there is no obvious one.';
+
+-- An ODCS quality rule as a meshcat check (the same keys: docs/descriptor.md); its other keys
+-- (schedule, businessImpact, customProperties, ...) go to custom.odcs, as does a severity
+-- meshcat does not know (the check then fails with error, the default).
+CREATE FUNCTION meshcat_internal.odcs_quality(q jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT (q OPERATOR(pg_catalog.-) ARRAY(SELECT pg_catalog.jsonb_object_keys(rest)))
+               OPERATOR(pg_catalog.||) CASE WHEN rest OPERATOR(pg_catalog.=) '{}' THEN '{}'
+                                            ELSE pg_catalog.jsonb_build_object('custom', pg_catalog.jsonb_build_object('odcs', rest)) END
+          FROM (SELECT coalesce(pg_catalog.jsonb_object_agg(k, v), '{}') AS rest
+                  FROM pg_catalog.jsonb_each(q) AS e(k, v)
+                 WHERE k OPERATOR(pg_catalog.<>) ALL (ARRAY['type', 'metric', 'rule', 'name', 'description', 'arguments', 'query',
+                           'engine', 'implementation', 'mustBe', 'mustNotBe', 'mustBeGreaterThan', 'mustBeGreaterOrEqualTo',
+                           'mustBeLessThan', 'mustBeLessOrEqualTo', 'mustBeBetween', 'mustNotBeBetween', 'unit', 'dimension',
+                           'severity'])
+                    OR (k OPERATOR(pg_catalog.=) 'severity'
+                        AND (q OPERATOR(pg_catalog.->>) 'severity') OPERATOR(pg_catalog.<>) ALL (ARRAY['error', 'warning', 'info']))) AS r);
+COMMENT ON FUNCTION meshcat_internal.odcs_quality(jsonb) IS
+    'Internal: an ODCS quality rule as a meshcat check; keys meshcat has no place for go to custom.odcs.';
+
+-- A field of an output port from an ODCS property: its type is the physical type, else the
+-- logical one (a logical type that the physical one implies is not kept); derived_from holds
+-- each transformSourceObjects entry that names a field of another registered product
+-- (<domain>.<product>.<output>.<field>); every key meshcat has no place for goes to custom.odcs,
+-- the other source objects and the transform logic with them (observed lineage, DECISIONS.md 3).
+CREATE FUNCTION meshcat_internal.odcs_field(p jsonb, pid text) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH t(type) AS (
+        SELECT coalesce(p OPERATOR(pg_catalog.->>) 'physicalType', p OPERATOR(pg_catalog.->>) 'logicalType', 'any')
+    ), src AS (
+        SELECT x.e, x.n,
+               EXISTS (SELECT FROM @extschema@.product_version AS v
+                        WHERE v.product_id OPERATOR(pg_catalog.=) (pg_catalog.split_part(x.e, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(x.e, '.', 2))
+                          AND v.product_id OPERATOR(pg_catalog.<>) pid
+                          AND v.descriptor OPERATOR(pg_catalog.@>) pg_catalog.jsonb_build_object('outputs', pg_catalog.jsonb_build_array(
+                                  pg_catalog.jsonb_build_object('name', pg_catalog.split_part(x.e, '.', 3),
+                                      'schema', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('name', pg_catalog.regexp_replace(x.e, '^[^.]+[.][^.]+[.][^.]+[.]', '')))))))
+                 AND x.e ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}[.][A-Za-z][A-Za-z0-9_-]{0,62}[.][A-Za-z][A-Za-z0-9_-]{0,62}[.][^.]+$' AS derived
+          FROM pg_catalog.jsonb_array_elements_text(coalesce(p OPERATOR(pg_catalog.->) 'transformSourceObjects', '[]')) WITH ORDINALITY AS x(e, n)
+    ), props AS (
+        SELECT coalesce(pg_catalog.jsonb_object_agg(pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9), c OPERATOR(pg_catalog.->) 'value'), '{}') AS m
+          FROM pg_catalog.jsonb_array_elements(coalesce(p OPERATOR(pg_catalog.->) 'customProperties', '[]')) AS c
+         WHERE (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) IN ('pii', 'masking', 'glossary', 'custom') OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-')
+           AND c OPERATOR(pg_catalog.->>) 'property' LIKE 'meshcat.%'
+    ), rest AS (
+        SELECT p OPERATOR(pg_catalog.-) ARRAY['name', 'physicalType', 'required', 'unique', 'primaryKey', 'description', 'quality', 'customProperties']
+                 OPERATOR(pg_catalog.-) CASE WHEN p OPERATOR(pg_catalog.->>) 'logicalType' OPERATOR(pg_catalog.=) coalesce(meshcat_internal.odcs_logical_type(t.type), t.type)
+                                             OR NOT p OPERATOR(pg_catalog.?) 'physicalType' THEN 'logicalType' ELSE '' END
+                 OPERATOR(pg_catalog.-) CASE WHEN p OPERATOR(pg_catalog.->>) 'classification' IN ('public', 'internal', 'confidential', 'restricted')
+                                             THEN 'classification' ELSE '' END
+                 OPERATOR(pg_catalog.-) CASE WHEN NOT EXISTS (SELECT FROM src WHERE NOT src.derived) THEN 'transformSourceObjects' ELSE '' END
+               OPERATOR(pg_catalog.||) coalesce((SELECT pg_catalog.jsonb_build_object('customProperties', pg_catalog.jsonb_agg(c ORDER BY n))
+                           FROM pg_catalog.jsonb_array_elements(coalesce(p OPERATOR(pg_catalog.->) 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
+                          WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' LIKE 'meshcat.%'
+                                     AND (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) IN ('pii', 'masking', 'glossary', 'custom') OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-'))
+                         HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), '{}') AS r
+          FROM t
+    )
+    SELECT pg_catalog.jsonb_build_object('name', p OPERATOR(pg_catalog.->>) 'name', 'type', t.type)
+           OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+               'required', p OPERATOR(pg_catalog.->) 'required', 'unique', p OPERATOR(pg_catalog.->) 'unique',
+               'primary_key', p OPERATOR(pg_catalog.->) 'primaryKey',
+               'classification', CASE WHEN p OPERATOR(pg_catalog.->>) 'classification' IN ('public', 'internal', 'confidential', 'restricted')
+                                      THEN p OPERATOR(pg_catalog.->) 'classification' END,
+               'description', p OPERATOR(pg_catalog.->) 'description',
+               'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality(q) ORDER BY n)
+                             FROM pg_catalog.jsonb_array_elements(p OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS y(q, n)),
+               'derived_from', (SELECT pg_catalog.jsonb_agg(src.e ORDER BY src.n) FROM src WHERE src.derived)))
+           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) 'custom')
+           OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' OR props.m OPERATOR(pg_catalog.?) 'custom'
+                                        THEN pg_catalog.jsonb_build_object('custom', coalesce(props.m OPERATOR(pg_catalog.->) 'custom', '{}')
+                                             OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' THEN pg_catalog.jsonb_build_object('odcs', rest.r) ELSE '{}' END)
+                                        ELSE '{}' END
+      FROM t, props, rest;
+END;
+COMMENT ON FUNCTION meshcat_internal.odcs_field(jsonb, text) IS
+    'Internal: an ODCS property as a meshcat field of product pid (types, keys, quality, derived_from; the rest in custom.odcs).';
+
+-- An output port from an ODCS schema object, named name: its physical type gives the port's
+-- type (table, view; topic or stream: stream; file; api; anything else: table), its physical
+-- name the location; keys meshcat has no place for go to custom.odcs.
+CREATE FUNCTION meshcat_internal.odcs_output(s jsonb, name text, pid text) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH t(type) AS (
+        SELECT CASE WHEN pg_catalog.lower(s OPERATOR(pg_catalog.->>) 'physicalType') IN ('table', 'view', 'file', 'stream', 'api')
+                    THEN pg_catalog.lower(s OPERATOR(pg_catalog.->>) 'physicalType')
+                    WHEN pg_catalog.lower(s OPERATOR(pg_catalog.->>) 'physicalType') IN ('topic', 'queue') THEN 'stream'
+                    ELSE 'table' END
+    ), props AS (
+        SELECT coalesce(pg_catalog.jsonb_object_agg(pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9), c OPERATOR(pg_catalog.->) 'value'), '{}') AS m
+          FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) AS c
+         WHERE c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-'
+    ), rest AS (
+        SELECT s OPERATOR(pg_catalog.-) ARRAY['physicalName', 'description', 'properties', 'quality', 'customProperties']
+                 OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) name THEN 'name' ELSE '' END
+                 OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'physicalType' OPERATOR(pg_catalog.=) t.type THEN 'physicalType' ELSE '' END
+                 OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'logicalType' OPERATOR(pg_catalog.=) 'object' THEN 'logicalType' ELSE '' END
+               OPERATOR(pg_catalog.||) coalesce((SELECT pg_catalog.jsonb_build_object('customProperties', pg_catalog.jsonb_agg(c ORDER BY n))
+                           FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
+                          WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-')
+                         HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), '{}') AS r
+          FROM t
+    )
+    SELECT pg_catalog.jsonb_build_object('name', name, 'type', t.type)
+           OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+               'location', s OPERATOR(pg_catalog.->) 'physicalName', 'description', s OPERATOR(pg_catalog.->) 'description',
+               'schema', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_field(f, pid) ORDER BY n)
+                            FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'properties') WITH ORDINALITY AS y(f, n)),
+               'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality(q) ORDER BY n)
+                             FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, n))))
+           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) 'custom')
+           OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' OR props.m OPERATOR(pg_catalog.?) 'custom'
+                                        THEN pg_catalog.jsonb_build_object('custom', coalesce(props.m OPERATOR(pg_catalog.->) 'custom', '{}')
+                                             OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' THEN pg_catalog.jsonb_build_object('odcs', rest.r) ELSE '{}' END)
+                                        ELSE '{}' END
+      FROM t, props, rest;
+END;
+COMMENT ON FUNCTION meshcat_internal.odcs_output(jsonb, text, text) IS
+    'Internal: an ODCS schema object as a meshcat output port named name of product pid (fields, quality; the rest in custom.odcs).';
+
+-- An ODCS data contract (a parsed document) as a meshcat DataProduct descriptor, or an error
+-- that points into the contract. stream_domains: the domains the same stream registers. Only
+-- a version meshcat already released may say deprecated or retired (a deprecation names a
+-- sunset date, which ODCS does not carry); any status but active, deprecated and retired is a
+-- draft. docs/standards.md is the mapping.
+CREATE FUNCTION meshcat_internal.odcs_to_descriptor(doc jsonb, docno int, line int DEFAULT NULL,
+                                               stream_domains text[] DEFAULT '{}') RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    problem text[];
+    refs text;
+    dom text;
+    pname text;
+    slug text;
+    pid text;
+    ver text;
+    st text;
+    new_status text;
+    d jsonb := doc -> 'description';
+    members jsonb;
+    props jsonb;        -- customProperties meshcat.<key>: meshcat's own keys, given back
+    retention text;
+    outputs jsonb;
+    inputs jsonb;
+    leftover jsonb;
+    dup record;
+    result jsonb;
+BEGIN
+    -- The version first: another ODCS version is not judged by v3's rules.
+    IF jsonb_typeof(doc -> 'apiVersion') IS DISTINCT FROM 'string' OR NOT (doc ->> 'apiVersion') ~ '^v3\.(0\.[0-9]+|1\.0)$' THEN
+        PERFORM raise_invalid_odcs(docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
+            CASE WHEN doc ? 'apiVersion' THEN format('ODCS version %s is not supported', doc -> 'apiVersion')
+                 ELSE 'missing required key "apiVersion"' END,
+            'meshcat reads ODCS v3.0.x and v3.1.0 data contracts: write apiVersion: v3.1.0.', line);
+    END IF;
+    IF strpos(doc::text, '"$ref"') > 0 THEN
+        SELECT string_agg(format('%s: %s', r.path, r.ref), ', ') INTO refs
+          FROM document_references(doc) AS r WHERE NOT coalesce(r.ref #>> '{}', '') LIKE '#%';
+        IF refs IS NOT NULL THEN
+            PERFORM raise_error('0A000',
+                format('external reference in ODCS contract: %s, %s', document_label(docno, line), refs),
+                'meshcat never fetches another file: a document is registered whole.',
+                'Put what each reference names into the contract itself, then register it.');
+        END IF;
+    END IF;
+    problem := json_schema_problem(doc, odcs_schema(), '$', odcs_schema() -> '$defs');
+    IF problem IS NOT NULL THEN
+        PERFORM raise_invalid_odcs(docno, problem[1], problem[2],
+            CASE WHEN problem[1] = '$.version' THEN 'Versions follow SemVer 2.0.0, and a leading v is dropped: write version: 1.4.0 or v2.0.0-rc.1 (1.0 reads as a number).' END,
+            line);
+    END IF;
+
+    -- Identity: <domain>.<slug of the data product's name>; the contract's own id is kept.
+    dom := coalesce(doc ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
+    IF dom IS NULL THEN
+        PERFORM raise_invalid_odcs(docno, '$', 'the contract names no domain, and meshcat.default_domain is not set',
+            'Add domain: <a registered domain> to the contract, or SET meshcat.default_domain to the domain it belongs to.', line);
+    END IF;
+    IF NOT EXISTS (SELECT FROM domain AS x WHERE x.name = dom) AND dom <> ALL (stream_domains) THEN
+        PERFORM raise_error('23503',
+            format('unknown reference in ODCS contract: %s, %s: domain "%s" does not exist',
+                   document_label(docno, line), CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$' END, dom),
+            NULL,
+            CASE WHEN doc ? 'domain' THEN 'Register the domain first, or in the same stream.'
+                 ELSE format('meshcat.default_domain names domain "%s": register it, or set the setting to a registered domain.', dom) END);
+    END IF;
+    pname := coalesce(doc ->> 'dataProduct', doc ->> 'name');
+    IF pname IS NULL THEN
+        PERFORM raise_invalid_odcs(docno, '$', 'the contract names no data product: it has neither "dataProduct" nor "name"',
+            'meshcat files a contract as a version of the data product it names: add dataProduct: <its name>.', line);
+    END IF;
+    slug := name_slug(pname);
+    IF slug IS NULL THEN
+        PERFORM raise_invalid_odcs(docno, CASE WHEN doc ? 'dataProduct' THEN '$.dataProduct' ELSE '$.name' END,
+            format('"%s" cannot name a data product', pname),
+            'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters (Orders Event Stream: orders_event_stream).', line);
+    END IF;
+    pid := dom || '.' || slug;
+
+    -- A leading v is dropped when the rest is SemVer; anything else not SemVer is refused.
+    ver := doc ->> 'version';
+    IF ver LIKE 'v%' THEN
+        ver := substr(ver, 2);
+    END IF;
+    IF NOT ver ~ '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$' THEN
+        BEGIN
+            PERFORM ver::semver;
+        EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+            PERFORM raise_invalid_odcs(docno, '$.version', format('"%s" is not a SemVer version', doc ->> 'version'),
+                'Versions follow SemVer 2.0.0, and a leading v is dropped: 1.4.0, v2.0.0-rc.1.', line);
+        END;
+    END IF;
+
+    st := lower(doc ->> 'status');
+    new_status := CASE WHEN st = 'active' THEN 'published' WHEN st IN ('deprecated', 'retired') THEN 'released' ELSE 'draft' END;
+    IF new_status = 'released' THEN
+        IF NOT EXISTS (SELECT FROM product_version AS v WHERE v.product_id = pid AND v.version = ver::semver AND v.status <> 'draft') THEN
+            PERFORM raise_invalid_odcs(docno, '$.status', format('a new version cannot be %s', st),
+                format('Register it as active, then %s it in meshcat: mesh_deprecate() names a sunset date, which ODCS does not carry.',
+                       CASE st WHEN 'deprecated' THEN 'deprecate' ELSE 'deprecate and retire' END), line);
+        END IF;
+        new_status := 'published';
+    END IF;
+
+    -- Owners: the team's name, its current members by role, the support channels.
+    members := CASE jsonb_typeof(doc -> 'team') WHEN 'array' THEN doc -> 'team' ELSE doc -> 'team' -> 'members' END;
+
+    -- Sla: each SLA property but retention, its unit after its value; retention is meshcat's own key.
+    SELECT CASE WHEN jsonb_typeof(p -> 'value') = 'string' AND NOT p ? 'unit' THEN p ->> 'value'
+                WHEN jsonb_typeof(p -> 'value') = 'number' THEN
+                    (p ->> 'value') || ' ' || CASE WHEN p ->> 'unit' ~ '^(d|day|days)$' THEN 'days'
+                                                   WHEN p ->> 'unit' ~ '^(w|week|weeks)$' THEN 'weeks'
+                                                   WHEN p ->> 'unit' ~ '^(m|mo|month|months)$' THEN 'months'
+                                                   WHEN p ->> 'unit' ~ '^(y|yr|yrs|year|years)$' THEN 'years' END END
+      INTO retention
+      FROM jsonb_array_elements(coalesce(doc -> 'slaProperties', '[]')) WITH ORDINALITY AS x(p, n)
+     WHERE p ->> 'property' = 'retention' ORDER BY n DESC LIMIT 1;
+    IF retention IS NOT NULL AND NOT retention ~ '^[0-9]{1,6} (days?|weeks?|months?|years?)$' THEN
+        BEGIN
+            IF retention::interval < interval '0' THEN
+                retention := NULL;
+            END IF;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            retention := NULL;      -- kept in the document only
+        END;
+    END IF;
+
+    props := (SELECT jsonb_object_agg(substr(c ->> 'property', 9), c -> 'value')
+                FROM jsonb_array_elements(coalesce(doc -> 'customProperties', '[]')) AS c
+               WHERE (substr(c ->> 'property', 9) IN ('classification', 'security', 'quality', 'inputs', 'custom') OR substr(c ->> 'property', 9) ~ '^x-')
+                 AND c ->> 'property' LIKE 'meshcat.%');
+
+    -- One output port per schema object, one field per property.
+    SELECT o.n, f.n AS fn, coalesce(f.p ->> 'name', o.s ->> 'name') AS name INTO dup
+      FROM jsonb_array_elements(coalesce(doc -> 'schema', '[]')) WITH ORDINALITY AS o(s, n)
+      LEFT JOIN LATERAL (SELECT p, n, row_number() OVER (PARTITION BY p ->> 'name' ORDER BY n) AS k
+                           FROM jsonb_array_elements(coalesce(o.s -> 'properties', '[]')) WITH ORDINALITY AS q(p, n)) AS f
+             ON f.k > 1
+     WHERE f.p IS NOT NULL
+        OR EXISTS (SELECT FROM jsonb_array_elements(doc -> 'schema') WITH ORDINALITY AS e(s, n)
+                    WHERE e.n < o.n AND odcs_port_name(e.s ->> 'name') = odcs_port_name(o.s ->> 'name'))
+     ORDER BY o.n, f.n NULLS FIRST LIMIT 1;
+    IF FOUND THEN
+        PERFORM raise_invalid_odcs(docno,
+            CASE WHEN dup.fn IS NULL THEN format('$.schema[%s].name', dup.n - 1) ELSE format('$.schema[%s].properties[%s].name', dup.n - 1, dup.fn - 1) END,
+            CASE WHEN dup.fn IS NULL THEN format('schema object "%s" is declared twice', dup.name) ELSE format('property "%s" is declared twice', dup.name) END,
+            'Each schema object of a contract names its own output port (a name that is not a meshcat name counts as its slug: lower case, "_" for other characters), and each property of an object its own field.', line);
+    END IF;
+    SELECT o.n INTO dup FROM jsonb_array_elements(coalesce(doc -> 'schema', '[]')) WITH ORDINALITY AS o(s, n)
+     WHERE odcs_port_name(o.s ->> 'name') IS NULL ORDER BY o.n LIMIT 1;
+    IF FOUND THEN
+        PERFORM raise_invalid_odcs(docno, format('$.schema[%s].name', dup.n - 1),
+            format('"%s" cannot name an output port', doc -> 'schema' -> (dup.n::int - 1) ->> 'name'),
+            'A schema object''s name starts with a letter and has at most 63 characters.', line);
+    END IF;
+    SELECT jsonb_agg(out ORDER BY n) INTO outputs FROM (
+        SELECT o.n, odcs_output(o.s, odcs_port_name(o.s ->> 'name'), pid) AS out
+          FROM jsonb_array_elements(doc -> 'schema') WITH ORDINALITY AS o(s, n)) AS x;
+    -- An input for each product a field derives from, after those meshcat gave (customProperties).
+    inputs := coalesce(props -> 'inputs', '[]') || coalesce((
+        SELECT jsonb_agg(jsonb_build_object('product', p) ORDER BY p)
+          FROM (SELECT DISTINCT split_part(x, '.', 1) || '.' || split_part(x, '.', 2) AS p
+                  FROM jsonb_path_query(coalesce(outputs, '[]'), 'lax $[*].schema[*].derived_from[*]') AS e, LATERAL (SELECT e #>> '{}') AS t(x)) AS s
+         WHERE NOT coalesce(props -> 'inputs', '[]') @> jsonb_build_array(jsonb_build_object('product', p))), '[]');
+
+    -- What meshcat has no place for, at the top: kept in custom.odcs (metadata only in the document).
+    leftover := doc - ARRAY['apiVersion', 'kind', 'id', 'name', 'dataProduct', 'domain', 'version', 'status',
+                            'description', 'tags', 'team', 'support', 'roles', 'authoritativeDefinitions', 'schema',
+                            'slaProperties', 'customProperties']
+        || coalesce((SELECT jsonb_build_object('customProperties', jsonb_agg(c ORDER BY n))
+                       FROM jsonb_array_elements(coalesce(doc -> 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
+                      WHERE NOT (c ->> 'property' LIKE 'meshcat.%'
+                                 AND (substr(c ->> 'property', 9) IN ('classification', 'security', 'quality', 'inputs', 'custom') OR substr(c ->> 'property', 9) ~ '^x-'))
+                     HAVING count(*) > 0), '{}');
+
+    result := jsonb_build_object('apiVersion', 'meshcat/v1', 'kind', 'DataProduct', 'id', pid,
+                                 'name', coalesce(doc ->> 'name', doc ->> 'dataProduct'), 'version', ver)
+        || CASE WHEN doc ? 'domain' THEN jsonb_build_object('domain', dom) ELSE '{}' END
+        || CASE WHEN new_status <> 'draft' THEN jsonb_build_object('status', new_status) ELSE '{}' END
+        || CASE WHEN doc ->> 'id' <> pid THEN jsonb_build_object('external_id', doc ->> 'id') ELSE '{}' END
+        || without_nulls(jsonb_build_object(
+               'description', nullif(concat_ws(E'\n\n', d ->> 'purpose', 'Usage: ' || (d ->> 'usage'),
+                                               'Limitations: ' || (d ->> 'limitations')), ''),
+               'documentation', doc -> 'authoritativeDefinitions' -> 0 ->> 'url',
+               'tags', doc -> 'tags', 'retention', retention))
+        || coalesce((SELECT jsonb_build_object('owners', jsonb_object_agg(g.kind, CASE WHEN cardinality(g.ps) = 1 THEN to_jsonb(g.ps[1]) ELSE to_jsonb(g.ps) END))
+                       FROM (SELECT o.kind, array_agg(o.principal ORDER BY o.n) AS ps
+                               FROM (SELECT kind, principal, min(n) AS n FROM (
+                                         SELECT 'team' AS kind, doc -> 'team' ->> 'name' AS principal, 0::bigint AS n
+                                          WHERE jsonb_typeof(doc -> 'team') = 'object'
+                                         UNION ALL
+                                         SELECT coalesce(name_slug(m ->> 'role'), 'member'), m ->> 'username', n
+                                           FROM jsonb_array_elements(coalesce(members, '[]')) WITH ORDINALITY AS x(m, n)
+                                          WHERE NOT m ? 'dateOut'
+                                         UNION ALL
+                                         SELECT 'channel', s ->> 'channel', 1000000 + n
+                                           FROM jsonb_array_elements(coalesce(doc -> 'support', '[]')) WITH ORDINALITY AS y(s, n)) AS a
+                                      WHERE principal <> '' GROUP BY kind, principal) AS o
+                              GROUP BY o.kind) AS g
+                     HAVING count(*) > 0), '{}')
+        || coalesce((SELECT jsonb_build_object('sla', jsonb_object_agg(p ->> 'property',
+                                CASE WHEN p ? 'unit' THEN to_jsonb(concat_ws(' ', p ->> 'value', p ->> 'unit')) ELSE p -> 'value' END ORDER BY n))
+                       FROM jsonb_array_elements(coalesce(doc -> 'slaProperties', '[]')) WITH ORDINALITY AS x(p, n)
+                      WHERE p ->> 'property' <> 'retention' HAVING count(*) > 0), '{}')
+        || coalesce(props - ARRAY['inputs', 'custom'], '{}')
+        || CASE WHEN inputs <> '[]' THEN jsonb_build_object('inputs', inputs) ELSE '{}' END
+        || CASE WHEN doc ? 'schema' THEN jsonb_build_object('outputs', coalesce(outputs, '[]')) ELSE '{}' END
+        || CASE WHEN leftover <> '{}' OR props ? 'custom'
+                THEN jsonb_build_object('custom', coalesce(props -> 'custom', '{}')
+                                                  || CASE WHEN leftover <> '{}' THEN jsonb_build_object('odcs', leftover) ELSE '{}' END)
+                ELSE '{}' END;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.odcs_to_descriptor(jsonb, int, int, text[]) IS
+    'Internal: an ODCS v3.0.x or v3.1.0 data contract as a meshcat DataProduct descriptor (docs/standards.md), or the error that points into the contract.';
+
+-- A document as meshcat reads it: a standard's document (its format by its own markers) as
+-- the meshcat descriptor it maps to, a meshcat document as it is. stream_domains: the domains
+-- the same stream registers.
+CREATE FUNCTION meshcat_internal.standard_to_descriptor(doc jsonb, docno int, line int, stream_domains text[]) RETURNS jsonb
+    LANGUAGE sql STABLE
+RETURN CASE meshcat_internal.document_format(doc)
+            WHEN 'odcs' THEN meshcat_internal.odcs_to_descriptor(doc, docno, line, stream_domains)
+            ELSE doc END;
+COMMENT ON FUNCTION meshcat_internal.standard_to_descriptor(jsonb, int, int, text[]) IS
+    'Internal: a document as a meshcat descriptor: an ODCS contract mapped (odcs_to_descriptor), a meshcat document as it is.';
+
+-- The documents of a stream as meshcat reads them (standard_to_descriptor), with each
+-- document's format and, for a standard's, its kind, for mesh_register's result.
+CREATE FUNCTION meshcat_internal.standard_documents(INOUT docs jsonb[], lines int[], OUT formats text[], OUT kinds text[])
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    domains text[];
+BEGIN
+    formats := array_fill('meshcat'::text, ARRAY[cardinality(docs)]);
+    kinds := array_fill(NULL::text, ARRAY[cardinality(docs)]);
+    FOR n IN 1 .. cardinality(docs) LOOP
+        formats[n] := document_format(docs[n]);
+        IF formats[n] <> 'meshcat' THEN
+            IF domains IS NULL THEN
+                domains := ARRAY(SELECT d ->> 'name' FROM unnest(docs) AS d WHERE d ->> 'kind' = 'Domain');
+            END IF;
+            kinds[n] := docs[n] ->> 'kind';
+            docs[n] := standard_to_descriptor(docs[n], n, lines[n], domains);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.standard_documents(jsonb[], int[]) IS
+    'Internal: the documents of a stream with each standard''s document (ODCS) as a meshcat descriptor, and each document''s format and kind.';
+
+-- An object with its custom.odcs put back (the ODCS keys meshcat kept for it) and its custom
+-- left out; customProperties of both are put together, custom.odcs's first.
+CREATE FUNCTION meshcat_internal.odcs_restore(generated jsonb, meshcat_part jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT generated OPERATOR(pg_catalog.||) coalesce(kept, '{}')
+               OPERATOR(pg_catalog.||) CASE WHEN kept OPERATOR(pg_catalog.?) 'customProperties' AND generated OPERATOR(pg_catalog.?) 'customProperties'
+                                            THEN pg_catalog.jsonb_build_object('customProperties',
+                                                     (kept OPERATOR(pg_catalog.->) 'customProperties') OPERATOR(pg_catalog.||) (generated OPERATOR(pg_catalog.->) 'customProperties'))
+                                            ELSE '{}' END
+          FROM (SELECT meshcat_part OPERATOR(pg_catalog.#>) '{custom,odcs}' AS kept) AS k);
+COMMENT ON FUNCTION meshcat_internal.odcs_restore(jsonb, jsonb) IS
+    'Internal: an ODCS object generated from a meshcat one, with the ODCS keys the meshcat object kept in custom.odcs put back.';
+
+-- customProperties "meshcat.<key>" for the keys of a meshcat object that ODCS has no place for
+-- (those given, and its x- keys).
+CREATE FUNCTION meshcat_internal.odcs_meshcat_properties(meshcat_part jsonb, keys text[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.>) 0 THEN pg_catalog.jsonb_build_object('customProperties',
+                   pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', 'meshcat.' OPERATOR(pg_catalog.||) k, 'value', v) ORDER BY k)) ELSE '{}' END
+          FROM (SELECT k, CASE WHEN k OPERATOR(pg_catalog.=) 'custom' THEN (meshcat_part OPERATOR(pg_catalog.->) k) OPERATOR(pg_catalog.-) 'odcs'
+                               ELSE meshcat_part OPERATOR(pg_catalog.->) k END AS v
+                  FROM (SELECT pg_catalog.unnest(keys)
+                        UNION SELECT j FROM pg_catalog.jsonb_object_keys(meshcat_part) AS j WHERE j ~ '^x-') AS u(k)) AS x
+         WHERE v IS NOT NULL AND v OPERATOR(pg_catalog.<>) '{}');
+COMMENT ON FUNCTION meshcat_internal.odcs_meshcat_properties(jsonb, text[]) IS
+    'Internal: ODCS customProperties meshcat.<key> holding the given keys of a meshcat object (custom without its odcs part).';
+
+-- A meshcat check as an ODCS quality rule.
+CREATE FUNCTION meshcat_internal.odcs_quality_rule(q jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN meshcat_internal.odcs_restore(q OPERATOR(pg_catalog.-) 'custom', q);
+COMMENT ON FUNCTION meshcat_internal.odcs_quality_rule(jsonb) IS
+    'Internal: a meshcat quality check as an ODCS quality rule.';
+
+-- A meshcat field as an ODCS property.
+CREATE FUNCTION meshcat_internal.odcs_property(f jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN meshcat_internal.odcs_restore(
+    meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+        'name', f OPERATOR(pg_catalog.->) 'name', 'physicalType', f OPERATOR(pg_catalog.->) 'type',
+        'logicalType', meshcat_internal.odcs_logical_type(f OPERATOR(pg_catalog.->>) 'type'),
+        'required', f OPERATOR(pg_catalog.->) 'required', 'unique', f OPERATOR(pg_catalog.->) 'unique',
+        'primaryKey', f OPERATOR(pg_catalog.->) 'primary_key', 'classification', f OPERATOR(pg_catalog.->) 'classification',
+        'description', f OPERATOR(pg_catalog.->) 'description',
+        'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality_rule(q) ORDER BY n)
+                      FROM pg_catalog.jsonb_array_elements(f OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS x(q, n)),
+        'transformSourceObjects', f OPERATOR(pg_catalog.->) 'derived_from'))
+    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(f, ARRAY['pii', 'masking', 'glossary', 'custom']), f);
+COMMENT ON FUNCTION meshcat_internal.odcs_property(jsonb) IS
+    'Internal: a meshcat field as an ODCS property.';
+
+-- A meshcat descriptor as an ODCS v3.1.0 data contract; status is the version's lifecycle.
+CREATE FUNCTION meshcat_internal.descriptor_to_odcs(d jsonb, status @extschema@.lifecycle_status) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN meshcat_internal.odcs_restore(
+    pg_catalog.jsonb_build_object('apiVersion', 'v3.1.0', 'kind', 'DataContract',
+        'id', coalesce(d OPERATOR(pg_catalog.->>) 'external_id', d OPERATOR(pg_catalog.->>) 'id'),
+        'name', d OPERATOR(pg_catalog.->>) 'name', 'version', d OPERATOR(pg_catalog.->>) 'version',
+        'status', CASE status WHEN 'published' THEN 'active' ELSE status::text END,
+        'domain', pg_catalog.split_part(d OPERATOR(pg_catalog.->>) 'id', '.', 1),
+        'dataProduct', pg_catalog.split_part(d OPERATOR(pg_catalog.->>) 'id', '.', 2))
+    OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+        'description', CASE WHEN d OPERATOR(pg_catalog.?) 'description'
+                            THEN pg_catalog.jsonb_build_object('purpose', d OPERATOR(pg_catalog.->) 'description') END,
+        'authoritativeDefinitions', CASE WHEN d OPERATOR(pg_catalog.?) 'documentation'
+                            THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('type', 'documentation', 'url', d OPERATOR(pg_catalog.->) 'documentation')) END,
+        'tags', d OPERATOR(pg_catalog.->) 'tags',
+        'team', (SELECT meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+                            'name', (SELECT p FROM pg_catalog.jsonb_array_elements_text(
+                                         CASE pg_catalog.jsonb_typeof(d OPERATOR(pg_catalog.#>) '{owners,team}') WHEN 'array' THEN d OPERATOR(pg_catalog.#>) '{owners,team}'
+                                              WHEN 'string' THEN pg_catalog.jsonb_build_array(d OPERATOR(pg_catalog.#>) '{owners,team}') ELSE '[]' END) AS t(p) LIMIT 1),
+                            'members', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('username', m.p, 'role', m.k) ORDER BY m.k, m.n)))
+                   FROM (SELECT o.k, e.p, e.n FROM pg_catalog.jsonb_each(coalesce(d OPERATOR(pg_catalog.->) 'owners', '{}')) AS o(k, v),
+                                pg_catalog.jsonb_array_elements_text(CASE pg_catalog.jsonb_typeof(o.v) WHEN 'array' THEN o.v ELSE pg_catalog.jsonb_build_array(o.v) END)
+                                    WITH ORDINALITY AS e(p, n)
+                          WHERE o.k OPERATOR(pg_catalog.<>) ALL (ARRAY['team', 'channel'])) AS m
+                 HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0 OR d OPERATOR(pg_catalog.#>) '{owners,team}' IS NOT NULL),
+        'support', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('channel', c) ORDER BY n)
+                      FROM pg_catalog.jsonb_array_elements_text(CASE pg_catalog.jsonb_typeof(d OPERATOR(pg_catalog.#>) '{owners,channel}')
+                               WHEN 'array' THEN d OPERATOR(pg_catalog.#>) '{owners,channel}'
+                               WHEN 'string' THEN pg_catalog.jsonb_build_array(d OPERATOR(pg_catalog.#>) '{owners,channel}') ELSE '[]' END) WITH ORDINALITY AS s(c, n)),
+        'slaProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', k, 'value', v) ORDER BY r, k)
+                            FROM (SELECT 0 AS r, k, v FROM pg_catalog.jsonb_each(coalesce(d OPERATOR(pg_catalog.->) 'sla', '{}')) AS s(k, v)
+                                  UNION ALL
+                                  SELECT 1, 'retention', d OPERATOR(pg_catalog.->) 'retention' WHERE d OPERATOR(pg_catalog.?) 'retention') AS x),
+        'schema', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_restore(meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+                                'name', o OPERATOR(pg_catalog.->) 'name', 'physicalType', o OPERATOR(pg_catalog.->) 'type', 'logicalType', 'object',
+                                'physicalName', o OPERATOR(pg_catalog.->) 'location', 'description', o OPERATOR(pg_catalog.->) 'description',
+                                'properties', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_property(f) ORDER BY fn)
+                                                 FROM pg_catalog.jsonb_array_elements(o OPERATOR(pg_catalog.->) 'schema') WITH ORDINALITY AS y(f, fn)),
+                                'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality_rule(q) ORDER BY qn)
+                                              FROM pg_catalog.jsonb_array_elements(o OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, qn))))
+                            OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(o, ARRAY['custom']), o) ORDER BY n)
+                     FROM pg_catalog.jsonb_array_elements(d OPERATOR(pg_catalog.->) 'outputs') WITH ORDINALITY AS x(o, n))))
+    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d, ARRAY['classification', 'security', 'quality', 'inputs', 'custom']), d);
+COMMENT ON FUNCTION meshcat_internal.descriptor_to_odcs(jsonb, @extschema@.lifecycle_status) IS
+    'Internal: a meshcat DataProduct descriptor as an ODCS v3.1.0 data contract (docs/standards.md), with the given lifecycle as its status.';
