@@ -28,6 +28,7 @@ int			meshcat_yaml_max_bytes_ceiling = 16 * 1024 * 1024;
 int			meshcat_yaml_max_depth_ceiling = 256;
 int			meshcat_yaml_max_nodes_ceiling = 1000000;
 char	   *meshcat_event_retention = NULL;
+char	   *meshcat_openlineage_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 bool		meshcat_deriving = false;
@@ -39,7 +40,8 @@ void		_PG_init(void);
  * user-settable on purpose: they only bound the work one statement does. A
  * session may lower a YAML limit, but not raise it above its ceiling, which
  * only a superuser sets (the smaller of the two applies: meshcat.h). The
- * lineage cache's memory and the event retention are the administrator's.
+ * lineage cache's memory and the retention of events and OpenLineage events
+ * are the administrator's.
  */
 void
 _PG_init(void)
@@ -98,6 +100,15 @@ _PG_init(void)
 							   "mesh_prune_events() deletes older ones; an interval, such as 90 days.",
 							   &meshcat_event_retention,
 							   "90 days",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	/* Read by mesh_prune_openlineage(), which checks it is an interval. */
+	DefineCustomStringVariable("meshcat.openlineage_retention",
+							   "How long meshcat keeps superseded OpenLineage events in meshcat.openlineage_event.",
+							   "mesh_prune_openlineage() deletes older ones; the events current lineage is derived from are kept. An interval, such as 30 days.",
+							   &meshcat_openlineage_retention,
+							   "30 days",
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 

@@ -6,7 +6,8 @@
 -- The derivation fires on every path a version row takes, logical replication included
 -- (ENABLE ALWAYS): a hub that subscribes to domains, products and versions derives the rest.
 -- Lineage edges are added one at a time under the lineage lock (lineage_clock), each refused
--- when it would close a cycle (lineage_refuse_cycle).
+-- when it would close a cycle (lineage_refuse_cycle). Observed lineage is derived here too,
+-- from the OpenLineage events (openlineage_event): it is never checked for cycles.
 -- Uses: 00_schema, 15_types, 30_tables, 40_helpers (require_admin, lineage_walk).
 
 -- Keeps lineage_clock in step with the edges: every transaction that writes lineage_edge
@@ -294,17 +295,353 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge'] LOOP
+    FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge',
+                             'lineage_observed_edge', 'lineage_observed_field_edge'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER derived_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.%I
                                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.refuse_derived_write()', t);
     END LOOP;
 END
 $$;
 
+-- Observed lineage (DECISIONS.md section 3): OpenLineage events are documents
+-- (openlineage_event); the observed edges are derived from them here, like a version's rows
+-- from its descriptor. docs/lineage.md, "Observed lineage", explains the decisions.
+
+-- A dataset's key: its namespace and name joined by one "/" (none is added when the name
+-- already starts with one: s3://bucket + /path/file is s3://bucket/path/file). An output
+-- port matches the dataset when its location is exactly this key.
+CREATE FUNCTION @extschema@.openlineage_dataset_key(namespace text, name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+RETURN namespace || CASE WHEN pg_catalog.left(name, 1) = '/' THEN '' ELSE '/' END || name;
+COMMENT ON FUNCTION @extschema@.openlineage_dataset_key(text, text) IS
+    'Internal: the key of an OpenLineage dataset, "<namespace>/<name>", which an output port''s location matches.';
+
+-- The lineage node of a dataset key and the output port it is: the product whose versions that
+-- are not retired have an output port at that location, when exactly one product has; else
+-- the external source "source:<key>" (no port). Two products claiming one location match
+-- neither: a product cannot take another's observed lineage by naming its location.
+CREATE FUNCTION @extschema@.openlineage_resolve(dataset text, OUT node text, OUT port text)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(m.product_id, 'source:' || dataset), m.port
+      FROM (SELECT 1) AS one
+      LEFT JOIN (SELECT pg_catalog.min(v.product_id) AS product_id, pg_catalog.min(o.name) AS port
+                   FROM @extschema@.output_port AS o
+                   JOIN @extschema@.product_version AS v ON v.id = o.version_id
+                  WHERE o.location = dataset AND v.status <> 'retired'
+                 HAVING pg_catalog.count(DISTINCT v.product_id) = 1) AS m ON true
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_resolve(text) IS
+    'Internal: the lineage node (a product id, or "source:<key>") and output port an OpenLineage dataset key resolves to.';
+
+-- The node key of a field of a dataset: "<product>.<output>.<field>" or "source:<key>.<field>".
+CREATE FUNCTION @extschema@.openlineage_field_node(dataset text, field text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN r.port IS NULL THEN r.node || '.' || field ELSE r.node || '.' || r.port || '.' || field END
+      FROM @extschema@.openlineage_resolve(dataset) AS r
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_field_node(text, text) IS
+    'Internal: the column lineage node of a field of an OpenLineage dataset.';
+
+-- The datasets of an array of OpenLineage datasets (inputs, outputs): key and facets.
+CREATE FUNCTION @extschema@.openlineage_datasets(datasets jsonb)
+RETURNS TABLE (dataset text, facets jsonb)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT @extschema@.openlineage_dataset_key(d ->> 'namespace', d ->> 'name'), coalesce(d -> 'facets', '{}')
+      FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(datasets) = 'array' THEN datasets ELSE '[]' END) AS d
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_datasets(jsonb) IS
+    'Internal: the key and facets of each dataset of an OpenLineage inputs or outputs array.';
+
+-- The edges a LineageFacet input (LineageDatasetInput or LineageJobInput) gives into a target
+-- dataset (target_field NULL: the dataset itself). A dataset input is the upstream; a job
+-- input that is the event's own job (no namespace and name, or the event's job's) stands for
+-- the job's inputs (own_inputs); another job is not a node of meshcat's lineage: skipped.
+CREATE FUNCTION @extschema@.openlineage_input_edges(input jsonb, target text, target_field text,
+                                                    job text, own_inputs text[])
+RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT @extschema@.openlineage_dataset_key(input ->> 'namespace', input ->> 'name'),
+           CASE WHEN target_field IS NOT NULL THEN input ->> 'field' END, target,
+           CASE WHEN input ? 'field' THEN target_field END
+     WHERE input ->> 'type' = 'DATASET'
+    UNION ALL
+    -- a field-level source with a field also makes a dataset edge
+    SELECT @extschema@.openlineage_dataset_key(input ->> 'namespace', input ->> 'name'), NULL, target, NULL
+     WHERE input ->> 'type' = 'DATASET' AND target_field IS NOT NULL AND input ? 'field'
+    UNION ALL
+    SELECT i, NULL, target, NULL
+      FROM pg_catalog.unnest(own_inputs) AS i
+     WHERE input ->> 'type' = 'JOB' AND target_field IS NULL
+       AND (NOT input ? 'name' OR @extschema@.openlineage_dataset_key(input ->> 'namespace', input ->> 'name') = job)
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_input_edges(jsonb, text, text, text, text[]) IS
+    'Internal: the dataset and field edges one LineageFacet input gives into a target dataset or field.';
+
+-- The edges the facets of one dataset give into it: columnLineage (fields and dataset-wide
+-- inputFields) and the LineageFacet for datasets (inputs and fields).
+CREATE FUNCTION @extschema@.openlineage_facet_edges(target text, facets jsonb, job text, own_inputs text[])
+RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), u.field, target, u.target_field
+      FROM pg_catalog.jsonb_each(coalesce(facets #> '{columnLineage,fields}', '{}')) AS f(name, entry),
+           pg_catalog.jsonb_array_elements(coalesce(f.entry -> 'inputFields', '[]')) AS i,
+           LATERAL (VALUES (i ->> 'field', f.name), (NULL, NULL)) AS u(field, target_field)
+    UNION ALL
+    SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, target, NULL
+      FROM pg_catalog.jsonb_array_elements(coalesce(facets #> '{columnLineage,dataset}', '[]')) AS i
+    UNION ALL
+    SELECT e.*
+      FROM pg_catalog.jsonb_array_elements(coalesce(facets #> '{lineage,inputs}', '[]')) AS i,
+           @extschema@.openlineage_input_edges(i, target, NULL, job, own_inputs) AS e
+    UNION ALL
+    SELECT e.*
+      FROM pg_catalog.jsonb_each(coalesce(facets #> '{lineage,fields}', '{}')) AS f(name, entry),
+           pg_catalog.jsonb_array_elements(coalesce(f.entry -> 'inputs', '[]')) AS i,
+           @extschema@.openlineage_input_edges(i, target, f.name, job, own_inputs) AS e
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_facet_edges(text, jsonb, text, text[]) IS
+    'Internal: the dataset and field edges the columnLineage and lineage facets of a dataset give into it.';
+
+-- Every edge a group of events describes (the current events of one job, run or dataset; job
+-- is the job's key, NULL for a DatasetEvent), as pairs of datasets (fields NULL) and pairs of
+-- fields: each input to each output, the facets of every dataset named (inputs, outputs, a
+-- DatasetEvent's dataset), and the job's LineageFacet entries. An edge from a dataset or field
+-- to itself says nothing and is left out.
+CREATE FUNCTION @extschema@.openlineage_edges(events jsonb[], job text)
+RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH ev AS (
+        SELECT e FROM pg_catalog.unnest(events) AS e
+    ), inputs AS (
+        SELECT d.* FROM ev, @extschema@.openlineage_datasets(ev.e -> 'inputs') AS d
+    ), outputs AS (
+        SELECT d.* FROM ev, @extschema@.openlineage_datasets(ev.e -> 'outputs') AS d
+    ), named AS (
+        SELECT * FROM inputs
+        UNION ALL SELECT * FROM outputs
+        UNION ALL
+        SELECT @extschema@.openlineage_dataset_key(ev.e #>> '{dataset,namespace}', ev.e #>> '{dataset,name}'),
+               coalesce(ev.e #> '{dataset,facets}', '{}')
+          FROM ev WHERE ev.e ? 'dataset'
+    ), own AS (
+        SELECT ARRAY(SELECT DISTINCT i.dataset FROM inputs AS i ORDER BY 1) AS ins,
+               ARRAY(SELECT DISTINCT o.dataset FROM outputs AS o ORDER BY 1) AS outs
+    ), entries AS (
+        SELECT x FROM ev, pg_catalog.jsonb_array_elements(coalesce(ev.e #> '{job,facets,lineage,entries}', '[]')) AS x
+    ), edges AS (
+        SELECT i.dataset, NULL::text, o.dataset, NULL::text FROM inputs AS i, outputs AS o
+        UNION ALL
+        SELECT f.* FROM named AS n, own, @extschema@.openlineage_facet_edges(n.dataset, n.facets, job, own.ins) AS f
+        UNION ALL
+        -- an entry for a target dataset: its inputs and fields, as a dataset's lineage facet
+        SELECT f.* FROM entries, own,
+               @extschema@.openlineage_facet_edges(@extschema@.openlineage_dataset_key(x ->> 'namespace', x ->> 'name'),
+                                                   pg_catalog.jsonb_build_object('lineage', x), job, own.ins) AS f
+         WHERE x ->> 'type' = 'DATASET'
+        UNION ALL
+        -- an entry for the event's own job: its dataset inputs feed each of its outputs
+        SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, o, NULL
+          FROM entries, own, pg_catalog.jsonb_array_elements(coalesce(x -> 'inputs', '[]')) AS i, pg_catalog.unnest(own.outs) AS o
+         WHERE x ->> 'type' = 'JOB' AND i ->> 'type' = 'DATASET'
+           AND (NOT x ? 'name' OR @extschema@.openlineage_dataset_key(x ->> 'namespace', x ->> 'name') = job)
+    )
+    SELECT DISTINCT * FROM edges AS e(up, upf, down, downf)
+     WHERE NOT (e.up = e.down AND e.upf IS NOT DISTINCT FROM e.downf)
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_edges(jsonb[], text) IS
+    'Internal: every dataset and field edge a group of OpenLineage events describes.';
+
+-- The current events of a subject, which its observed lineage is derived from, so that an
+-- event arriving late never overrides a newer one: of a DatasetEvent's dataset or a JobEvent's
+-- job, the newest event (by eventTime, then hash); of a job's RunEvents, every event of its
+-- newest run that names an output or carries job lineage (a run's events are one
+-- observation: START may bring the inputs and COMPLETE the outputs; a run that names no
+-- output yet leaves the previous one current).
+CREATE FUNCTION @extschema@.openlineage_current_events(kind text, subject text)
+RETURNS SETOF @extschema@.openlineage_event
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    (SELECT e.* FROM @extschema@.openlineage_event AS e
+      WHERE e.event_kind = kind AND e.subject = openlineage_current_events.subject AND kind <> 'RunEvent'
+      ORDER BY e.event_time DESC, e.event_hash DESC LIMIT 1)
+    UNION ALL
+    SELECT e.* FROM @extschema@.openlineage_event AS e
+     WHERE kind = 'RunEvent' AND e.event_kind = 'RunEvent' AND e.subject = openlineage_current_events.subject
+       AND e.run_id = (SELECT r.run_id FROM @extschema@.openlineage_event AS r
+                        WHERE r.event_kind = 'RunEvent' AND r.subject = openlineage_current_events.subject
+                        GROUP BY r.run_id
+                       HAVING pg_catalog.bool_or(pg_catalog.jsonb_array_length(coalesce(r.event -> 'outputs', '[]')) > 0
+                                                 OR r.event #> '{job,facets,lineage}' IS NOT NULL)
+                        ORDER BY pg_catalog.max(r.event_time) DESC, r.run_id DESC LIMIT 1)
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_current_events(text, text) IS
+    'Internal: the events a subject''s observed lineage is derived from: the newest DatasetEvent or JobEvent, or the events of the newest run with outputs.';
+
+-- Derives the observed edges of one subject again from its current events, resolving each
+-- dataset to its node. Writes only when they changed, so a repeated or superseded event takes
+-- no lineage lock (lineage_clock).
+CREATE FUNCTION @extschema@.derive_observed_rows(kind text, subject text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+DECLARE
+    cur @extschema@.openlineage_event[];
+    fresh jsonb;
+    stored jsonb;
+BEGIN
+    cur := ARRAY(SELECT c FROM @extschema@.openlineage_current_events(kind, subject) AS c);
+    WITH e AS (
+        SELECT DISTINCT x.* FROM @extschema@.openlineage_edges(
+                   ARRAY(SELECT c.event FROM pg_catalog.unnest(cur) AS c),
+                   CASE WHEN kind <> 'DatasetEvent' THEN subject END) AS x
+    )
+    SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(e) ORDER BY e.upstream_dataset, e.upstream_field, e.downstream_dataset, e.downstream_field)
+      INTO fresh FROM e;
+    fresh := pg_catalog.jsonb_build_object('edges', coalesce(fresh, '[]'),
+                                           'at', (SELECT pg_catalog.max(c.event_time) FROM pg_catalog.unnest(cur) AS c));
+    SELECT pg_catalog.jsonb_build_object('edges', coalesce(pg_catalog.jsonb_agg(x.j ORDER BY x.j ->> 'upstream_dataset', x.j ->> 'upstream_field',
+                                                                                  x.j ->> 'downstream_dataset', x.j ->> 'downstream_field'), '[]'),
+                                         'at', pg_catalog.max(x.at))
+      INTO stored
+      FROM (SELECT pg_catalog.jsonb_build_object('upstream_dataset', o.upstream_dataset, 'upstream_field', NULL,
+                                                 'downstream_dataset', o.downstream_dataset, 'downstream_field', NULL) AS j, o.observed_at AS at
+              FROM @extschema@.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject
+            UNION ALL
+            SELECT pg_catalog.jsonb_build_object('upstream_dataset', f.upstream_dataset, 'upstream_field', f.upstream_field,
+                                                 'downstream_dataset', f.downstream_dataset, 'downstream_field', f.downstream_field), f.observed_at
+              FROM @extschema@.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject) AS x;
+    IF stored IS NOT DISTINCT FROM fresh OR (fresh -> 'edges' = '[]' AND stored -> 'edges' = '[]') THEN
+        RETURN;
+    END IF;
+    -- A statement on lineage_observed_edge takes the lineage lock: only those with rows run.
+    IF EXISTS (SELECT FROM @extschema@.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject) THEN
+        DELETE FROM @extschema@.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject;
+    END IF;
+    DELETE FROM @extschema@.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject;
+    IF EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL) THEN
+        INSERT INTO @extschema@.lineage_observed_edge (event_kind, subject, upstream_dataset, downstream_dataset,
+                                                       upstream, downstream, observed_at)
+        SELECT kind, subject, x ->> 'upstream_dataset', x ->> 'downstream_dataset',
+               (@extschema@.openlineage_resolve(x ->> 'upstream_dataset')).node,
+               (@extschema@.openlineage_resolve(x ->> 'downstream_dataset')).node, (fresh ->> 'at')::timestamptz
+          FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL;
+    END IF;
+    INSERT INTO @extschema@.lineage_observed_field_edge (event_kind, subject, upstream_dataset, upstream_field,
+                                                         downstream_dataset, downstream_field, upstream, downstream, observed_at)
+    SELECT kind, subject, x ->> 'upstream_dataset', x ->> 'upstream_field', x ->> 'downstream_dataset', x ->> 'downstream_field',
+           @extschema@.openlineage_field_node(x ->> 'upstream_dataset', x ->> 'upstream_field'),
+           @extschema@.openlineage_field_node(x ->> 'downstream_dataset', x ->> 'downstream_field'), (fresh ->> 'at')::timestamptz
+      FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NOT NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.derive_observed_rows(text, text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.derive_observed_rows(text, text) IS
+    'Internal: derives the observed product and column edges of one OpenLineage subject from its current events.';
+
+-- After an event row is written or deleted (by mesh_ingest_openlineage, mesh_prune_openlineage,
+-- a restore or a subscription), its subject's observed edges are derived again.
+CREATE FUNCTION @extschema@.derive_observed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM @extschema@.derive_observed_rows(OLD.event_kind, OLD.subject);
+    ELSE
+        PERFORM @extschema@.derive_observed_rows(NEW.event_kind, NEW.subject);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.derive_observed() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.derive_observed() IS
+    'Trigger: derives the observed lineage of an OpenLineage event''s subject again.';
+CREATE TRIGGER derive AFTER INSERT OR DELETE ON @extschema@.openlineage_event
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.derive_observed();
+ALTER TABLE @extschema@.openlineage_event ENABLE ALWAYS TRIGGER derive;
+
+-- Output ports decide which product a dataset is: when ports at some locations come or go
+-- (a version derived, retired, withdrawn), the observed edges of datasets at those locations
+-- are resolved again. Only edges that change are written (and take the lineage lock).
+CREATE FUNCTION @extschema@.resolve_observed_rows(locations text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM @extschema@.lineage_observed_edge AS o
+                WHERE (o.upstream_dataset = ANY (locations) AND o.upstream IS DISTINCT FROM (@extschema@.openlineage_resolve(o.upstream_dataset)).node)
+                   OR (o.downstream_dataset = ANY (locations) AND o.downstream IS DISTINCT FROM (@extschema@.openlineage_resolve(o.downstream_dataset)).node)) THEN
+        UPDATE @extschema@.lineage_observed_edge AS o
+           SET upstream = (@extschema@.openlineage_resolve(o.upstream_dataset)).node,
+               downstream = (@extschema@.openlineage_resolve(o.downstream_dataset)).node
+         WHERE o.upstream_dataset = ANY (locations) OR o.downstream_dataset = ANY (locations);
+    END IF;
+    UPDATE @extschema@.lineage_observed_field_edge AS f
+       SET upstream = @extschema@.openlineage_field_node(f.upstream_dataset, f.upstream_field),
+           downstream = @extschema@.openlineage_field_node(f.downstream_dataset, f.downstream_field)
+     WHERE (f.upstream_dataset = ANY (locations) OR f.downstream_dataset = ANY (locations))
+       AND (f.upstream IS DISTINCT FROM @extschema@.openlineage_field_node(f.upstream_dataset, f.upstream_field)
+            OR f.downstream IS DISTINCT FROM @extschema@.openlineage_field_node(f.downstream_dataset, f.downstream_field));
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.resolve_observed_rows(text[]) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.resolve_observed_rows(text[]) IS
+    'Internal: resolves the observed edges of datasets at the given locations to their products again.';
+
+CREATE FUNCTION @extschema@.resolve_observed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    locations text[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        locations := ARRAY(SELECT DISTINCT p.location FROM new_ports AS p WHERE p.location IS NOT NULL);
+    ELSE
+        locations := ARRAY(SELECT DISTINCT p.location FROM old_ports AS p WHERE p.location IS NOT NULL);
+    END IF;
+    IF pg_catalog.cardinality(locations) > 0 THEN
+        PERFORM @extschema@.resolve_observed_rows(locations);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.resolve_observed() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.resolve_observed() IS
+    'Trigger: resolves the observed lineage of the datasets at the locations of written or removed output ports again.';
+CREATE TRIGGER resolve_observed_added AFTER INSERT ON @extschema@.output_port
+    REFERENCING NEW TABLE AS new_ports FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.resolve_observed();
+CREATE TRIGGER resolve_observed_removed AFTER DELETE ON @extschema@.output_port
+    REFERENCING OLD TABLE AS old_ports FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.resolve_observed();
+ALTER TABLE @extschema@.output_port ENABLE ALWAYS TRIGGER resolve_observed_added;
+ALTER TABLE @extschema@.output_port ENABLE ALWAYS TRIGGER resolve_observed_removed;
+
+-- The observed product edges change lineage as the declared ones do: the clock counts them.
+CREATE TRIGGER lineage_clock BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.lineage_observed_edge
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.lineage_clock_tick();
+ALTER TABLE @extschema@.lineage_observed_edge ENABLE ALWAYS TRIGGER lineage_clock;
+
 -- Derives every derived row again from the descriptors, and checks that product lineage is
 -- acyclic: after a load without triggers, a repair, or to prove that nothing but the
 -- descriptors is needed (sql/derive.sql compares the result with what registration wrote).
-CREATE FUNCTION @extschema@.mesh_rebuild() RETURNS TABLE (versions bigint, product_edges bigint, field_edges bigint)
+CREATE FUNCTION @extschema@.mesh_rebuild() RETURNS TABLE (versions bigint, product_edges bigint, field_edges bigint,
+                                                           observed_edges bigint, observed_field_edges bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
@@ -316,7 +653,10 @@ BEGIN
     PERFORM @extschema@.require_admin('rebuild the derived rows');
     -- No version is written while the rows are derived again (a registration in flight would
     -- otherwise commit between the deletes and the derivation, and be derived twice).
-    LOCK TABLE @extschema@.product_version IN SHARE MODE;
+    LOCK TABLE @extschema@.product_version, @extschema@.openlineage_event IN SHARE MODE;
+    -- observed edges first: the output ports' triggers then find none to resolve again
+    DELETE FROM @extschema@.lineage_observed_edge;
+    DELETE FROM @extschema@.lineage_observed_field_edge;
     DELETE FROM @extschema@.lineage_edge;
     DELETE FROM @extschema@.lineage_field_edge;
     DELETE FROM @extschema@.field;
@@ -329,12 +669,17 @@ BEGIN
         n := n + 1;
     END LOOP;
     PERFORM @extschema@.lineage_require_acyclic();
+    -- then observed lineage, from the events, against the ports just derived
+    PERFORM @extschema@.derive_observed_rows(s.event_kind, s.subject)
+       FROM (SELECT DISTINCT e.event_kind, e.subject FROM @extschema@.openlineage_event AS e ORDER BY 1, 2) AS s;
     RETURN QUERY SELECT n, (SELECT pg_catalog.count(*) FROM @extschema@.lineage_edge),
-                        (SELECT pg_catalog.count(*) FROM @extschema@.lineage_field_edge);
+                        (SELECT pg_catalog.count(*) FROM @extschema@.lineage_field_edge),
+                        (SELECT pg_catalog.count(*) FROM @extschema@.lineage_observed_edge),
+                        (SELECT pg_catalog.count(*) FROM @extschema@.lineage_observed_field_edge);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_rebuild() IS
-    'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, refusing (23514) a catalog whose lineage has a cycle.';
+    'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, and the observed lineage from the OpenLineage events, refusing (23514) a catalog whose declared lineage has a cycle.';
 
 -- The lineage part of mesh_rebuild(), by its older name: both edge tables derived again, and
 -- checked for cycles.
