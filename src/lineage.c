@@ -202,7 +202,7 @@ typedef struct Walk
 } Walk;
 
 static void
-lineage_lookup_rels(Oid nsp, LineageRels *rels)
+lineage_lookup_rels(Oid nsp, LineageRels *rels, bool observed)
 {
 	rels->edge = get_relname_relid("lineage_edge", nsp);
 	rels->clock = get_relname_relid("lineage_clock", nsp);
@@ -251,7 +251,8 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 		  pg_attribute_aclcheck(rels->edge, rels->downstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
 		  pg_attribute_aclcheck(rels->edge, rels->range_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK))
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "lineage_edge");
-	if (pg_class_aclcheck(rels->obs_edge, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+	/* observed edges too, for a walk that reads them */
+	if (observed && pg_class_aclcheck(rels->obs_edge, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
 		!(pg_attribute_aclcheck(rels->obs_edge, rels->obs_upstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
 		  pg_attribute_aclcheck(rels->obs_edge, rels->obs_downstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK))
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "lineage_observed_edge");
@@ -261,7 +262,7 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 				 errmsg("row-level security on meshcat.lineage_edge is not supported"),
 				 errdetail("A lineage walk reads the edges as a whole and cannot apply row policies."),
 				 errhint("Restrict who reads lineage with privileges on the table instead.")));
-	if (check_enable_rls(rels->obs_edge, InvalidOid, false) == RLS_ENABLED)
+	if (observed && check_enable_rls(rels->obs_edge, InvalidOid, false) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("row-level security on meshcat.lineage_observed_edge is not supported"),
@@ -1002,7 +1003,7 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 	InitMaterializedSRF(fcinfo, 0);
 	if (!ActiveSnapshotSet())
 		elog(ERROR, "a lineage walk needs an active snapshot");
-	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels);
+	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels, observed);
 
 	old = MemoryContextSwitchTo(cxt);
 	w.forward = forward;
@@ -1213,7 +1214,7 @@ lineage_cache_state(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "lineage_cache_state must return a row");
 	/* what it shows is lineage: for those who may read it */
-	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels);
+	lineage_lookup_rels(get_func_namespace(fcinfo->flinfo->fn_oid), &rels, false);
 	if (lineage_cache != NULL && lineage_cache->edge_relid != rels.edge)
 		lineage_cache_drop();	/* of an extension dropped since */
 	if (lineage_cache == NULL)

@@ -10,8 +10,11 @@
 CREATE FUNCTION @extschema@.openlineage_path(path text, key text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT
     SET search_path = pg_catalog, pg_temp
-RETURN path || CASE WHEN key ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN '.' || key
-                    ELSE '."' || pg_catalog.replace(pg_catalog.replace(key, '\', '\\'), '"', '\"') || '"' END;
+-- (a quoted body: a backslash in a literal must not depend on standard_conforming_strings)
+AS $$
+    SELECT path || CASE WHEN key ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN '.' || key
+                        ELSE '."' || pg_catalog.replace(pg_catalog.replace(key, '\', '\\'), '"', '\"') || '"' END
+$$;
 COMMENT ON FUNCTION @extschema@.openlineage_path(text, text) IS
     'Internal: a JSON path with one more object key, quoted when it is not an identifier.';
 
