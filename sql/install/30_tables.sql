@@ -397,8 +397,10 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.openlineage_event', '');
 
 -- Observed product lineage: one row per pair of datasets an event group says data flowed
 -- between (subject: the group, see openlineage_event), with the node keys the datasets resolve
--- to (a product id, or "source:<namespace>/<name>"). Derived from the current events by
--- 50_derivation; walked with lineage_edge by the C walk (src/lineage.c).
+-- to (a product id, or "source:<namespace>/<name>"), and, for a dataset of a PostgreSQL
+-- namespace in this database, the location a table or view port would have (the *_local
+-- columns). Derived from the current events by 50_derivation; walked with lineage_edge by the
+-- C walk (src/lineage.c).
 CREATE TABLE @extschema@.lineage_observed_edge (
     event_kind          text NOT NULL,
     subject             text NOT NULL,
@@ -407,12 +409,16 @@ CREATE TABLE @extschema@.lineage_observed_edge (
     upstream            text NOT NULL,
     downstream          text NOT NULL,
     observed_at         timestamptz NOT NULL,
+    upstream_local      text,
+    downstream_local    text,
     PRIMARY KEY (event_kind, subject, upstream_dataset, downstream_dataset)
 );
 CREATE INDEX lineage_observed_edge_forward ON @extschema@.lineage_observed_edge (upstream, downstream);
 CREATE INDEX lineage_observed_edge_backward ON @extschema@.lineage_observed_edge (downstream, upstream);
 CREATE INDEX lineage_observed_edge_up_dataset ON @extschema@.lineage_observed_edge (upstream_dataset);
 CREATE INDEX lineage_observed_edge_down_dataset ON @extschema@.lineage_observed_edge (downstream_dataset);
+CREATE INDEX lineage_observed_edge_up_local ON @extschema@.lineage_observed_edge (upstream_local);
+CREATE INDEX lineage_observed_edge_down_local ON @extschema@.lineage_observed_edge (downstream_local);
 COMMENT ON TABLE @extschema@.lineage_observed_edge IS
     'Observed product lineage: one edge per pair of datasets the current OpenLineage events of a job or dataset connect, resolved to products by output port location. Derived from openlineage_event (50_derivation).';
 
@@ -429,11 +435,15 @@ CREATE TABLE @extschema@.lineage_observed_field_edge (
     upstream            text NOT NULL,
     downstream          text NOT NULL,
     observed_at         timestamptz NOT NULL,
+    upstream_local      text,
+    downstream_local    text,
     PRIMARY KEY (event_kind, subject, upstream_dataset, upstream_field, downstream_dataset, downstream_field)
 );
 CREATE INDEX lineage_observed_field_edge_forward ON @extschema@.lineage_observed_field_edge (upstream, downstream);
 CREATE INDEX lineage_observed_field_edge_backward ON @extschema@.lineage_observed_field_edge (downstream, upstream);
 CREATE INDEX lineage_observed_field_edge_up_dataset ON @extschema@.lineage_observed_field_edge (upstream_dataset);
 CREATE INDEX lineage_observed_field_edge_down_dataset ON @extschema@.lineage_observed_field_edge (downstream_dataset);
+CREATE INDEX lineage_observed_field_edge_up_local ON @extschema@.lineage_observed_field_edge (upstream_local);
+CREATE INDEX lineage_observed_field_edge_down_local ON @extschema@.lineage_observed_field_edge (downstream_local);
 COMMENT ON TABLE @extschema@.lineage_observed_field_edge IS
     'Observed column lineage: one edge per pair of fields the current OpenLineage events connect (columnLineage, LineageFacet). Derived from openlineage_event (50_derivation).';

@@ -309,13 +309,30 @@ $$;
 
 -- A dataset's key: its namespace and name joined by one "/" (none is added when the name
 -- already starts with one: s3://bucket + /path/file is s3://bucket/path/file). An output
--- port matches the dataset when its location is exactly this key.
+-- port matches the dataset when its location is exactly this key, or, for a table or view
+-- port, when the dataset is that relation of this database (openlineage_local_location).
 CREATE FUNCTION @extschema@.openlineage_dataset_key(namespace text, name text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 RETURN namespace || CASE WHEN pg_catalog.left(name, 1) = '/' THEN '' ELSE '/' END || name;
 COMMENT ON FUNCTION @extschema@.openlineage_dataset_key(text, text) IS
     'Internal: the key of an OpenLineage dataset, "<namespace>/<name>", which an output port''s location matches.';
+
+-- The location a table or view of this database has, when the dataset key is a relation of
+-- this database as OpenLineage names it: namespace postgres://<host>:<port> (or
+-- postgresql://), name <database>.<schema>.<table>; else NULL. The host is not compared (a
+-- database does not know every name it is reached by).
+CREATE FUNCTION @extschema@.openlineage_local_location(dataset text) RETURNS text
+    LANGUAGE sql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.substr(m[1], pg_catalog.length(pg_catalog.current_database()) + 2)
+      FROM pg_catalog.regexp_match(dataset, '^postgres(?:ql)?://[^/]*/(.+)$') AS m
+     WHERE pg_catalog.left(m[1], pg_catalog.length(pg_catalog.current_database()) + 1) = pg_catalog.current_database() || '.'
+       AND pg_catalog.length(m[1]) > pg_catalog.length(pg_catalog.current_database()) + 1
+$$;
+COMMENT ON FUNCTION @extschema@.openlineage_local_location(text) IS
+    'Internal: the location ("<schema>.<table>") of a relation of this database named by an OpenLineage dataset key, else NULL.';
 
 -- The lineage node of a dataset key and the output port it is: the product whose versions that
 -- are not retired have an output port at that location, when exactly one product has; else
@@ -330,7 +347,9 @@ AS $$
       LEFT JOIN (SELECT pg_catalog.min(v.product_id) AS product_id, pg_catalog.min(o.name) AS port
                    FROM @extschema@.output_port AS o
                    JOIN @extschema@.product_version AS v ON v.id = o.version_id
-                  WHERE o.location = dataset AND v.status <> 'retired'
+                  WHERE (o.location = dataset
+                         OR (o.location = @extschema@.openlineage_local_location(dataset) AND o.kind IN ('table', 'view')))
+                    AND v.status <> 'retired'
                  HAVING pg_catalog.count(DISTINCT v.product_id) = 1) AS m ON true
 $$;
 COMMENT ON FUNCTION @extschema@.openlineage_resolve(text) IS
@@ -535,17 +554,22 @@ BEGIN
     DELETE FROM @extschema@.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject;
     IF EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL) THEN
         INSERT INTO @extschema@.lineage_observed_edge (event_kind, subject, upstream_dataset, downstream_dataset,
-                                                       upstream, downstream, observed_at)
+                                                       upstream, downstream, observed_at, upstream_local, downstream_local)
         SELECT kind, subject, x ->> 'upstream_dataset', x ->> 'downstream_dataset',
                (@extschema@.openlineage_resolve(x ->> 'upstream_dataset')).node,
-               (@extschema@.openlineage_resolve(x ->> 'downstream_dataset')).node, (fresh ->> 'at')::timestamptz
+               (@extschema@.openlineage_resolve(x ->> 'downstream_dataset')).node, (fresh ->> 'at')::timestamptz,
+               @extschema@.openlineage_local_location(x ->> 'upstream_dataset'),
+               @extschema@.openlineage_local_location(x ->> 'downstream_dataset')
           FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL;
     END IF;
     INSERT INTO @extschema@.lineage_observed_field_edge (event_kind, subject, upstream_dataset, upstream_field,
-                                                         downstream_dataset, downstream_field, upstream, downstream, observed_at)
+                                                         downstream_dataset, downstream_field, upstream, downstream, observed_at,
+                                                         upstream_local, downstream_local)
     SELECT kind, subject, x ->> 'upstream_dataset', x ->> 'upstream_field', x ->> 'downstream_dataset', x ->> 'downstream_field',
            @extschema@.openlineage_field_node(x ->> 'upstream_dataset', x ->> 'upstream_field'),
-           @extschema@.openlineage_field_node(x ->> 'downstream_dataset', x ->> 'downstream_field'), (fresh ->> 'at')::timestamptz
+           @extschema@.openlineage_field_node(x ->> 'downstream_dataset', x ->> 'downstream_field'), (fresh ->> 'at')::timestamptz,
+           @extschema@.openlineage_local_location(x ->> 'upstream_dataset'),
+           @extschema@.openlineage_local_location(x ->> 'downstream_dataset')
       FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NOT NULL;
 END
 $$;
@@ -585,17 +609,21 @@ CREATE FUNCTION @extschema@.resolve_observed_rows(locations text[]) RETURNS void
 AS $$
 BEGIN
     IF EXISTS (SELECT FROM @extschema@.lineage_observed_edge AS o
-                WHERE (o.upstream_dataset = ANY (locations) AND o.upstream IS DISTINCT FROM (@extschema@.openlineage_resolve(o.upstream_dataset)).node)
-                   OR (o.downstream_dataset = ANY (locations) AND o.downstream IS DISTINCT FROM (@extschema@.openlineage_resolve(o.downstream_dataset)).node)) THEN
+                WHERE (o.upstream_dataset = ANY (locations) OR o.upstream_local = ANY (locations)
+                       OR o.downstream_dataset = ANY (locations) OR o.downstream_local = ANY (locations))
+                  AND (o.upstream IS DISTINCT FROM (@extschema@.openlineage_resolve(o.upstream_dataset)).node
+                       OR o.downstream IS DISTINCT FROM (@extschema@.openlineage_resolve(o.downstream_dataset)).node)) THEN
         UPDATE @extschema@.lineage_observed_edge AS o
            SET upstream = (@extschema@.openlineage_resolve(o.upstream_dataset)).node,
                downstream = (@extschema@.openlineage_resolve(o.downstream_dataset)).node
-         WHERE o.upstream_dataset = ANY (locations) OR o.downstream_dataset = ANY (locations);
+         WHERE o.upstream_dataset = ANY (locations) OR o.upstream_local = ANY (locations)
+            OR o.downstream_dataset = ANY (locations) OR o.downstream_local = ANY (locations);
     END IF;
     UPDATE @extschema@.lineage_observed_field_edge AS f
        SET upstream = @extschema@.openlineage_field_node(f.upstream_dataset, f.upstream_field),
            downstream = @extschema@.openlineage_field_node(f.downstream_dataset, f.downstream_field)
-     WHERE (f.upstream_dataset = ANY (locations) OR f.downstream_dataset = ANY (locations))
+     WHERE (f.upstream_dataset = ANY (locations) OR f.upstream_local = ANY (locations)
+            OR f.downstream_dataset = ANY (locations) OR f.downstream_local = ANY (locations))
        AND (f.upstream IS DISTINCT FROM @extschema@.openlineage_field_node(f.upstream_dataset, f.upstream_field)
             OR f.downstream IS DISTINCT FROM @extschema@.openlineage_field_node(f.downstream_dataset, f.downstream_field));
 END
