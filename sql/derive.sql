@@ -83,7 +83,7 @@ BEGIN
         GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
         RETURN CASE WHEN msg = 'went through' THEN 'ok'
                     WHEN msg LIKE 'permission denied for table %' THEN state || ' (privilege)'
-                    WHEN msg LIKE '% is derived from the descriptors and cannot be written' THEN state || ' (derived)'
+                    WHEN msg LIKE '% is derived from % and cannot be written' THEN state || ' (derived)'
                     ELSE state || ' ' || msg END;
     END;
 END

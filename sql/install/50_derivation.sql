@@ -283,6 +283,12 @@ BEGIN
     IF @extschema@.deriving_now() THEN
         RETURN NULL;
     END IF;
+    IF TG_TABLE_NAME LIKE 'lineage\_observed\_%' THEN
+        PERFORM @extschema@.raise_error('42501',
+            pg_catalog.format('meshcat.%s is derived from the OpenLineage events and cannot be written', TG_TABLE_NAME),
+            pg_catalog.format('%s on meshcat.%s is refused for every role: its rows are what the current OpenLineage events say.', TG_OP, TG_TABLE_NAME),
+            'Ingest events with mesh_ingest_openlineage, or run SELECT mesh_rebuild() to derive every row again.');
+    END IF;
     PERFORM @extschema@.raise_error('42501',
         pg_catalog.format('meshcat.%s is derived from the descriptors and cannot be written', TG_TABLE_NAME),
         pg_catalog.format('%s on meshcat.%s is refused for every role: its rows are what the product versions'' descriptors say.', TG_OP, TG_TABLE_NAME),

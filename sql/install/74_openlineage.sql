@@ -334,7 +334,9 @@ COMMENT ON FUNCTION @extschema@.openlineage_problem(jsonb) IS
 -- problem) and, unless the caller owns them, one whose outputs are another domain's products
 -- (42501), writing nothing then; else stores it (the same event again changes nothing) and
 -- lets the derivation (derive_observed) derive its subject's observed lineage. Returns what
--- it did and what the subject's lineage now is.
+-- it did (ingested: the subject's lineage is now derived from it; stored: kept, but a newer
+-- event, or a run that names no output yet, says nothing from it; unchanged: already there)
+-- and how many observed edges the subject now has.
 CREATE FUNCTION @extschema@.mesh_ingest_openlineage(event jsonb)
 RETURNS TABLE (event_kind text, event_type text, subject text, run_id text, action text,
                inputs int, outputs int, edges bigint, field_edges bigint)
@@ -394,7 +396,7 @@ BEGIN
     SELECT kind, CASE WHEN kind = 'RunEvent' THEN event ->> 'eventType' END, subj, event #>> '{run,runId}',
            CASE WHEN n = 0 THEN 'unchanged'
                 WHEN EXISTS (SELECT FROM @extschema@.openlineage_current_events(kind, subj) AS c WHERE c.event_hash = hash)
-                THEN 'ingested' ELSE 'superseded' END,
+                THEN 'ingested' ELSE 'stored' END,
            pg_catalog.jsonb_array_length(coalesce(event -> 'inputs', '[]')),
            pg_catalog.jsonb_array_length(coalesce(event -> 'outputs', '[]')),
            (SELECT pg_catalog.count(*) FROM @extschema@.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = subj),
@@ -402,7 +404,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_ingest_openlineage(jsonb) IS
-    'Stewards: ingests one OpenLineage 2-0-2 event (RunEvent, JobEvent, DatasetEvent) as observed lineage; 22023 with the JSON path for a malformed event, 42501 for lineage into another domain''s product; the same event twice is unchanged, an older one superseded.';
+    'Stewards: ingests one OpenLineage 2-0-2 event (RunEvent, JobEvent, DatasetEvent) as observed lineage; 22023 with the JSON path for a malformed event, 42501 for lineage into another domain''s product; the same event twice is unchanged, an older one only stored.';
 
 -- Deletes the superseded OpenLineage events older than meshcat.openlineage_retention (an
 -- interval): those no subject's current lineage is derived from, so pruning never changes
