@@ -319,7 +319,6 @@ $$;
 -- port, when the dataset is that relation of this database (openlineage_local_location).
 CREATE FUNCTION @extschema@.openlineage_dataset_key(namespace text, name text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 RETURN namespace || CASE WHEN pg_catalog.left(name, 1) = '/' THEN '' ELSE '/' END || name;
 COMMENT ON FUNCTION @extschema@.openlineage_dataset_key(text, text) IS
     'Internal: the key of an OpenLineage dataset, "<namespace>/<name>", which an output port''s location matches.';
@@ -330,13 +329,10 @@ COMMENT ON FUNCTION @extschema@.openlineage_dataset_key(text, text) IS
 -- database does not know every name it is reached by).
 CREATE FUNCTION @extschema@.openlineage_local_location(dataset text) RETURNS text
     LANGUAGE sql STABLE STRICT
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT pg_catalog.substr(m[1], pg_catalog.length(pg_catalog.current_database()) + 2)
-      FROM pg_catalog.regexp_match(dataset, '^postgres(?:ql)?://[^/]*/(.+)$') AS m
-     WHERE pg_catalog.left(m[1], pg_catalog.length(pg_catalog.current_database()) + 1) = pg_catalog.current_database() || '.'
-       AND pg_catalog.length(m[1]) > pg_catalog.length(pg_catalog.current_database()) + 1
-$$;
+RETURN CASE WHEN pg_catalog.starts_with(pg_catalog.substring(dataset, '^postgres(?:ql)?://[^/]*/(.+)$'),
+                                        pg_catalog.current_database() || '.')
+            THEN NULLIF(pg_catalog.substr(pg_catalog.substring(dataset, '^postgres(?:ql)?://[^/]*/(.+)$'),
+                                                     pg_catalog.length(pg_catalog.current_database()) + 2), '') END;
 COMMENT ON FUNCTION @extschema@.openlineage_local_location(text) IS
     'Internal: the location ("<schema>.<table>") of a relation of this database named by an OpenLineage dataset key, else NULL.';
 
@@ -344,147 +340,126 @@ COMMENT ON FUNCTION @extschema@.openlineage_local_location(text) IS
 -- are not retired have an output port at that location, when exactly one product has; else
 -- the external source "source:<key>" (no port). Two products claiming one location match
 -- neither: a product cannot take another's observed lineage by naming its location.
+-- (PL/pgSQL, so that its plan is kept across calls.)
 CREATE FUNCTION @extschema@.openlineage_resolve(dataset text, OUT node text, OUT port text)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(m.product_id, 'source:' || dataset), m.port
-      FROM (SELECT 1) AS one
-      LEFT JOIN (SELECT pg_catalog.min(v.product_id) AS product_id, pg_catalog.min(o.name) AS port
-                   FROM @extschema@.output_port AS o
-                   JOIN @extschema@.product_version AS v ON v.id = o.version_id
-                  WHERE (o.location = dataset
-                         OR (o.location = @extschema@.openlineage_local_location(dataset) AND o.kind IN ('table', 'view')))
-                    AND v.status <> 'retired'
-                 HAVING pg_catalog.count(DISTINCT v.product_id) = 1) AS m ON true
+DECLARE
+    local text := @extschema@.openlineage_local_location(dataset);
+BEGIN
+    SELECT pg_catalog.min(v.product_id), pg_catalog.min(o.name) INTO node, port
+      FROM @extschema@.output_port AS o
+      JOIN @extschema@.product_version AS v ON v.id = o.version_id
+     WHERE (o.location = dataset OR (o.location = local AND o.kind IN ('table', 'view')))
+       AND v.status <> 'retired'
+    HAVING pg_catalog.count(DISTINCT v.product_id) = 1;
+    node := coalesce(node, 'source:' || dataset);
+END
 $$;
 COMMENT ON FUNCTION @extschema@.openlineage_resolve(text) IS
     'Internal: the lineage node (a product id, or "source:<key>") and output port an OpenLineage dataset key resolves to.';
 
 -- The node key of a field of a dataset: "<product>.<output>.<field>" or "source:<key>.<field>".
 CREATE FUNCTION @extschema@.openlineage_field_node(dataset text, field text) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN r.port IS NULL THEN r.node || '.' || field ELSE r.node || '.' || r.port || '.' || field END
-      FROM @extschema@.openlineage_resolve(dataset) AS r
+DECLARE
+    r record := @extschema@.openlineage_resolve(dataset);
+BEGIN
+    RETURN CASE WHEN r.port IS NULL THEN r.node || '.' || field ELSE r.node || '.' || r.port || '.' || field END;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.openlineage_field_node(text, text) IS
     'Internal: the column lineage node of a field of an OpenLineage dataset.';
 
--- The datasets of an array of OpenLineage datasets (inputs, outputs): key and facets.
-CREATE FUNCTION @extschema@.openlineage_datasets(datasets jsonb)
-RETURNS TABLE (dataset text, facets jsonb)
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT @extschema@.openlineage_dataset_key(d ->> 'namespace', d ->> 'name'), coalesce(d -> 'facets', '{}')
-      FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(datasets) = 'array' THEN datasets ELSE '[]' END) AS d
-$$;
-COMMENT ON FUNCTION @extschema@.openlineage_datasets(jsonb) IS
-    'Internal: the key and facets of each dataset of an OpenLineage inputs or outputs array.';
-
--- The edges a LineageFacet input (LineageDatasetInput or LineageJobInput) gives into a target
--- dataset (target_field NULL: the dataset itself). A dataset input is the upstream; a job
--- input that is the event's own job (no namespace and name, or the event's job's) stands for
--- the job's inputs (own_inputs); another job is not a node of meshcat's lineage: skipped.
-CREATE FUNCTION @extschema@.openlineage_input_edges(input jsonb, target text, target_field text,
-                                                    job text, own_inputs text[])
-RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT @extschema@.openlineage_dataset_key(input ->> 'namespace', input ->> 'name'),
-           CASE WHEN target_field IS NOT NULL THEN input ->> 'field' END, target,
-           CASE WHEN input ? 'field' THEN target_field END
-     WHERE input ->> 'type' = 'DATASET'
-    UNION ALL
-    -- a field-level source with a field also makes a dataset edge
-    SELECT @extschema@.openlineage_dataset_key(input ->> 'namespace', input ->> 'name'), NULL, target, NULL
-     WHERE input ->> 'type' = 'DATASET' AND target_field IS NOT NULL AND input ? 'field'
-    UNION ALL
-    SELECT i, NULL, target, NULL
-      FROM pg_catalog.unnest(own_inputs) AS i
-     WHERE input ->> 'type' = 'JOB' AND target_field IS NULL
-       AND (NOT input ? 'name' OR @extschema@.openlineage_dataset_key(input ->> 'namespace', input ->> 'name') = job)
-$$;
-COMMENT ON FUNCTION @extschema@.openlineage_input_edges(jsonb, text, text, text, text[]) IS
-    'Internal: the dataset and field edges one LineageFacet input gives into a target dataset or field.';
-
--- The edges the facets of one dataset give into it: columnLineage (fields and dataset-wide
--- inputFields) and the LineageFacet for datasets (inputs and fields).
-CREATE FUNCTION @extschema@.openlineage_facet_edges(target text, facets jsonb, job text, own_inputs text[])
-RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), u.field, target, u.target_field
-      FROM pg_catalog.jsonb_each(coalesce(facets #> '{columnLineage,fields}', '{}')) AS f(name, entry),
-           pg_catalog.jsonb_array_elements(coalesce(f.entry -> 'inputFields', '[]')) AS i,
-           LATERAL (VALUES (i ->> 'field', f.name), (NULL, NULL)) AS u(field, target_field)
-    UNION ALL
-    SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, target, NULL
-      FROM pg_catalog.jsonb_array_elements(coalesce(facets #> '{columnLineage,dataset}', '[]')) AS i
-    UNION ALL
-    SELECT e.*
-      FROM pg_catalog.jsonb_array_elements(coalesce(facets #> '{lineage,inputs}', '[]')) AS i,
-           @extschema@.openlineage_input_edges(i, target, NULL, job, own_inputs) AS e
-    UNION ALL
-    SELECT e.*
-      FROM pg_catalog.jsonb_each(coalesce(facets #> '{lineage,fields}', '{}')) AS f(name, entry),
-           pg_catalog.jsonb_array_elements(coalesce(f.entry -> 'inputs', '[]')) AS i,
-           @extschema@.openlineage_input_edges(i, target, f.name, job, own_inputs) AS e
-$$;
-COMMENT ON FUNCTION @extschema@.openlineage_facet_edges(text, jsonb, text, text[]) IS
-    'Internal: the dataset and field edges the columnLineage and lineage facets of a dataset give into it.';
-
 -- Every edge a group of events describes (the current events of one job, run or dataset; job
 -- is the job's key, NULL for a DatasetEvent), as pairs of datasets (fields NULL) and pairs of
--- fields: each input to each output, the facets of every dataset named (inputs, outputs, a
--- DatasetEvent's dataset), and the job's LineageFacet entries. An edge from a dataset or field
--- to itself says nothing and is left out.
+-- fields: each input to each output; the columnLineage facet of every dataset named (inputs,
+-- outputs, a DatasetEvent's dataset): fields.<f>.inputFields (field and dataset edges) and
+-- dataset (dataset edges); the lineage facet of every dataset named and each DATASET entry of
+-- the job's lineage facet: DATASET inputs (dataset edges, and field edges under fields), a JOB
+-- input that is the event's own job (no namespace and name, or the event's) standing for the
+-- event's inputs; a JOB entry that is the event's own job: its DATASET inputs feed each output.
+-- Other jobs are not nodes of meshcat's lineage. An edge from a dataset or field to itself says
+-- nothing and is left out. PL/pgSQL, so that the plan of this one query is kept.
 CREATE FUNCTION @extschema@.openlineage_edges(events jsonb[], job text)
 RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH ev AS (
-        SELECT e FROM pg_catalog.unnest(events) AS e
-    ), inputs AS (
-        SELECT d.* FROM ev, @extschema@.openlineage_datasets(ev.e -> 'inputs') AS d
-    ), outputs AS (
-        SELECT d.* FROM ev, @extschema@.openlineage_datasets(ev.e -> 'outputs') AS d
-    ), named AS (
-        SELECT * FROM inputs
-        UNION ALL SELECT * FROM outputs
+DECLARE
+    ins text[];
+    outs text[];
+BEGIN
+    ins := ARRAY(SELECT DISTINCT @extschema@.openlineage_dataset_key(d ->> 'namespace', d ->> 'name')
+                   FROM pg_catalog.unnest(events) AS e, pg_catalog.jsonb_array_elements(coalesce(e -> 'inputs', '[]')) AS d);
+    outs := ARRAY(SELECT DISTINCT @extschema@.openlineage_dataset_key(d ->> 'namespace', d ->> 'name')
+                    FROM pg_catalog.unnest(events) AS e, pg_catalog.jsonb_array_elements(coalesce(e -> 'outputs', '[]')) AS d);
+    RETURN QUERY
+    WITH named (dataset, facets) AS (
+        SELECT @extschema@.openlineage_dataset_key(d ->> 'namespace', d ->> 'name'), d -> 'facets'
+          FROM pg_catalog.unnest(events) AS e,
+               pg_catalog.jsonb_array_elements(coalesce(e -> 'inputs', '[]') || coalesce(e -> 'outputs', '[]')) AS d
+         WHERE pg_catalog.jsonb_typeof(d -> 'facets') = 'object'
         UNION ALL
-        SELECT @extschema@.openlineage_dataset_key(ev.e #>> '{dataset,namespace}', ev.e #>> '{dataset,name}'),
-               coalesce(ev.e #> '{dataset,facets}', '{}')
-          FROM ev WHERE ev.e ? 'dataset'
-    ), own AS (
-        SELECT ARRAY(SELECT DISTINCT i.dataset FROM inputs AS i ORDER BY 1) AS ins,
-               ARRAY(SELECT DISTINCT o.dataset FROM outputs AS o ORDER BY 1) AS outs
-    ), entries AS (
-        SELECT x FROM ev, pg_catalog.jsonb_array_elements(coalesce(ev.e #> '{job,facets,lineage,entries}', '[]')) AS x
-    ), edges AS (
-        SELECT i.dataset, NULL::text, o.dataset, NULL::text FROM inputs AS i, outputs AS o
+        SELECT @extschema@.openlineage_dataset_key(e #>> '{dataset,namespace}', e #>> '{dataset,name}'), e #> '{dataset,facets}'
+          FROM pg_catalog.unnest(events) AS e
+         WHERE pg_catalog.jsonb_typeof(e #> '{dataset,facets}') = 'object'
         UNION ALL
-        SELECT f.* FROM named AS n, own, @extschema@.openlineage_facet_edges(n.dataset, n.facets, job, own.ins) AS f
-        UNION ALL
-        -- an entry for a target dataset: its inputs and fields, as a dataset's lineage facet
-        SELECT f.* FROM entries, own,
-               @extschema@.openlineage_facet_edges(@extschema@.openlineage_dataset_key(x ->> 'namespace', x ->> 'name'),
-                                                   pg_catalog.jsonb_build_object('lineage', x), job, own.ins) AS f
+        SELECT @extschema@.openlineage_dataset_key(x ->> 'namespace', x ->> 'name'), pg_catalog.jsonb_build_object('lineage', x)
+          FROM pg_catalog.unnest(events) AS e,
+               pg_catalog.jsonb_array_elements(coalesce(e #> '{job,facets,lineage,entries}', '[]')) AS x
          WHERE x ->> 'type' = 'DATASET'
+    ), linput (target, target_field, input) AS (
+        SELECT n.dataset, NULL::text, i
+          FROM named AS n, pg_catalog.jsonb_array_elements(coalesce(n.facets #> '{lineage,inputs}', '[]')) AS i
         UNION ALL
-        -- an entry for the event's own job: its dataset inputs feed each of its outputs
+        SELECT n.dataset, f.key, i
+          FROM named AS n, pg_catalog.jsonb_each(coalesce(n.facets #> '{lineage,fields}', '{}')) AS f,
+               pg_catalog.jsonb_array_elements(coalesce(f.value -> 'inputs', '[]')) AS i
+    ), cl (target, target_field, input) AS (
+        SELECT n.dataset, f.key, i
+          FROM named AS n, pg_catalog.jsonb_each(coalesce(n.facets #> '{columnLineage,fields}', '{}')) AS f,
+               pg_catalog.jsonb_array_elements(coalesce(f.value -> 'inputFields', '[]')) AS i
+    )
+    SELECT DISTINCT x.up, x.upf, x.down, x.downf FROM (
+        SELECT i AS up, NULL::text AS upf, o AS down, NULL::text AS downf
+          FROM pg_catalog.unnest(ins) AS i, pg_catalog.unnest(outs) AS o
+        UNION ALL
+        SELECT @extschema@.openlineage_dataset_key(c.input ->> 'namespace', c.input ->> 'name'), c.input ->> 'field', c.target, c.target_field
+          FROM cl AS c
+        UNION ALL
+        SELECT @extschema@.openlineage_dataset_key(c.input ->> 'namespace', c.input ->> 'name'), NULL, c.target, NULL
+          FROM cl AS c
+        UNION ALL
+        SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, n.dataset, NULL
+          FROM named AS n, pg_catalog.jsonb_array_elements(coalesce(n.facets #> '{columnLineage,dataset}', '[]')) AS i
+        UNION ALL
+        SELECT @extschema@.openlineage_dataset_key(l.input ->> 'namespace', l.input ->> 'name'),
+               CASE WHEN l.target_field IS NOT NULL AND l.input ? 'field' THEN l.input ->> 'field' END, l.target,
+               CASE WHEN l.input ? 'field' THEN l.target_field END
+          FROM linput AS l WHERE l.input ->> 'type' = 'DATASET'
+        UNION ALL
+        -- a field-level source with a field also makes the dataset edge
+        SELECT @extschema@.openlineage_dataset_key(l.input ->> 'namespace', l.input ->> 'name'), NULL, l.target, NULL
+          FROM linput AS l WHERE l.input ->> 'type' = 'DATASET' AND l.target_field IS NOT NULL AND l.input ? 'field'
+        UNION ALL
+        SELECT i, NULL, l.target, NULL
+          FROM linput AS l, pg_catalog.unnest(ins) AS i
+         WHERE l.input ->> 'type' = 'JOB' AND l.target_field IS NULL
+           AND (NOT l.input ? 'name' OR @extschema@.openlineage_dataset_key(l.input ->> 'namespace', l.input ->> 'name') = job)
+        UNION ALL
         SELECT @extschema@.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, o, NULL
-          FROM entries, own, pg_catalog.jsonb_array_elements(coalesce(x -> 'inputs', '[]')) AS i, pg_catalog.unnest(own.outs) AS o
+          FROM pg_catalog.unnest(events) AS e,
+               pg_catalog.jsonb_array_elements(coalesce(e #> '{job,facets,lineage,entries}', '[]')) AS x,
+               pg_catalog.jsonb_array_elements(coalesce(x -> 'inputs', '[]')) AS i, pg_catalog.unnest(outs) AS o
          WHERE x ->> 'type' = 'JOB' AND i ->> 'type' = 'DATASET'
            AND (NOT x ? 'name' OR @extschema@.openlineage_dataset_key(x ->> 'namespace', x ->> 'name') = job)
-    )
-    SELECT DISTINCT * FROM edges AS e(up, upf, down, downf)
-     WHERE NOT (e.up = e.down AND e.upf IS NOT DISTINCT FROM e.downf)
+    ) AS x
+     WHERE NOT (x.up = x.down AND x.upf IS NOT DISTINCT FROM x.downf);
+END
 $$;
 COMMENT ON FUNCTION @extschema@.openlineage_edges(jsonb[], text) IS
     'Internal: every dataset and field edge a group of OpenLineage events describes.';
@@ -497,21 +472,27 @@ COMMENT ON FUNCTION @extschema@.openlineage_edges(jsonb[], text) IS
 -- output yet leaves the previous one current).
 CREATE FUNCTION @extschema@.openlineage_current_events(kind text, subject text)
 RETURNS SETOF @extschema@.openlineage_event
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    (SELECT e.* FROM @extschema@.openlineage_event AS e
-      WHERE e.event_kind = kind AND e.subject = openlineage_current_events.subject AND kind <> 'RunEvent'
-      ORDER BY e.event_time DESC, e.event_hash DESC LIMIT 1)
-    UNION ALL
-    SELECT e.* FROM @extschema@.openlineage_event AS e
-     WHERE kind = 'RunEvent' AND e.event_kind = 'RunEvent' AND e.subject = openlineage_current_events.subject
-       AND e.run_id = (SELECT r.run_id FROM @extschema@.openlineage_event AS r
-                        WHERE r.event_kind = 'RunEvent' AND r.subject = openlineage_current_events.subject
-                        GROUP BY r.run_id
-                       HAVING pg_catalog.bool_or(pg_catalog.jsonb_array_length(coalesce(r.event -> 'outputs', '[]')) > 0
-                                                 OR r.event #> '{job,facets,lineage}' IS NOT NULL)
-                        ORDER BY pg_catalog.max(r.event_time) DESC, r.run_id DESC LIMIT 1)
+DECLARE
+    run text;
+BEGIN
+    IF kind <> 'RunEvent' THEN
+        RETURN QUERY SELECT e.* FROM @extschema@.openlineage_event AS e
+                      WHERE e.event_kind = kind AND e.subject = openlineage_current_events.subject
+                      ORDER BY e.event_time DESC, e.event_hash DESC LIMIT 1;
+        RETURN;
+    END IF;
+    SELECT r.run_id INTO run FROM @extschema@.openlineage_event AS r
+     WHERE r.event_kind = 'RunEvent' AND r.subject = openlineage_current_events.subject
+     GROUP BY r.run_id
+    HAVING pg_catalog.bool_or(pg_catalog.jsonb_array_length(coalesce(r.event -> 'outputs', '[]')) > 0
+                              OR r.event #> '{job,facets,lineage}' IS NOT NULL)
+     ORDER BY pg_catalog.max(r.event_time) DESC, r.run_id DESC LIMIT 1;
+    RETURN QUERY SELECT e.* FROM @extschema@.openlineage_event AS e
+                  WHERE e.event_kind = 'RunEvent' AND e.subject = openlineage_current_events.subject AND e.run_id = run;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.openlineage_current_events(text, text) IS
     'Internal: the events a subject''s observed lineage is derived from: the newest DatasetEvent or JobEvent, or the events of the newest run with outputs.';

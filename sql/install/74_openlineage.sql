@@ -22,17 +22,14 @@ COMMENT ON FUNCTION @extschema@.openlineage_path(text, text) IS
 CREATE FUNCTION @extschema@.openlineage_string_problem(obj jsonb, key text, path text, required boolean,
                                                        what text) RETURNS text[]
     LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE
+RETURN CASE
         WHEN NOT obj ? key THEN
-            CASE WHEN required THEN ARRAY[@extschema@.openlineage_path(path, key), format('%s is missing', what)] END
+            CASE WHEN required THEN ARRAY[@extschema@.openlineage_path(path, key), pg_catalog.format('%s is missing', what)] END
         WHEN pg_catalog.jsonb_typeof(obj -> key) <> 'string' THEN
-            ARRAY[@extschema@.openlineage_path(path, key), format('%s must be a string, not %s', what, pg_catalog.jsonb_typeof(obj -> key))]
+            ARRAY[@extschema@.openlineage_path(path, key), pg_catalog.format('%s must be a string, not %s', what, pg_catalog.jsonb_typeof(obj -> key))]
         WHEN obj ->> key = '' THEN
-            ARRAY[@extschema@.openlineage_path(path, key), format('%s must not be empty', what)]
-    END
-$$;
+            ARRAY[@extschema@.openlineage_path(path, key), pg_catalog.format('%s must not be empty', what)]
+    END;
 COMMENT ON FUNCTION @extschema@.openlineage_string_problem(jsonb, text, text, boolean, text) IS
     'Internal: {path, problem} when a member is not a non-empty string (or missing when required), else NULL.';
 
@@ -68,28 +65,22 @@ COMMENT ON FUNCTION @extschema@.openlineage_input_problem(jsonb, text) IS
 -- The first problem of an array member whose elements the checker judges, or NULL.
 CREATE FUNCTION @extschema@.openlineage_array_problem(obj jsonb, key text, path text, required boolean) RETURNS text[]
     LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE
+RETURN CASE
         WHEN NOT obj ? key THEN CASE WHEN required THEN ARRAY[@extschema@.openlineage_path(path, key), 'is missing: it must be an array'] END
         WHEN pg_catalog.jsonb_typeof(obj -> key) <> 'array' THEN
-            ARRAY[@extschema@.openlineage_path(path, key), format('must be an array, not %s', pg_catalog.jsonb_typeof(obj -> key))]
-    END
-$$;
+            ARRAY[@extschema@.openlineage_path(path, key), pg_catalog.format('must be an array, not %s', pg_catalog.jsonb_typeof(obj -> key))]
+    END;
 COMMENT ON FUNCTION @extschema@.openlineage_array_problem(jsonb, text, text, boolean) IS
     'Internal: {path, problem} when a member is not an array (or missing when required), else NULL.';
 
 -- The first problem of an object member, or NULL.
 CREATE FUNCTION @extschema@.openlineage_object_problem(obj jsonb, key text, path text, required boolean) RETURNS text[]
     LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE
+RETURN CASE
         WHEN NOT obj ? key THEN CASE WHEN required THEN ARRAY[@extschema@.openlineage_path(path, key), 'is missing: it must be an object'] END
         WHEN pg_catalog.jsonb_typeof(obj -> key) <> 'object' THEN
-            ARRAY[@extschema@.openlineage_path(path, key), format('must be an object, not %s', pg_catalog.jsonb_typeof(obj -> key))]
-    END
-$$;
+            ARRAY[@extschema@.openlineage_path(path, key), pg_catalog.format('must be an object, not %s', pg_catalog.jsonb_typeof(obj -> key))]
+    END;
 COMMENT ON FUNCTION @extschema@.openlineage_object_problem(jsonb, text, text, boolean) IS
     'Internal: {path, problem} when a member is not an object (or missing when required), else NULL.';
 
@@ -195,14 +186,11 @@ COMMENT ON FUNCTION @extschema@.openlineage_facets_problem(jsonb, text) IS
 -- The first problem of a dataset (namespace, name, facets).
 CREATE FUNCTION @extschema@.openlineage_dataset_problem(d jsonb, path text) RETURNS text[]
     LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN pg_catalog.jsonb_typeof(d) <> 'object' THEN ARRAY[path, 'a dataset must be an object'] ELSE
+RETURN CASE WHEN pg_catalog.jsonb_typeof(d) <> 'object' THEN ARRAY[path, 'a dataset must be an object'] ELSE
         coalesce(@extschema@.openlineage_string_problem(d, 'namespace', path, true, 'a dataset''s namespace'),
                  @extschema@.openlineage_string_problem(d, 'name', path, true, 'a dataset''s name'),
                  @extschema@.openlineage_object_problem(d, 'facets', path, false),
-                 @extschema@.openlineage_facets_problem(coalesce(d -> 'facets', '{}'), path || '.facets')) END
-$$;
+                 @extschema@.openlineage_facets_problem(coalesce(d -> 'facets', '{}'), path || '.facets')) END;
 COMMENT ON FUNCTION @extschema@.openlineage_dataset_problem(jsonb, text) IS
     'Internal: {path, problem} for the first problem of an OpenLineage dataset, else NULL.';
 
