@@ -193,6 +193,16 @@ inputs: [{product: sales.orders, version: ^1}]
 outputs: [{name: daily, type: table, location: postgresql://warehouse:5432/public.revenue, schema: [{name: total, type: numeric}]}]
 $$);
 
+-- The same answers from the lineage cache (src/lineage.c), which holds both kinds of edges and
+-- walks declared ones only for the cycle check: a walk that loads it at once.
+SET meshcat.lineage_cache_threshold = 0;
+SELECT id, depth, origin FROM mesh_upstream('sales.orders');
+SELECT replace(id, current_database(), '<database>') AS id, depth, origin FROM mesh_downstream('sales.orders') ORDER BY depth, 1;
+SELECT nodes > 0 AND edges > 0 AS cache_loaded FROM lineage_cache_state();
+SELECT node FROM lineage_walk('sales.orders', false, NULL) ORDER BY node;
+SELECT node, path FROM lineage_walk('sales.orders', false, NULL, NULL, NULL, true) ORDER BY node;
+RESET meshcat.lineage_cache_threshold;
+
 -- 7. A malformed event is refused (22023) with the JSON path of the problem, and writes nothing.
 SELECT count(*) AS events_before FROM openlineage_event \gset
 SELECT * FROM mesh_ingest_openlineage('[1, 2]');
