@@ -202,6 +202,8 @@ SELECT nodes > 0 AND edges > 0 AS cache_loaded FROM lineage_cache_state();
 SELECT node FROM lineage_walk('sales.orders', false, NULL) ORDER BY node;
 SELECT node, path FROM lineage_walk('sales.orders', false, NULL, NULL, NULL, true) ORDER BY node;
 RESET meshcat.lineage_cache_threshold;
+-- The pictures draw observed edges too.
+SELECT mesh_lineage_mermaid('sales.orders', 'upstream');
 
 -- 7. A malformed event is refused (22023) with the JSON path of the problem, and writes nothing.
 SELECT count(*) AS events_before FROM openlineage_event \gset
