@@ -499,7 +499,10 @@ COMMENT ON FUNCTION @extschema@.openlineage_current_events(text, text) IS
 
 -- Derives the observed edges of one subject again from its current events, resolving each
 -- dataset to its node. Writes only when they changed, so a repeated or superseded event takes
--- no lineage lock (lineage_clock).
+-- no lineage lock (lineage_clock). Derivations of one subject take turns (a transaction-level
+-- advisory lock on the subject): under READ COMMITTED the second then reads the events the
+-- first committed, so a run's START and COMPLETE ingested at once still make its edges
+-- (test/isolation/specs/openlineage_concurrent.spec).
 CREATE FUNCTION @extschema@.derive_observed_rows(kind text, subject text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -510,6 +513,7 @@ DECLARE
     fresh jsonb;
     stored jsonb;
 BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), pg_catalog.hashtext(kind || ' ' || subject));
     cur := ARRAY(SELECT c FROM @extschema@.openlineage_current_events(kind, subject) AS c);
     WITH e AS (
         SELECT DISTINCT x.* FROM @extschema@.openlineage_edges(
