@@ -502,8 +502,9 @@ COMMENT ON FUNCTION @extschema@.openlineage_current_events(text, text) IS
 -- no lineage lock (lineage_clock). Derivations of one subject take turns (a transaction-level
 -- advisory lock on the subject): under READ COMMITTED the second then reads the events the
 -- first committed, so a run's START and COMPLETE ingested at once still make its edges
--- (test/isolation/specs/openlineage_concurrent.spec).
-CREATE FUNCTION @extschema@.derive_observed_rows(kind text, subject text) RETURNS void
+-- (test/isolation/specs/openlineage_concurrent.spec). mesh_rebuild(), which holds the events
+-- still, does not take turns (take_turn false): one lock per subject would fill the lock table.
+CREATE FUNCTION @extschema@.derive_observed_rows(kind text, subject text, take_turn boolean DEFAULT true) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
@@ -513,7 +514,9 @@ DECLARE
     fresh jsonb;
     stored jsonb;
 BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), pg_catalog.hashtext(kind || ' ' || subject));
+    IF take_turn THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), pg_catalog.hashtext(kind || ' ' || subject));
+    END IF;
     cur := ARRAY(SELECT c FROM @extschema@.openlineage_current_events(kind, subject) AS c);
     WITH e AS (
         SELECT DISTINCT x.* FROM @extschema@.openlineage_edges(
@@ -564,18 +567,22 @@ BEGIN
       FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NOT NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.derive_observed_rows(text, text) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.derive_observed_rows(text, text) IS
+REVOKE ALL ON FUNCTION @extschema@.derive_observed_rows(text, text, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.derive_observed_rows(text, text, boolean) IS
     'Internal: derives the observed product and column edges of one OpenLineage subject from its current events.';
 
--- After an event row is written or deleted (by mesh_ingest_openlineage, mesh_prune_openlineage,
--- a restore or a subscription), its subject's observed edges are derived again.
+-- After an event row is written or deleted (by mesh_ingest_openlineage, a restore, a
+-- subscription, a superuser), its subject's observed edges are derived again. Not after
+-- mesh_prune_openlineage's deletes (it runs with meshcat.deriving on): it deletes only events
+-- no lineage is derived from, so deriving again would change nothing, once per event.
 CREATE FUNCTION @extschema@.derive_observed() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
+    IF TG_OP = 'DELETE' AND @extschema@.deriving_now() THEN
+        RETURN NULL;
+    ELSIF TG_OP = 'DELETE' THEN
         PERFORM @extschema@.derive_observed_rows(OLD.event_kind, OLD.subject);
     ELSE
         PERFORM @extschema@.derive_observed_rows(NEW.event_kind, NEW.subject);
@@ -689,7 +696,7 @@ BEGIN
     END LOOP;
     PERFORM @extschema@.lineage_require_acyclic();
     -- then observed lineage, from the events, against the ports just derived
-    PERFORM @extschema@.derive_observed_rows(s.event_kind, s.subject)
+    PERFORM @extschema@.derive_observed_rows(s.event_kind, s.subject, false)
        FROM (SELECT DISTINCT e.event_kind, e.subject FROM @extschema@.openlineage_event AS e ORDER BY 1, 2) AS s;
     RETURN QUERY SELECT n, (SELECT pg_catalog.count(*) FROM @extschema@.lineage_edge),
                         (SELECT pg_catalog.count(*) FROM @extschema@.lineage_field_edge),

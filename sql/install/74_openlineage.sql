@@ -396,10 +396,13 @@ COMMENT ON FUNCTION @extschema@.mesh_ingest_openlineage(jsonb) IS
 
 -- Deletes the superseded OpenLineage events older than meshcat.openlineage_retention (an
 -- interval): those no subject's current lineage is derived from, so pruning never changes
--- lineage. Administrators only. Returns how many were deleted.
+-- lineage. Administrators only. Returns how many were deleted. The events' table is held
+-- still meanwhile (ingestion waits), so what is current is what the delete judged.
 CREATE FUNCTION @extschema@.mesh_prune_openlineage() RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    -- what it deletes derives nothing: the events' trigger need not derive again (derive_observed)
+    SET meshcat.deriving = on
 AS $$
 DECLARE
     setting text;
@@ -420,6 +423,7 @@ BEGIN
             NULL,
             'Set it to a positive interval, such as ''30 days'' (postgresql.conf, or ALTER DATABASE ... SET, by a superuser).');
     END IF;
+    LOCK TABLE @extschema@.openlineage_event IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM @extschema@.openlineage_event AS e
      WHERE e.event_time < pg_catalog.now() - keep
        AND NOT EXISTS (SELECT FROM @extschema@.openlineage_current_events(e.event_kind, e.subject) AS c
