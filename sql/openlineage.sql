@@ -112,6 +112,21 @@ SELECT action, edges, field_edges FROM mesh_ingest_openlineage('{"eventTime": "2
   "outputs": [{"namespace": "postgresql://warehouse:5432", "name": "public.revenue"}]}');
 SELECT upstream, downstream, observed_at FROM lineage_observed_edge WHERE subject = 'airflow/daily_revenue' ORDER BY 1, 2;
 
+-- Any order of arrival gives the same edges: the same four events of two runs, sent in
+-- opposite orders for two jobs, leave the two jobs the same lineage.
+CREATE TEMP TABLE run_events (n int, e jsonb);
+INSERT INTO run_events VALUES
+ (1, '{"eventTime": "2020-02-01T00:00:00Z", "producer": "p", "schemaURL": "s", "eventType": "START", "run": {"runId": "00000000-0000-4000-8000-0000000000a1"}, "inputs": [{"namespace": "s3://x", "name": "a"}]}'),
+ (2, '{"eventTime": "2020-02-01T00:01:00Z", "producer": "p", "schemaURL": "s", "eventType": "COMPLETE", "run": {"runId": "00000000-0000-4000-8000-0000000000a1"}, "outputs": [{"namespace": "s3://x", "name": "out"}]}'),
+ (3, '{"eventTime": "2020-02-02T00:00:00Z", "producer": "p", "schemaURL": "s", "eventType": "START", "run": {"runId": "00000000-0000-4000-8000-0000000000a2"}, "inputs": [{"namespace": "s3://x", "name": "b"}]}'),
+ (4, '{"eventTime": "2020-02-02T00:01:00Z", "producer": "p", "schemaURL": "s", "eventType": "COMPLETE", "run": {"runId": "00000000-0000-4000-8000-0000000000a2"}, "outputs": [{"namespace": "s3://x", "name": "out"}]}');
+SELECT string_agg(i.action, ' ' ORDER BY r.n) AS forward
+  FROM run_events AS r, mesh_ingest_openlineage(r.e || '{"job": {"namespace": "order", "name": "forward"}}') AS i;
+SELECT string_agg(i.action, ' ' ORDER BY r.n DESC) AS backward
+  FROM (SELECT * FROM run_events ORDER BY n DESC) AS r,
+       LATERAL mesh_ingest_openlineage(r.e || '{"job": {"namespace": "order", "name": "backward"}}') AS i;
+SELECT subject, upstream, downstream FROM lineage_observed_edge WHERE subject LIKE 'order/%' ORDER BY 1, 2, 3;
+
 -- 3. A JobEvent with the LineageFacet on the job: an entry for a target dataset (with field
 --    lineage), and an entry for the event's own job (its dataset inputs feed its outputs).
 --    A job that is not the event's own is not a node of meshcat's lineage: nothing for it.
