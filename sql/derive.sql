@@ -52,6 +52,13 @@ outputs:
   - {name: daily, type: view, schema: [{name: total, type: numeric, derived_from: [sales.orders.orders.amount]}]}
 $$);
 
+-- Observed lineage is derived too, from stored OpenLineage events (sql/openlineage.sql).
+SELECT action, edges, field_edges FROM mesh_ingest_openlineage('{"eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s",
+  "eventType": "COMPLETE", "run": {"runId": "00000000-0000-4000-8000-000000000001"}, "job": {"namespace": "etl", "name": "load"},
+  "inputs": [{"namespace": "shop", "name": "db"}],
+  "outputs": [{"namespace": "lake", "name": "orders", "facets": {"columnLineage": {"_producer": "p", "_schemaURL": "s",
+    "fields": {"amount": {"inputFields": [{"namespace": "shop", "name": "db", "field": "total"}]}}}}}]}');
+
 -- What registration derived, by natural keys (test/t/lib/derived_rows.sql).
 \set ECHO none
 \i test/t/lib/derived_rows.sql
@@ -76,7 +83,7 @@ BEGIN
         GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
         RETURN CASE WHEN msg = 'went through' THEN 'ok'
                     WHEN msg LIKE 'permission denied for table %' THEN state || ' (privilege)'
-                    WHEN msg LIKE '% is derived from the descriptors and cannot be written' THEN state || ' (derived)'
+                    WHEN msg LIKE '% is derived from % and cannot be written' THEN state || ' (derived)'
                     ELSE state || ' ' || msg END;
     END;
 END
@@ -92,7 +99,8 @@ SELECT t || ' ' || op,
                WHEN 'DELETE' THEN format('DELETE FROM meshcat_internal.%I', t)
                ELSE format('TRUNCATE meshcat_internal.%I CASCADE', t) END
   FROM (VALUES ('owner', 'principal'), ('tag', 'tag'), ('input_port', 'description'), ('output_port', 'description'),
-               ('field', 'description'), ('lineage_edge', 'upstream'), ('lineage_field_edge', 'upstream')) AS x(t, c),
+               ('field', 'description'), ('lineage_edge', 'upstream'), ('lineage_field_edge', 'upstream'),
+               ('lineage_observed_edge', 'upstream'), ('lineage_observed_field_edge', 'upstream')) AS x(t, c),
        unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS op;
 SELECT w.what,
        pg_temp.attempt('regress_der_reader', w.stmt) AS reader,

@@ -1,8 +1,10 @@
 /*
  * lineage.c
- *	  The breadth-first walk over product lineage (meshcat.lineage_edge): the
- *	  hot path behind mesh_downstream, mesh_upstream, mesh_impact,
- *	  mesh_lineage_path, the pictures and the cycle check.
+ *	  The breadth-first walk over product lineage: the declared edges
+ *	  (meshcat_internal.lineage_edge) and those observed by OpenLineage events
+ *	  (meshcat_internal.lineage_observed_edge). The hot path behind mesh_downstream,
+ *	  mesh_upstream, mesh_impact, mesh_lineage_path, the pictures and the
+ *	  cycle check (which walks declared edges only).
  *
  * It answers exactly what the recursive CTE of sql/lineage_engine.sql (the
  * specification, checked against this code by that test) answers: each
@@ -20,8 +22,8 @@
  *	  when a walk outgrows an index walk's budget.
  *
  * The cache is right for exactly one committed state of the edges. Every
- * transaction that writes lineage_edge first updates the one row of
- * lineage_clock (a statement trigger, enabled always, so also under
+ * transaction that writes lineage_edge or lineage_observed_edge first
+ * updates the one row of lineage_clock (a statement trigger, enabled always, so also under
  * session_replication_role = replica), and such updates take turns on that
  * row's lock. So two snapshots that see
  * the same version of the clock row (same xmin, same counter) see the same
@@ -86,6 +88,11 @@ typedef struct NodeEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/* Edges of each origin: declared (lineage_edge), observed (lineage_observed_edge). */
+#define ORIGIN_DECLARED 0
+#define ORIGIN_OBSERVED 1
+#define NUM_ORIGINS 2
+
 /* The relations a walk reads, looked up in the extension's schema. */
 typedef struct LineageRels
 {
@@ -97,6 +104,12 @@ typedef struct LineageRels
 	AttrNumber	downstream_att;
 	AttrNumber	range_att;
 	AttrNumber	changes_att;	/* lineage_clock.changes */
+	/* the same of lineage_observed_edge, which has no version range */
+	Oid			obs_edge;
+	Oid			obs_forward_index;
+	Oid			obs_backward_index;
+	AttrNumber	obs_upstream_att;
+	AttrNumber	obs_downstream_att;
 } LineageRels;
 
 /* The whole edge list of one committed state, as adjacency arrays. */
@@ -112,8 +125,8 @@ typedef struct LineageCache
 	text	  **texts;			/* id -> node key as text */
 	int32	   *name_rank;		/* id -> position in bytewise order of keys */
 	nodemap_hash *map;			/* node key -> id */
-	int32	   *start[2];		/* [forward]: nnodes + 1 offsets into next */
-	int32	   *next[2];		/* [forward]: neighbor ids */
+	int32	   *start[2][NUM_ORIGINS];	/* [forward][origin]: nnodes + 1 offsets */
+	int32	   *next[2][NUM_ORIGINS];	/* [forward][origin]: neighbor ids */
 	int32	   *seen_at;		/* per node: its index in the current walk */
 	uint32	   *seen_walk;		/* per node: the walk seen_at belongs to */
 	uint32		walk;			/* the current walk's number */
@@ -162,14 +175,16 @@ typedef struct Walk
 	const char *target;			/* NULL: none */
 	bool		has_via;
 	Datum		via_version;
+	bool		observed;		/* observed edges too, not only declared ones */
 
 	/* where neighbors come from */
 	const LineageRels *rels;
 	LineageCache *cache;		/* NULL: index scans */
-	Relation	edge_rel;		/* open while index scans are in use */
-	Relation	index_rel;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
+	int			origin;			/* of the edges being visited */
+	Relation	edge_rel[NUM_ORIGINS];	/* open while index scans are in use */
+	Relation	index_rel[NUM_ORIGINS];
+	IndexScanDesc scan[NUM_ORIGINS];
+	TupleTableSlot *slot[NUM_ORIGINS];
 	nodemap_hash *seen;			/* index walk: node key -> index */
 	int64		examined;		/* edges read */
 	int64		budget;			/* index walk: edges to read before giving up */
@@ -181,12 +196,13 @@ typedef struct Walk
 	int32	   *id;				/* cache id, or -1 */
 	int32	   *parent;
 	int32	   *depth;
+	bool	   *declared;		/* found through a declared edge */
 	bool	   *truncated;
 	bool		target_found;
 } Walk;
 
 static void
-lineage_lookup_rels(Oid nsp, LineageRels *rels)
+lineage_lookup_rels(Oid nsp, LineageRels *rels, bool observed)
 {
 	rels->edge = get_relname_relid("lineage_edge", nsp);
 	rels->clock = get_relname_relid("lineage_clock", nsp);
@@ -205,12 +221,25 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 		rels->range_att == InvalidAttrNumber ||
 		rels->changes_att == InvalidAttrNumber)
 		elog(ERROR, MESHCAT_INTERNAL_SCHEMA ".lineage_edge lacks a lineage column");
+	rels->obs_edge = get_relname_relid("lineage_observed_edge", nsp);
+	rels->obs_forward_index = get_relname_relid("lineage_observed_edge_forward", nsp);
+	rels->obs_backward_index = get_relname_relid("lineage_observed_edge_backward", nsp);
+	if (!OidIsValid(rels->obs_edge) || !OidIsValid(rels->obs_forward_index) ||
+		!OidIsValid(rels->obs_backward_index))
+		elog(ERROR, "meshcat's observed lineage tables are missing from schema %s",
+			 get_namespace_name(nsp));
+	rels->obs_upstream_att = get_attnum(rels->obs_edge, "upstream");
+	rels->obs_downstream_att = get_attnum(rels->obs_edge, "downstream");
+	if (rels->obs_upstream_att == InvalidAttrNumber ||
+		rels->obs_downstream_att == InvalidAttrNumber)
+		elog(ERROR, MESHCAT_INTERNAL_SCHEMA ".lineage_observed_edge lacks a lineage column");
 
 	/*
 	 * Locks held to the end of the transaction, as a plain read would hold
 	 * them: a concurrent TRUNCATE waits, whether or not the cache answers.
 	 */
 	LockRelationOid(rels->edge, AccessShareLock);
+	LockRelationOid(rels->obs_edge, AccessShareLock);
 	LockRelationOid(rels->clock, AccessShareLock);
 
 	/*
@@ -222,10 +251,21 @@ lineage_lookup_rels(Oid nsp, LineageRels *rels)
 		  pg_attribute_aclcheck(rels->edge, rels->downstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
 		  pg_attribute_aclcheck(rels->edge, rels->range_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK))
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "lineage_edge");
+	/* observed edges too, for a walk that reads them */
+	if (observed && pg_class_aclcheck(rels->obs_edge, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		!(pg_attribute_aclcheck(rels->obs_edge, rels->obs_upstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		  pg_attribute_aclcheck(rels->obs_edge, rels->obs_downstream_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK))
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "lineage_observed_edge");
 	if (check_enable_rls(rels->edge, InvalidOid, false) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("row-level security on " MESHCAT_INTERNAL_SCHEMA ".lineage_edge is not supported"),
+				 errdetail("A lineage walk reads the edges as a whole and cannot apply row policies."),
+				 errhint("Restrict who reads lineage with privileges on the table instead.")));
+	if (observed && check_enable_rls(rels->obs_edge, InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("row-level security on " MESHCAT_INTERNAL_SCHEMA ".lineage_observed_edge is not supported"),
 				 errdetail("A lineage walk reads the edges as a whole and cannot apply row policies."),
 				 errhint("Restrict who reads lineage with privileges on the table instead.")));
 }
@@ -368,10 +408,8 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 											  ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	LineageCache *c = palloc0(sizeof(LineageCache));
-	Relation	rel = table_open(rels->edge, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
-	HeapTuple	tuple;
+	HeapTuple	tuple = NULL;
+	int64		ndeclared = 0;
 	int32		node_cap = 64;
 	int64		edge_cap = 64;
 	int32	   *up = palloc_extended(sizeof(int32) * edge_cap, MCXT_ALLOC_HUGE);
@@ -387,38 +425,51 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 	c->map = nodemap_create(cxt, 64, NULL);
 	initStringInfo(&buf);
 
-	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	/* declared edges first, then observed ones: [0, ndeclared) and [ndeclared, nedges) */
+	for (int origin = 0; origin < NUM_ORIGINS && tuple == NULL; origin++)
 	{
-		bool		isnull;
+		Oid			relid = origin == ORIGIN_DECLARED ? rels->edge : rels->obs_edge;
+		AttrNumber	up_att = origin == ORIGIN_DECLARED ? rels->upstream_att : rels->obs_upstream_att;
+		AttrNumber	down_att = origin == ORIGIN_DECLARED ? rels->downstream_att : rels->obs_downstream_att;
+		Relation	rel = table_open(relid, AccessShareLock);
+		TupleDesc	desc = RelationGetDescr(rel);
+		TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
 
-		if ((c->nedges & 255) == 0)
+		while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 		{
-			CHECK_FOR_INTERRUPTS();
-			if (lineage_cache_too_big(cxt))
-				break;
+			bool		isnull;
+
+			if ((c->nedges & 255) == 0)
+			{
+				CHECK_FOR_INTERRUPTS();
+				if (lineage_cache_too_big(cxt))
+					break;
+			}
+			/* offsets into the adjacency arrays and node ids are int32 */
+			if (c->nedges >= PG_INT32_MAX / 2 || c->nnodes >= PG_INT32_MAX / 4)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many lineage edges to walk in memory"),
+						 errhint("Set meshcat.lineage_cache_threshold = -1 to walk by index only.")));
+			if (c->nedges == edge_cap)
+			{
+				edge_cap *= 2;
+				up = repalloc_huge(up, sizeof(int32) * edge_cap);
+				down = repalloc_huge(down, sizeof(int32) * edge_cap);
+			}
+			up[c->nedges] = lineage_cache_intern(c,
+												 lineage_text(heap_getattr(tuple, up_att, desc, &isnull), &buf),
+												 &node_cap);
+			down[c->nedges] = lineage_cache_intern(c,
+												   lineage_text(heap_getattr(tuple, down_att, desc, &isnull), &buf),
+												   &node_cap);
+			c->nedges++;
 		}
-		/* offsets into the adjacency arrays and node ids are int32 */
-		if (c->nedges >= PG_INT32_MAX / 2 || c->nnodes >= PG_INT32_MAX / 4)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many lineage edges to walk in memory"),
-					 errhint("Set meshcat.lineage_cache_threshold = -1 to walk by index only.")));
-		if (c->nedges == edge_cap)
-		{
-			edge_cap *= 2;
-			up = repalloc_huge(up, sizeof(int32) * edge_cap);
-			down = repalloc_huge(down, sizeof(int32) * edge_cap);
-		}
-		up[c->nedges] = lineage_cache_intern(c,
-											 lineage_text(heap_getattr(tuple, rels->upstream_att, desc, &isnull), &buf),
-											 &node_cap);
-		down[c->nedges] = lineage_cache_intern(c,
-											   lineage_text(heap_getattr(tuple, rels->downstream_att, desc, &isnull), &buf),
-											   &node_cap);
-		c->nedges++;
+		table_endscan(scan);
+		table_close(rel, NoLock);
+		if (origin == ORIGIN_DECLARED)
+			ndeclared = c->nedges;
 	}
-	table_endscan(scan);
-	table_close(rel, NoLock);
 	if (tuple != NULL)
 	{
 		MemoryContextSwitchTo(old);
@@ -426,8 +477,14 @@ lineage_cache_build(const LineageRels *rels, Snapshot snapshot,
 		return NULL;
 	}
 
-	lineage_cache_adjacency(c, up, down, c->nedges, &c->start[1], &c->next[1]);
-	lineage_cache_adjacency(c, down, up, c->nedges, &c->start[0], &c->next[0]);
+	lineage_cache_adjacency(c, up, down, ndeclared,
+							&c->start[1][ORIGIN_DECLARED], &c->next[1][ORIGIN_DECLARED]);
+	lineage_cache_adjacency(c, down, up, ndeclared,
+							&c->start[0][ORIGIN_DECLARED], &c->next[0][ORIGIN_DECLARED]);
+	lineage_cache_adjacency(c, up + ndeclared, down + ndeclared, c->nedges - ndeclared,
+							&c->start[1][ORIGIN_OBSERVED], &c->next[1][ORIGIN_OBSERVED]);
+	lineage_cache_adjacency(c, down + ndeclared, up + ndeclared, c->nedges - ndeclared,
+							&c->start[0][ORIGIN_OBSERVED], &c->next[0][ORIGIN_OBSERVED]);
 	pfree(up);
 	pfree(down);
 	pfree(buf.data);
@@ -469,11 +526,14 @@ walk_add(Walk *w, const char *name, int32 id, int32 parent)
 		w->id = repalloc_huge(w->id, sizeof(int32) * w->cap);
 		w->parent = repalloc_huge(w->parent, sizeof(int32) * w->cap);
 		w->depth = repalloc_huge(w->depth, sizeof(int32) * w->cap);
+		w->declared = repalloc_huge(w->declared, sizeof(bool) * w->cap);
 	}
 	w->name[i] = name;
 	w->id[i] = id;
 	w->parent[i] = parent;
 	w->depth[i] = parent < 0 ? 0 : w->depth[parent] + 1;
+	/* declared edges are visited first: a node found by an observed one has no declared edge from its parent */
+	w->declared[i] = w->origin == ORIGIN_DECLARED;
 	w->n++;
 	if (w->target != NULL && strcmp(name, w->target) == 0)
 		w->target_found = true;
@@ -508,29 +568,37 @@ walk_cache_mark(Walk *w, int32 id, int32 i)
 	w->cache->seen_at[id] = i;
 }
 
-/* Opens the edge table and the index for this walk's direction. */
+/* Opens the edge table of the current origin and its index for this walk's direction. */
 static void
 walk_open_index(Walk *w)
 {
-	if (w->scan != NULL)
+	int			o = w->origin;
+	bool		declared = o == ORIGIN_DECLARED;
+
+	if (w->scan[o] != NULL)
 		return;
-	w->edge_rel = table_open(w->rels->edge, AccessShareLock);
-	w->index_rel = index_open(w->forward ? w->rels->forward_index : w->rels->backward_index,
-							  AccessShareLock);
-	w->slot = table_slot_create(w->edge_rel, NULL);
-	w->scan = index_beginscan(w->edge_rel, w->index_rel, GetActiveSnapshot(), 1, 0);
+	w->edge_rel[o] = table_open(declared ? w->rels->edge : w->rels->obs_edge, AccessShareLock);
+	w->index_rel[o] = index_open(w->forward ?
+								 (declared ? w->rels->forward_index : w->rels->obs_forward_index) :
+								 (declared ? w->rels->backward_index : w->rels->obs_backward_index),
+								 AccessShareLock);
+	w->slot[o] = table_slot_create(w->edge_rel[o], NULL);
+	w->scan[o] = index_beginscan(w->edge_rel[o], w->index_rel[o], GetActiveSnapshot(), 1, 0);
 }
 
 static void
 walk_close_index(Walk *w)
 {
-	if (w->scan == NULL)
-		return;
-	index_endscan(w->scan);
-	ExecDropSingleTupleTableSlot(w->slot);
-	index_close(w->index_rel, NoLock);
-	table_close(w->edge_rel, NoLock);
-	w->scan = NULL;
+	for (int o = 0; o < NUM_ORIGINS; o++)
+	{
+		if (w->scan[o] == NULL)
+			continue;
+		index_endscan(w->scan[o]);
+		ExecDropSingleTupleTableSlot(w->slot[o]);
+		index_close(w->index_rel[o], NoLock);
+		table_close(w->edge_rel[o], NoLock);
+		w->scan[o] = NULL;
+	}
 }
 
 /*
@@ -542,18 +610,26 @@ static bool
 walk_index_neighbors(Walk *w, int32 i, bool probe)
 {
 	ScanKeyData key;
-	AttrNumber	other = w->forward ? w->rels->downstream_att : w->rels->upstream_att;
-	bool		filter = w->has_via && i == 0;
+	bool		declared = w->origin == ORIGIN_DECLARED;
+	AttrNumber	other = w->forward ?
+		(declared ? w->rels->downstream_att : w->rels->obs_downstream_att) :
+		(declared ? w->rels->upstream_att : w->rels->obs_upstream_att);
+	/* an observed edge has no version range: it admits every version */
+	bool		filter = w->has_via && i == 0 && declared;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
 	StringInfoData buf;
 	bool		unseen = false;
 
 	walk_open_index(w);
+	scan = w->scan[w->origin];
+	slot = w->slot[w->origin];
 	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
-						   w->index_rel->rd_indcollation[0], F_TEXTEQ,
+						   w->index_rel[w->origin]->rd_indcollation[0], F_TEXTEQ,
 						   PointerGetDatum(cstring_to_text(w->name[i])));
-	index_rescan(w->scan, &key, 1, NULL, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
 	initStringInfo(&buf);
-	while (index_getnext_slot(w->scan, ForwardScanDirection, w->slot))
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
 		const char *name;
@@ -562,13 +638,13 @@ walk_index_neighbors(Walk *w, int32 i, bool probe)
 		w->examined++;
 		if (filter)
 		{
-			Datum		range = slot_getattr(w->slot, w->rels->range_att, &isnull);
+			Datum		range = slot_getattr(slot, w->rels->range_att, &isnull);
 
 			if (!isnull &&
 				!DatumGetBool(DirectFunctionCall2(semver_satisfies, w->via_version, range)))
 				continue;
 		}
-		name = lineage_text(slot_getattr(w->slot, other, &isnull), &buf);
+		name = lineage_text(slot_getattr(slot, other, &isnull), &buf);
 		if (w->cache != NULL)
 		{
 			/* the first level of a cached walk with a version */
@@ -603,13 +679,14 @@ walk_cache_neighbors(Walk *w, int32 i, bool probe)
 {
 	LineageCache *c = w->cache;
 	int			f = w->forward ? 1 : 0;
+	int			o = w->origin;
 	int32		id = w->id[i];
 
 	if (id < 0)
 		return false;			/* a node without edges */
-	for (int32 k = c->start[f][id]; k < c->start[f][id + 1]; k++)
+	for (int32 k = c->start[f][o][id]; k < c->start[f][o][id + 1]; k++)
 	{
-		int32		next = c->next[f][k];
+		int32		next = c->next[f][o][k];
 
 		w->examined++;
 		if (walk_cache_seen(w, next))
@@ -622,11 +699,28 @@ walk_cache_neighbors(Walk *w, int32 i, bool probe)
 }
 
 static bool
-walk_neighbors(Walk *w, int32 i, bool probe)
+walk_neighbors_of(Walk *w, int32 i, bool probe)
 {
 	if (w->cache == NULL || (w->has_via && i == 0))
 		return walk_index_neighbors(w, i, probe);
 	return walk_cache_neighbors(w, i, probe);
+}
+
+/* The neighbors through declared edges, then (when asked) through observed ones. */
+static bool
+walk_neighbors(Walk *w, int32 i, bool probe)
+{
+	bool		unseen;
+
+	w->origin = ORIGIN_DECLARED;
+	unseen = walk_neighbors_of(w, i, probe);
+	if (w->observed && !(probe && unseen))
+	{
+		w->origin = ORIGIN_OBSERVED;
+		unseen = walk_neighbors_of(w, i, probe) || unseen;
+		w->origin = ORIGIN_DECLARED;
+	}
+	return unseen;
 }
 
 /* Orders nodes by key, bytewise: by the cache's ranks of the keys when there is one. */
@@ -722,6 +816,8 @@ walk_begin(Walk *w, const char *start)
 	w->id = palloc(sizeof(int32) * w->cap);
 	w->parent = palloc(sizeof(int32) * w->cap);
 	w->depth = palloc(sizeof(int32) * w->cap);
+	w->declared = palloc(sizeof(bool) * w->cap);
+	w->origin = ORIGIN_DECLARED;
 	w->examined = 0;
 	w->target_found = false;
 	if (w->cache != NULL)
@@ -774,8 +870,11 @@ lineage_walk_nodes(Walk *w, const char *start)
 	if (!cacheable || lineage_cache == NULL)
 	{
 		Relation	rel = table_open(w->rels->edge, AccessShareLock);
-		double		edges = rel->rd_rel->reltuples;
+		double		edges = Max(rel->rd_rel->reltuples, 0);
 
+		table_close(rel, NoLock);
+		rel = table_open(w->rels->obs_edge, AccessShareLock);
+		edges += Max(rel->rd_rel->reltuples, 0);
 		table_close(rel, NoLock);
 		w->cache = NULL;
 		if (!cacheable)
@@ -876,14 +975,14 @@ typedef enum WalkShape
  * Runs a walk in a short-lived context and stores its rows, in order of
  * depth and node, into the SRF's tuplestore. shape says which columns:
  * lineage_walk's (node, depth, path, truncated), or mesh_downstream's
- * (id, kind, domain, depth, path, truncated). Returns the number of
+ * (id, kind, domain, depth, path, truncated, origin). Returns the number of
  * truncated rows.
  */
 
 static int64
 lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 				  bool forward, int32 max_depth, const char *target,
-				  bool has_via, Datum via_version)
+				  bool has_via, Datum via_version, bool observed)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -898,11 +997,13 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 	int64		cut = 0;
 	Datum		kind_source;
 	Datum		kind_product;
+	Datum		origin_declared;
+	Datum		origin_observed;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!ActiveSnapshotSet())
 		elog(ERROR, "a lineage walk needs an active snapshot");
-	lineage_lookup_rels(get_namespace_oid(MESHCAT_INTERNAL_SCHEMA, false), &rels);
+	lineage_lookup_rels(get_namespace_oid(MESHCAT_INTERNAL_SCHEMA, false), &rels, observed);
 
 	old = MemoryContextSwitchTo(cxt);
 	w.forward = forward;
@@ -910,6 +1011,7 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 	w.target = target;
 	w.has_via = has_via;
 	w.via_version = via_version;
+	w.observed = observed;
 	w.rels = &rels;
 	lineage_walk_nodes(&w, start);
 	walk_close_index(&w);
@@ -932,11 +1034,13 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 	buf = palloc_extended(sizeof(Datum) * (w.n + 1), MCXT_ALLOC_HUGE);
 	kind_source = CStringGetTextDatum("source");
 	kind_product = CStringGetTextDatum("product");
+	origin_declared = CStringGetTextDatum("declared");
+	origin_observed = CStringGetTextDatum("observed");
 	for (int32 k = 0; k < w.n - 1; k++)
 	{
 		int32		i = order[k];
-		Datum		values[6];
-		bool		nulls[6] = {false};
+		Datum		values[7];
+		bool		nulls[7] = {false};
 		bool		is_source = w.name[i][0] == 's' && strncmp(w.name[i], "source:", 7) == 0;
 
 		if ((k & 1023) == 0)
@@ -964,6 +1068,7 @@ lineage_walk_rows(FunctionCallInfo fcinfo, WalkShape shape, const char *start,
 			values[3] = Int32GetDatum(w.depth[i]);
 			values[4] = walk_path(&w, i, texts, buf);
 			values[5] = BoolGetDatum(w.truncated[i]);
+			values[6] = w.declared[i] ? origin_declared : origin_observed;
 		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		if (w.truncated[i])
@@ -1001,10 +1106,11 @@ lineage_depth_arg(FunctionCallInfo fcinfo, int argno)
 
 /*
  * lineage_walk(start text, forward boolean, max_depth int, target text,
- * via_version semver) RETURNS TABLE (node, depth, path, truncated): the
- * walk from a node key, stopping at max_depth, or after the level where
- * target is found; via_version keeps the first-level edges whose range
- * admits it.
+ * via_version semver, observed boolean) RETURNS TABLE (node, depth, path,
+ * truncated): the walk from a node key, stopping at max_depth, or after the
+ * level where target is found; via_version keeps the first-level edges
+ * whose range admits it; observed walks observed edges too (the cycle
+ * checks walk declared ones only).
  */
 PG_FUNCTION_INFO_V1(lineage_walk);
 Datum
@@ -1018,7 +1124,8 @@ lineage_walk(PG_FUNCTION_ARGS)
 	lineage_walk_rows(fcinfo, SHAPE_WALK, text_to_cstring(PG_GETARG_TEXT_PP(0)),
 					  PG_GETARG_BOOL(1), lineage_depth_arg(fcinfo, 2),
 					  PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3)),
-					  !PG_ARGISNULL(4), PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4));
+					  !PG_ARGISNULL(4), PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4),
+					  PG_NARGS() > 5 && !PG_ARGISNULL(5) && PG_GETARG_BOOL(5));
 	return (Datum) 0;
 }
 
@@ -1048,7 +1155,7 @@ lineage_closure(FunctionCallInfo fcinfo, bool forward)
 	start = TextDatumGetCString(OidFunctionCall1Coll(resolve, PG_GET_COLLATION(),
 													 PG_GETARG_DATUM(0)));
 	cut = lineage_walk_rows(fcinfo, SHAPE_CLOSURE, start, forward, max_depth,
-							NULL, false, (Datum) 0);
+							NULL, false, (Datum) 0, true);
 	if (cut > 0)
 		ereport(NOTICE,
 				(errmsg("%s: the lineage of \"%s\" goes beyond max_depth %d",
@@ -1106,7 +1213,7 @@ lineage_cache_state(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "lineage_cache_state must return a row");
 	/* what it shows is lineage: for those who may read it */
-	lineage_lookup_rels(get_namespace_oid(MESHCAT_INTERNAL_SCHEMA, false), &rels);
+	lineage_lookup_rels(get_namespace_oid(MESHCAT_INTERNAL_SCHEMA, false), &rels, false);
 	if (lineage_cache != NULL && lineage_cache->edge_relid != rels.edge)
 		lineage_cache_drop();	/* of an extension dropped since */
 	if (lineage_cache == NULL)

@@ -31,6 +31,7 @@ int			meshcat_yaml_max_bytes_ceiling = 16 * 1024 * 1024;
 int			meshcat_yaml_max_depth_ceiling = 256;
 int			meshcat_yaml_max_nodes_ceiling = 1000000;
 char	   *meshcat_event_retention = NULL;
+char	   *meshcat_openlineage_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 bool		meshcat_deriving = false;
@@ -43,7 +44,8 @@ void		_PG_init(void);
  * user-settable on purpose: they only bound the work one statement does. A
  * session may lower a YAML limit, but not raise it above its ceiling, which
  * only a superuser sets (the smaller of the two applies: meshcat.h). The
- * lineage cache's memory and the event retention are the administrator's.
+ * lineage cache's memory and the retention of events and OpenLineage events
+ * are the administrator's.
  */
 void
 _PG_init(void)
@@ -116,6 +118,15 @@ _PG_init(void)
 							   &meshcat_default_domain,
 							   "",
 							   PGC_USERSET, 0,
+							   NULL, NULL, NULL);
+
+	/* Read by mesh_prune_openlineage(), which checks it is an interval. */
+	DefineCustomStringVariable("meshcat.openlineage_retention",
+							   "How long meshcat keeps superseded OpenLineage events in meshcat.openlineage_event.",
+							   "mesh_prune_openlineage() deletes older ones; the events current lineage is derived from are kept. An interval, such as 30 days.",
+							   &meshcat_openlineage_retention,
+							   "30 days",
+							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 
 	DefineCustomIntVariable("meshcat.lineage_cache_threshold",
@@ -226,6 +237,13 @@ refuse_derived_write(PG_FUNCTION_ARGS)
 	table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(trigdata->tg_relation)),
 									   RelationGetRelationName(trigdata->tg_relation));
 	MeshHideErrorContext();
+	if (strncmp(RelationGetRelationName(trigdata->tg_relation), "lineage_observed_", 17) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("%s is derived from the OpenLineage events and cannot be written", table),
+				 errdetail("%s on %s is refused for every role: its rows are what the current OpenLineage events say.",
+						   op, table),
+				 errhint("Ingest events with mesh_ingest_openlineage, or run SELECT mesh_rebuild() to derive every row again.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("%s is derived from the descriptors and cannot be written", table),
@@ -233,6 +251,14 @@ refuse_derived_write(PG_FUNCTION_ARGS)
 					   op, table),
 			 errhint("Register the version again with mesh_register (a draft is rewritten; a published version's metadata may change), or run SELECT mesh_rebuild() to derive every row again.")));
 	return PointerGetDatum(NULL);	/* not reached */
+}
+
+/* The same, for PL/pgSQL (meshcat_internal.deriving_now()). */
+PG_FUNCTION_INFO_V1(deriving_now);
+Datum
+deriving_now(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(meshcat_deriving);
 }
 
 /* The version this library was built as; the SQL script must agree. */

@@ -81,6 +81,16 @@ CREATE FUNCTION @extschema@.mesh_library_version() RETURNS text
 COMMENT ON FUNCTION @extschema@.mesh_library_version() IS
     'The meshcat version of the loaded shared library.';
 
+-- Whether the derivation is writing (src/meshcat.c: the setting meshcat.deriving as the
+-- library holds it, never a placeholder), for PL/pgSQL triggers; the derived tables' own
+-- trigger (refuse_derived_write) reads the same variable in C.
+CREATE FUNCTION meshcat_internal.deriving_now() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'deriving_now'
+    -- STABLE, as current_setting() is: a SET clause changes it between calls, not within one.
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION meshcat_internal.deriving_now() IS
+    'Internal: whether meshcat''s derivation is writing derived rows (meshcat.deriving, as the loaded library holds it).';
+
 CREATE FUNCTION @extschema@.mesh_acting_role() RETURNS name
     AS 'MODULE_PATHNAME', 'mesh_acting_role'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -155,6 +155,8 @@ CREATE TABLE meshcat_internal.output_port (
     UNIQUE (version_id, name),
     UNIQUE (version_id, position)
 );
+-- OpenLineage datasets are matched to products by location (50_derivation).
+CREATE INDEX ON meshcat_internal.output_port (location);
 COMMENT ON TABLE meshcat_internal.output_port IS
     'What a product version serves: tables, views, files, streams or APIs, with their schema.';
 
@@ -379,3 +381,80 @@ CREATE TABLE meshcat_internal.lineage_clock (
 INSERT INTO meshcat_internal.lineage_clock DEFAULT VALUES;
 COMMENT ON TABLE meshcat_internal.lineage_clock IS
     'One row, updated by every transaction that adds product lineage: serializes cycle checks.';
+
+-- OpenLineage events (spec 2-0-2), as ingested by mesh_ingest_openlineage (74_openlineage): the
+-- documents observed lineage is derived from (DECISIONS.md section 3). The natural key is the
+-- event itself: the SHA-256 of its jsonb text (jsonb orders keys, so the same event sent twice,
+-- with any spacing or key order, is one row). An event is about a subject: a RunEvent or a
+-- JobEvent about its job, a DatasetEvent about its dataset, each named "<namespace>/<name>"
+-- (openlineage_dataset_key, 50_derivation). Which events are current is decided in
+-- 50_derivation; the others are kept until meshcat.openlineage_retention.
+CREATE TABLE meshcat_internal.openlineage_event (
+    event_hash  text PRIMARY KEY CHECK (event_hash ~ '^[0-9a-f]{64}$'),
+    event_kind  text NOT NULL CHECK (event_kind IN ('RunEvent', 'DatasetEvent', 'JobEvent')),
+    event_type  text CHECK (event_type IN ('START', 'RUNNING', 'COMPLETE', 'ABORT', 'FAIL', 'OTHER')),
+    event_time  timestamptz NOT NULL,
+    subject     text NOT NULL CHECK (subject <> ''),
+    run_id      text,
+    event       jsonb NOT NULL,
+    ingested_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    ingested_by name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK ((run_id IS NOT NULL) = (event_kind OPERATOR(pg_catalog.=) 'RunEvent'))
+);
+CREATE INDEX openlineage_event_subject ON meshcat_internal.openlineage_event (event_kind, subject, event_time);
+COMMENT ON TABLE meshcat_internal.openlineage_event IS
+    'Ingested OpenLineage events (RunEvent, JobEvent, DatasetEvent), whole: the documents observed lineage is derived from; pruned after meshcat.openlineage_retention once superseded.';
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.openlineage_event', '');
+
+-- Observed product lineage: one row per pair of datasets an event group says data flowed
+-- between (subject: the group, see openlineage_event), with the node keys the datasets resolve
+-- to (a product id, or "source:<namespace>/<name>"), and, for a dataset of a PostgreSQL
+-- namespace in this database, the location a table or view port would have (the *_local
+-- columns). Derived from the current events by 50_derivation; walked with lineage_edge by the
+-- C walk (src/lineage.c).
+CREATE TABLE meshcat_internal.lineage_observed_edge (
+    event_kind          text NOT NULL,
+    subject             text NOT NULL,
+    upstream_dataset    text NOT NULL,
+    downstream_dataset  text NOT NULL,
+    upstream            text NOT NULL,
+    downstream          text NOT NULL,
+    observed_at         timestamptz NOT NULL,
+    upstream_local      text,
+    downstream_local    text,
+    PRIMARY KEY (event_kind, subject, upstream_dataset, downstream_dataset)
+);
+CREATE INDEX lineage_observed_edge_forward ON meshcat_internal.lineage_observed_edge (upstream, downstream);
+CREATE INDEX lineage_observed_edge_backward ON meshcat_internal.lineage_observed_edge (downstream, upstream);
+CREATE INDEX lineage_observed_edge_up_dataset ON meshcat_internal.lineage_observed_edge (upstream_dataset);
+CREATE INDEX lineage_observed_edge_down_dataset ON meshcat_internal.lineage_observed_edge (downstream_dataset);
+CREATE INDEX lineage_observed_edge_up_local ON meshcat_internal.lineage_observed_edge (upstream_local);
+CREATE INDEX lineage_observed_edge_down_local ON meshcat_internal.lineage_observed_edge (downstream_local);
+COMMENT ON TABLE meshcat_internal.lineage_observed_edge IS
+    'Observed product lineage: one edge per pair of datasets the current OpenLineage events of a job or dataset connect, resolved to products by output port location. Derived from openlineage_event (50_derivation).';
+
+-- Observed column lineage: one row per pair of fields (columnLineage and LineageFacet field
+-- entries), with the field references they resolve to ("<product>.<output>.<field>", or
+-- "source:<namespace>/<name>.<field>").
+CREATE TABLE meshcat_internal.lineage_observed_field_edge (
+    event_kind          text NOT NULL,
+    subject             text NOT NULL,
+    upstream_dataset    text NOT NULL,
+    upstream_field      text NOT NULL,
+    downstream_dataset  text NOT NULL,
+    downstream_field    text NOT NULL,
+    upstream            text NOT NULL,
+    downstream          text NOT NULL,
+    observed_at         timestamptz NOT NULL,
+    upstream_local      text,
+    downstream_local    text,
+    PRIMARY KEY (event_kind, subject, upstream_dataset, upstream_field, downstream_dataset, downstream_field)
+);
+CREATE INDEX lineage_observed_field_edge_forward ON meshcat_internal.lineage_observed_field_edge (upstream, downstream);
+CREATE INDEX lineage_observed_field_edge_backward ON meshcat_internal.lineage_observed_field_edge (downstream, upstream);
+CREATE INDEX lineage_observed_field_edge_up_dataset ON meshcat_internal.lineage_observed_field_edge (upstream_dataset);
+CREATE INDEX lineage_observed_field_edge_down_dataset ON meshcat_internal.lineage_observed_field_edge (downstream_dataset);
+CREATE INDEX lineage_observed_field_edge_up_local ON meshcat_internal.lineage_observed_field_edge (upstream_local);
+CREATE INDEX lineage_observed_field_edge_down_local ON meshcat_internal.lineage_observed_field_edge (downstream_local);
+COMMENT ON TABLE meshcat_internal.lineage_observed_field_edge IS
+    'Observed column lineage: one edge per pair of fields the current OpenLineage events connect (columnLineage, LineageFacet). Derived from openlineage_event (50_derivation).';

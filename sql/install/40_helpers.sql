@@ -292,16 +292,18 @@ COMMENT ON FUNCTION meshcat_internal.notify_violations(text, @extschema@.semver,
 -- order of depth then node. forward: downstream, else upstream. Stops at max_depth (NULL: no
 -- limit), or after the level where target is found; via_version, when given, keeps only the
 -- first-level edges whose version range admits it. truncated: a node at max_depth whose lineage
--- goes on. sql/lineage_engine.sql holds the same walk as a recursive CTE and checks that both
--- give the same rows.
+-- goes on. observed: walk the edges observed by OpenLineage events (lineage_observed_edge) as
+-- well as the declared ones; the cycle checks leave it false. sql/lineage_engine.sql holds the
+-- same walk as a recursive CTE and checks that both give the same rows.
 CREATE FUNCTION meshcat_internal.lineage_walk(start text, forward boolean, max_depth int,
                                          target text DEFAULT NULL,
-                                         via_version @extschema@.semver DEFAULT NULL)
+                                         via_version @extschema@.semver DEFAULT NULL,
+                                         observed boolean DEFAULT false)
 RETURNS TABLE (node text, depth int, path text[], truncated boolean)
     AS 'MODULE_PATHNAME', 'lineage_walk'
     LANGUAGE C STABLE;
-COMMENT ON FUNCTION meshcat_internal.lineage_walk(text, boolean, int, text, @extschema@.semver) IS
-    'Breadth-first walk of product lineage from a node key: each reachable node once, at its shortest depth, with one shortest path.';
+COMMENT ON FUNCTION meshcat_internal.lineage_walk(text, boolean, int, text, @extschema@.semver, boolean) IS
+    'Breadth-first walk of product lineage from a node key: each reachable node once, at its shortest depth, with one shortest path; declared edges only unless observed is true.';
 
 -- Why a role may not approve a checking function (NULL if it may): C, policy_call.c.
 CREATE FUNCTION meshcat_internal.check_function_refusal(fn oid, author oid) RETURNS text

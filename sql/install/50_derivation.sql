@@ -6,7 +6,8 @@
 -- The derivation fires on every path a version row takes, logical replication included
 -- (ENABLE ALWAYS): a hub that subscribes to domains, products and versions derives the rest.
 -- Lineage edges are added one at a time under the lineage lock (lineage_clock), each refused
--- when it would close a cycle (lineage_refuse_cycle).
+-- when it would close a cycle (lineage_refuse_cycle). Observed lineage is derived here too,
+-- from the OpenLineage events (openlineage_event): it is never checked for cycles.
 -- Uses: 00_schema, 15_types, 30_tables, 40_helpers (require_admin, lineage_walk).
 
 -- Keeps lineage_clock in step with the edges: every transaction that writes lineage_edge
@@ -294,17 +295,373 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge'] LOOP
+    FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge',
+                             'lineage_observed_edge', 'lineage_observed_field_edge'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER derived_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON meshcat_internal.%I
                                    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_derived_write()', t);
     END LOOP;
 END
 $$;
 
+-- Observed lineage (DECISIONS.md section 3): OpenLineage events are documents
+-- (openlineage_event); the observed edges are derived from them here, like a version's rows
+-- from its descriptor. docs/lineage.md, "Observed lineage", explains the decisions.
+
+-- A dataset's key: its namespace and name joined by one "/" (none is added when the name
+-- already starts with one: s3://bucket + /path/file is s3://bucket/path/file). An output
+-- port matches the dataset when its location is exactly this key, or, for a table or view
+-- port, when the dataset is that relation of this database (openlineage_local_location).
+CREATE FUNCTION meshcat_internal.openlineage_dataset_key(namespace text, name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN namespace || CASE WHEN pg_catalog.left(name, 1) = '/' THEN '' ELSE '/' END || name;
+COMMENT ON FUNCTION meshcat_internal.openlineage_dataset_key(text, text) IS
+    'Internal: the key of an OpenLineage dataset, "<namespace>/<name>", which an output port''s location matches.';
+
+-- The location a table or view of this database has, when the dataset key is a relation of
+-- this database as OpenLineage names it: namespace postgres://<host>:<port> (or
+-- postgresql://), name <database>.<schema>.<table>; else NULL. The host is not compared (a
+-- database does not know every name it is reached by).
+CREATE FUNCTION meshcat_internal.openlineage_local_location(dataset text) RETURNS text
+    LANGUAGE sql STABLE STRICT
+RETURN CASE WHEN pg_catalog.starts_with(pg_catalog.substring(dataset, '^postgres(?:ql)?://[^/]*/(.+)$'),
+                                        pg_catalog.current_database() || '.')
+            THEN NULLIF(pg_catalog.substr(pg_catalog.substring(dataset, '^postgres(?:ql)?://[^/]*/(.+)$'),
+                                                     pg_catalog.length(pg_catalog.current_database()) + 2), '') END;
+COMMENT ON FUNCTION meshcat_internal.openlineage_local_location(text) IS
+    'Internal: the location ("<schema>.<table>") of a relation of this database named by an OpenLineage dataset key, else NULL.';
+
+-- The lineage node of a dataset key and the output port it is: the product whose versions that
+-- are not retired have an output port at that location, when exactly one product has; else
+-- the external source "source:<key>" (no port). Two products claiming one location match
+-- neither: a product cannot take another's observed lineage by naming its location.
+-- (PL/pgSQL, so that its plan is kept across calls.)
+CREATE FUNCTION meshcat_internal.openlineage_resolve(dataset text, OUT node text, OUT port text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    local text := meshcat_internal.openlineage_local_location(dataset);
+BEGIN
+    SELECT pg_catalog.min(v.product_id), pg_catalog.min(o.name) INTO node, port
+      FROM meshcat_internal.output_port AS o
+      JOIN @extschema@.product_version AS v ON v.id = o.version_id
+     WHERE (o.location = dataset OR (o.location = local AND o.kind IN ('table', 'view')))
+       AND v.status <> 'retired'
+    HAVING pg_catalog.count(DISTINCT v.product_id) = 1;
+    node := coalesce(node, 'source:' || dataset);
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.openlineage_resolve(text) IS
+    'Internal: the lineage node (a product id, or "source:<key>") and output port an OpenLineage dataset key resolves to.';
+
+-- The node key of a field of a dataset: "<product>.<output>.<field>" or "source:<key>.<field>".
+CREATE FUNCTION meshcat_internal.openlineage_field_node(dataset text, field text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record := meshcat_internal.openlineage_resolve(dataset);
+BEGIN
+    RETURN CASE WHEN r.port IS NULL THEN r.node || '.' || field ELSE r.node || '.' || r.port || '.' || field END;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.openlineage_field_node(text, text) IS
+    'Internal: the column lineage node of a field of an OpenLineage dataset.';
+
+-- Every edge a group of events describes (the current events of one job, run or dataset; job
+-- is the job's key, NULL for a DatasetEvent), as pairs of datasets (fields NULL) and pairs of
+-- fields: each input to each output; the columnLineage facet of every dataset named (inputs,
+-- outputs, a DatasetEvent's dataset): fields.<f>.inputFields (field and dataset edges) and
+-- dataset (dataset edges); the lineage facet of every dataset named and each DATASET entry of
+-- the job's lineage facet: DATASET inputs (dataset edges, and field edges under fields), a JOB
+-- input that is the event's own job (no namespace and name, or the event's) standing for the
+-- event's inputs; a JOB entry that is the event's own job: its DATASET inputs feed each output.
+-- Other jobs are not nodes of meshcat's lineage. An edge from a dataset or field to itself says
+-- nothing and is left out. PL/pgSQL, so that the plan of this one query is kept.
+CREATE FUNCTION meshcat_internal.openlineage_edges(events jsonb[], job text)
+RETURNS TABLE (upstream_dataset text, upstream_field text, downstream_dataset text, downstream_field text)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ins text[];
+    outs text[];
+BEGIN
+    ins := ARRAY(SELECT DISTINCT meshcat_internal.openlineage_dataset_key(d ->> 'namespace', d ->> 'name')
+                   FROM pg_catalog.unnest(events) AS e, pg_catalog.jsonb_array_elements(coalesce(e -> 'inputs', '[]')) AS d);
+    outs := ARRAY(SELECT DISTINCT meshcat_internal.openlineage_dataset_key(d ->> 'namespace', d ->> 'name')
+                    FROM pg_catalog.unnest(events) AS e, pg_catalog.jsonb_array_elements(coalesce(e -> 'outputs', '[]')) AS d);
+    RETURN QUERY
+    WITH named (dataset, facets) AS (
+        SELECT meshcat_internal.openlineage_dataset_key(d ->> 'namespace', d ->> 'name'), d -> 'facets'
+          FROM pg_catalog.unnest(events) AS e,
+               pg_catalog.jsonb_array_elements(coalesce(e -> 'inputs', '[]') || coalesce(e -> 'outputs', '[]')) AS d
+         WHERE pg_catalog.jsonb_typeof(d -> 'facets') = 'object'
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(e #>> '{dataset,namespace}', e #>> '{dataset,name}'), e #> '{dataset,facets}'
+          FROM pg_catalog.unnest(events) AS e
+         WHERE pg_catalog.jsonb_typeof(e #> '{dataset,facets}') = 'object'
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(x ->> 'namespace', x ->> 'name'), pg_catalog.jsonb_build_object('lineage', x)
+          FROM pg_catalog.unnest(events) AS e,
+               pg_catalog.jsonb_array_elements(coalesce(e #> '{job,facets,lineage,entries}', '[]')) AS x
+         WHERE x ->> 'type' = 'DATASET'
+    ), linput (target, target_field, input) AS (
+        SELECT n.dataset, NULL::text, i
+          FROM named AS n, pg_catalog.jsonb_array_elements(coalesce(n.facets #> '{lineage,inputs}', '[]')) AS i
+        UNION ALL
+        SELECT n.dataset, f.key, i
+          FROM named AS n, pg_catalog.jsonb_each(coalesce(n.facets #> '{lineage,fields}', '{}')) AS f,
+               pg_catalog.jsonb_array_elements(coalesce(f.value -> 'inputs', '[]')) AS i
+    ), cl (target, target_field, input) AS (
+        SELECT n.dataset, f.key, i
+          FROM named AS n, pg_catalog.jsonb_each(coalesce(n.facets #> '{columnLineage,fields}', '{}')) AS f,
+               pg_catalog.jsonb_array_elements(coalesce(f.value -> 'inputFields', '[]')) AS i
+    )
+    SELECT DISTINCT x.up, x.upf, x.down, x.downf FROM (
+        SELECT i AS up, NULL::text AS upf, o AS down, NULL::text AS downf
+          FROM pg_catalog.unnest(ins) AS i, pg_catalog.unnest(outs) AS o
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(c.input ->> 'namespace', c.input ->> 'name'), c.input ->> 'field', c.target, c.target_field
+          FROM cl AS c
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(c.input ->> 'namespace', c.input ->> 'name'), NULL, c.target, NULL
+          FROM cl AS c
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, n.dataset, NULL
+          FROM named AS n, pg_catalog.jsonb_array_elements(coalesce(n.facets #> '{columnLineage,dataset}', '[]')) AS i
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(l.input ->> 'namespace', l.input ->> 'name'),
+               CASE WHEN l.target_field IS NOT NULL AND l.input ? 'field' THEN l.input ->> 'field' END, l.target,
+               CASE WHEN l.input ? 'field' THEN l.target_field END
+          FROM linput AS l WHERE l.input ->> 'type' = 'DATASET'
+        UNION ALL
+        -- a field-level source with a field also makes the dataset edge
+        SELECT meshcat_internal.openlineage_dataset_key(l.input ->> 'namespace', l.input ->> 'name'), NULL, l.target, NULL
+          FROM linput AS l WHERE l.input ->> 'type' = 'DATASET' AND l.target_field IS NOT NULL AND l.input ? 'field'
+        UNION ALL
+        SELECT i, NULL, l.target, NULL
+          FROM linput AS l, pg_catalog.unnest(ins) AS i
+         WHERE l.input ->> 'type' = 'JOB' AND l.target_field IS NULL
+           AND (NOT l.input ? 'name' OR meshcat_internal.openlineage_dataset_key(l.input ->> 'namespace', l.input ->> 'name') = job)
+        UNION ALL
+        SELECT meshcat_internal.openlineage_dataset_key(i ->> 'namespace', i ->> 'name'), NULL, o, NULL
+          FROM pg_catalog.unnest(events) AS e,
+               pg_catalog.jsonb_array_elements(coalesce(e #> '{job,facets,lineage,entries}', '[]')) AS x,
+               pg_catalog.jsonb_array_elements(coalesce(x -> 'inputs', '[]')) AS i, pg_catalog.unnest(outs) AS o
+         WHERE x ->> 'type' = 'JOB' AND i ->> 'type' = 'DATASET'
+           AND (NOT x ? 'name' OR meshcat_internal.openlineage_dataset_key(x ->> 'namespace', x ->> 'name') = job)
+    ) AS x
+     WHERE NOT (x.up = x.down AND x.upf IS NOT DISTINCT FROM x.downf);
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.openlineage_edges(jsonb[], text) IS
+    'Internal: every dataset and field edge a group of OpenLineage events describes.';
+
+-- The current events of a subject, which its observed lineage is derived from, so that an
+-- event arriving late never overrides a newer one: of a DatasetEvent's dataset or a JobEvent's
+-- job, the newest event (by eventTime, then hash); of a job's RunEvents, every event of its
+-- newest run that names an output or carries job lineage (a run's events are one
+-- observation: START may bring the inputs and COMPLETE the outputs; a run that names no
+-- output yet leaves the previous one current).
+CREATE FUNCTION meshcat_internal.openlineage_current_events(kind text, subject text)
+RETURNS SETOF meshcat_internal.openlineage_event
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    run text;
+BEGIN
+    IF kind <> 'RunEvent' THEN
+        RETURN QUERY SELECT e.* FROM meshcat_internal.openlineage_event AS e
+                      WHERE e.event_kind = kind AND e.subject = openlineage_current_events.subject
+                      ORDER BY e.event_time DESC, e.event_hash DESC LIMIT 1;
+        RETURN;
+    END IF;
+    SELECT r.run_id INTO run FROM meshcat_internal.openlineage_event AS r
+     WHERE r.event_kind = 'RunEvent' AND r.subject = openlineage_current_events.subject
+     GROUP BY r.run_id
+    HAVING pg_catalog.bool_or(pg_catalog.jsonb_array_length(coalesce(r.event -> 'outputs', '[]')) > 0
+                              OR r.event #> '{job,facets,lineage}' IS NOT NULL)
+     ORDER BY pg_catalog.max(r.event_time) DESC, r.run_id DESC LIMIT 1;
+    RETURN QUERY SELECT e.* FROM meshcat_internal.openlineage_event AS e
+                  WHERE e.event_kind = 'RunEvent' AND e.subject = openlineage_current_events.subject AND e.run_id = run;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.openlineage_current_events(text, text) IS
+    'Internal: the events a subject''s observed lineage is derived from: the newest DatasetEvent or JobEvent, or the events of the newest run with outputs.';
+
+-- Derives the observed edges of one subject again from its current events, resolving each
+-- dataset to its node. Writes only when they changed, so a repeated or superseded event takes
+-- no lineage lock (lineage_clock). Derivations of one subject take turns (a transaction-level
+-- advisory lock on the subject): under READ COMMITTED the second then reads the events the
+-- first committed, so a run's START and COMPLETE ingested at once still make its edges
+-- (test/isolation/specs/openlineage_concurrent.spec). mesh_rebuild(), which holds the events
+-- still, does not take turns (take_turn false): one lock per subject would fill the lock table.
+CREATE FUNCTION meshcat_internal.derive_observed_rows(kind text, subject text, take_turn boolean DEFAULT true) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+DECLARE
+    cur meshcat_internal.openlineage_event[];
+    fresh jsonb;
+    stored jsonb;
+BEGIN
+    IF take_turn THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), pg_catalog.hashtext(kind || ' ' || subject));
+    END IF;
+    cur := ARRAY(SELECT c FROM meshcat_internal.openlineage_current_events(kind, subject) AS c);
+    WITH e AS (
+        SELECT DISTINCT x.* FROM meshcat_internal.openlineage_edges(
+                   ARRAY(SELECT c.event FROM pg_catalog.unnest(cur) AS c),
+                   CASE WHEN kind <> 'DatasetEvent' THEN subject END) AS x
+    )
+    SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(e) ORDER BY e.upstream_dataset, e.upstream_field, e.downstream_dataset, e.downstream_field)
+      INTO fresh FROM e;
+    fresh := pg_catalog.jsonb_build_object('edges', coalesce(fresh, '[]'),
+                                           'at', (SELECT pg_catalog.max(c.event_time) FROM pg_catalog.unnest(cur) AS c));
+    SELECT pg_catalog.jsonb_build_object('edges', coalesce(pg_catalog.jsonb_agg(x.j ORDER BY x.j ->> 'upstream_dataset', x.j ->> 'upstream_field',
+                                                                                  x.j ->> 'downstream_dataset', x.j ->> 'downstream_field'), '[]'),
+                                         'at', pg_catalog.max(x.at))
+      INTO stored
+      FROM (SELECT pg_catalog.jsonb_build_object('upstream_dataset', o.upstream_dataset, 'upstream_field', NULL,
+                                                 'downstream_dataset', o.downstream_dataset, 'downstream_field', NULL) AS j, o.observed_at AS at
+              FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject
+            UNION ALL
+            SELECT pg_catalog.jsonb_build_object('upstream_dataset', f.upstream_dataset, 'upstream_field', f.upstream_field,
+                                                 'downstream_dataset', f.downstream_dataset, 'downstream_field', f.downstream_field), f.observed_at
+              FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject) AS x;
+    IF stored IS NOT DISTINCT FROM fresh OR (fresh -> 'edges' = '[]' AND stored -> 'edges' = '[]') THEN
+        RETURN;
+    END IF;
+    -- A statement on lineage_observed_edge takes the lineage lock: only those with rows run.
+    IF EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject) THEN
+        DELETE FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject;
+    END IF;
+    DELETE FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject;
+    IF EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL) THEN
+        INSERT INTO meshcat_internal.lineage_observed_edge (event_kind, subject, upstream_dataset, downstream_dataset,
+                                                       upstream, downstream, observed_at, upstream_local, downstream_local)
+        SELECT kind, subject, x ->> 'upstream_dataset', x ->> 'downstream_dataset',
+               (meshcat_internal.openlineage_resolve(x ->> 'upstream_dataset')).node,
+               (meshcat_internal.openlineage_resolve(x ->> 'downstream_dataset')).node, (fresh ->> 'at')::timestamptz,
+               meshcat_internal.openlineage_local_location(x ->> 'upstream_dataset'),
+               meshcat_internal.openlineage_local_location(x ->> 'downstream_dataset')
+          FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL;
+    END IF;
+    INSERT INTO meshcat_internal.lineage_observed_field_edge (event_kind, subject, upstream_dataset, upstream_field,
+                                                         downstream_dataset, downstream_field, upstream, downstream, observed_at,
+                                                         upstream_local, downstream_local)
+    SELECT kind, subject, x ->> 'upstream_dataset', x ->> 'upstream_field', x ->> 'downstream_dataset', x ->> 'downstream_field',
+           meshcat_internal.openlineage_field_node(x ->> 'upstream_dataset', x ->> 'upstream_field'),
+           meshcat_internal.openlineage_field_node(x ->> 'downstream_dataset', x ->> 'downstream_field'), (fresh ->> 'at')::timestamptz,
+           meshcat_internal.openlineage_local_location(x ->> 'upstream_dataset'),
+           meshcat_internal.openlineage_local_location(x ->> 'downstream_dataset')
+      FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NOT NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.derive_observed_rows(text, text, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.derive_observed_rows(text, text, boolean) IS
+    'Internal: derives the observed product and column edges of one OpenLineage subject from its current events.';
+
+-- After an event row is written or deleted (by mesh_ingest_openlineage, a restore, a
+-- subscription, a superuser), its subject's observed edges are derived again. Not after
+-- mesh_prune_openlineage's deletes (it runs with meshcat.deriving on): it deletes only events
+-- no lineage is derived from, so deriving again would change nothing, once per event.
+CREATE FUNCTION meshcat_internal.derive_observed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND meshcat_internal.deriving_now() THEN
+        RETURN NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM meshcat_internal.derive_observed_rows(OLD.event_kind, OLD.subject);
+    ELSE
+        PERFORM meshcat_internal.derive_observed_rows(NEW.event_kind, NEW.subject);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.derive_observed() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.derive_observed() IS
+    'Trigger: derives the observed lineage of an OpenLineage event''s subject again.';
+CREATE TRIGGER derive AFTER INSERT OR DELETE ON meshcat_internal.openlineage_event
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.derive_observed();
+ALTER TABLE meshcat_internal.openlineage_event ENABLE ALWAYS TRIGGER derive;
+
+-- Output ports decide which product a dataset is: when ports at some locations come or go
+-- (a version derived, retired, withdrawn), the observed edges of datasets at those locations
+-- are resolved again. Only edges that change are written (and take the lineage lock).
+CREATE FUNCTION meshcat_internal.resolve_observed_rows(locations text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS o
+                WHERE (o.upstream_dataset = ANY (locations) OR o.upstream_local = ANY (locations)
+                       OR o.downstream_dataset = ANY (locations) OR o.downstream_local = ANY (locations))
+                  AND (o.upstream IS DISTINCT FROM (meshcat_internal.openlineage_resolve(o.upstream_dataset)).node
+                       OR o.downstream IS DISTINCT FROM (meshcat_internal.openlineage_resolve(o.downstream_dataset)).node)) THEN
+        UPDATE meshcat_internal.lineage_observed_edge AS o
+           SET upstream = (meshcat_internal.openlineage_resolve(o.upstream_dataset)).node,
+               downstream = (meshcat_internal.openlineage_resolve(o.downstream_dataset)).node
+         WHERE o.upstream_dataset = ANY (locations) OR o.upstream_local = ANY (locations)
+            OR o.downstream_dataset = ANY (locations) OR o.downstream_local = ANY (locations);
+    END IF;
+    UPDATE meshcat_internal.lineage_observed_field_edge AS f
+       SET upstream = meshcat_internal.openlineage_field_node(f.upstream_dataset, f.upstream_field),
+           downstream = meshcat_internal.openlineage_field_node(f.downstream_dataset, f.downstream_field)
+     WHERE (f.upstream_dataset = ANY (locations) OR f.upstream_local = ANY (locations)
+            OR f.downstream_dataset = ANY (locations) OR f.downstream_local = ANY (locations))
+       AND (f.upstream IS DISTINCT FROM meshcat_internal.openlineage_field_node(f.upstream_dataset, f.upstream_field)
+            OR f.downstream IS DISTINCT FROM meshcat_internal.openlineage_field_node(f.downstream_dataset, f.downstream_field));
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.resolve_observed_rows(text[]) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.resolve_observed_rows(text[]) IS
+    'Internal: resolves the observed edges of datasets at the given locations to their products again.';
+
+CREATE FUNCTION meshcat_internal.resolve_observed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    locations text[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        locations := ARRAY(SELECT DISTINCT p.location FROM new_ports AS p WHERE p.location IS NOT NULL);
+    ELSE
+        locations := ARRAY(SELECT DISTINCT p.location FROM old_ports AS p WHERE p.location IS NOT NULL);
+    END IF;
+    IF pg_catalog.cardinality(locations) > 0 THEN
+        PERFORM meshcat_internal.resolve_observed_rows(locations);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.resolve_observed() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.resolve_observed() IS
+    'Trigger: resolves the observed lineage of the datasets at the locations of written or removed output ports again.';
+CREATE TRIGGER resolve_observed_added AFTER INSERT ON meshcat_internal.output_port
+    REFERENCING NEW TABLE AS new_ports FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.resolve_observed();
+CREATE TRIGGER resolve_observed_removed AFTER DELETE ON meshcat_internal.output_port
+    REFERENCING OLD TABLE AS old_ports FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.resolve_observed();
+ALTER TABLE meshcat_internal.output_port ENABLE ALWAYS TRIGGER resolve_observed_added;
+ALTER TABLE meshcat_internal.output_port ENABLE ALWAYS TRIGGER resolve_observed_removed;
+
+-- The observed product edges change lineage as the declared ones do: the clock counts them.
+CREATE TRIGGER lineage_clock BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON meshcat_internal.lineage_observed_edge
+    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.lineage_clock_tick();
+ALTER TABLE meshcat_internal.lineage_observed_edge ENABLE ALWAYS TRIGGER lineage_clock;
+
 -- Derives every derived row again from the descriptors, and checks that product lineage is
 -- acyclic: after a load without triggers, a repair, or to prove that nothing but the
 -- descriptors is needed (sql/derive.sql compares the result with what registration wrote).
-CREATE FUNCTION @extschema@.mesh_rebuild() RETURNS TABLE (versions bigint, product_edges bigint, field_edges bigint)
+CREATE FUNCTION @extschema@.mesh_rebuild() RETURNS TABLE (versions bigint, product_edges bigint, field_edges bigint,
+                                                           observed_edges bigint, observed_field_edges bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
@@ -316,7 +673,10 @@ BEGIN
     PERFORM meshcat_internal.require_admin('rebuild the derived rows');
     -- No version is written while the rows are derived again (a registration in flight would
     -- otherwise commit between the deletes and the derivation, and be derived twice).
-    LOCK TABLE @extschema@.product_version IN SHARE MODE;
+    LOCK TABLE @extschema@.product_version, meshcat_internal.openlineage_event IN SHARE MODE;
+    -- observed edges first: the output ports' triggers then find none to resolve again
+    DELETE FROM meshcat_internal.lineage_observed_edge;
+    DELETE FROM meshcat_internal.lineage_observed_field_edge;
     DELETE FROM meshcat_internal.lineage_edge;
     DELETE FROM meshcat_internal.lineage_field_edge;
     DELETE FROM meshcat_internal.field;
@@ -329,12 +689,17 @@ BEGIN
         n := n + 1;
     END LOOP;
     PERFORM meshcat_internal.lineage_require_acyclic();
+    -- then observed lineage, from the events, against the ports just derived
+    PERFORM meshcat_internal.derive_observed_rows(s.event_kind, s.subject, false)
+       FROM (SELECT DISTINCT e.event_kind, e.subject FROM meshcat_internal.openlineage_event AS e ORDER BY 1, 2) AS s;
     RETURN QUERY SELECT n, (SELECT pg_catalog.count(*) FROM meshcat_internal.lineage_edge),
-                        (SELECT pg_catalog.count(*) FROM meshcat_internal.lineage_field_edge);
+                        (SELECT pg_catalog.count(*) FROM meshcat_internal.lineage_field_edge),
+                        (SELECT pg_catalog.count(*) FROM meshcat_internal.lineage_observed_edge),
+                        (SELECT pg_catalog.count(*) FROM meshcat_internal.lineage_observed_field_edge);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_rebuild() IS
-    'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, refusing (23514) a catalog whose lineage has a cycle.';
+    'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, and the observed lineage from the OpenLineage events, refusing (23514) a catalog whose declared lineage has a cycle.';
 
 -- The lineage part of mesh_rebuild(), by its older name: both edge tables derived again, and
 -- checked for cycles.

@@ -11,6 +11,10 @@
 -- working row is the whole frontier of one depth; product lineage walks in C (lineage_walk,
 -- src/lineage.c, in 40_helpers), specified by the same CTE in sql/lineage_engine.sql.
 -- The edge tables are in 30_tables, the views mesh_lineage and mesh_classification in 85_views.
+-- The walks follow declared edges (derived from descriptors) and observed ones (derived from
+-- OpenLineage events, lineage_observed_edge and lineage_observed_field_edge); their origin
+-- column says which kind of edge reached each node: "declared" when a declared edge joins it to
+-- the node before it on its path, else "observed".
 -- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers.
 
 -- What this backend's lineage cache holds (all NULL: none), for tests and monitoring.
@@ -40,12 +44,18 @@ BEGIN
                 FROM (SELECT s.next, pg_catalog.min((s.path || E'\x1f' || s.next) COLLATE "C") AS path
                         FROM (SELECT e.downstream AS next, f.path
                                 FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
-                                JOIN meshcat_internal.lineage_field_edge AS e ON e.upstream = f.node
+                                JOIN (SELECT x.upstream, x.downstream FROM meshcat_internal.lineage_field_edge AS x
+                                      UNION ALL
+                                      SELECT x.upstream, x.downstream FROM meshcat_internal.lineage_observed_field_edge AS x) AS e
+                                  ON e.upstream = f.node
                                WHERE forward
                               UNION ALL
                               SELECT e.upstream, f.path
                                 FROM ROWS FROM (pg_catalog.unnest(b.frontier), pg_catalog.unnest(b.paths)) AS f(node, path)
-                                JOIN meshcat_internal.lineage_field_edge AS e ON e.downstream = f.node
+                                JOIN (SELECT x.upstream, x.downstream FROM meshcat_internal.lineage_field_edge AS x
+                                      UNION ALL
+                                      SELECT x.upstream, x.downstream FROM meshcat_internal.lineage_observed_field_edge AS x) AS e
+                                  ON e.downstream = f.node
                                WHERE NOT forward) AS s
                        WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(b.seen) AS v(node) WHERE v.node = s.next)
                        GROUP BY s.next) AS x
@@ -59,7 +69,16 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.lineage_field_walk(text, boolean, int) IS
-    'Breadth-first walk of column lineage from a field reference: each reachable field once, at its shortest depth.';
+    'Breadth-first walk of column lineage (declared and observed) from a field reference: each reachable field once, at its shortest depth.';
+
+-- Whether a source is a node: an input of a version names it, or an event observed it.
+CREATE FUNCTION meshcat_internal.lineage_source_exists(node text) RETURNS boolean
+    LANGUAGE sql STABLE
+RETURN EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e WHERE e.upstream OPERATOR(pg_catalog.=) node)
+    OR EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS e WHERE e.upstream OPERATOR(pg_catalog.=) node)
+    OR EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS e WHERE e.downstream OPERATOR(pg_catalog.=) node);
+COMMENT ON FUNCTION meshcat_internal.lineage_source_exists(text) IS
+    'Whether a "source:<name>" node has lineage: declared by an input, or observed.';
 
 -- The node key of a product id or a source, or 23503.
 CREATE FUNCTION meshcat_internal.lineage_node(id text) RETURNS text
@@ -69,15 +88,14 @@ AS $$
 BEGIN
     IF EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = lineage_node.id) THEN
         RETURN id;
-    ELSIF EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e WHERE e.upstream = lineage_node.id)
-          AND id LIKE 'source:%' THEN
+    ELSIF id LIKE 'source:%' AND meshcat_internal.lineage_source_exists(id) THEN
         RETURN id;
-    ELSIF EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e WHERE e.upstream = 'source:' || id) THEN
+    ELSIF meshcat_internal.lineage_source_exists('source:' || id) THEN
         RETURN 'source:' || id;
     END IF;
     PERFORM meshcat_internal.raise_error('23503',
         pg_catalog.format('unknown lineage node: "%s" is neither a data product nor a source', id),
-        'No product has this id, and no input of a version that is not retired names this source.',
+        'No product has this id, no input of a version that is not retired names this source, and no OpenLineage event observed it.',
         'Pass a product id such as sales.orders, or a source as source:<name>; mesh_lineage lists every edge.');
 END
 $$;
@@ -105,18 +123,18 @@ COMMENT ON FUNCTION meshcat_internal.lineage_check_depth(int) IS
 -- at its shortest depth, and a NOTICE when max_depth cut it short. Nothing flows into a source,
 -- so only upstream walks meet one.
 CREATE FUNCTION @extschema@.mesh_downstream(product text, max_depth int DEFAULT NULL)
-RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
+RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean, origin text)
     AS 'MODULE_PATHNAME', 'mesh_downstream'
     LANGUAGE C STABLE;
 COMMENT ON FUNCTION @extschema@.mesh_downstream(text, int) IS
-    'Every product that consumes, directly or not, the given product or source: each once, at its shortest depth, with a shortest path.';
+    'Every product that consumes, directly or not, the given product or source: each once, at its shortest depth, with a shortest path; origin: declared or observed edge.';
 
 CREATE FUNCTION @extschema@.mesh_upstream(product text, max_depth int DEFAULT NULL)
-RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean)
+RETURNS TABLE (id text, kind text, domain text, depth int, path text[], truncated boolean, origin text)
     AS 'MODULE_PATHNAME', 'mesh_upstream'
     LANGUAGE C STABLE;
 COMMENT ON FUNCTION @extschema@.mesh_upstream(text, int) IS
-    'Every product and source the given product derives from, directly or not: each once, at its shortest depth, with a shortest path.';
+    'Every product and source the given product derives from, directly or not: each once, at its shortest depth, with a shortest path; origin: declared or observed edge.';
 
 CREATE FUNCTION @extschema@.mesh_lineage_path(from_id text, to_id text) RETURNS text[]
     LANGUAGE plpgsql STABLE
@@ -129,7 +147,7 @@ BEGIN
     IF a = b THEN
         RETURN ARRAY[a];
     END IF;
-    RETURN (SELECT w.path FROM meshcat_internal.lineage_walk(a, true, NULL, b) AS w WHERE w.node = b);
+    RETURN (SELECT w.path FROM meshcat_internal.lineage_walk(a, true, NULL, b, NULL, true) AS w WHERE w.node = b);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_lineage_path(text, text) IS
@@ -149,9 +167,18 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.lineage_current_version(text) IS
     'The id of the version that represents a product (published first, then deprecated, draft, retired; highest first).';
 
+-- "declared" when a declared product edge joins up to down, else "observed".
+CREATE FUNCTION meshcat_internal.lineage_edge_origin(up text, down text) RETURNS text
+    LANGUAGE sql STABLE
+RETURN CASE WHEN EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e
+                          WHERE e.upstream OPERATOR(pg_catalog.=) up AND e.downstream OPERATOR(pg_catalog.=) down)
+            THEN 'declared' ELSE 'observed' END;
+COMMENT ON FUNCTION meshcat_internal.lineage_edge_origin(text, text) IS
+    'Whether a product edge is declared (by a descriptor) or only observed (by OpenLineage events).';
+
 CREATE FUNCTION @extschema@.mesh_impact(product text, version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (id text, depth int, path text[], domain text, domain_owner name,
-               status @extschema@.lifecycle_status, owners jsonb, via text, version_range text)
+               status @extschema@.lifecycle_status, owners jsonb, via text, version_range text, origin text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -179,8 +206,9 @@ BEGIN
               FROM meshcat_internal.lineage_edge AS e
              WHERE e.upstream = w.path[w.depth] AND e.downstream = w.node
                AND (w.depth > 1 OR mesh_impact.version IS NULL OR e.version_range IS NULL
-                    OR @extschema@.semver_satisfies(mesh_impact.version, e.version_range)))
-      FROM meshcat_internal.lineage_walk(start, true, NULL, NULL, mesh_impact.version) AS w
+                    OR @extschema@.semver_satisfies(mesh_impact.version, e.version_range))),
+           meshcat_internal.lineage_edge_origin(w.path[w.depth], w.node)
+      FROM meshcat_internal.lineage_walk(start, true, NULL, NULL, mesh_impact.version, true) AS w
       JOIN @extschema@.product AS p ON p.id = w.node
       JOIN @extschema@.domain AS d ON d.name = p.domain
       LEFT JOIN @extschema@.product_version AS v ON v.id = meshcat_internal.lineage_current_version(w.node)
@@ -188,7 +216,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_impact(text, @extschema@.semver) IS
-    'Who is affected by a change to a product (or to one version of it): every product downstream, with its domain, owners and the range through which it consumes.';
+    'Who is affected by a change to a product (or to one version of it): every product downstream, declared or observed, with its domain, owners, the range through which it consumes and the origin of that edge.';
 
 -- A field argument: "<output>.<field>", or "<field>" when one output of the product has it.
 CREATE FUNCTION meshcat_internal.lineage_field_ref(id text, field text) RETURNS text
@@ -213,7 +241,9 @@ BEGIN
                    ORDER BY 1);
     IF pg_catalog.cardinality(refs) = 0 THEN
         -- A field only named by others' derived_from is a node too.
-        IF EXISTS (SELECT FROM meshcat_internal.lineage_field_edge AS e WHERE e.upstream = id || '.' || field) THEN
+        IF EXISTS (SELECT FROM meshcat_internal.lineage_field_edge AS e WHERE e.upstream = id || '.' || field)
+           OR EXISTS (SELECT FROM meshcat_internal.lineage_observed_field_edge AS e WHERE e.upstream = id || '.' || field)
+           OR EXISTS (SELECT FROM meshcat_internal.lineage_observed_field_edge AS e WHERE e.downstream = id || '.' || field) THEN
             RETURN id || '.' || field;
         END IF;
         PERFORM meshcat_internal.raise_error('23503',
@@ -234,7 +264,7 @@ COMMENT ON FUNCTION meshcat_internal.lineage_field_ref(text, text) IS
 
 CREATE FUNCTION @extschema@.mesh_column_lineage(id text, field text, direction text DEFAULT 'upstream',
                                                 max_depth int DEFAULT NULL)
-RETURNS TABLE (side text, product_id text, port text, field_name text, ref text, depth int, path text[])
+RETURNS TABLE (side text, product_id text, port text, field_name text, ref text, depth int, path text[], origin text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -259,7 +289,11 @@ BEGIN
            pg_catalog.substr(w.node, pg_catalog.length(pg_catalog.split_part(w.node, '.', 1))
                                      + pg_catalog.length(pg_catalog.split_part(w.node, '.', 2))
                                      + pg_catalog.length(pg_catalog.split_part(w.node, '.', 3)) + 4),
-           w.node, w.depth, w.path
+           w.node, w.depth, w.path,
+           CASE WHEN EXISTS (SELECT FROM meshcat_internal.lineage_field_edge AS e
+                              WHERE (d.forward AND e.upstream = w.path[w.depth] AND e.downstream = w.node)
+                                 OR (NOT d.forward AND e.downstream = w.path[w.depth] AND e.upstream = w.node))
+                THEN 'declared' ELSE 'observed' END
       FROM (VALUES ('upstream', false), ('downstream', true)) AS d(dir, forward),
            LATERAL meshcat_internal.lineage_field_walk(start, d.forward, max_depth) AS w
      WHERE dir IN (d.dir, 'both')
@@ -267,4 +301,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_column_lineage(text, text, text, int) IS
-    'Field-level lineage of one field of a product: the fields it derives from (upstream), those derived from it (downstream), or both.';
+    'Field-level lineage of one field of a product: the fields it derives from (upstream), those derived from it (downstream), or both; origin: declared or observed edge.';

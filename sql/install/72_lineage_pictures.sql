@@ -30,14 +30,18 @@ BEGIN
         UNION
         SELECT e.downstream FROM meshcat_internal.lineage_edge AS e WHERE start IS NULL
         UNION
+        SELECT e.upstream FROM meshcat_internal.lineage_observed_edge AS e WHERE start IS NULL
+        UNION
+        SELECT e.downstream FROM meshcat_internal.lineage_observed_edge AS e WHERE start IS NULL
+        UNION
         SELECT p.id FROM @extschema@.product AS p WHERE start IS NULL
         UNION
         SELECT start WHERE start IS NOT NULL
         UNION
-        SELECT w.node FROM meshcat_internal.lineage_walk(start, true, max_depth) AS w
+        SELECT w.node FROM meshcat_internal.lineage_walk(start, true, max_depth, NULL, NULL, true) AS w
          WHERE start IS NOT NULL AND dir IN ('downstream', 'both')
         UNION
-        SELECT w.node FROM meshcat_internal.lineage_walk(start, false, max_depth) AS w
+        SELECT w.node FROM meshcat_internal.lineage_walk(start, false, max_depth, NULL, NULL, true) AS w
          WHERE start IS NOT NULL AND dir IN ('upstream', 'both')
     )
     SELECT n.node,
@@ -52,21 +56,25 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.lineage_picture_nodes(text, text, int) IS
     'The nodes a lineage picture shows (the whole mesh when id is NULL), with domain, current version and status.';
 
--- The edges between the nodes of a picture, one per pair, labeled with the version ranges.
+-- The edges between the nodes of a picture, one per pair, labeled with the version ranges, or
+-- "observed" for a pair that only OpenLineage events connect.
 CREATE FUNCTION meshcat_internal.lineage_picture_edges(nodes text[])
 RETURNS TABLE (upstream text, downstream text, label text)
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
     SELECT e.upstream, e.downstream,
-           CASE WHEN e.upstream NOT LIKE 'source:%'
-                THEN pg_catalog.string_agg(DISTINCT coalesce(e.version_range, '*'), ' | ') END
-      FROM meshcat_internal.lineage_edge AS e
+           CASE WHEN NOT pg_catalog.bool_or(e.declared) THEN 'observed'
+                WHEN e.upstream NOT LIKE 'source:%'
+                THEN pg_catalog.string_agg(DISTINCT coalesce(e.version_range, '*'), ' | ') FILTER (WHERE e.declared) END
+      FROM (SELECT x.upstream, x.downstream, x.version_range, true AS declared FROM meshcat_internal.lineage_edge AS x
+            UNION ALL
+            SELECT x.upstream, x.downstream, NULL, false FROM meshcat_internal.lineage_observed_edge AS x) AS e
      WHERE e.upstream = ANY (nodes) AND e.downstream = ANY (nodes)
      GROUP BY e.upstream, e.downstream
 $$;
 COMMENT ON FUNCTION meshcat_internal.lineage_picture_edges(text[]) IS
-    'The product and source edges among the given nodes, one per pair, labeled with their version ranges.';
+    'The product and source edges among the given nodes, one per pair, labeled with their version ranges, or "observed" when only OpenLineage events connect them.';
 
 -- A DOT string literal.
 CREATE FUNCTION meshcat_internal.lineage_dot_quote(s text) RETURNS text

@@ -162,11 +162,17 @@ SELECT d.name AS domain,
 COMMENT ON VIEW @extschema@.mesh_domain_scorecard IS
     'Per domain: products, published products, % of products whose current version fails no required or recommended policy, open violations by policy.';
 
--- Edges for applications: one row per pair of nodes, whatever the number of ports behind it.
+-- Edges for applications: one row per pair of nodes and origin, whatever the number of ports
+-- or events behind it: origin "declared" (from descriptors) or "observed" (from OpenLineage
+-- events; last_observed is the newest eventTime behind it). A pair both declared and observed
+-- has a row of each, so declared lineage that is never observed (or the reverse) is one query.
 -- The version arrays are also given as text (in SemVer order) for applications without
 -- meshcat on their search_path.
 CREATE VIEW @extschema@.mesh_lineage WITH (security_invoker) AS
-SELECT l.*, l.consumer_versions::text[] AS consumer_versions_text, l.resolved_versions::text[] AS resolved_versions_text
+SELECT l.kind, l.upstream, l.downstream, l.upstream_product, l.downstream_product, l.version_ranges,
+       l.consumer_versions, l.resolved_versions, l.proposed,
+       l.consumer_versions::text[] AS consumer_versions_text, l.resolved_versions::text[] AS resolved_versions_text,
+       l.origin, l.last_observed
   FROM (
 SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS kind,
        CASE WHEN e.upstream LIKE 'source:%' THEN pg_catalog.substr(e.upstream, 8) ELSE e.upstream END AS upstream,
@@ -187,7 +193,8 @@ SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END AS 
                   ORDER BY u.version) END AS resolved_versions,
        NOT EXISTS (SELECT FROM meshcat_internal.lineage_edge AS x
                      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
-                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft') AS proposed
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft') AS proposed,
+       'declared'::text AS origin, NULL::timestamptz AS last_observed
   FROM (SELECT DISTINCT upstream, downstream FROM meshcat_internal.lineage_edge) AS e
 UNION ALL
 SELECT 'field', e.upstream, e.downstream,
@@ -200,11 +207,30 @@ SELECT 'field', e.upstream, e.downstream,
        NULL,
        NOT EXISTS (SELECT FROM meshcat_internal.lineage_field_edge AS x
                      JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) x.version_id
-                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft')
+                    WHERE x.upstream OPERATOR(pg_catalog.=) e.upstream AND x.downstream OPERATOR(pg_catalog.=) e.downstream AND v.status OPERATOR(pg_catalog.<>) 'draft'),
+       'declared', NULL
   FROM (SELECT DISTINCT upstream, downstream FROM meshcat_internal.lineage_field_edge) AS e
+UNION ALL
+SELECT CASE WHEN e.upstream LIKE 'source:%' THEN 'source' ELSE 'product' END,
+       CASE WHEN e.upstream LIKE 'source:%' THEN pg_catalog.substr(e.upstream, 8) ELSE e.upstream END,
+       e.downstream,
+       CASE WHEN e.upstream NOT LIKE 'source:%' THEN e.upstream END,
+       CASE WHEN e.downstream NOT LIKE 'source:%' THEN e.downstream END,
+       NULL, NULL, NULL, false, 'observed', pg_catalog.max(e.observed_at)
+  FROM meshcat_internal.lineage_observed_edge AS e
+ GROUP BY e.upstream, e.downstream
+UNION ALL
+SELECT 'field', e.upstream, e.downstream,
+       CASE WHEN e.upstream NOT LIKE 'source:%' THEN
+           pg_catalog.split_part(e.upstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.upstream, '.', 2) END,
+       CASE WHEN e.downstream NOT LIKE 'source:%' THEN
+           pg_catalog.split_part(e.downstream, '.', 1) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.split_part(e.downstream, '.', 2) END,
+       NULL, NULL, NULL, false, 'observed', pg_catalog.max(e.observed_at)
+  FROM meshcat_internal.lineage_observed_field_edge AS e
+ GROUP BY e.upstream, e.downstream
        ) AS l;
 COMMENT ON VIEW @extschema@.mesh_lineage IS
-    'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to (also as text: consumer_versions_text, resolved_versions_text).';
+    'The lineage graph as an edge list: product to product, source to product and field to field, with the version ranges, the consuming versions and the upstream versions the ranges resolve to (also as text: consumer_versions_text, resolved_versions_text); origin: declared (descriptors) or observed (OpenLineage events, last_observed).';
 
 -- Classification propagation: sensitivity flows along column lineage into every field derived
 -- from a classified or PII field, unless the deriving field is declared masked.

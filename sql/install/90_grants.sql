@@ -102,12 +102,15 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) TO meshcat_steward;
+    -- observed lineage: into sources, or into products of the caller's own domains (74_openlineage)
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_ingest_openlineage(jsonb) TO meshcat_steward;
 
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_openlineage() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_rebuild(), @extschema@.mesh_lineage_rebuild() TO meshcat_admin;
 END
 $$;

@@ -84,6 +84,12 @@ SELECT mesh_grant_exemption(mesh_request_exemption('sales.order_items', (SELECT 
                                                    'migrating', now() + interval '30 days'));
 SELECT count(*) FROM mesh_setup_roles();
 GRANT meshcat_steward TO sales_team;
+-- Observed lineage: an event whose input is a product's output port (restored events derive
+-- their edges again, whatever the order the tables are restored in).
+SELECT action FROM mesh_ingest_openlineage('{"eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s",
+  "job": {"namespace": "etl", "name": "snapshot"}, "inputs": [{"namespace": "https://api.example.com", "name": "inventory/v1"}],
+  "outputs": [{"namespace": "s3://lake", "name": "inventory/snapshot", "facets": {"columnLineage": {"_producer": "p", "_schemaURL": "s",
+    "fields": {"sku": {"inputFields": [{"namespace": "https://api.example.com", "name": "inventory/v1", "field": "sku"}]}}}}}]}');
 -- A grant of the administrator's own on a catalog object: the dump must carry it.
 GRANT SELECT ON meshcat_internal.audit TO finance_team;
 SQL

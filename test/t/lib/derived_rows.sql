@@ -1,9 +1,10 @@
 -- derived_rows.sql: creates the temporary view pg_temp.derived_rows: every row meshcat derives
--- from the descriptors (owners, tags, ports, fields, lineage edges), one line each, with its
+-- from the descriptors (owners, tags, ports, fields, lineage edges) and from the OpenLineage
+-- events (observed lineage edges, which have no surrogate ids), one line each, with its
 -- surrogate ids replaced by the natural keys they stand for (product, version, port), so two
 -- derivations compare value for value whatever ids they drew. Used by sql/derive.sql
 -- (registration against mesh_rebuild()) and test/t/lib/fingerprint.sql (dump against restore).
-\set derived_tables '{owner,tag,input_port,output_port,field,lineage_edge,lineage_field_edge}'
+\set derived_tables '{owner,tag,input_port,output_port,field,lineage_edge,lineage_field_edge,lineage_observed_edge,lineage_observed_field_edge}'
 CREATE TEMP VIEW derived_rows (table_name, line) AS
 SELECT 'owner', pg_catalog.concat_ws(' ', v.product_id, v.version, pg_catalog.to_jsonb(t) - 'version_id')
   FROM meshcat_internal.owner AS t JOIN meshcat.product_version AS v ON v.id = t.version_id
@@ -28,4 +29,8 @@ UNION ALL
 SELECT 'lineage_field_edge', pg_catalog.concat_ws(' ', v.product_id, v.version, o.name, f.name, pg_catalog.to_jsonb(t) - 'field_id' - 'version_id')
   FROM meshcat_internal.lineage_field_edge AS t JOIN meshcat_internal.field AS f ON f.id = t.field_id
   JOIN meshcat_internal.output_port AS o ON o.id = f.port_id
-  JOIN meshcat.product_version AS v ON v.id = t.version_id;
+  JOIN meshcat.product_version AS v ON v.id = t.version_id
+UNION ALL
+SELECT 'lineage_observed_edge', pg_catalog.to_jsonb(t)::text FROM meshcat_internal.lineage_observed_edge AS t
+UNION ALL
+SELECT 'lineage_observed_field_edge', pg_catalog.to_jsonb(t)::text FROM meshcat_internal.lineage_observed_field_edge AS t;
