@@ -315,6 +315,38 @@ SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: Policy, name: rr-pol
 \echo :SQLSTATE
 ROLLBACK;
 
+-- Retention: mesh_prune_evaluations() (administrators) deletes the evaluations older than
+-- meshcat.evaluation_retention (a superuser's setting), but never the latest that judged a
+-- policy for a version: mesh_compliance, and what tells the next violation new, are unchanged.
+SHOW meshcat.evaluation_retention;
+SELECT count(*) > 0 AS checked_again FROM mesh_check('sales.payments');
+CREATE TEMP TABLE latest_run AS
+SELECT e.version_id, u.policy_name, max(e.id) AS id
+  FROM meshcat_internal.evaluation_run AS e, unnest(e.policy_names) AS u(policy_name) GROUP BY 1, 2;
+CREATE TEMP TABLE compliance_before AS SELECT * FROM mesh_compliance;
+SELECT count(*) AS runs FROM meshcat_internal.evaluation_run \gset
+SELECT mesh_prune_evaluations() AS pruned_within_retention;
+SET meshcat.evaluation_retention = '0';
+SELECT mesh_prune_evaluations() > 0 AS pruned_some, mesh_prune_evaluations() AS pruned_again;
+SELECT count(*) < :runs AS fewer_runs,
+       (SELECT count(*) FROM latest_run AS l
+         WHERE NOT EXISTS (SELECT FROM meshcat_internal.evaluation_run AS e WHERE e.id = l.id)) AS latest_lost,
+       (SELECT count(*) FROM ((TABLE compliance_before EXCEPT ALL TABLE mesh_compliance)
+                              UNION ALL (TABLE mesh_compliance EXCEPT ALL TABLE compliance_before)) AS d) AS compliance_changed
+  FROM meshcat_internal.evaluation_run;
+-- (EXECUTE granted here only to show that the function itself refuses non-administrators)
+GRANT USAGE ON SCHEMA meshcat TO regress_gov_mkt;
+GRANT EXECUTE ON FUNCTION mesh_prune_evaluations() TO regress_gov_mkt;
+SET ROLE regress_gov_mkt;
+SELECT mesh_prune_evaluations();
+\echo :SQLSTATE
+RESET ROLE;
+REVOKE USAGE ON SCHEMA meshcat FROM regress_gov_mkt;
+SET meshcat.evaluation_retention = 'a while';
+SELECT mesh_prune_evaluations();
+\echo :SQLSTATE
+RESET meshcat.evaluation_retention;
+
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;
 RESET client_min_messages;

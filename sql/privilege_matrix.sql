@@ -129,6 +129,7 @@ INSERT INTO write_path VALUES
  ('mesh_lineage_rebuild', $q$SELECT meshcat.mesh_lineage_rebuild()$q$),
  ('mesh_rebuild', $q$SELECT meshcat.mesh_rebuild()$q$),
  ('mesh_prune_events', $q$SELECT meshcat.mesh_prune_events()$q$),
+ ('mesh_prune_evaluations', $q$SELECT meshcat.mesh_prune_evaluations()$q$),
  ('mesh_prune_openlineage', $q$SELECT meshcat.mesh_prune_openlineage()$q$),
  ('mesh_ingest_openlineage (into a source)', $q$SELECT meshcat.mesh_ingest_openlineage('{"eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s", "job": {"namespace": "ns", "name": "j"}, "inputs": [{"namespace": "ns", "name": "a"}], "outputs": [{"namespace": "ns", "name": "b"}]}')$q$),
  ('mesh_install_policies', $q$SELECT meshcat.mesh_install_policies()$q$),

@@ -32,6 +32,7 @@ int			meshcat_yaml_max_depth_ceiling = 256;
 int			meshcat_yaml_max_nodes_ceiling = 1000000;
 char	   *meshcat_event_retention = NULL;
 char	   *meshcat_openlineage_retention = NULL;
+char	   *meshcat_evaluation_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 bool		meshcat_deriving = false;
@@ -118,6 +119,15 @@ _PG_init(void)
 							   &meshcat_default_domain,
 							   "",
 							   PGC_USERSET, 0,
+							   NULL, NULL, NULL);
+
+	/* Read by mesh_prune_evaluations(), which checks it is an interval. */
+	DefineCustomStringVariable("meshcat.evaluation_retention",
+							   "How long meshcat keeps policy evaluations in meshcat_internal.evaluation_run.",
+							   "mesh_prune_evaluations() deletes older ones, but never the latest of a policy for a version; an interval, such as 90 days.",
+							   &meshcat_evaluation_retention,
+							   "90 days",
+							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 
 	/* Read by mesh_prune_openlineage(), which checks it is an interval. */

@@ -129,6 +129,36 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.require_admin(text) IS
     'Raises 42501 unless the acting role is a governance administrator.';
 
+-- How long a pruning function keeps rows: the retention setting it is given (meshcat.*_retention,
+-- superuser-only, an interval), or 22023 naming it. Called after require_admin, which has loaded
+-- the library: before that, any role may SET a placeholder of the same name, which loading it
+-- discards.
+CREATE FUNCTION meshcat_internal.retention(setting_name text) RETURNS interval
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    setting text := current_setting(setting_name);
+    keep interval;
+BEGIN
+    BEGIN
+        keep := setting::interval;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+        keep := NULL;
+    END;
+    IF keep IS NULL OR keep < interval '0' THEN
+        PERFORM meshcat_internal.raise_error('22023',
+            format('invalid value for %s: "%s"', setting_name, setting),
+            NULL,
+            format('Set it to a positive interval, such as ''%s'' (its default), in postgresql.conf or with ALTER DATABASE ... SET %s, as a superuser.',
+                   (SELECT s.boot_val FROM pg_catalog.pg_settings AS s WHERE s.name = setting_name), setting_name));
+    END IF;
+    RETURN keep;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.retention(text) IS
+    'Internal: the interval a retention setting holds, or 22023 naming the setting.';
+
 -- Raises a 23514 for a refused lifecycle or contract change.
 CREATE FUNCTION meshcat_internal.raise_contract(message text, detail text, hint text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE

@@ -321,25 +321,11 @@ CREATE FUNCTION @extschema@.mesh_prune_events() RETURNS bigint
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    setting text;
     keep interval;
     n bigint;
 BEGIN
     PERFORM meshcat_internal.require_admin('prune events');
-    -- Read once the library is loaded (require_admin has called into it): before that, any
-    -- role may SET a placeholder of the same name, which loading the library discards.
-    setting := current_setting('meshcat.event_retention');
-    BEGIN
-        keep := setting::interval;
-    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
-        keep := NULL;
-    END;
-    IF keep IS NULL OR keep < interval '0' THEN
-        PERFORM meshcat_internal.raise_error('22023',
-            format('invalid value for meshcat.event_retention: "%s"', setting),
-            NULL,
-            'Set it to a positive interval, such as ''90 days'' (postgresql.conf, or ALTER DATABASE ... SET, by a superuser).');
-    END IF;
+    keep := meshcat_internal.retention('meshcat.event_retention');
     DELETE FROM meshcat_internal.event AS e WHERE e.at < pg_catalog.now() - keep;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
@@ -348,3 +334,32 @@ $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_prune_events() FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.mesh_prune_events() IS
     'Administrators: deletes the events older than meshcat.event_retention (default 90 days); returns how many.';
+
+-- Deletes the policy evaluations older than meshcat.evaluation_retention, except the latest
+-- that judged each policy for each version: what mesh_compliance shows, and what the next
+-- evaluation compares with to tell a new violation. Administrators only. Returns how many.
+CREATE FUNCTION @extschema@.mesh_prune_evaluations() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keep interval;
+    n bigint;
+BEGIN
+    PERFORM meshcat_internal.require_admin('prune policy evaluations');
+    keep := meshcat_internal.retention('meshcat.evaluation_retention');
+    -- Evaluations being recorded now wait (and are kept); later ones find the latest kept.
+    LOCK TABLE meshcat_internal.evaluation_run IN SHARE ROW EXCLUSIVE MODE;
+    DELETE FROM meshcat_internal.evaluation_run AS e
+     WHERE e.evaluated_at < pg_catalog.now() - keep
+       AND e.id <> ALL (ARRAY(SELECT DISTINCT ON (k.version_id, u.policy_name) k.id
+                                FROM meshcat_internal.evaluation_run AS k,
+                                     pg_catalog.unnest(k.policy_names) AS u(policy_name)
+                               ORDER BY k.version_id, u.policy_name, k.id DESC));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.mesh_prune_evaluations() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.mesh_prune_evaluations() IS
+    'Administrators: deletes the policy evaluations older than meshcat.evaluation_retention (default 90 days), keeping the latest of each policy for each version; returns how many.';

@@ -405,24 +405,11 @@ CREATE FUNCTION @extschema@.mesh_prune_openlineage() RETURNS bigint
     SET meshcat.deriving = on
 AS $$
 DECLARE
-    setting text;
     keep interval;
     n bigint;
 BEGIN
     PERFORM meshcat_internal.require_admin('prune OpenLineage events');
-    -- Read once the library is loaded (require_admin has called into it), as mesh_prune_events.
-    setting := current_setting('meshcat.openlineage_retention');
-    BEGIN
-        keep := setting::interval;
-    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
-        keep := NULL;
-    END;
-    IF keep IS NULL OR keep < interval '0' THEN
-        PERFORM meshcat_internal.raise_error('22023',
-            format('invalid value for meshcat.openlineage_retention: "%s"', setting),
-            NULL,
-            'Set it to a positive interval, such as ''30 days'' (postgresql.conf, or ALTER DATABASE ... SET, by a superuser).');
-    END IF;
+    keep := meshcat_internal.retention('meshcat.openlineage_retention');
     LOCK TABLE meshcat_internal.openlineage_event IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM meshcat_internal.openlineage_event AS e
      WHERE e.event_time < pg_catalog.now() - keep

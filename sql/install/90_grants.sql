@@ -110,6 +110,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_evaluations() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_openlineage() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_rebuild(), @extschema@.mesh_lineage_rebuild() TO meshcat_admin;
 END

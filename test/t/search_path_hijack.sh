@@ -325,6 +325,9 @@ RESET ROLE;
 SELECT * FROM meshcat.mesh_lineage_rebuild() \g /dev/null
 SELECT * FROM meshcat.mesh_rebuild() \g /dev/null
 SELECT meshcat.mesh_prune_events() \g /dev/null
+SELECT meshcat.mesh_prune_evaluations() \g /dev/null
+SELECT * FROM meshcat.mesh_ingest_openlineage('{"eventType": "COMPLETE", "eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s", "run": {"runId": "00000000-0000-4000-8000-000000000009"}, "job": {"namespace": "hj", "name": "job"}, "inputs": [{"namespace": "hj", "name": "in"}], "outputs": [{"namespace": "hj", "name": "out"}]}') \g /dev/null
+SELECT meshcat.mesh_prune_openlineage() \g /dev/null
 SELECT * FROM meshcat.mesh_install_policies() \g /dev/null
 SQL
 
@@ -358,6 +361,8 @@ SELECT * FROM meshcat.mesh_search('"order items" or hijack -nothing', 'sales', '
 SELECT * FROM meshcat.mesh_search(NULL, NULL, 'hijack') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.hijack', '1.0.0', '1.1.0') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.orders', '1.2.0', '1.3.0') \g /dev/null
+SELECT meshcat.mesh_export('sales.orders', '1.3.0', 'odcs') \g /dev/null
+SELECT meshcat.mesh_export('sales.hijack') \g /dev/null
 SELECT * FROM meshcat.mesh_validate($$
 apiVersion: meshcat/v1
 kind: DataProduct
