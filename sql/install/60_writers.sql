@@ -192,6 +192,82 @@ END;
 COMMENT ON FUNCTION meshcat_internal.stream_document_texts(text, int[]) IS
     'Internal: the text of each document of a YAML stream, given the line each starts on; put together, they are the stream.';
 
+-- The order in which a stream's product documents are written: each product after the
+-- products of the stream it consumes (a depth-first walk of their inputs, in id order), and a
+-- product's versions in SemVer order. So when a version's edges are added, no product of the
+-- stream consumes it yet, and the cycle check walks next to nothing; written in id order, a
+-- long stream's checks walked ever larger lineage. A cycle within the stream is not ordered
+-- (its products keep their place) and is refused by the cycle check, as before. products: the
+-- DataProduct documents' numbers, sorted by id and version.
+CREATE FUNCTION meshcat_internal.stream_write_order(docs jsonb[], products int[]) RETURNS int[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pids text[];      -- the id of each of products (same positions)
+    inputs jsonb;     -- the inputs of each of products (same positions)
+    ids text[];       -- the stream's product ids, in id order
+    at jsonb;         -- each id's position in ids
+    ups jsonb;        -- for each position in ids, the positions of the stream's products it consumes
+    state int[];      -- 0 not seen, 1 being walked, 2 placed
+    walked int[];     -- for each position on the stack, how many of its inputs were walked
+    stack int[];
+    top int;
+    placed int[] := '{}';
+    node int;
+    up int;
+BEGIN
+    IF pg_catalog.cardinality(products) < 2 THEN
+        RETURN products;
+    END IF;
+    -- One pass over the stream (a subscript of a long array of documents walks it).
+    SELECT array_agg(u.d ->> 'id' ORDER BY x.k), jsonb_agg(coalesce(u.d -> 'inputs', '[]') ORDER BY x.k)
+      INTO pids, inputs
+      FROM pg_catalog.unnest(products) WITH ORDINALITY AS x(docno, k)
+      JOIN pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n) ON u.n = x.docno;
+    ids := ARRAY(SELECT DISTINCT id FROM pg_catalog.unnest(pids) AS id ORDER BY 1);
+    at := (SELECT jsonb_object_agg(id, k) FROM pg_catalog.unnest(ids) WITH ORDINALITY AS u(id, k));
+    ups := (SELECT jsonb_agg(coalesce(g.ups, '[]') ORDER BY u.k)
+              FROM pg_catalog.unnest(ids) WITH ORDINALITY AS u(id, k)
+              LEFT JOIN (SELECT p.id, jsonb_agg(DISTINCT (at ->> (e ->> 'product'))::int) AS ups
+                           FROM pg_catalog.unnest(pids) WITH ORDINALITY AS p(id, k),
+                                jsonb_array_elements(inputs -> (p.k::int - 1)) AS e
+                          WHERE at ? (e ->> 'product')
+                          GROUP BY p.id) AS g ON g.id = u.id);
+    state := array_fill(0, ARRAY[pg_catalog.cardinality(ids)]);
+    walked := array_fill(0, ARRAY[pg_catalog.cardinality(ids)]);
+    stack := array_fill(0, ARRAY[pg_catalog.cardinality(ids)]);
+    FOR start IN 1 .. pg_catalog.cardinality(ids) LOOP
+        CONTINUE WHEN state[start] <> 0;
+        top := 1;
+        stack[1] := start;
+        state[start] := 1;
+        WHILE top > 0 LOOP
+            node := stack[top];
+            IF walked[node] < jsonb_array_length(ups -> (node - 1)) THEN
+                up := (ups -> (node - 1) ->> walked[node])::int;
+                walked[node] := walked[node] + 1;
+                IF state[up] = 0 THEN          -- (1: a cycle, left to the cycle check)
+                    state[up] := 1;
+                    top := top + 1;
+                    stack[top] := up;
+                END IF;
+            ELSE
+                top := top - 1;
+                state[node] := 2;
+                placed := placed || node;
+            END IF;
+        END LOOP;
+    END LOOP;
+    -- each product's versions, in the order they came (by version)
+    RETURN ARRAY(SELECT products[p.k] FROM pg_catalog.unnest(pids) WITH ORDINALITY AS p(id, k)
+                   JOIN pg_catalog.unnest(placed) WITH ORDINALITY AS o(node, rank) ON o.node = (at ->> p.id)::int
+                  ORDER BY o.rank, p.k);
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.stream_write_order(jsonb[], int[]) IS
+    'Internal: a stream''s product documents in the order mesh_register writes them: consumed products first, each product''s versions in order.';
+
 CREATE FUNCTION @extschema@.mesh_register(descriptor text)
 RETURNS TABLE (kind text, id text, version @extschema@.semver, action text)
     LANGUAGE plpgsql
@@ -354,7 +430,8 @@ BEGIN
         END IF;
     END LOOP;
 
-    FOREACH docno IN ARRAY products LOOP
+    -- Consumed products first: no cycle check walks the lineage the stream is still writing.
+    FOREACH docno IN ARRAY meshcat_internal.stream_write_order(docs, products) LOOP
         actions[docno] := meshcat_internal.write_product_version(docs[docno], docno, lines[docno], texts[docno], formats[docno]);
     END LOOP;
 
