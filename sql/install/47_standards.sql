@@ -21,13 +21,18 @@ RETURN meshcat_internal.raise_error('22023',
 COMMENT ON FUNCTION meshcat_internal.raise_invalid_odcs(int, text, text, text, int) IS
     'Internal: raises 22023 for an ODCS document, naming the document number (and line) and the path in it.';
 
--- Which format a document is in, by its own markers: 'odcs' for an ODCS data contract, else
--- 'meshcat' (whose own checks then judge it).
+-- Which format a document is in, by its own markers: 'odcs' for an ODCS data contract, 'odps'
+-- for an ODPS data product (kind DataProduct like meshcat's own, but an apiVersion v<digit>...
+-- where meshcat's says meshcat/v1), else 'meshcat' (whose own checks then judge it).
 CREATE FUNCTION meshcat_internal.document_format(doc jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataContract' THEN 'odcs' ELSE 'meshcat' END;
+RETURN CASE WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataContract' THEN 'odcs'
+            WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataProduct'
+                 AND pg_catalog.jsonb_typeof(doc OPERATOR(pg_catalog.->) 'apiVersion') OPERATOR(pg_catalog.=) 'string'
+                 AND (doc OPERATOR(pg_catalog.->>) 'apiVersion') ~ '^v[0-9]' THEN 'odps'
+            ELSE 'meshcat' END;
 COMMENT ON FUNCTION meshcat_internal.document_format(jsonb) IS
-    'Internal: the format of a document by its markers: odcs (kind DataContract) or meshcat.';
+    'Internal: the format of a document by its markers: odcs (kind DataContract), odps (kind DataProduct, apiVersion v<digit>...) or meshcat.';
 
 -- A name as meshcat's names are: lower case, every run of other characters than letters,
 -- digits, "_" and "-" one "_", none at either end; NULL unless it then starts with a letter.
@@ -523,16 +528,400 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.odcs_to_descriptor(jsonb, int, int, text[]) IS
     'Internal: an ODCS v3.0.x or v3.1.0 data contract as a meshcat DataProduct descriptor (docs/standards.md), or the error that points into the contract.';
 
+-- ODPS (Bitol Open Data Product Standard v0.9.0, v1.0.0): a data product (kind DataProduct
+-- with an ODPS apiVersion, never meshcat/v1) is a version of the product it names. Each
+-- output port is an output port of that version, with the fields, location and quality of the
+-- output port of the ODCS contract its contractId names (that contract's port of the same
+-- name, else its only one); each input port an input, on the product the contract is a
+-- version of. docs/standards.md is the mapping.
+
+-- A standard's team and support as meshcat owners: the team's name (owners.team), each current
+-- member (no dateOut) under the slug of its role (else member), each support channel
+-- (owners.channel); NULL when there is none.
+CREATE FUNCTION meshcat_internal.standard_owners(team_name text, members jsonb, support jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT pg_catalog.jsonb_object_agg(g.kind, CASE WHEN pg_catalog.cardinality(g.ps) OPERATOR(pg_catalog.=) 1 THEN pg_catalog.to_jsonb(g.ps[1]) ELSE pg_catalog.to_jsonb(g.ps) END)
+      FROM (SELECT o.kind, pg_catalog.array_agg(o.principal ORDER BY o.n) AS ps
+              FROM (SELECT a.kind, a.principal, pg_catalog.min(a.n) AS n FROM (
+                        SELECT 'team' AS kind, team_name AS principal, 0::bigint AS n
+                        UNION ALL
+                        SELECT coalesce(meshcat_internal.name_slug(m OPERATOR(pg_catalog.->>) 'role'), 'member'), m OPERATOR(pg_catalog.->>) 'username', x.n
+                          FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(members) OPERATOR(pg_catalog.=) 'array' THEN members ELSE '[]' END)
+                               WITH ORDINALITY AS x(m, n)
+                         WHERE NOT m OPERATOR(pg_catalog.?) 'dateOut'
+                        UNION ALL
+                        SELECT 'channel', s OPERATOR(pg_catalog.->>) 'channel', 1000000 OPERATOR(pg_catalog.+) y.n
+                          FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(support) OPERATOR(pg_catalog.=) 'array' THEN support ELSE '[]' END)
+                               WITH ORDINALITY AS y(s, n)) AS a
+                     WHERE a.principal OPERATOR(pg_catalog.<>) '' GROUP BY a.kind, a.principal) AS o
+             GROUP BY o.kind) AS g
+    HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0;
+END;
+COMMENT ON FUNCTION meshcat_internal.standard_owners(text, jsonb, jsonb) IS
+    'Internal: a standard''s team name, members and support channels as meshcat owners (role slug: username), or NULL.';
+
+-- Raises the error for an ODPS document that meshcat cannot read (22023), at a path of the
+-- document as written.
+CREATE FUNCTION meshcat_internal.raise_invalid_odps(docno int, path text, problem text,
+                                               hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
+    LANGUAGE sql STABLE
+RETURN meshcat_internal.raise_error('22023',
+    format('invalid ODPS data product: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
+    coalesce(hint, 'meshcat reads ODPS v0.9.0 and v1.0.0 data products; docs/standards.md says what it maps.'));
+COMMENT ON FUNCTION meshcat_internal.raise_invalid_odps(int, text, text, text, int) IS
+    'Internal: raises 22023 for an ODPS document, naming the document number (and line) and the path in it.';
+
+-- What meshcat checks in an ODPS data product before it maps it (45_validation's validator):
+-- the keys it reads and their types. Open: other keys are ODPS's business, and kept.
+CREATE FUNCTION meshcat_internal.odps_schema() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN $schema$
+{
+  "type": "object",
+  "required": ["apiVersion", "kind", "id", "status"],
+  "properties": {
+    "apiVersion": {"type": "string"},
+    "kind": {"const": "DataProduct"},
+    "id": {"type": "string", "minLength": 1},
+    "name": {"type": "string", "minLength": 1},
+    "version": {"type": "string", "minLength": 1},
+    "status": {"type": "string", "minLength": 1},
+    "domain": {"type": "string", "minLength": 1},
+    "tags": {"$ref": "#/$defs/strings"},
+    "description": {"type": "object", "properties": {
+        "purpose": {"type": "string"}, "usage": {"type": "string"}, "limitations": {"type": "string"}}},
+    "authoritativeDefinitions": {"type": "array", "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string", "minLength": 1}}}},
+    "inputPorts": {"type": "array", "items": {"type": "object", "required": ["name", "version", "contractId"], "properties": {
+        "name": {"type": "string", "minLength": 1}, "version": {"type": "string", "minLength": 1}, "contractId": {"type": "string", "minLength": 1}}}},
+    "outputPorts": {"type": "array", "items": {"type": "object", "required": ["name", "version"], "properties": {
+        "name": {"type": "string", "minLength": 1}, "version": {"type": "string", "minLength": 1}, "contractId": {"type": "string", "minLength": 1},
+        "type": {"type": "string"}, "description": {"type": "string"}, "customProperties": {"$ref": "#/$defs/CustomProperties"}}}},
+    "managementPorts": {"type": "array", "items": {"type": "object", "required": ["name", "content"], "properties": {
+        "name": {"type": "string", "minLength": 1}, "content": {"type": "string", "minLength": 1}}}},
+    "team": {"type": "object", "properties": {"name": {"type": "string"}, "members": {"type": "array", "items": {
+        "type": "object", "required": ["username"], "properties": {"username": {"type": "string", "minLength": 1}, "role": {"type": "string"}}}}}},
+    "support": {"type": "array", "items": {"type": "object", "required": ["channel"], "properties": {"channel": {"type": "string", "minLength": 1}}}},
+    "customProperties": {"$ref": "#/$defs/CustomProperties"}
+  },
+  "$defs": {
+    "strings": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "CustomProperties": {"type": "array", "items": {"type": "object", "required": ["property"], "properties": {"property": {"type": "string", "minLength": 1}}}}
+  }
+}
+$schema$::jsonb;
+COMMENT ON FUNCTION meshcat_internal.odps_schema() IS
+    'Internal: the JSON Schema of what meshcat reads in an ODPS data product (keys and types), for the validator of 45_validation.';
+
+-- The product descriptors of a stream that an ODPS port may name as its contract, by the id
+-- it would name them with: an ODCS contract's id (mapped, odcs_to_descriptor), a meshcat
+-- product's external_id and id. A contract that cannot be mapped is left out (its own error
+-- is reported with its document).
+CREATE FUNCTION meshcat_internal.stream_contracts(docs jsonb[], stream_domains text[]) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    result jsonb := '{}';
+    d jsonb;
+    k text;
+BEGIN
+    FOR n IN 1 .. coalesce(cardinality(docs), 0) LOOP
+        d := NULL;
+        IF document_format(docs[n]) = 'odcs' THEN
+            BEGIN
+                d := odcs_to_descriptor(docs[n], n, NULL, stream_domains);
+            EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation OR feature_not_supported THEN
+                d := NULL;
+            END;
+        ELSIF document_format(docs[n]) = 'meshcat' AND docs[n] ->> 'kind' = 'DataProduct' THEN
+            d := docs[n];
+        END IF;
+        IF d IS NOT NULL THEN
+            FOREACH k IN ARRAY ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[docs[n] ->> 'id', d ->> 'external_id', d ->> 'id']) AS x
+                                      WHERE x IS NOT NULL) LOOP
+                result := result || jsonb_build_object(k, coalesce(result -> k, '[]') || jsonb_build_array(d));
+            END LOOP;
+        END IF;
+    END LOOP;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.stream_contracts(jsonb[], text[]) IS
+    'Internal: the product descriptors of a stream by the ids an ODPS port may name them with (ODCS id, external_id, product id).';
+
+-- The descriptor of the contract an ODPS port names (contract_id, at the port's version), or
+-- NULL: a contract of the stream or the catalog whose ODCS id, external_id or product id it is;
+-- of its versions the one the port's version names, else the stream's, else the highest
+-- published, else the highest.
+CREATE FUNCTION meshcat_internal.odps_contract(contract_id text, port_version text, stream_contracts jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT c.d FROM (
+        SELECT s.d, 0 AS src, s.d OPERATOR(pg_catalog.->>) 'version' AS v, coalesce(s.d OPERATOR(pg_catalog.->>) 'status', 'draft') AS status
+          FROM pg_catalog.jsonb_array_elements(coalesce(stream_contracts OPERATOR(pg_catalog.->) contract_id, '[]')) AS s(d)
+        UNION ALL
+        SELECT pv.descriptor, 1, pv.version::text, pv.status::text
+          FROM @extschema@.product_version AS pv
+         WHERE pv.product_id OPERATOR(pg_catalog.=) contract_id
+            OR pv.descriptor OPERATOR(pg_catalog.->>) 'external_id' OPERATOR(pg_catalog.=) contract_id) AS c
+     ORDER BY c.v OPERATOR(pg_catalog.=) pg_catalog.regexp_replace(port_version, '^v', '') DESC, c.src,
+              c.status OPERATOR(pg_catalog.<>) 'draft' DESC, c.v::@extschema@.semver DESC
+     LIMIT 1;
+END;
+COMMENT ON FUNCTION meshcat_internal.odps_contract(text, text, jsonb) IS
+    'Internal: the descriptor of the contract an ODPS port names by id (stream or catalog), at the port''s version if there is one, or NULL.';
+
+-- The meshcat port type of an ODPS port type (free text: tables, topic, api, ...).
+CREATE FUNCTION meshcat_internal.odps_port_type(type text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.lower(type) ~ '^(table|view|file|stream|api)s?$' THEN pg_catalog.rtrim(pg_catalog.lower(type), 's')
+            WHEN pg_catalog.lower(type) ~ '^(topic|queue|event|kafka)s?$' THEN 'stream'
+            ELSE NULL END;
+COMMENT ON FUNCTION meshcat_internal.odps_port_type(text) IS
+    'Internal: the meshcat output port type of an ODPS port type (tables: table, topic: stream, ...), or NULL when there is none.';
+
+-- The meshcat keys an ODPS document carries as customProperties meshcat.<key> (what meshcat's
+-- export writes there), as an object.
+CREATE FUNCTION meshcat_internal.odps_meshcat_keys(props jsonb, keys text[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT coalesce(pg_catalog.jsonb_object_agg(pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9), c OPERATOR(pg_catalog.->) 'value'), '{}')
+          FROM pg_catalog.jsonb_array_elements(coalesce(props, '[]')) AS c
+         WHERE c OPERATOR(pg_catalog.->>) 'property' LIKE 'meshcat.%'
+           AND (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) OPERATOR(pg_catalog.=) ANY (keys)
+                OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-'));
+COMMENT ON FUNCTION meshcat_internal.odps_meshcat_keys(jsonb, text[]) IS
+    'Internal: the given meshcat keys (and x- keys) an ODPS customProperties list holds as meshcat.<key>, as an object.';
+
+-- A customProperties list without the meshcat.<key> entries odps_meshcat_keys reads, or NULL
+-- when nothing is left.
+CREATE FUNCTION meshcat_internal.odps_other_properties(props jsonb, keys text[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT pg_catalog.jsonb_agg(c ORDER BY n)
+          FROM pg_catalog.jsonb_array_elements(coalesce(props, '[]')) WITH ORDINALITY AS x(c, n)
+         WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' LIKE 'meshcat.%'
+                    AND (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) OPERATOR(pg_catalog.=) ANY (keys)
+                         OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-')));
+COMMENT ON FUNCTION meshcat_internal.odps_other_properties(jsonb, text[]) IS
+    'Internal: an ODPS customProperties list without the meshcat.<key> entries of the given keys, or NULL when empty.';
+
+-- An ODPS data product (a parsed document) as a meshcat DataProduct descriptor, or the error
+-- that points into it. stream_domains: the domains the same stream registers; contracts: the
+-- stream's contracts (stream_contracts). Statuses and versions as for ODCS (DECISIONS.md 7); a
+-- product without a version (ODPS does not require one) is 0.0.0.
+CREATE FUNCTION meshcat_internal.odps_to_descriptor(doc jsonb, docno int, line int DEFAULT NULL,
+                                               stream_domains text[] DEFAULT '{}', contracts jsonb DEFAULT '{}') RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    top_keys CONSTANT text[] := ARRAY['classification', 'security', 'quality', 'inputs', 'custom', 'sla', 'retention'];
+    problem text[];
+    refs text;
+    dom text;
+    slug text;
+    pid text;
+    ver text;
+    st text;
+    new_status text;
+    d jsonb := doc -> 'description';
+    props jsonb;
+    outputs jsonb := '[]';
+    inputs jsonb := '[]';
+    port jsonb;
+    pname text;
+    contract jsonb;
+    cport jsonb;
+    out jsonb;
+    rest jsonb;
+    leftover jsonb;
+    i int;
+BEGIN
+    IF jsonb_typeof(doc -> 'apiVersion') IS DISTINCT FROM 'string' OR NOT (doc ->> 'apiVersion') IN ('v0.9.0', 'v1.0.0') THEN
+        PERFORM raise_invalid_odps(docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
+            CASE WHEN doc ? 'apiVersion' THEN format('ODPS version %s is not supported', doc -> 'apiVersion')
+                 ELSE 'missing required key "apiVersion"' END,
+            'meshcat reads ODPS v0.9.0 and v1.0.0 data products: write apiVersion: v1.0.0 (a meshcat descriptor says apiVersion: meshcat/v1).', line);
+    END IF;
+    IF strpos(doc::text, '"$ref"') > 0 THEN
+        SELECT string_agg(format('%s: %s', r.path, r.ref), ', ') INTO refs
+          FROM document_references(doc) AS r WHERE NOT coalesce(r.ref #>> '{}', '') LIKE '#%';
+        IF refs IS NOT NULL THEN
+            PERFORM raise_error('0A000',
+                format('external reference in ODPS data product: %s, %s', document_label(docno, line), refs),
+                'meshcat never fetches another file: a document is registered whole.',
+                'Put what each reference names into the data product itself, then register it.');
+        END IF;
+    END IF;
+    problem := json_schema_problem(doc, odps_schema(), '$', odps_schema() -> '$defs');
+    IF problem IS NOT NULL THEN
+        PERFORM raise_invalid_odps(docno, problem[1], problem[2], NULL, line);
+    END IF;
+
+    -- Identity: <domain>.<slug of the name>; the document's own id is kept as external_id.
+    dom := coalesce(doc ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
+    IF dom IS NULL THEN
+        PERFORM raise_invalid_odps(docno, '$', 'the data product names no domain, and meshcat.default_domain is not set',
+            'Add domain: <a registered domain> to the data product, or SET meshcat.default_domain to the domain it belongs to.', line);
+    END IF;
+    IF NOT EXISTS (SELECT FROM domain AS x WHERE x.name = dom) AND dom <> ALL (stream_domains) THEN
+        PERFORM raise_error('23503',
+            format('unknown reference in ODPS data product: %s, %s: domain "%s" does not exist',
+                   document_label(docno, line), CASE WHEN doc ? 'domain' THEN '$.domain' ELSE '$' END, dom),
+            NULL,
+            CASE WHEN doc ? 'domain' THEN 'Register the domain first, or in the same stream.'
+                 ELSE format('meshcat.default_domain names domain "%s": register it, or set the setting to a registered domain.', dom) END);
+    END IF;
+    IF NOT doc ? 'name' THEN
+        PERFORM raise_invalid_odps(docno, '$', 'the data product has no "name"',
+            'meshcat names a product <domain>.<slug of its name>: add name: <its name>.', line);
+    END IF;
+    slug := name_slug(doc ->> 'name');
+    IF slug IS NULL THEN
+        PERFORM raise_invalid_odps(docno, '$.name', format('"%s" cannot name a data product', doc ->> 'name'),
+            'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters (Customer Data Product: customer_data_product).', line);
+    END IF;
+    pid := dom || '.' || slug;
+
+    ver := coalesce(doc ->> 'version', '0.0.0');
+    IF ver LIKE 'v%' THEN
+        ver := substr(ver, 2);
+    END IF;
+    IF NOT ver ~ '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$' THEN
+        BEGIN
+            PERFORM ver::semver;
+        EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+            PERFORM raise_invalid_odps(docno, '$.version', format('"%s" is not a SemVer version', doc ->> 'version'),
+                'Versions follow SemVer 2.0.0, and a leading v is dropped: 1.4.0, v2.0.0-rc.1.', line);
+        END;
+    END IF;
+
+    st := lower(doc ->> 'status');
+    new_status := CASE WHEN st = 'active' THEN 'published' WHEN st IN ('deprecated', 'retired') THEN 'released' ELSE 'draft' END;
+    IF new_status = 'released' THEN
+        IF NOT EXISTS (SELECT FROM product_version AS v WHERE v.product_id = pid AND v.version = ver::semver AND v.status <> 'draft') THEN
+            PERFORM raise_invalid_odps(docno, '$.status', format('a new version cannot be %s', st),
+                format('Register it as active, then %s it in meshcat: mesh_deprecate() names a sunset date, which ODPS does not carry.',
+                       CASE st WHEN 'deprecated' THEN 'deprecate' ELSE 'deprecate and retire' END), line);
+        END IF;
+        new_status := 'published';
+    END IF;
+
+    props := odps_meshcat_keys(doc -> 'customProperties', top_keys);
+
+    -- Output ports: each with its contract's port (fields, location, quality). A name that
+    -- appears more than once (one port at several versions) is <name>_v<version>.
+    i := 0;
+    FOR port IN SELECT jsonb_array_elements(coalesce(doc -> 'outputPorts', '[]')) LOOP
+        pname := CASE WHEN (SELECT count(*) FROM jsonb_array_elements(doc -> 'outputPorts') AS o WHERE o ->> 'name' = port ->> 'name') > 1
+                      THEN name_slug((port ->> 'name') || '_v' || (port ->> 'version'))
+                      ELSE odcs_port_name(port ->> 'name') END;
+        IF pname IS NULL THEN
+            PERFORM raise_invalid_odps(docno, format('$.outputPorts[%s].name', i), format('"%s" cannot name an output port', port ->> 'name'),
+                'A port''s name starts with a letter and has at most 63 characters.', line);
+        END IF;
+        IF outputs @> jsonb_build_array(jsonb_build_object('name', pname)) THEN
+            PERFORM raise_invalid_odps(docno, format('$.outputPorts[%s].name', i), format('output port "%s" is declared twice', pname),
+                'Each output port has its own name, or its own version (a name given at several versions names each port <name>_v<version>).', line);
+        END IF;
+        contract := NULL;
+        cport := NULL;
+        IF port ? 'contractId' THEN
+            contract := odps_contract(port ->> 'contractId', port ->> 'version', contracts);
+            IF contract IS NULL THEN
+                PERFORM raise_error('23503',
+                    format('unknown reference in ODPS data product: %s, $.outputPorts[%s].contractId: contract "%s" is not registered',
+                           document_label(docno, line), i, port ->> 'contractId'),
+                    NULL, 'Register the ODCS contract first, or in the same stream; meshcat finds it by its id.');
+            END IF;
+            cport := coalesce((SELECT o FROM jsonb_array_elements(contract -> 'outputs') AS o WHERE o ->> 'name' = pname),
+                              CASE WHEN jsonb_array_length(coalesce(contract -> 'outputs', '[]')) = 1 THEN contract -> 'outputs' -> 0 END);
+        END IF;
+        -- What the port says that meshcat does not map: its version unless it is the product's,
+        -- its contract unless it is this product itself, its type unless meshcat's, the rest.
+        rest := port - ARRAY['description', 'customProperties']
+            - CASE WHEN port ->> 'name' = pname THEN 'name' ELSE '' END
+            - CASE WHEN regexp_replace(port ->> 'version', '^v', '') = ver THEN 'version' ELSE '' END
+            - CASE WHEN contract ->> 'id' = pid THEN 'contractId' ELSE '' END
+            - CASE WHEN port ->> 'type' = coalesce(cport ->> 'type', 'table') THEN 'type' ELSE '' END
+            || CASE WHEN odps_other_properties(port -> 'customProperties', ARRAY['custom']) IS NOT NULL
+                    THEN jsonb_build_object('customProperties', odps_other_properties(port -> 'customProperties', ARRAY['custom'])) ELSE '{}' END;
+        out := jsonb_build_object('name', pname,
+                                  'type', coalesce(odps_port_type(port ->> 'type'), cport ->> 'type', 'table'))
+            || without_nulls(jsonb_build_object(
+                   'location', cport -> 'location',
+                   'description', coalesce(port -> 'description', cport -> 'description'),
+                   'schema', cport -> 'schema', 'quality', cport -> 'quality'))
+            || (odps_meshcat_keys(port -> 'customProperties', ARRAY['custom']) - 'custom');
+        IF rest <> '{}' OR odps_meshcat_keys(port -> 'customProperties', ARRAY['custom']) ? 'custom' THEN
+            out := out || jsonb_build_object('custom', coalesce(odps_meshcat_keys(port -> 'customProperties', ARRAY['custom']) -> 'custom', '{}')
+                                                       || CASE WHEN rest <> '{}' THEN jsonb_build_object('odps', rest) ELSE '{}' END);
+        END IF;
+        outputs := outputs || jsonb_build_array(out);
+        i := i + 1;
+    END LOOP;
+
+    -- Input ports: an input on the product of each port's contract, at the contract's version;
+    -- meshcat's own export carries the inputs whole (customProperties meshcat.inputs).
+    i := 0;
+    FOR port IN SELECT jsonb_array_elements(coalesce(doc -> 'inputPorts', '[]')) LOOP
+        contract := odps_contract(port ->> 'contractId', port ->> 'version', contracts);
+        IF contract IS NULL THEN
+            PERFORM raise_error('23503',
+                format('unknown reference in ODPS data product: %s, $.inputPorts[%s].contractId: contract "%s" is not registered',
+                       document_label(docno, line), i, port ->> 'contractId'),
+                NULL, 'Register the ODCS contract of the data it consumes first, or in the same stream; meshcat finds it by its id.');
+        END IF;
+        IF NOT props ? 'inputs' THEN
+            inputs := inputs || jsonb_build_array(jsonb_build_object('product', contract ->> 'id', 'version', contract ->> 'version',
+                                                                     'name', port ->> 'name'));
+        END IF;
+        i := i + 1;
+    END LOOP;
+    IF props ? 'inputs' THEN
+        inputs := props -> 'inputs';
+    END IF;
+
+    -- What meshcat has no place for, at the top: kept in custom.odps (metadata only in the document).
+    leftover := doc - ARRAY['apiVersion', 'kind', 'id', 'name', 'domain', 'version', 'status', 'description', 'tags',
+                            'team', 'support', 'authoritativeDefinitions', 'inputPorts', 'outputPorts', 'customProperties']
+        || CASE WHEN odps_other_properties(doc -> 'customProperties', top_keys) IS NOT NULL
+                THEN jsonb_build_object('customProperties', odps_other_properties(doc -> 'customProperties', top_keys)) ELSE '{}' END;
+
+    RETURN jsonb_build_object('apiVersion', 'meshcat/v1', 'kind', 'DataProduct', 'id', pid, 'name', doc ->> 'name', 'version', ver)
+        || CASE WHEN doc ? 'domain' THEN jsonb_build_object('domain', dom) ELSE '{}' END
+        || CASE WHEN new_status <> 'draft' THEN jsonb_build_object('status', new_status) ELSE '{}' END
+        || CASE WHEN doc ->> 'id' <> pid THEN jsonb_build_object('external_id', doc ->> 'id') ELSE '{}' END
+        || without_nulls(jsonb_build_object(
+               'description', nullif(concat_ws(E'\n\n', d ->> 'purpose', 'Usage: ' || (d ->> 'usage'),
+                                               'Limitations: ' || (d ->> 'limitations')), ''),
+               'documentation', doc -> 'authoritativeDefinitions' -> 0 ->> 'url',
+               'tags', doc -> 'tags',
+               'owners', standard_owners(doc -> 'team' ->> 'name', doc -> 'team' -> 'members', doc -> 'support')))
+        || (props - ARRAY['inputs', 'custom'])
+        || CASE WHEN inputs <> '[]' THEN jsonb_build_object('inputs', inputs) ELSE '{}' END
+        || CASE WHEN doc ? 'outputPorts' THEN jsonb_build_object('outputs', outputs) ELSE '{}' END
+        || CASE WHEN leftover <> '{}' OR props ? 'custom'
+                THEN jsonb_build_object('custom', coalesce(props -> 'custom', '{}')
+                                                  || CASE WHEN leftover <> '{}' THEN jsonb_build_object('odps', leftover) ELSE '{}' END)
+                ELSE '{}' END;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.odps_to_descriptor(jsonb, int, int, text[], jsonb) IS
+    'Internal: an ODPS v0.9.0 or v1.0.0 data product as a meshcat DataProduct descriptor (docs/standards.md), its ports bound to their ODCS contracts, or the error that points into it.';
+
 -- A document as meshcat reads it: a standard's document (its format by its own markers) as
 -- the meshcat descriptor it maps to, a meshcat document as it is. stream_domains: the domains
 -- the same stream registers.
-CREATE FUNCTION meshcat_internal.standard_to_descriptor(doc jsonb, docno int, line int, stream_domains text[]) RETURNS jsonb
+CREATE FUNCTION meshcat_internal.standard_to_descriptor(doc jsonb, docno int, line int, stream_domains text[],
+                                                   contracts jsonb DEFAULT '{}') RETURNS jsonb
     LANGUAGE sql STABLE
 RETURN CASE meshcat_internal.document_format(doc)
             WHEN 'odcs' THEN meshcat_internal.odcs_to_descriptor(doc, docno, line, stream_domains)
+            WHEN 'odps' THEN meshcat_internal.odps_to_descriptor(doc, docno, line, stream_domains, contracts)
             ELSE doc END;
-COMMENT ON FUNCTION meshcat_internal.standard_to_descriptor(jsonb, int, int, text[]) IS
-    'Internal: a document as a meshcat descriptor: an ODCS contract mapped (odcs_to_descriptor), a meshcat document as it is.';
+COMMENT ON FUNCTION meshcat_internal.standard_to_descriptor(jsonb, int, int, text[], jsonb) IS
+    'Internal: a document as a meshcat descriptor: an ODCS contract or ODPS product mapped (contracts: the stream''s, stream_contracts), a meshcat document as it is.';
 
 -- The documents of a stream as meshcat reads them (standard_to_descriptor), with each
 -- document's format and, for a standard's, its kind, for mesh_register's result.
@@ -542,6 +931,8 @@ CREATE FUNCTION meshcat_internal.standard_documents(INOUT docs jsonb[], lines in
 AS $$
 DECLARE
     domains text[];
+    contracts jsonb;    -- what ODPS ports may name, when the stream has an ODPS document
+    originals jsonb[] := docs;
 BEGIN
     formats := array_fill('meshcat'::text, ARRAY[cardinality(docs)]);
     kinds := array_fill(NULL::text, ARRAY[cardinality(docs)]);
@@ -551,14 +942,17 @@ BEGIN
             IF domains IS NULL THEN
                 domains := ARRAY(SELECT d ->> 'name' FROM unnest(docs) AS d WHERE d ->> 'kind' = 'Domain');
             END IF;
+            IF formats[n] = 'odps' AND contracts IS NULL THEN
+                contracts := stream_contracts(originals, domains);
+            END IF;
             kinds[n] := docs[n] ->> 'kind';
-            docs[n] := standard_to_descriptor(docs[n], n, lines[n], domains);
+            docs[n] := standard_to_descriptor(docs[n], n, lines[n], domains, coalesce(contracts, '{}'));
         END IF;
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.standard_documents(jsonb[], int[]) IS
-    'Internal: the documents of a stream with each standard''s document (ODCS) as a meshcat descriptor, and each document''s format and kind.';
+    'Internal: the documents of a stream with each standard''s document (ODCS, ODPS) as a meshcat descriptor, and each document''s format and kind.';
 
 -- An object with its custom.odcs put back (the ODCS keys meshcat kept for it) and its custom
 -- left out; customProperties of both are put together, custom.odcs's first.
@@ -657,3 +1051,56 @@ RETURN meshcat_internal.odcs_restore(
     OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d, ARRAY['classification', 'security', 'quality', 'inputs', 'custom']), d);
 COMMENT ON FUNCTION meshcat_internal.descriptor_to_odcs(jsonb, @extschema@.lifecycle_status) IS
     'Internal: a meshcat DataProduct descriptor as an ODCS v3.1.0 data contract (docs/standards.md), with the given lifecycle as its status.';
+
+-- The id an ODPS port names a meshcat product version's contract with: what its ODCS export
+-- says (the external_id, else the product id).
+CREATE FUNCTION meshcat_internal.odps_contract_id(d jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN coalesce(d OPERATOR(pg_catalog.->>) 'external_id', d OPERATOR(pg_catalog.->>) 'id');
+COMMENT ON FUNCTION meshcat_internal.odps_contract_id(jsonb) IS
+    'Internal: the contract id of a product version in ODPS and ODCS exports (its external_id, else its product id).';
+
+-- A meshcat descriptor as an ODPS v1.0.0 data product; status is the version's lifecycle. Its
+-- output ports name the version itself as their contract (its ODCS export: fields, location,
+-- quality), its input ports the contract of the newest version of each input product that its
+-- range accepts; what ODPS has no place for is customProperties meshcat.<key> (sla, retention,
+-- inputs whole, ...), which the import gives back.
+CREATE FUNCTION meshcat_internal.descriptor_to_odps(d jsonb, status @extschema@.lifecycle_status) RETURNS jsonb
+    LANGUAGE sql STABLE STRICT
+BEGIN ATOMIC
+    SELECT pg_catalog.jsonb_build_object('apiVersion', 'v1.0.0', 'kind', 'DataProduct',
+               'id', meshcat_internal.odps_contract_id(d),
+               'name', d OPERATOR(pg_catalog.->>) 'name', 'version', d OPERATOR(pg_catalog.->>) 'version',
+               'status', CASE status WHEN 'published' THEN 'active' ELSE status::text END,
+               'domain', pg_catalog.split_part(d OPERATOR(pg_catalog.->>) 'id', '.', 1))
+        OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+            'description', CASE WHEN d OPERATOR(pg_catalog.?) 'description'
+                                THEN pg_catalog.jsonb_build_object('purpose', d OPERATOR(pg_catalog.->) 'description') END,
+            'authoritativeDefinitions', CASE WHEN d OPERATOR(pg_catalog.?) 'documentation'
+                                THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('type', 'documentation', 'url', d OPERATOR(pg_catalog.->) 'documentation')) END,
+            'tags', d OPERATOR(pg_catalog.->) 'tags',
+            'team', odcs OPERATOR(pg_catalog.->) 'team',
+            -- ODPS requires a URI for each channel: a channel that is none becomes a urn.
+            'support', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('channel', c OPERATOR(pg_catalog.->>) 'channel',
+                                   'url', CASE WHEN (c OPERATOR(pg_catalog.->>) 'channel') ~ '^[A-Za-z][A-Za-z0-9+.-]*:[^[:space:]]+$' THEN c OPERATOR(pg_catalog.->>) 'channel'
+                                               ELSE 'urn:meshcat:channel:' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(c OPERATOR(pg_catalog.->>) 'channel', '[^A-Za-z0-9._~-]+', '-', 'g') END) ORDER BY n)
+                          FROM pg_catalog.jsonb_array_elements(odcs OPERATOR(pg_catalog.->) 'support') WITH ORDINALITY AS x(c, n)),
+            'inputPorts', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', coalesce(i OPERATOR(pg_catalog.->>) 'name', i OPERATOR(pg_catalog.->>) 'product'),
+                                      'version', v.version::text, 'contractId', meshcat_internal.odps_contract_id(v.descriptor)) ORDER BY n)
+                             FROM pg_catalog.jsonb_array_elements(d OPERATOR(pg_catalog.->) 'inputs') WITH ORDINALITY AS x(i, n),
+                                  LATERAL (SELECT pv.version, pv.descriptor FROM @extschema@.product_version AS pv
+                                            WHERE pv.product_id OPERATOR(pg_catalog.=) (i OPERATOR(pg_catalog.->>) 'product')
+                                              AND (NOT i OPERATOR(pg_catalog.?) 'version' OR @extschema@.semver_satisfies(pv.version, i OPERATOR(pg_catalog.->>) 'version'))
+                                            ORDER BY pv.status OPERATOR(pg_catalog.<>) 'draft' DESC, pv.version DESC LIMIT 1) AS v),
+            'outputPorts', (SELECT pg_catalog.jsonb_agg(meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+                                       'name', o OPERATOR(pg_catalog.->) 'name', 'description', o OPERATOR(pg_catalog.->) 'description',
+                                       'type', o OPERATOR(pg_catalog.->) 'type', 'version', d OPERATOR(pg_catalog.->) 'version',
+                                       'contractId', meshcat_internal.odps_contract_id(d)))
+                                   OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(o, ARRAY['custom']) ORDER BY n)
+                              FROM pg_catalog.jsonb_array_elements(d OPERATOR(pg_catalog.->) 'outputs') WITH ORDINALITY AS x(o, n))))
+        OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d,
+            ARRAY['classification', 'security', 'quality', 'inputs', 'custom', 'sla', 'retention'])
+      FROM (SELECT meshcat_internal.descriptor_to_odcs(d, status) AS odcs) AS c;
+END;
+COMMENT ON FUNCTION meshcat_internal.descriptor_to_odps(jsonb, @extschema@.lifecycle_status) IS
+    'Internal: a meshcat DataProduct descriptor as an ODPS v1.0.0 data product (docs/standards.md), its output ports bound to the version''s own contract, with the given lifecycle as its status.';
