@@ -210,14 +210,15 @@ SELECT (mesh_yaml_to_jsonb(mesh_export('seller.customer_data_product', NULL, 'od
 SELECT action FROM mesh_register(mesh_export('seller.customer_data_product', NULL, 'odps'));
 SELECT mesh_export('seller.simple_data_product', NULL, 'odps');
 
--- A meshcat product as ODPS: its ports name the version itself as their contract, what ODPS
--- has no place for is customProperties meshcat.<key>; imported again it is unchanged.
+-- A meshcat product as ODPS: its id is the product id (kept on the way back, whatever its
+-- name's slug), its ports name the version itself as their contract, what ODPS has no place
+-- for is customProperties meshcat.<key>; imported again it is unchanged.
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct
 id: seller.orders
 domain: seller
-name: Orders
+name: Order Book
 version: 1.2.0
 status: published
 description: All orders

@@ -772,16 +772,21 @@ BEGIN
             CASE WHEN doc ? 'domain' THEN 'Register the domain first, or in the same stream.'
                  ELSE format('meshcat.default_domain names domain "%s": register it, or set the setting to a registered domain.', dom) END);
     END IF;
-    IF NOT doc ? 'name' THEN
+    -- An id that is a product id of this domain (meshcat's own export writes one) is kept.
+    IF (doc ->> 'id') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$' AND split_part(doc ->> 'id', '.', 1) = dom THEN
+        pid := doc ->> 'id';
+    ELSIF NOT doc ? 'name' THEN
         PERFORM raise_invalid_odps(docno, '$', 'the data product has no "name"',
             'meshcat names a product <domain>.<slug of its name>: add name: <its name>.', line);
     END IF;
-    slug := name_slug(doc ->> 'name');
-    IF slug IS NULL THEN
-        PERFORM raise_invalid_odps(docno, '$.name', format('"%s" cannot name a data product', doc ->> 'name'),
-            'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters (Customer Data Product: customer_data_product).', line);
+    IF pid IS NULL THEN
+        slug := name_slug(doc ->> 'name');
+        IF slug IS NULL THEN
+            PERFORM raise_invalid_odps(docno, '$.name', format('"%s" cannot name a data product', doc ->> 'name'),
+                'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters (Customer Data Product: customer_data_product).', line);
+        END IF;
+        pid := dom || '.' || slug;
     END IF;
-    pid := dom || '.' || slug;
 
     ver := coalesce(doc ->> 'version', '0.0.0');
     IF ver LIKE 'v%' THEN
@@ -888,7 +893,7 @@ BEGIN
         || CASE WHEN odps_other_properties(doc -> 'customProperties', top_keys) IS NOT NULL
                 THEN jsonb_build_object('customProperties', odps_other_properties(doc -> 'customProperties', top_keys)) ELSE '{}' END;
 
-    RETURN jsonb_build_object('apiVersion', 'meshcat/v1', 'kind', 'DataProduct', 'id', pid, 'name', doc ->> 'name', 'version', ver)
+    RETURN jsonb_build_object('apiVersion', 'meshcat/v1', 'kind', 'DataProduct', 'id', pid, 'name', coalesce(doc ->> 'name', pid), 'version', ver)
         || CASE WHEN doc ? 'domain' THEN jsonb_build_object('domain', dom) ELSE '{}' END
         || CASE WHEN new_status <> 'draft' THEN jsonb_build_object('status', new_status) ELSE '{}' END
         || CASE WHEN doc ->> 'id' <> pid THEN jsonb_build_object('external_id', doc ->> 'id') ELSE '{}' END
