@@ -238,7 +238,11 @@ BEGIN
             format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing')), line => line);
     END IF;
     IF NOT doc ? 'kind' THEN
-        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$', 'missing required key "kind"', line => line);
+        -- Neither meshcat's nor a standard's (47_standards knows them by their markers): often
+        -- a fragment of another document, such as a port a DPDS descriptor refers to.
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$', 'missing required key "kind"',
+            'A document is a whole meshcat document (kind Domain, DataProduct or Policy) or a whole document of a standard meshcat reads, known by its marker: ODCS and ODPS (kind and apiVersion), DPDS (dataProductDescriptor), Data Contract Specification (dataContractSpecification). A fragment of another document is none of these.',
+            line => line);
     END IF;
     IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
         PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.kind',

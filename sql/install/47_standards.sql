@@ -21,18 +21,22 @@ RETURN meshcat_internal.raise_error('22023',
 COMMENT ON FUNCTION meshcat_internal.raise_invalid_odcs(int, text, text, text, int) IS
     'Internal: raises 22023 for an ODCS document, naming the document number (and line) and the path in it.';
 
--- Which format a document is in, by its own markers: 'odcs' for an ODCS data contract, 'odps'
--- for an ODPS data product (kind DataProduct like meshcat's own, but an apiVersion v<digit>...
--- where meshcat's says meshcat/v1), else 'meshcat' (whose own checks then judge it).
+-- Which format a document is in, by its own markers: 'dpds' for a DPDS descriptor (the key
+-- dataProductDescriptor), 'dcs' for a Data Contract Specification contract (the key
+-- dataContractSpecification), 'odcs' for an ODCS data contract, 'odps' for an ODPS data
+-- product (kind DataProduct like meshcat's own, but an apiVersion v<digit>... where meshcat's
+-- says meshcat/v1), else 'meshcat' (whose own checks then judge it).
 CREATE FUNCTION meshcat_internal.document_format(doc jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataContract' THEN 'odcs'
+RETURN CASE WHEN doc OPERATOR(pg_catalog.?) 'dataProductDescriptor' THEN 'dpds'
+            WHEN doc OPERATOR(pg_catalog.?) 'dataContractSpecification' THEN 'dcs'
+            WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataContract' THEN 'odcs'
             WHEN doc OPERATOR(pg_catalog.->>) 'kind' OPERATOR(pg_catalog.=) 'DataProduct'
                  AND pg_catalog.jsonb_typeof(doc OPERATOR(pg_catalog.->) 'apiVersion') OPERATOR(pg_catalog.=) 'string'
                  AND (doc OPERATOR(pg_catalog.->>) 'apiVersion') ~ '^v[0-9]' THEN 'odps'
             ELSE 'meshcat' END;
 COMMENT ON FUNCTION meshcat_internal.document_format(jsonb) IS
-    'Internal: the format of a document by its markers: odcs (kind DataContract), odps (kind DataProduct, apiVersion v<digit>...) or meshcat.';
+    'Internal: the format of a document by its markers: dpds (dataProductDescriptor), dcs (dataContractSpecification), odcs (kind DataContract), odps (kind DataProduct, apiVersion v<digit>...) or meshcat.';
 
 -- A name as meshcat's names are: lower case, every run of other characters than letters,
 -- digits, "_" and "-" one "_", none at either end; NULL unless it then starts with a letter.
@@ -614,7 +618,7 @@ COMMENT ON FUNCTION meshcat_internal.odps_schema() IS
     'Internal: the JSON Schema of what meshcat reads in an ODPS data product (keys and types), for the validator of 45_validation.';
 
 -- The product descriptors of a stream that an ODPS port may name as its contract, by the id
--- it would name them with: an ODCS contract's id (mapped, odcs_to_descriptor), a meshcat
+-- it would name them with: an ODCS (or Data Contract Specification) contract's id, a meshcat
 -- product's external_id and id. A contract that cannot be mapped is left out (its own error
 -- is reported with its document).
 CREATE FUNCTION meshcat_internal.stream_contracts(docs jsonb[], stream_domains text[]) RETURNS jsonb
@@ -628,9 +632,9 @@ DECLARE
 BEGIN
     FOR n IN 1 .. coalesce(cardinality(docs), 0) LOOP
         d := NULL;
-        IF document_format(docs[n]) = 'odcs' THEN
+        IF document_format(docs[n]) IN ('odcs', 'dcs') THEN
             BEGIN
-                d := odcs_to_descriptor(docs[n], n, NULL, stream_domains);
+                d := standard_to_descriptor(docs[n], n, NULL, stream_domains);
             EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation OR feature_not_supported THEN
                 d := NULL;
             END;
@@ -915,6 +919,490 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.odps_to_descriptor(jsonb, int, int, text[], jsonb) IS
     'Internal: an ODPS v0.9.0 or v1.0.0 data product as a meshcat DataProduct descriptor (docs/standards.md), its ports bound to their ODCS contracts, or the error that points into it.';
 
+-- DPDS (Open Data Mesh's Data Product Descriptor Specification 1.0.0, a document with the key
+-- dataProductDescriptor): a descriptor is a version of the product its info names. Its output
+-- ports are output ports, its input ports inputs (sources, or a product whose output port
+-- they name), its owner and contact points owners; discovery, observability and control
+-- ports and the internal components have no meshcat counterpart and stay in custom.dpds.
+-- External $refs are refused, a reference into the document itself (#/components/...) is
+-- followed. docs/standards.md is the mapping.
+
+-- Raises the error for a DPDS document that meshcat cannot read (22023), at a path of the
+-- document as written.
+CREATE FUNCTION meshcat_internal.raise_invalid_dpds(docno int, path text, problem text,
+                                               hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
+    LANGUAGE sql STABLE
+RETURN meshcat_internal.raise_error('22023',
+    format('invalid DPDS descriptor: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
+    coalesce(hint, 'meshcat reads DPDS 1.0.0 data product descriptors; docs/standards.md says what it maps.'));
+COMMENT ON FUNCTION meshcat_internal.raise_invalid_dpds(int, text, text, text, int) IS
+    'Internal: raises 22023 for a DPDS document, naming the document number (and line) and the path in it.';
+
+-- What meshcat checks in a DPDS descriptor before it maps it (45_validation's validator).
+CREATE FUNCTION meshcat_internal.dpds_schema() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN $schema$
+{
+  "type": "object",
+  "required": ["dataProductDescriptor", "info", "interfaceComponents"],
+  "properties": {
+    "dataProductDescriptor": {"type": "string"},
+    "info": {"type": "object", "required": ["version", "domain", "owner"], "properties": {
+        "fullyQualifiedName": {"type": "string", "minLength": 1},
+        "name": {"type": "string", "minLength": 1},
+        "displayName": {"type": "string", "minLength": 1},
+        "version": {"type": "string", "minLength": 1},
+        "domain": {"type": "string", "minLength": 1},
+        "description": {"type": "string"},
+        "owner": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "minLength": 1}, "name": {"type": "string"}}},
+        "contactPoints": {"type": "array", "items": {"type": "object"}}}},
+    "interfaceComponents": {"type": "object", "properties": {
+        "inputPorts": {"$ref": "#/$defs/ports"}, "outputPorts": {"$ref": "#/$defs/ports"},
+        "discoveryPorts": {"$ref": "#/$defs/ports"}, "observabilityPorts": {"$ref": "#/$defs/ports"},
+        "controlPorts": {"$ref": "#/$defs/ports"}}},
+    "internalComponents": {"type": "object"},
+    "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "externalDocs": {"type": "object", "properties": {"$href": {"type": "string"}}}
+  },
+  "$defs": {
+    "ports": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string", "minLength": 1}, "fullyQualifiedName": {"type": "string", "minLength": 1},
+        "version": {"type": "string"}, "displayName": {"type": "string"}, "description": {"type": "string"},
+        "promises": {"type": "object", "properties": {"servicesType": {"type": "string"}, "platform": {"type": "string"}}},
+        "expectations": {"type": "object"}, "obligations": {"type": "object"}}}}
+  }
+}
+$schema$::jsonb;
+COMMENT ON FUNCTION meshcat_internal.dpds_schema() IS
+    'Internal: the JSON Schema of what meshcat reads in a DPDS descriptor (keys and types), for the validator of 45_validation.';
+
+-- The meshcat output port type of a DPDS port's promised services type.
+CREATE FUNCTION meshcat_internal.dpds_port_type(services_type text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.lower(services_type) ~ '(stream|event|topic|messag)' THEN 'stream'
+            WHEN pg_catalog.lower(services_type) ~ '(rest|api|graphql|grpc|http|web)' THEN 'api'
+            WHEN pg_catalog.lower(services_type) ~ '(file|blob|object-stor)' THEN 'file'
+            ELSE 'table' END;
+COMMENT ON FUNCTION meshcat_internal.dpds_port_type(text) IS
+    'Internal: the meshcat output port type of a DPDS servicesType (streaming-services: stream, rest-services: api, ...; else table).';
+
+-- A DPDS descriptor (a parsed document) as a meshcat DataProduct descriptor, or the error that
+-- points into it. stream_domains: the domains the same stream registers. DPDS has no
+-- lifecycle: a version is a draft until it is published in meshcat.
+CREATE FUNCTION meshcat_internal.dpds_to_descriptor(doc jsonb, docno int, line int DEFAULT NULL,
+                                               stream_domains text[] DEFAULT '{}') RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    info jsonb := doc -> 'info';
+    ic jsonb;
+    problem text[];
+    refs text;
+    dom text;
+    pname text;
+    slug text;
+    pid text;
+    ver text;
+    port jsonb;
+    pn text;
+    outputs jsonb := '[]';
+    inputs jsonb := '[]';
+    producer text;
+    i int;
+    path text;
+BEGIN
+    IF jsonb_typeof(doc -> 'dataProductDescriptor') IS DISTINCT FROM 'string' OR doc ->> 'dataProductDescriptor' <> '1.0.0' THEN
+        PERFORM raise_invalid_dpds(docno, '$.dataProductDescriptor',
+            format('DPDS version %s is not supported', doc -> 'dataProductDescriptor'),
+            'meshcat reads DPDS 1.0.0 descriptors: write "dataProductDescriptor": "1.0.0".', line);
+    END IF;
+    IF strpos(doc::text, '"$ref"') > 0 THEN
+        SELECT string_agg(format('%s: %s', r.path, r.ref), ', ') INTO refs
+          FROM document_references(doc) AS r WHERE NOT coalesce(r.ref #>> '{}', '') LIKE '#%';
+        IF refs IS NOT NULL THEN
+            PERFORM raise_error('0A000',
+                format('external reference in DPDS descriptor: %s, %s', document_label(docno, line), refs),
+                'meshcat never fetches another file: a document is registered whole.',
+                'Put what each reference names into the descriptor itself (or its components), then register it.');
+        END IF;
+    END IF;
+    problem := json_schema_problem(doc, dpds_schema(), '$', dpds_schema() -> '$defs');
+    IF problem IS NOT NULL THEN
+        PERFORM raise_invalid_dpds(docno, problem[1], problem[2], NULL, line);
+    END IF;
+    -- Ports given as references into the document (#/components/...) are read where they point.
+    ic := (SELECT jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) = 'array' THEN
+                      (SELECT coalesce(jsonb_agg(CASE WHEN p ->> '$ref' LIKE '#/%'
+                                                      THEN coalesce(doc #> string_to_array(substr(p ->> '$ref', 3), '/'), '{}') || (p - '$ref')
+                                                      ELSE p END ORDER BY n), '[]')
+                         FROM jsonb_array_elements(v) WITH ORDINALITY AS x(p, n))
+                      ELSE v END)
+             FROM jsonb_each(doc -> 'interfaceComponents') AS e(k, v));
+
+    -- Identity: the domain (a name that is not a meshcat name as its slug), the name (else the
+    -- fully qualified name's product part, urn:dpds:<org>:dataproducts:<name>[:<major>]).
+    dom := coalesce(info ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
+    IF NOT dom ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
+        dom := coalesce(name_slug(dom), dom);
+    END IF;
+    IF NOT EXISTS (SELECT FROM domain AS x WHERE x.name = dom) AND dom <> ALL (stream_domains) THEN
+        PERFORM raise_error('23503',
+            format('unknown reference in DPDS descriptor: %s, $.info.domain: domain "%s" does not exist', document_label(docno, line), dom),
+            NULL, CASE WHEN dom IS DISTINCT FROM info ->> 'domain'
+                       THEN format('Register the domain "%s" (the slug of "%s") first, or in the same stream.', dom, info ->> 'domain')
+                       ELSE 'Register the domain first, or in the same stream.' END);
+    END IF;
+    pname := coalesce(info ->> 'name', substring(info ->> 'fullyQualifiedName' FROM ':dataproducts:(?:[^:]+:)*?([^:]+)(?::[0-9]+)?$'));
+    IF pname IS NULL THEN
+        PERFORM raise_invalid_dpds(docno, '$.info', 'the descriptor has neither "name" nor a fullyQualifiedName urn:dpds:<organization>:dataproducts:<name>',
+            'meshcat names a product <domain>.<slug of its name>: add "name" to info.', line);
+    END IF;
+    slug := name_slug(pname);
+    IF slug IS NULL THEN
+        PERFORM raise_invalid_dpds(docno, CASE WHEN info ? 'name' THEN '$.info.name' ELSE '$.info.fullyQualifiedName' END,
+            format('"%s" cannot name a data product', pname),
+            'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters.', line);
+    END IF;
+    pid := dom || '.' || slug;
+    ver := info ->> 'version';
+    IF ver LIKE 'v%' THEN
+        ver := substr(ver, 2);
+    END IF;
+    BEGIN
+        PERFORM ver::semver;
+    EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
+        PERFORM raise_invalid_dpds(docno, '$.info.version', format('"%s" is not a SemVer version', info ->> 'version'),
+            'Versions follow SemVer 2.0.0, and a leading v is dropped: 1.4.0, v2.0.0-rc.1.', line);
+    END;
+
+    -- Output ports: name, type from the promised services type, description; the promises,
+    -- expectations and obligations and the rest in custom.dpds.
+    i := 0;
+    FOR port IN SELECT jsonb_array_elements(coalesce(ic -> 'outputPorts', '[]')) LOOP
+        pn := odcs_port_name(coalesce(port ->> 'name', substring(port ->> 'fullyQualifiedName' FROM ':([^:]+)$')));
+        IF pn IS NULL OR outputs @> jsonb_build_array(jsonb_build_object('name', pn)) THEN
+            PERFORM raise_invalid_dpds(docno, format('$.interfaceComponents.outputPorts[%s]%s', i, CASE WHEN port ? 'name' THEN '.name' ELSE '' END),
+                CASE WHEN pn IS NULL THEN 'the port has no name meshcat can use' ELSE format('output port "%s" is declared twice', pn) END,
+                'Each output port has its own name: a letter, then up to 62 letters, digits, _ or -.', line);
+        END IF;
+        outputs := outputs || jsonb_build_array(
+            jsonb_build_object('name', pn, 'type', dpds_port_type(coalesce(port #>> '{promises,servicesType}', port #>> '{promises,serviceType}')))
+            || without_nulls(jsonb_build_object('description', port -> 'description'))
+            || CASE WHEN (port - ARRAY['name', 'description']) <> '{}' OR port ->> 'name' IS DISTINCT FROM pn
+                    THEN jsonb_build_object('custom', jsonb_build_object('dpds', port - 'description' - CASE WHEN port ->> 'name' = pn THEN 'name' ELSE '' END))
+                    ELSE '{}' END);
+        i := i + 1;
+    END LOOP;
+
+    -- Input ports: the product whose output port a port's fully qualified name names
+    -- (<product's fullyQualifiedName>:outputports:<port>, a registered product), else a source.
+    FOR port IN SELECT jsonb_array_elements(coalesce(ic -> 'inputPorts', '[]')) LOOP
+        producer := NULL;
+        IF port ->> 'fullyQualifiedName' LIKE '%:outputports:%' THEN
+            SELECT pv.product_id INTO producer FROM product_version AS pv
+             WHERE pv.descriptor ->> 'external_id' = regexp_replace(port ->> 'fullyQualifiedName', ':outputports:.*$', '')
+               AND pv.product_id <> pid
+             ORDER BY pv.version DESC LIMIT 1;
+        END IF;
+        inputs := inputs || jsonb_build_array(
+            CASE WHEN producer IS NOT NULL THEN jsonb_build_object('product', producer)
+                 ELSE jsonb_build_object('source', coalesce(port ->> 'fullyQualifiedName', port ->> 'name', 'unnamed')) END
+            || without_nulls(jsonb_build_object('name', coalesce(port ->> 'displayName', port ->> 'name'), 'description', port -> 'description'))
+            || CASE WHEN (port - 'description') <> '{}' THEN jsonb_build_object('custom', jsonb_build_object('dpds', port - 'description')) ELSE '{}' END);
+    END LOOP;
+
+    RETURN jsonb_build_object('apiVersion', 'meshcat/v1', 'kind', 'DataProduct', 'id', pid,
+                              'name', coalesce(info ->> 'displayName', pname), 'version', ver)
+        || CASE WHEN info ? 'domain' THEN jsonb_build_object('domain', dom) ELSE '{}' END
+        || without_nulls(jsonb_build_object(
+               'external_id', coalesce(info ->> 'fullyQualifiedName', info ->> 'id'),
+               'description', info -> 'description',
+               'documentation', doc #> '{externalDocs,$href}',
+               'tags', doc -> 'tags',
+               'owners', jsonb_build_object('owner', info #>> '{owner,id}')
+                         || coalesce((SELECT jsonb_build_object('channel', CASE WHEN count(*) = 1 THEN to_jsonb(min(c)) ELSE jsonb_agg(c ORDER BY n) END)
+                                        FROM (SELECT coalesce(cp ->> 'address', cp ->> 'name') AS c, n
+                                                FROM jsonb_array_elements(coalesce(info -> 'contactPoints', '[]')) WITH ORDINALITY AS x(cp, n)) AS y
+                                       WHERE c IS NOT NULL HAVING count(*) > 0), '{}')))
+        || CASE WHEN inputs <> '[]' THEN jsonb_build_object('inputs', inputs) ELSE '{}' END
+        || jsonb_build_object('outputs', outputs)
+        || coalesce((SELECT jsonb_build_object('custom', jsonb_build_object('dpds', jsonb_object_agg(k, v)))
+                       FROM jsonb_each(without_nulls(jsonb_build_object(
+                                'discoveryPorts', ic -> 'discoveryPorts', 'observabilityPorts', ic -> 'observabilityPorts',
+                                'controlPorts', ic -> 'controlPorts', 'internalComponents', doc -> 'internalComponents',
+                                'components', doc -> 'components'))
+                            || (SELECT coalesce(jsonb_object_agg(k2, v2), '{}') FROM jsonb_each(doc) AS t(k2, v2) WHERE k2 ~ '^x-')) AS e(k, v)
+                     HAVING count(*) > 0), '{}');
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.dpds_to_descriptor(jsonb, int, int, text[]) IS
+    'Internal: a DPDS 1.0.0 data product descriptor as a meshcat DataProduct descriptor (docs/standards.md), or the error that points into it.';
+
+-- Data Contract Specification (datacontract.com, 0.9.x and 1.x, deprecated in favour of ODCS;
+-- a document with the key dataContractSpecification): converted to an ODCS v3.1.0 contract
+-- the way datacontract-cli's ODCS export maps it (dcs_to_odcs), then read as one
+-- (odcs_to_descriptor). Its models and fields are YAML maps, which meshcat reads in jsonb's
+-- key order (shorter names first): a map has no order of its own. Internal $refs
+-- (#/definitions/...) are followed, external ones refused. docs/standards.md is the mapping.
+
+-- Raises the error for a Data Contract Specification document that meshcat cannot read (22023).
+CREATE FUNCTION meshcat_internal.raise_invalid_dcs(docno int, path text, problem text,
+                                              hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
+    LANGUAGE sql STABLE
+RETURN meshcat_internal.raise_error('22023',
+    format('invalid Data Contract Specification contract: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
+    coalesce(hint, 'meshcat reads Data Contract Specification 0.9.x and 1.x contracts (as ODCS); docs/standards.md says what it maps.'));
+COMMENT ON FUNCTION meshcat_internal.raise_invalid_dcs(int, text, text, text, int) IS
+    'Internal: raises 22023 for a Data Contract Specification document, naming the document number (and line) and the path in it.';
+
+-- What meshcat checks in a Data Contract Specification contract before it converts it.
+CREATE FUNCTION meshcat_internal.dcs_schema() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN $schema$
+{
+  "type": "object",
+  "required": ["dataContractSpecification", "id", "info"],
+  "properties": {
+    "dataContractSpecification": {"type": "string"},
+    "id": {"type": "string", "minLength": 1},
+    "info": {"type": "object", "required": ["title", "version"], "properties": {
+        "title": {"type": "string", "minLength": 1}, "version": {"type": "string", "minLength": 1},
+        "status": {"type": "string"}, "description": {"type": "string"}, "owner": {"type": "string"},
+        "domain": {"type": "string", "minLength": 1}, "dataProduct": {"type": "string", "minLength": 1},
+        "contact": {"type": "object", "properties": {"name": {"type": "string"}, "url": {"type": "string"}, "email": {"type": "string"}}}}},
+    "servers": {"type": "object", "additionalProperties": {"type": "object"}},
+    "terms": {"type": "object", "properties": {"usage": {"type": "string"}, "limitations": {"type": "string"}, "description": {"type": "string"}}},
+    "models": {"type": "object", "additionalProperties": {"$ref": "#/$defs/Model"}},
+    "definitions": {"type": "object", "additionalProperties": {"type": "object"}},
+    "servicelevels": {"type": "object", "additionalProperties": {"type": "object"}},
+    "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "links": {"type": "object", "additionalProperties": {"type": "string"}}
+  },
+  "$defs": {
+    "Model": {"type": "object", "properties": {
+        "type": {"type": "string"}, "description": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"$ref": "#/$defs/Field"}},
+        "primaryKey": {"type": "array", "items": {"type": "string"}},
+        "quality": {"type": "array", "items": {"$ref": "#/$defs/Quality"}}}},
+    "Field": {"type": "object", "properties": {
+        "type": {"type": "string"}, "description": {"type": "string"},
+        "required": {"type": "boolean"}, "unique": {"type": "boolean"}, "primaryKey": {"type": "boolean"}, "primary": {"type": "boolean"},
+        "pii": {"type": "boolean"}, "classification": {"type": "string", "minLength": 1}, "references": {"type": "string", "minLength": 1},
+        "examples": {"type": "array"}, "tags": {"type": "array", "items": {"type": "string"}},
+        "quality": {"type": "array", "items": {"$ref": "#/$defs/Quality"}},
+        "lineage": {"type": "object", "properties": {"inputFields": {"type": "array", "items": {"type": "object",
+            "required": ["name", "field"], "properties": {"namespace": {"type": "string"}, "name": {"type": "string"}, "field": {"type": "string"}}}}}}}},
+    "Quality": {"type": "object", "properties": {
+        "type": {"enum": ["text", "library", "sql", "custom"]},
+        "metric": {"enum": ["nullValues", "missingValues", "invalidValues", "duplicateValues", "rowCount"]},
+        "query": {"type": "string"}, "description": {"type": "string"}}}
+  }
+}
+$schema$::jsonb;
+COMMENT ON FUNCTION meshcat_internal.dcs_schema() IS
+    'Internal: the JSON Schema of what meshcat reads in a Data Contract Specification contract, for the validator of 45_validation.';
+
+-- The ODCS logical type of a Data Contract Specification field type (datacontract-cli's
+-- to_logical_type, with ODCS v3.1.0's timestamp and time), or NULL.
+CREATE FUNCTION meshcat_internal.dcs_logical_type(type text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.lower(type) IN ('string', 'varchar', 'text') THEN 'string'
+            WHEN pg_catalog.lower(type) IN ('timestamp', 'timestamp_tz', 'timestamp_ntz') THEN 'timestamp'
+            WHEN pg_catalog.lower(type) = 'date' THEN 'date'
+            WHEN pg_catalog.lower(type) = 'time' THEN 'time'
+            WHEN pg_catalog.lower(type) IN ('number', 'decimal', 'numeric', 'float', 'double') THEN 'number'
+            WHEN pg_catalog.lower(type) IN ('integer', 'int', 'long', 'bigint') THEN 'integer'
+            WHEN pg_catalog.lower(type) = 'boolean' THEN 'boolean'
+            WHEN pg_catalog.lower(type) IN ('object', 'record', 'struct', 'map') THEN 'object'
+            WHEN pg_catalog.lower(type) IN ('array', 'bytes') THEN 'array' END;
+COMMENT ON FUNCTION meshcat_internal.dcs_logical_type(text) IS
+    'Internal: the ODCS logical type of a Data Contract Specification field type (text: string, long: integer, ...), or NULL.';
+
+-- A Data Contract Specification quality check as an ODCS quality rule (the operators'
+-- ...ThanOrEqualTo spelled as ODCS's ...OrEqualTo).
+CREATE FUNCTION meshcat_internal.dcs_quality(q jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (q OPERATOR(pg_catalog.-) ARRAY['mustBeGreaterThanOrEqualTo', 'mustBeLessThanOrEqualTo'])
+       OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+           'mustBeGreaterOrEqualTo', q OPERATOR(pg_catalog.->) 'mustBeGreaterThanOrEqualTo',
+           'mustBeLessOrEqualTo', q OPERATOR(pg_catalog.->) 'mustBeLessThanOrEqualTo'));
+COMMENT ON FUNCTION meshcat_internal.dcs_quality(jsonb) IS
+    'Internal: a Data Contract Specification quality check as an ODCS quality rule.';
+
+-- A Data Contract Specification field (its #/definitions/ reference followed: the field's own
+-- keys over the definition's) as an ODCS property; primary_key: whether the model's
+-- primaryKey names it (and where). Keys ODCS has no place for are customProperties, pii as
+-- meshcat's own (meshcat.pii).
+CREATE FUNCTION meshcat_internal.dcs_property(name text, field jsonb, definitions jsonb, key_position int) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+               'name', name,
+               'physicalType', coalesce(f OPERATOR(pg_catalog.#>) '{config,postgresType}', f OPERATOR(pg_catalog.->) 'type'),
+               'logicalType', meshcat_internal.dcs_logical_type(f OPERATOR(pg_catalog.->>) 'type'),
+               'description', f OPERATOR(pg_catalog.->) 'description',
+               'required', f OPERATOR(pg_catalog.->) 'required', 'unique', f OPERATOR(pg_catalog.->) 'unique',
+               'primaryKey', CASE WHEN key_position IS NOT NULL THEN 'true'::jsonb ELSE coalesce(f OPERATOR(pg_catalog.->) 'primaryKey', f OPERATOR(pg_catalog.->) 'primary') END,
+               'primaryKeyPosition', key_position,
+               'classification', f OPERATOR(pg_catalog.->) 'classification',
+               'examples', f OPERATOR(pg_catalog.->) 'examples', 'tags', f OPERATOR(pg_catalog.->) 'tags',
+               'relationships', CASE WHEN f OPERATOR(pg_catalog.?) 'references'
+                                     THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('type', 'foreignKey', 'to', f OPERATOR(pg_catalog.->) 'references')) END,
+               'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.dcs_quality(q) ORDER BY n)
+                             FROM pg_catalog.jsonb_array_elements(f OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS x(q, n)),
+               'transformSourceObjects', (SELECT pg_catalog.jsonb_agg(pg_catalog.concat_ws('.', i OPERATOR(pg_catalog.->>) 'name', i OPERATOR(pg_catalog.->>) 'field') ORDER BY n)
+                                            FROM pg_catalog.jsonb_array_elements(f OPERATOR(pg_catalog.#>) '{lineage,inputFields}') WITH ORDINALITY AS x(i, n)),
+               'transformLogic', f OPERATOR(pg_catalog.#>) '{lineage,transformation}',
+               'customProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property',
+                                               CASE WHEN k OPERATOR(pg_catalog.=) 'pii' THEN 'meshcat.pii' ELSE k END, 'value', v) ORDER BY k)
+                                      FROM pg_catalog.jsonb_each(f) AS e(k, v)
+                                     WHERE k OPERATOR(pg_catalog.<>) ALL (ARRAY['type', 'description', 'required', 'unique', 'primaryKey', 'primary',
+                                               'classification', 'examples', 'tags', 'references', 'quality', 'lineage', '$ref'])
+                                       AND NOT (k OPERATOR(pg_catalog.=) 'pii' AND pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.<>) 'boolean'))))
+      FROM (SELECT CASE WHEN (field OPERATOR(pg_catalog.->>) '$ref') LIKE '#/definitions/%'
+                        THEN coalesce(definitions OPERATOR(pg_catalog.->) pg_catalog.substr(field OPERATOR(pg_catalog.->>) '$ref', 15), '{}')
+                             OPERATOR(pg_catalog.-) ARRAY['title', 'name'] OPERATOR(pg_catalog.||) field
+                        ELSE field END AS f) AS r;
+END;
+COMMENT ON FUNCTION meshcat_internal.dcs_property(text, jsonb, jsonb, int) IS
+    'Internal: a Data Contract Specification field (its definition followed) as an ODCS property.';
+
+-- A Data Contract Specification contract as the ODCS v3.1.0 contract datacontract-cli's
+-- export makes of it (with ODCS v3.1.0's team for info.owner, and every key ODCS has no
+-- place for as a customProperty dcs.<key>).
+CREATE FUNCTION meshcat_internal.dcs_to_odcs(doc jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT pg_catalog.jsonb_build_object('apiVersion', 'v3.1.0', 'kind', 'DataContract',
+               'id', doc OPERATOR(pg_catalog.->) 'id', 'name', i OPERATOR(pg_catalog.->) 'title', 'version', i OPERATOR(pg_catalog.->) 'version',
+               'status', CASE WHEN pg_catalog.lower(i OPERATOR(pg_catalog.->>) 'status') IN ('proposed', 'draft', 'active', 'deprecated', 'retired')
+                              THEN pg_catalog.lower(i OPERATOR(pg_catalog.->>) 'status') ELSE 'draft' END)
+        OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+            'domain', i OPERATOR(pg_catalog.->) 'domain', 'dataProduct', i OPERATOR(pg_catalog.->) 'dataProduct',
+            'description', nullif(meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+                               'purpose', pg_catalog.btrim(coalesce(i OPERATOR(pg_catalog.->>) 'description', t OPERATOR(pg_catalog.->>) 'description'), E' \n'),
+                               'usage', pg_catalog.btrim(t OPERATOR(pg_catalog.->>) 'usage', E' \n'),
+                               'limitations', pg_catalog.btrim(t OPERATOR(pg_catalog.->>) 'limitations', E' \n'))), '{}'),
+            'tags', doc OPERATOR(pg_catalog.->) 'tags',
+            'authoritativeDefinitions', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('type', k, 'url', v) ORDER BY k)
+                                           FROM pg_catalog.jsonb_each_text(doc OPERATOR(pg_catalog.->) 'links') AS l(k, v)),
+            'team', CASE WHEN i OPERATOR(pg_catalog.?) 'owner' THEN pg_catalog.jsonb_build_object('name', i OPERATOR(pg_catalog.->) 'owner') END,
+            'support', nullif(coalesce((SELECT pg_catalog.jsonb_agg(s) FROM (
+                               SELECT pg_catalog.jsonb_build_object('channel', 'email', 'url', 'mailto:' OPERATOR(pg_catalog.||) (c OPERATOR(pg_catalog.->>) 'email')) AS s
+                                WHERE c OPERATOR(pg_catalog.?) 'email'
+                               UNION ALL
+                               SELECT pg_catalog.jsonb_build_object('channel', coalesce(c OPERATOR(pg_catalog.->>) 'name', 'other'), 'url', c OPERATOR(pg_catalog.->) 'url')
+                                WHERE c OPERATOR(pg_catalog.?) 'url') AS x), '[]'), '[]'),
+            'servers', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('server', k, 'type', coalesce(v OPERATOR(pg_catalog.->>) 'type', ''))
+                                   OPERATOR(pg_catalog.||) (v OPERATOR(pg_catalog.-) ARRAY['type', 'roles'])
+                                   OPERATOR(pg_catalog.||) CASE WHEN v OPERATOR(pg_catalog.?) 'roles' THEN pg_catalog.jsonb_build_object('roles',
+                                        (SELECT pg_catalog.jsonb_agg(meshcat_internal.without_nulls(pg_catalog.jsonb_build_object('role', r OPERATOR(pg_catalog.->) 'name', 'description', r OPERATOR(pg_catalog.->) 'description')))
+                                           FROM pg_catalog.jsonb_array_elements(v OPERATOR(pg_catalog.->) 'roles') AS r)) ELSE '{}' END ORDER BY k)
+                          FROM pg_catalog.jsonb_each(doc OPERATOR(pg_catalog.->) 'servers') AS s(k, v)),
+            'schema', (SELECT pg_catalog.jsonb_agg(meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
+                                  'name', mk, 'physicalName', mk, 'logicalType', 'object', 'physicalType', m OPERATOR(pg_catalog.->) 'type',
+                                  'description', m OPERATOR(pg_catalog.->) 'description',
+                                  'properties', (SELECT pg_catalog.jsonb_agg(meshcat_internal.dcs_property(fk, f, doc OPERATOR(pg_catalog.->) 'definitions',
+                                                        (SELECT p.n::int FROM pg_catalog.jsonb_array_elements_text(m OPERATOR(pg_catalog.->) 'primaryKey') WITH ORDINALITY AS p(k, n)
+                                                          WHERE p.k OPERATOR(pg_catalog.=) fk)) ORDER BY fo)
+                                                   FROM pg_catalog.jsonb_each(m OPERATOR(pg_catalog.->) 'fields') WITH ORDINALITY AS g(fk, f, fo)),
+                                  'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.dcs_quality(q) ORDER BY n)
+                                                FROM pg_catalog.jsonb_array_elements(m OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS x(q, n)),
+                                  'customProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', k, 'value', v) ORDER BY k)
+                                                         FROM pg_catalog.jsonb_each(m) AS e(k, v)
+                                                        WHERE k OPERATOR(pg_catalog.<>) ALL (ARRAY['type', 'description', 'fields', 'quality', 'primaryKey']))))
+                                ORDER BY mo)
+                         FROM pg_catalog.jsonb_each(doc OPERATOR(pg_catalog.->) 'models') WITH ORDINALITY AS o(mk, m, mo)),
+            'slaProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', p, 'value', v) ORDER BY n)
+                                FROM (SELECT 1 AS n, 'generalAvailability' AS p, coalesce(sl OPERATOR(pg_catalog.#>) '{availability,percentage}', sl OPERATOR(pg_catalog.#>) '{availability,description}') AS v
+                                      UNION ALL SELECT 2, 'retention', sl OPERATOR(pg_catalog.#>) '{retention,period}'
+                                      UNION ALL SELECT 3, 'latency', sl OPERATOR(pg_catalog.#>) '{latency,threshold}'
+                                      UNION ALL SELECT 4, 'freshness', sl OPERATOR(pg_catalog.#>) '{freshness,threshold}'
+                                      UNION ALL SELECT 5, 'frequency', coalesce(sl OPERATOR(pg_catalog.#>) '{frequency,interval}', sl OPERATOR(pg_catalog.#>) '{frequency,cron}')
+                                      UNION ALL SELECT 6, 'support', coalesce(sl OPERATOR(pg_catalog.#>) '{support,time}', sl OPERATOR(pg_catalog.#>) '{support,description}')
+                                      UNION ALL SELECT 7, 'backup', coalesce(sl OPERATOR(pg_catalog.#>) '{backup,interval}', sl OPERATOR(pg_catalog.#>) '{backup,cron}')) AS x
+                               WHERE v IS NOT NULL AND pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.<>) 'null'),
+            'customProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', 'dcs.' OPERATOR(pg_catalog.||) k, 'value', v) ORDER BY k)
+                                   FROM (SELECT k, v FROM pg_catalog.jsonb_each(doc) AS e(k, v)
+                                          WHERE k OPERATOR(pg_catalog.<>) ALL (ARRAY['dataContractSpecification', 'id', 'info', 'servers', 'models', 'definitions',
+                                                    'tags', 'links', 'servicelevels', 'terms'])
+                                         UNION ALL
+                                         SELECT 'terms', t OPERATOR(pg_catalog.-) ARRAY['usage', 'limitations', 'description']
+                                          WHERE t OPERATOR(pg_catalog.-) ARRAY['usage', 'limitations', 'description'] OPERATOR(pg_catalog.<>) '{}') AS x)))
+      FROM (SELECT doc OPERATOR(pg_catalog.->) 'info' AS i, coalesce(doc OPERATOR(pg_catalog.->) 'terms', '{}') AS t,
+                   doc OPERATOR(pg_catalog.->) 'info' OPERATOR(pg_catalog.->) 'contact' AS c,
+                   coalesce(doc OPERATOR(pg_catalog.->) 'servicelevels', '{}') AS sl) AS a;
+END;
+COMMENT ON FUNCTION meshcat_internal.dcs_to_odcs(jsonb) IS
+    'Internal: a Data Contract Specification contract as an ODCS v3.1.0 contract, as datacontract-cli''s ODCS export maps it (docs/standards.md).';
+
+-- A Data Contract Specification contract as a meshcat DataProduct descriptor (through
+-- dcs_to_odcs and odcs_to_descriptor), or the error that points into it: the ODCS mapping's
+-- paths are written back as the original's ($.schema[0].properties[1] is
+-- $.models.<model>.fields.<field>, $.version $.info.version, ...).
+CREATE FUNCTION meshcat_internal.dcs_to_descriptor(doc jsonb, docno int, line int DEFAULT NULL,
+                                              stream_domains text[] DEFAULT '{}') RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    problem text[];
+    refs text;
+    odcs jsonb;
+    st text;
+    msg text;
+    det text;
+    hnt text;
+    p text;
+    m text;
+    f text;
+BEGIN
+    IF jsonb_typeof(doc -> 'dataContractSpecification') IS DISTINCT FROM 'string'
+       OR NOT (doc ->> 'dataContractSpecification') ~ '^(0\.9\.[0-9]+|1\.[0-9]+\.[0-9]+)$' THEN
+        PERFORM raise_invalid_dcs(docno, '$.dataContractSpecification',
+            format('Data Contract Specification version %s is not supported', doc -> 'dataContractSpecification'),
+            'meshcat reads Data Contract Specification 0.9.x and 1.x contracts (the specification is deprecated in favour of ODCS v3.1.0).', line);
+    END IF;
+    IF strpos(doc::text, '"$ref"') > 0 THEN
+        SELECT string_agg(format('%s: %s', r.path, r.ref), ', ') INTO refs
+          FROM document_references(doc) AS r WHERE NOT coalesce(r.ref #>> '{}', '') LIKE '#/definitions/%';
+        IF refs IS NOT NULL THEN
+            PERFORM raise_error('0A000',
+                format('external reference in Data Contract Specification contract: %s, %s', document_label(docno, line), refs),
+                'meshcat never fetches another file, and follows only references to the contract''s own definitions (#/definitions/<name>).',
+                'Put what each reference names into the contract''s definitions, then register it.');
+        END IF;
+    END IF;
+    problem := json_schema_problem(doc, dcs_schema(), '$', dcs_schema() -> '$defs');
+    IF problem IS NOT NULL THEN
+        PERFORM raise_invalid_dcs(docno, problem[1], problem[2], NULL, line);
+    END IF;
+    odcs := dcs_to_odcs(doc);
+    BEGIN
+        RETURN odcs_to_descriptor(odcs, docno, line, stream_domains);
+    EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+        -- The ODCS path back into the original.
+        p := substring(msg FROM '\$[^ :]*');
+        m := (SELECT k FROM jsonb_each(doc -> 'models') WITH ORDINALITY AS o(k, v, n)
+               WHERE n = (substring(p FROM '^\$\.schema\[([0-9]+)\]'))::int + 1);
+        f := (SELECT k FROM jsonb_each(doc -> 'models' -> m -> 'fields') WITH ORDINALITY AS o(k, v, n)
+               WHERE n = (substring(p FROM '^\$\.schema\[[0-9]+\]\.properties\[([0-9]+)\]'))::int + 1);
+        p := CASE WHEN f IS NOT NULL THEN regexp_replace(p, '^\$\.schema\[[0-9]+\]\.properties\[[0-9]+\]', format('$.models.%s.fields.%s', m, f))
+                  WHEN m IS NOT NULL THEN regexp_replace(p, '^\$\.schema\[[0-9]+\]', format('$.models.%s', m))
+                  WHEN p IN ('$.version', '$.status', '$.domain', '$.dataProduct') THEN '$.info.' || substr(p, 3)
+                  WHEN p = '$.name' THEN '$.info.title'
+                  ELSE p END;
+        PERFORM raise_error(st,
+            regexp_replace(regexp_replace(msg, 'ODCS contract', 'Data Contract Specification contract'), '\$[^ :]*', replace(p, '\', '\\')),
+            det, replace(hnt, 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts', 'meshcat reads Data Contract Specification contracts as ODCS'));
+    END;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.dcs_to_descriptor(jsonb, int, int, text[]) IS
+    'Internal: a Data Contract Specification 0.9.x or 1.x contract as a meshcat DataProduct descriptor (as ODCS, docs/standards.md), or the error that points into it.';
+
 -- A document as meshcat reads it: a standard's document (its format by its own markers) as
 -- the meshcat descriptor it maps to, a meshcat document as it is. stream_domains: the domains
 -- the same stream registers.
@@ -924,9 +1412,11 @@ CREATE FUNCTION meshcat_internal.standard_to_descriptor(doc jsonb, docno int, li
 RETURN CASE meshcat_internal.document_format(doc)
             WHEN 'odcs' THEN meshcat_internal.odcs_to_descriptor(doc, docno, line, stream_domains)
             WHEN 'odps' THEN meshcat_internal.odps_to_descriptor(doc, docno, line, stream_domains, contracts)
+            WHEN 'dpds' THEN meshcat_internal.dpds_to_descriptor(doc, docno, line, stream_domains)
+            WHEN 'dcs' THEN meshcat_internal.dcs_to_descriptor(doc, docno, line, stream_domains)
             ELSE doc END;
 COMMENT ON FUNCTION meshcat_internal.standard_to_descriptor(jsonb, int, int, text[], jsonb) IS
-    'Internal: a document as a meshcat descriptor: an ODCS contract or ODPS product mapped (contracts: the stream''s, stream_contracts), a meshcat document as it is.';
+    'Internal: a document as a meshcat descriptor: an ODCS, ODPS, DPDS or Data Contract Specification document mapped (contracts: the stream''s, stream_contracts), a meshcat document as it is.';
 
 -- The documents of a stream as meshcat reads them (standard_to_descriptor), with each
 -- document's format and, for a standard's, its kind, for mesh_register's result.
@@ -950,14 +1440,14 @@ BEGIN
             IF formats[n] = 'odps' AND contracts IS NULL THEN
                 contracts := stream_contracts(originals, domains);
             END IF;
-            kinds[n] := docs[n] ->> 'kind';
+            kinds[n] := CASE formats[n] WHEN 'dpds' THEN 'DataProduct' WHEN 'dcs' THEN 'DataContract' ELSE docs[n] ->> 'kind' END;
             docs[n] := standard_to_descriptor(docs[n], n, lines[n], domains, coalesce(contracts, '{}'));
         END IF;
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.standard_documents(jsonb[], int[]) IS
-    'Internal: the documents of a stream with each standard''s document (ODCS, ODPS) as a meshcat descriptor, and each document''s format and kind.';
+    'Internal: the documents of a stream with each standard''s document (ODCS, ODPS, DPDS, Data Contract Specification) as a meshcat descriptor, and each document''s format and kind.';
 
 -- An object with its custom.odcs put back (the ODCS keys meshcat kept for it) and its custom
 -- left out; customProperties of both are put together, custom.odcs's first.
