@@ -1389,14 +1389,20 @@ BEGIN
                WHERE n = (substring(p FROM '^\$\.schema\[([0-9]+)\]'))::int + 1);
         f := (SELECT k FROM jsonb_each(doc -> 'models' -> m -> 'fields') WITH ORDINALITY AS o(k, v, n)
                WHERE n = (substring(p FROM '^\$\.schema\[[0-9]+\]\.properties\[([0-9]+)\]'))::int + 1);
-        p := CASE WHEN f IS NOT NULL THEN regexp_replace(p, '^\$\.schema\[[0-9]+\]\.properties\[[0-9]+\]', format('$.models.%s.fields.%s', m, f))
-                  WHEN m IS NOT NULL THEN regexp_replace(p, '^\$\.schema\[[0-9]+\]', format('$.models.%s', m))
+        -- Keys as the validator writes them (quoted unless identifiers); a port's or field's
+        -- name is its key.
+        m := CASE WHEN m ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN m ELSE to_jsonb(m)::text END;
+        f := CASE WHEN f ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN f ELSE to_jsonb(f)::text END;
+        p := CASE WHEN f IS NOT NULL THEN regexp_replace(regexp_replace(p, '^\$\.schema\[[0-9]+\]\.properties\[[0-9]+\]', format('$.models.%s.fields.%s', m, f)), '\.name$', '')
+                  WHEN m IS NOT NULL THEN regexp_replace(regexp_replace(p, '^\$\.schema\[[0-9]+\]', format('$.models.%s', m)), '\.name$', '')
                   WHEN p IN ('$.version', '$.status', '$.domain', '$.dataProduct') THEN '$.info.' || substr(p, 3)
                   WHEN p = '$.name' THEN '$.info.title'
                   ELSE p END;
         PERFORM raise_error(st,
             regexp_replace(regexp_replace(msg, 'ODCS contract', 'Data Contract Specification contract'), '\$[^ :]*', replace(p, '\', '\\')),
-            det, replace(hnt, 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts', 'meshcat reads Data Contract Specification contracts as ODCS'));
+            nullif(det, ''),
+            replace(replace(hnt, 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts', 'meshcat reads Data Contract Specification contracts as ODCS'),
+                    'which ODCS does not carry', 'which the contract does not carry'));
     END;
 END
 $$;
