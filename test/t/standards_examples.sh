@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
 # Conformance with the open standards other than ODCS (odcs_examples.sh has those): every file
-# under $MESHCAT_EXAMPLES/odps (default ../shared/examples, relative to the repository root) is
-# registered through mesh_register in a throwaway server (pg_virtualenv -t), each in a domain
-# of its own (the one it names, else meshcat.default_domain). An ODPS file names its ports'
-# ODCS contracts by id, which no example file holds: the script registers, in the same stream
-# before it, a minimal contract for each (id, version) the file names (docs/standards.md: a
-# port's contract must be registered). A file registers, or is refused with a message that
-# says why it is not a whole document. For each registered file the key facts are queried in
-# the views and compared with the file (the version, the document's id as external_id, one
-# output port per output port, one input per input port, the contract's fields on the port,
-# owners from the team and support). Then the ODPS export of every version, those registered
-# from ODPS and those that were not (a meshcat product with every kind of key, the contracts),
-# is validated against the official ODPS v1.0.0 JSON Schema ($MESHCAT_EXAMPLES/schemas/odps)
-# with ajv, installed from npm into a temporary directory by this script. Prints "skipped"
-# and exits 0 when the examples are absent; exits non-zero on any failure. Needs the extension
-# installed, and node and npm for the validator.
+# under $MESHCAT_EXAMPLES/{odps,dpds,datacontract-specification} (default ../shared/examples,
+# relative to the repository root) is registered through mesh_register in a throwaway server
+# (pg_virtualenv -t), each in a domain of its own (the one it names, else
+# meshcat.default_domain). An ODPS file names its ports' ODCS contracts by id, which no
+# example file holds: the script registers, in the same stream before it, a minimal contract
+# for each (id, version) the file names (docs/standards.md: a port's contract must be
+# registered). A file registers, or is refused with a message that says why it is not a whole
+# document: a DPDS descriptor with an external $ref (0A000, naming each reference), or a
+# fragment with no standard's marker at its top (a port, an application, a schema that a
+# descriptor refers to: "missing required key kind" with a HINT that says what a whole
+# document is). For each registered file the key facts are queried in the views and compared
+# with the file (the version, the document's id as external_id, ports, inputs, fields, owners,
+# quality rules), and registering it again is unchanged. Then the ODPS export of every
+# version, those registered from ODPS and those that were not (a meshcat product with every
+# kind of key, the contracts, the DPDS and Data Contract Specification versions), is validated
+# against the official ODPS v1.0.0 JSON Schema ($MESHCAT_EXAMPLES/schemas/odps) with ajv,
+# installed from npm into a temporary directory by this script. Prints "skipped" and exits 0
+# when the examples are absent; exits non-zero on any failure. Needs the extension installed,
+# and node and npm for the validator.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 dir=${MESHCAT_EXAMPLES:-../shared/examples}
-if [ ! -d "$dir/odps" ]; then
-    echo "standards_examples: skipped ($dir/odps is absent; set MESHCAT_EXAMPLES)"
+if [ ! -d "$dir/odps" ] || [ ! -d "$dir/dpds" ] || [ ! -d "$dir/datacontract-specification" ]; then
+    echo "standards_examples: skipped ($dir/{odps,dpds,datacontract-specification} is absent; set MESHCAT_EXAMPLES)"
     exit 0
 fi
 dir=$(cd "$dir" && pwd)
@@ -32,6 +36,9 @@ trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
 find "$dir/odps" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort > "$work/files"
 [ -s "$work/files" ] || { echo "standards_examples: no files in $dir/odps"; exit 1; }
+# Every file of the other two: fragments (.avsc, .proto, ...) are part of the test.
+find "$dir/dpds" "$dir/datacontract-specification" -type f ! -name '*.md' | sort > "$work/other_files"
+[ -s "$work/other_files" ] || { echo "standards_examples: no files in $dir/dpds or $dir/datacontract-specification"; exit 1; }
 
 # The validator: ajv (JSON Schema draft 2019-09, as the ODPS schema says) with ajv-formats.
 if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
@@ -104,6 +111,70 @@ SELECT CASE WHEN (SELECT count(*) FROM v) <> 1 THEN 'no version in mesh_versions
             ELSE 'ok' END;
 SQL
 
+
+# A DPDS or Data Contract Specification file (or a fragment): its marker and domain, then the
+# file; "marker <dpds|dcs|none>", then "registered <id> <version>" or the error.
+cat > "$work/register.sql" <<'SQL'
+\set content `cat :'file'`
+\set domain ex :n
+\set marker none
+SELECT CASE WHEN dom ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN dom ELSE meshcat_internal.name_slug(dom) END AS domain, marker
+  FROM (SELECT coalesce(CASE WHEN d ? 'dataProductDescriptor' OR d ? 'dataContractSpecification' THEN d #>> '{info,domain}' END, 'ex' || :n) AS dom,
+               CASE WHEN d ? 'dataProductDescriptor' THEN 'dpds' WHEN d ? 'dataContractSpecification' THEN 'dcs' ELSE 'none' END AS marker
+          FROM (SELECT CASE WHEN jsonb_typeof(x) = 'object' THEN x ELSE '{}' END AS d FROM meshcat.mesh_yaml_to_jsonb(:'content') AS x) AS s) AS t \gset
+\echo marker :marker
+\echo domain :domain
+SELECT set_config('meshcat.default_domain', :'domain', false) \gset
+SELECT count(*) FROM meshcat.mesh_register(format('{apiVersion: meshcat/v1, kind: Domain, name: %s, owner: examples_owner}', :'domain')) \gset
+SELECT 'registered ' || id || ' ' || version FROM meshcat.mesh_register(:'content');
+SQL
+
+# The same file again, in the same domain: one line, its action.
+cat > "$work/again.sql" <<'SQL'
+\set content `cat :'file'`
+SELECT set_config('meshcat.default_domain', :'domain', false) \gset
+SELECT string_agg(action, ',') FROM meshcat.mesh_register(:'content');
+SQL
+
+# The key facts of a registered DPDS file, each "ok" or what differs.
+cat > "$work/dpds_facts.sql" <<'SQL'
+\set content `cat :'file'`
+WITH f(d) AS (SELECT meshcat.mesh_yaml_to_jsonb(:'content')),
+     v AS (SELECT * FROM meshcat.mesh_versions WHERE product_id = :'id' AND version_text = :'version')
+SELECT CASE WHEN (SELECT count(*) FROM v) <> 1 THEN 'no version in mesh_versions'
+            WHEN (SELECT external_id FROM v) IS DISTINCT FROM (SELECT coalesce(d #>> '{info,fullyQualifiedName}', d #>> '{info,id}') FROM f) THEN 'external_id differs'
+            WHEN (SELECT document_format FROM v) <> 'dpds' THEN 'document_format is not dpds'
+            WHEN ltrim((SELECT d #>> '{info,version}' FROM f), 'v') <> :'version' THEN 'version differs'
+            WHEN (SELECT count(*) FROM meshcat.mesh_ports WHERE product_id = :'id' AND version_text = :'version' AND direction = 'output')
+                 <> (SELECT coalesce(jsonb_array_length(d #> '{interfaceComponents,outputPorts}'), 0) FROM f) THEN 'output ports differ'
+            WHEN (SELECT count(*) FROM meshcat.mesh_ports WHERE product_id = :'id' AND version_text = :'version' AND direction = 'input')
+                 <> (SELECT coalesce(jsonb_array_length(d #> '{interfaceComponents,inputPorts}'), 0) FROM f) THEN 'inputs differ from input ports'
+            WHEN NOT (SELECT owners -> 'owner' ? (d #>> '{info,owner,id}') FROM v, f) THEN 'the owner is not an owner'
+            ELSE 'ok' END;
+SQL
+
+# The key facts of a registered Data Contract Specification file, each "ok" or what differs.
+cat > "$work/dcs_facts.sql" <<'SQL'
+\set content `cat :'file'`
+WITH f(d) AS (SELECT meshcat.mesh_yaml_to_jsonb(:'content')),
+     v AS (SELECT * FROM meshcat.mesh_versions WHERE product_id = :'id' AND version_text = :'version'),
+     pv AS (SELECT descriptor FROM meshcat.product_version WHERE product_id = :'id' AND version::text = :'version')
+SELECT CASE WHEN (SELECT count(*) FROM v) <> 1 THEN 'no version in mesh_versions'
+            WHEN (SELECT external_id FROM v) IS DISTINCT FROM (SELECT d ->> 'id' FROM f) THEN 'external_id differs'
+            WHEN (SELECT document_format FROM v) <> 'dcs' THEN 'document_format is not dcs'
+            WHEN ltrim((SELECT d #>> '{info,version}' FROM f), 'v') <> :'version' THEN 'version differs'
+            WHEN (SELECT count(*) FROM meshcat.mesh_ports WHERE product_id = :'id' AND version_text = :'version' AND direction = 'output')
+                 <> (SELECT count(*) FROM f, jsonb_object_keys(coalesce(d -> 'models', '{}'))) THEN 'output ports differ from models'
+            WHEN (SELECT count(*) FROM meshcat.mesh_fields WHERE product_id = :'id' AND version_text = :'version')
+                 <> (SELECT count(*) FROM f, jsonb_each(coalesce(d -> 'models', '{}')) AS m(k, v), jsonb_object_keys(coalesce(m.v -> 'fields', '{}'))) THEN 'fields differ'
+            WHEN (SELECT count(*) FROM pv, jsonb_path_query(pv.descriptor, 'lax $.outputs[*].quality[*]'))
+                 <> (SELECT count(*) FROM f, jsonb_path_query(d, 'lax $.models.*.quality[*]')) THEN 'model quality rules differ'
+            WHEN (SELECT count(*) FROM pv, jsonb_path_query(pv.descriptor, 'lax $.outputs[*].schema[*].quality[*]'))
+                 <> (SELECT count(*) FROM f, jsonb_path_query(d, 'lax $.models.*.fields.*.quality[*]')) THEN 'field quality rules differ'
+            WHEN (SELECT d #> '{info,owner}' IS NOT NULL FROM f) AND NOT (SELECT owners -> 'team' ? (d #>> '{info,owner}') FROM v, f) THEN 'the owner is not the team'
+            WHEN (SELECT d #>> '{info,title}' FROM f) IS DISTINCT FROM (SELECT name FROM v) THEN 'name differs'
+            ELSE 'ok' END;
+SQL
 cat > "$work/run.sh" <<'SH'
 set -uo pipefail
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat" -c "CREATE ROLE examples_owner" >/dev/null || exit 1
@@ -127,6 +198,38 @@ while IFS= read -r f; do
         failed=$((failed + 1)); echo "FAILED: $name:"; sed 's/^/    /' <<< "$out" | head -5
     fi
 done < "$WORK/files"
+
+echo "standards_examples: odps: $n files, $registered registered, $refused refused as not whole documents"
+
+# DPDS and Data Contract Specification files.
+n2=0 registered2=0 refused2=0
+while IFS= read -r f; do
+    n=$((n + 1)) n2=$((n2 + 1))
+    name=${f#"$ROOT"/}
+    out=$(psql -X -q -At -v file="$f" -v n=$n -f "$WORK/register.sql" 2>&1)
+    marker=$(sed -n 's/^marker //p' <<< "$out")
+    if grep -q '^registered ' <<< "$out" && [ "$marker" != none ]; then
+        registered2=$((registered2 + 1))
+        read -r _ id version <<< "$(grep '^registered ' <<< "$out")"
+        echo "$name: registered as $id $version"
+        facts=$(psql -X -q -At -v ON_ERROR_STOP=1 -v file="$f" -v id="$id" -v version="$version" -f "$WORK/${marker}_facts.sql" 2>&1)
+        if grep -qv '^ok$' <<< "$facts"; then
+            failed=$((failed + 1)); echo "FAILED: $name: $(grep -v '^ok$' <<< "$facts" | head -3)"
+        fi
+        again=$(psql -X -q -At -v file="$f" -v domain="$(sed -n 's/^domain //p' <<< "$out")" -f "$WORK/again.sql" 2>&1)
+        [ "$again" = unchanged ] || { failed=$((failed + 1)); echo "FAILED: $name registered again: $again"; }
+    elif [ "$marker" != none ] && grep -q 'ERROR: *external reference in' <<< "$out"; then
+        refused2=$((refused2 + 1))
+        echo "$name: refused, refers to other files: $(grep -m1 ERROR <<< "$out" | sed 's/.*ERROR: *//' | cut -c1-160)"
+    elif [ "$marker" = none ] && grep -qE 'ERROR: *invalid descriptor: document 1, \$: (missing required key "kind"|expected a mapping)' <<< "$out" \
+         && grep -q 'HINT: *A document is a whole' <<< "$out"; then
+        refused2=$((refused2 + 1))
+        echo "$name: refused, a fragment, not a whole document"
+    else
+        failed=$((failed + 1)); echo "FAILED: $name (marker $marker):"; sed 's/^/    /' <<< "$out" | head -5
+    fi
+done < "$WORK/other_files"
+echo "standards_examples: dpds and datacontract-specification: $n2 files, $registered2 registered, $refused2 refused as not whole documents"
 
 # A meshcat product with every kind of key, exported too.
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || { echo "FAILED: registering the meshcat product"; failed=$((failed + 1)); }
@@ -188,8 +291,8 @@ while IFS='|' read -r id version; do
 done < <(psql -X -q -At -c "SELECT product_id, version FROM meshcat.product_version ORDER BY 1, 2")
 AJV_DIR="$WORK/ajv" node "$WORK/validate.js" "$SCHEMA" "$WORK"/exports/*.json || failed=$((failed + 1))
 
-echo "standards_examples: odps: $n files, $registered registered, $refused refused as not whole documents, $failed failed"
+echo "standards_examples: $n files, $failed failed"
 [ "$failed" -eq 0 ]
 SH
 
-WORK="$work" DIR="$dir/odps" SCHEMA="$schema" pg_virtualenv -t bash "$work/run.sh"
+WORK="$work" ROOT="$dir" DIR="$dir/odps" SCHEMA="$schema" pg_virtualenv -t bash "$work/run.sh"
