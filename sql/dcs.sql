@@ -31,7 +31,7 @@ $$);
 SELECT * FROM mesh_register(E:'dcs');
 SELECT product_id, version_text, status, name, description, documentation, tags, owners, sla, retention, external_id, document_format
   FROM mesh_versions WHERE product_id = 'checkout.orders_latest';
--- One output port per model, one field per field (in jsonb's key order: a YAML map has none).
+-- One output port per model, one field per field, in the order of the text.
 SELECT direction, name, kind, input_product, location, description FROM mesh_ports
  WHERE product_id = 'checkout.orders_latest' ORDER BY direction, position;
 SELECT port, name, type, required, "unique", primary_key, pii, classification, description, derived_from FROM mesh_fields
@@ -65,7 +65,7 @@ info:
 models:
   covid_cases:
     fields:
-      fips: {type: string, primary: true}
+      fips_code: {type: string, primary: true}
       cases: {type: integer}
 quality:
   type: SodaCL
@@ -74,7 +74,13 @@ quality:
 $$);
 SELECT product_id, version_text, status, external_id, descriptor #> '{custom,odcs,customProperties}' AS kept
   FROM mesh_versions WHERE product_id = 'checkout.covid-19_cases';
-SELECT name, type, primary_key FROM mesh_fields WHERE product_id = 'checkout.covid-19_cases' ORDER BY name;
+-- Fields in the order of the text (jsonb alone would put cases first).
+SELECT position, name, type, primary_key FROM mesh_fields WHERE product_id = 'checkout.covid-19_cases' ORDER BY position;
+-- Flow style too, models and fields.
+SELECT * FROM mesh_register($${dataContractSpecification: 1.1.0, id: flow, info: {title: Flow, version: 1.0.0},
+  models: {"second model": {fields: {zeta: {type: int}, "x y": {type: int}, b: {type: int}}}, a: {fields: {b: {type: int}}}}}$$);
+SELECT port, position, name FROM mesh_fields WHERE product_id = 'checkout.flow' ORDER BY port DESC, position;
+SELECT name, position FROM mesh_ports WHERE product_id = 'checkout.flow' ORDER BY position;
 RESET meshcat.default_domain;
 
 -- Errors point into the original, and name the specification.

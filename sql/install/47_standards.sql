@@ -1142,8 +1142,8 @@ COMMENT ON FUNCTION meshcat_internal.dpds_to_descriptor(jsonb, int, int, text[])
 -- Data Contract Specification (datacontract.com, 0.9.x and 1.x, deprecated in favour of ODCS;
 -- a document with the key dataContractSpecification): converted to an ODCS v3.1.0 contract
 -- the way datacontract-cli's ODCS export maps it (dcs_to_odcs), then read as one
--- (odcs_to_descriptor). Its models and fields are YAML maps, which meshcat reads in jsonb's
--- key order (shorter names first): a map has no order of its own. Internal $refs
+-- (odcs_to_descriptor). Its models and fields are YAML maps, whose order jsonb does not keep:
+-- given the document's text, they come in the order of the text. Internal $refs
 -- (#/definitions/...) are followed, external ones refused. docs/standards.md is the mapping.
 
 -- Raises the error for a Data Contract Specification document that meshcat cannot read (22023).
@@ -1268,10 +1268,39 @@ END;
 COMMENT ON FUNCTION meshcat_internal.dcs_property(text, jsonb, jsonb, int) IS
     'Internal: a Data Contract Specification field (its definition followed) as an ODCS property.';
 
+-- Where a key of a mapping first appears in a document's text at or after position after (its
+-- line or flow item: 'name:', '"name":'), or NULL: jsonb keeps no key order, the text does.
+CREATE FUNCTION meshcat_internal.text_key_position(doc_text text, key text, after int) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN doc_text IS NOT NULL AND after IS NOT NULL THEN
+    NULLIF(pg_catalog.regexp_instr(doc_text,
+        '(^|[[:space:]{,])["'']?' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(key, '([^A-Za-z0-9_])', '\\\1', 'g')
+        OPERATOR(pg_catalog.||) '["'']?[ \t]*:', after), 0) END;
+COMMENT ON FUNCTION meshcat_internal.text_key_position(text, text, int) IS
+    'Internal: the first position at or after after where a document''s text has the given key of a mapping, or NULL.';
+
+-- The models of a Data Contract Specification contract in the order of its text (doc_text;
+-- without it, or for a model not found there, jsonb's key order).
+CREATE FUNCTION meshcat_internal.dcs_model_keys(doc jsonb, doc_text text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY(SELECT o.k FROM pg_catalog.jsonb_object_keys(coalesce(doc OPERATOR(pg_catalog.->) 'models', '{}')) WITH ORDINALITY AS o(k, n)
+              ORDER BY meshcat_internal.text_key_position(doc_text, o.k, meshcat_internal.text_key_position(doc_text, 'models', 1)), o.n);
+COMMENT ON FUNCTION meshcat_internal.dcs_model_keys(jsonb, text) IS
+    'Internal: the model names of a Data Contract Specification contract in the order of its text (else jsonb''s).';
+
+-- The fields of a model, likewise: each searched after the model's fields key.
+CREATE FUNCTION meshcat_internal.dcs_field_keys(doc jsonb, doc_text text, model text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY(SELECT o.k FROM pg_catalog.jsonb_object_keys(coalesce(doc OPERATOR(pg_catalog.#>) ARRAY['models', model, 'fields'], '{}')) WITH ORDINALITY AS o(k, n)
+              ORDER BY meshcat_internal.text_key_position(doc_text, o.k, meshcat_internal.text_key_position(doc_text, 'fields',
+                           meshcat_internal.text_key_position(doc_text, model, meshcat_internal.text_key_position(doc_text, 'models', 1)))), o.n);
+COMMENT ON FUNCTION meshcat_internal.dcs_field_keys(jsonb, text, text) IS
+    'Internal: the field names of a model of a Data Contract Specification contract in the order of its text (else jsonb''s).';
+
 -- A Data Contract Specification contract as the ODCS v3.1.0 contract datacontract-cli's
 -- export makes of it (with ODCS v3.1.0's team for info.owner, and every key ODCS has no
 -- place for as a customProperty dcs.<key>).
-CREATE FUNCTION meshcat_internal.dcs_to_odcs(doc jsonb) RETURNS jsonb
+CREATE FUNCTION meshcat_internal.dcs_to_odcs(doc jsonb, doc_text text DEFAULT NULL) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
     SELECT pg_catalog.jsonb_build_object('apiVersion', 'v3.1.0', 'kind', 'DataContract',
@@ -1303,17 +1332,19 @@ BEGIN ATOMIC
             'schema', (SELECT pg_catalog.jsonb_agg(meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
                                   'name', mk, 'physicalName', mk, 'logicalType', 'object', 'physicalType', m OPERATOR(pg_catalog.->) 'type',
                                   'description', m OPERATOR(pg_catalog.->) 'description',
-                                  'properties', (SELECT pg_catalog.jsonb_agg(meshcat_internal.dcs_property(fk, f, doc OPERATOR(pg_catalog.->) 'definitions',
+                                  'properties', (SELECT pg_catalog.jsonb_agg(meshcat_internal.dcs_property(fk, m OPERATOR(pg_catalog.->) 'fields' OPERATOR(pg_catalog.->) fk,
+                                                        doc OPERATOR(pg_catalog.->) 'definitions',
                                                         (SELECT p.n::int FROM pg_catalog.jsonb_array_elements_text(m OPERATOR(pg_catalog.->) 'primaryKey') WITH ORDINALITY AS p(k, n)
                                                           WHERE p.k OPERATOR(pg_catalog.=) fk)) ORDER BY fo)
-                                                   FROM pg_catalog.jsonb_each(m OPERATOR(pg_catalog.->) 'fields') WITH ORDINALITY AS g(fk, f, fo)),
+                                                   FROM pg_catalog.unnest(meshcat_internal.dcs_field_keys(doc, doc_text, mk)) WITH ORDINALITY AS g(fk, fo)),
                                   'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.dcs_quality(q) ORDER BY n)
                                                 FROM pg_catalog.jsonb_array_elements(m OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS x(q, n)),
                                   'customProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', k, 'value', v) ORDER BY k)
                                                          FROM pg_catalog.jsonb_each(m) AS e(k, v)
                                                         WHERE k OPERATOR(pg_catalog.<>) ALL (ARRAY['type', 'description', 'fields', 'quality', 'primaryKey']))))
                                 ORDER BY mo)
-                         FROM pg_catalog.jsonb_each(doc OPERATOR(pg_catalog.->) 'models') WITH ORDINALITY AS o(mk, m, mo)),
+                         FROM pg_catalog.unnest(meshcat_internal.dcs_model_keys(doc, doc_text)) WITH ORDINALITY AS o(mk, mo),
+                              LATERAL (SELECT doc OPERATOR(pg_catalog.->) 'models' OPERATOR(pg_catalog.->) mk) AS mm(m)),
             'slaProperties', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('property', p, 'value', v) ORDER BY n)
                                 FROM (SELECT 1 AS n, 'generalAvailability' AS p, coalesce(sl OPERATOR(pg_catalog.#>) '{availability,percentage}', sl OPERATOR(pg_catalog.#>) '{availability,description}') AS v
                                       UNION ALL SELECT 2, 'retention', sl OPERATOR(pg_catalog.#>) '{retention,period}'
@@ -1334,15 +1365,15 @@ BEGIN ATOMIC
                    doc OPERATOR(pg_catalog.->) 'info' OPERATOR(pg_catalog.->) 'contact' AS c,
                    coalesce(doc OPERATOR(pg_catalog.->) 'servicelevels', '{}') AS sl) AS a;
 END;
-COMMENT ON FUNCTION meshcat_internal.dcs_to_odcs(jsonb) IS
-    'Internal: a Data Contract Specification contract as an ODCS v3.1.0 contract, as datacontract-cli''s ODCS export maps it (docs/standards.md).';
+COMMENT ON FUNCTION meshcat_internal.dcs_to_odcs(jsonb, text) IS
+    'Internal: a Data Contract Specification contract as an ODCS v3.1.0 contract, as datacontract-cli''s ODCS export maps it (docs/standards.md); doc_text, when given, orders models and fields as the text does.';
 
 -- A Data Contract Specification contract as a meshcat DataProduct descriptor (through
 -- dcs_to_odcs and odcs_to_descriptor), or the error that points into it: the ODCS mapping's
 -- paths are written back as the original's ($.schema[0].properties[1] is
 -- $.models.<model>.fields.<field>, $.version $.info.version, ...).
 CREATE FUNCTION meshcat_internal.dcs_to_descriptor(doc jsonb, docno int, line int DEFAULT NULL,
-                                              stream_domains text[] DEFAULT '{}') RETURNS jsonb
+                                              stream_domains text[] DEFAULT '{}', doc_text text DEFAULT NULL) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
 AS $$
@@ -1378,17 +1409,15 @@ BEGIN
     IF problem IS NOT NULL THEN
         PERFORM raise_invalid_dcs(docno, problem[1], problem[2], NULL, line);
     END IF;
-    odcs := dcs_to_odcs(doc);
+    odcs := dcs_to_odcs(doc, doc_text);
     BEGIN
         RETURN odcs_to_descriptor(odcs, docno, line, stream_domains);
     EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
         -- The ODCS path back into the original.
         p := substring(msg FROM '\$[^ :]*');
-        m := (SELECT k FROM jsonb_each(doc -> 'models') WITH ORDINALITY AS o(k, v, n)
-               WHERE n = (substring(p FROM '^\$\.schema\[([0-9]+)\]'))::int + 1);
-        f := (SELECT k FROM jsonb_each(doc -> 'models' -> m -> 'fields') WITH ORDINALITY AS o(k, v, n)
-               WHERE n = (substring(p FROM '^\$\.schema\[[0-9]+\]\.properties\[([0-9]+)\]'))::int + 1);
+        m := (dcs_model_keys(doc, doc_text))[(substring(p FROM '^\$\.schema\[([0-9]+)\]'))::int + 1];
+        f := (dcs_field_keys(doc, doc_text, m))[(substring(p FROM '^\$\.schema\[[0-9]+\]\.properties\[([0-9]+)\]'))::int + 1];
         -- Keys as the validator writes them (quoted unless identifiers); a port's or field's
         -- name is its key.
         m := CASE WHEN m ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN m ELSE to_jsonb(m)::text END;
@@ -1406,27 +1435,29 @@ BEGIN
     END;
 END
 $$;
-COMMENT ON FUNCTION meshcat_internal.dcs_to_descriptor(jsonb, int, int, text[]) IS
+COMMENT ON FUNCTION meshcat_internal.dcs_to_descriptor(jsonb, int, int, text[], text) IS
     'Internal: a Data Contract Specification 0.9.x or 1.x contract as a meshcat DataProduct descriptor (as ODCS, docs/standards.md), or the error that points into it.';
 
 -- A document as meshcat reads it: a standard's document (its format by its own markers) as
 -- the meshcat descriptor it maps to, a meshcat document as it is. stream_domains: the domains
 -- the same stream registers.
 CREATE FUNCTION meshcat_internal.standard_to_descriptor(doc jsonb, docno int, line int, stream_domains text[],
-                                                   contracts jsonb DEFAULT '{}') RETURNS jsonb
+                                                   contracts jsonb DEFAULT '{}', doc_text text DEFAULT NULL) RETURNS jsonb
     LANGUAGE sql STABLE
 RETURN CASE meshcat_internal.document_format(doc)
             WHEN 'odcs' THEN meshcat_internal.odcs_to_descriptor(doc, docno, line, stream_domains)
             WHEN 'odps' THEN meshcat_internal.odps_to_descriptor(doc, docno, line, stream_domains, contracts)
             WHEN 'dpds' THEN meshcat_internal.dpds_to_descriptor(doc, docno, line, stream_domains)
-            WHEN 'dcs' THEN meshcat_internal.dcs_to_descriptor(doc, docno, line, stream_domains)
+            WHEN 'dcs' THEN meshcat_internal.dcs_to_descriptor(doc, docno, line, stream_domains, doc_text)
             ELSE doc END;
-COMMENT ON FUNCTION meshcat_internal.standard_to_descriptor(jsonb, int, int, text[], jsonb) IS
-    'Internal: a document as a meshcat descriptor: an ODCS, ODPS, DPDS or Data Contract Specification document mapped (contracts: the stream''s, stream_contracts), a meshcat document as it is.';
+COMMENT ON FUNCTION meshcat_internal.standard_to_descriptor(jsonb, int, int, text[], jsonb, text) IS
+    'Internal: a document as a meshcat descriptor: an ODCS, ODPS, DPDS or Data Contract Specification document mapped (contracts: the stream''s, stream_contracts; doc_text: its text, for the order of maps), a meshcat document as it is.';
 
--- The documents of a stream as meshcat reads them (standard_to_descriptor), with each
--- document's format and, for a standard's, its kind, for mesh_register's result.
-CREATE FUNCTION meshcat_internal.standard_documents(INOUT docs jsonb[], lines int[], OUT formats text[], OUT kinds text[])
+-- The documents of a stream as meshcat reads them (standard_to_descriptor; texts: each
+-- document's text, for the order of a standard's maps), with each document's format and, for
+-- a standard's, its kind, for mesh_register's result.
+CREATE FUNCTION meshcat_internal.standard_documents(INOUT docs jsonb[], lines int[], texts text[] DEFAULT NULL,
+                                                    OUT formats text[], OUT kinds text[])
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
 AS $$
@@ -1447,13 +1478,13 @@ BEGIN
                 contracts := stream_contracts(originals, domains);
             END IF;
             kinds[n] := CASE formats[n] WHEN 'dpds' THEN 'DataProduct' WHEN 'dcs' THEN 'DataContract' ELSE docs[n] ->> 'kind' END;
-            docs[n] := standard_to_descriptor(docs[n], n, lines[n], domains, coalesce(contracts, '{}'));
+            docs[n] := standard_to_descriptor(docs[n], n, lines[n], domains, coalesce(contracts, '{}'), texts[n]);
         END IF;
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION meshcat_internal.standard_documents(jsonb[], int[]) IS
-    'Internal: the documents of a stream with each standard''s document (ODCS, ODPS, DPDS, Data Contract Specification) as a meshcat descriptor, and each document''s format and kind.';
+COMMENT ON FUNCTION meshcat_internal.standard_documents(jsonb[], int[], text[]) IS
+    'Internal: the documents of a stream (and their texts) with each standard''s document (ODCS, ODPS, DPDS, Data Contract Specification) as a meshcat descriptor, and each document''s format and kind.';
 
 -- An object with its custom.odcs put back (the ODCS keys meshcat kept for it) and its custom
 -- left out; customProperties of both are put together, custom.odcs's first.

@@ -235,7 +235,7 @@ BEGIN
         texts := meshcat_internal.stream_document_texts(descriptor, lines);
     END IF;
     -- A standard's document (ODCS) is read as the meshcat descriptor it maps to (47_standards).
-    SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines) AS s;
+    SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines, texts) AS s;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
     keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 
