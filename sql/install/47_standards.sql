@@ -7,7 +7,9 @@
 -- descriptor to a contract, the keys ODCS has no place for as customProperties "meshcat.<key>",
 -- which the import gives back, and custom.odcs put back where it came from (mesh_export, 87_export,
 -- and the writer, which takes a contract that says no more than its descriptor for that
--- descriptor). docs/standards.md is the mapping's table.
+-- descriptor). ODPS data products, DPDS descriptors and Data Contract Specification contracts
+-- (through ODCS) follow, each in its section; descriptor_to_odps maps a descriptor to ODPS.
+-- docs/standards.md is the mapping's table.
 -- Uses: 00_schema, 10_semver, 30_tables, 40_helpers, 45_validation.
 
 -- Raises the error for an ODCS document that meshcat cannot read (22023), at a path of the
@@ -777,7 +779,7 @@ BEGIN
                  ELSE format('meshcat.default_domain names domain "%s": register it, or set the setting to a registered domain.', dom) END);
     END IF;
     -- An id that is a product id of this domain (meshcat's own export writes one) is kept.
-    IF (doc ->> 'id') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}\.[A-Za-z][A-Za-z0-9_-]{0,62}$' AND split_part(doc ->> 'id', '.', 1) = dom THEN
+    IF (doc ->> 'id') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}[.][A-Za-z][A-Za-z0-9_-]{0,62}$' AND split_part(doc ->> 'id', '.', 1) = dom THEN
         pid := doc ->> 'id';
     ELSIF NOT doc ? 'name' THEN
         PERFORM raise_invalid_odps(docno, '$', 'the data product has no "name"',
@@ -796,7 +798,7 @@ BEGIN
     IF ver LIKE 'v%' THEN
         ver := substr(ver, 2);
     END IF;
-    IF NOT ver ~ '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$' THEN
+    IF NOT ver ~ '^(0|[1-9][0-9]{0,8})[.](0|[1-9][0-9]{0,8})[.](0|[1-9][0-9]{0,8})$' THEN
         BEGIN
             PERFORM ver::semver;
         EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
@@ -1274,8 +1276,8 @@ CREATE FUNCTION meshcat_internal.text_key_position(doc_text text, key text, afte
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE WHEN doc_text IS NOT NULL AND after IS NOT NULL THEN
     NULLIF(pg_catalog.regexp_instr(doc_text,
-        '(^|[[:space:]{,])["'']?' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(key, '([^A-Za-z0-9_])', '\\\1', 'g')
-        OPERATOR(pg_catalog.||) '["'']?[ \t]*:', after), 0) END;
+        '(^|[[:space:]{,])["'']?' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(key, '([^A-Za-z0-9_])', E'\\\\\\1', 'g')
+        OPERATOR(pg_catalog.||) '["'']?[[:blank:]]*:', after), 0) END;
 COMMENT ON FUNCTION meshcat_internal.text_key_position(text, text, int) IS
     'Internal: the first position at or after after where a document''s text has the given key of a mapping, or NULL.';
 
@@ -1390,7 +1392,7 @@ DECLARE
     f text;
 BEGIN
     IF jsonb_typeof(doc -> 'dataContractSpecification') IS DISTINCT FROM 'string'
-       OR NOT (doc ->> 'dataContractSpecification') ~ '^(0\.9\.[0-9]+|1\.[0-9]+\.[0-9]+)$' THEN
+       OR NOT (doc ->> 'dataContractSpecification') ~ '^(0[.]9[.][0-9]+|1[.][0-9]+[.][0-9]+)$' THEN
         PERFORM raise_invalid_dcs(docno, '$.dataContractSpecification',
             format('Data Contract Specification version %s is not supported', doc -> 'dataContractSpecification'),
             'meshcat reads Data Contract Specification 0.9.x and 1.x contracts (the specification is deprecated in favour of ODCS v3.1.0).', line);
@@ -1415,20 +1417,20 @@ BEGIN
     EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
         -- The ODCS path back into the original.
-        p := substring(msg FROM '\$[^ :]*');
-        m := (dcs_model_keys(doc, doc_text))[(substring(p FROM '^\$\.schema\[([0-9]+)\]'))::int + 1];
-        f := (dcs_field_keys(doc, doc_text, m))[(substring(p FROM '^\$\.schema\[[0-9]+\]\.properties\[([0-9]+)\]'))::int + 1];
+        p := substring(msg FROM '[$][^ :]*');
+        m := (dcs_model_keys(doc, doc_text))[(substring(p FROM '^[$][.]schema[[]([0-9]+)[]]'))::int + 1];
+        f := (dcs_field_keys(doc, doc_text, m))[(substring(p FROM '^[$][.]schema[[][0-9]+[]][.]properties[[]([0-9]+)[]]'))::int + 1];
         -- Keys as the validator writes them (quoted unless identifiers); a port's or field's
         -- name is its key.
         m := CASE WHEN m ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN m ELSE to_jsonb(m)::text END;
         f := CASE WHEN f ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN f ELSE to_jsonb(f)::text END;
-        p := CASE WHEN f IS NOT NULL THEN regexp_replace(regexp_replace(p, '^\$\.schema\[[0-9]+\]\.properties\[[0-9]+\]', format('$.models.%s.fields.%s', m, f)), '\.name$', '')
-                  WHEN m IS NOT NULL THEN regexp_replace(regexp_replace(p, '^\$\.schema\[[0-9]+\]', format('$.models.%s', m)), '\.name$', '')
+        p := CASE WHEN f IS NOT NULL THEN regexp_replace(regexp_replace(p, '^[$][.]schema[[][0-9]+[]][.]properties[[][0-9]+[]]', format('$.models.%s.fields.%s', m, f)), '[.]name$', '')
+                  WHEN m IS NOT NULL THEN regexp_replace(regexp_replace(p, '^[$][.]schema[[][0-9]+[]]', format('$.models.%s', m)), '[.]name$', '')
                   WHEN p IN ('$.version', '$.status', '$.domain', '$.dataProduct') THEN '$.info.' || substr(p, 3)
                   WHEN p = '$.name' THEN '$.info.title'
                   ELSE p END;
         PERFORM raise_error(st,
-            regexp_replace(regexp_replace(msg, 'ODCS contract', 'Data Contract Specification contract'), '\$[^ :]*', replace(p, '\', '\\')),
+            regexp_replace(regexp_replace(msg, 'ODCS contract', 'Data Contract Specification contract'), '[$][^ :]*', replace(p, E'\\', E'\\\\')),
             nullif(det, ''),
             replace(replace(hnt, 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts', 'meshcat reads Data Contract Specification contracts as ODCS'),
                     'which ODCS does not carry', 'which the contract does not carry'));

@@ -216,7 +216,7 @@ DECLARE
     products int[]; -- the DataProduct documents, by id and version
     policies int[]; -- the Policy documents, by name
     texts text[];   -- each document as registered: the lines of the stream that hold it
-    formats text[]; -- and its format (meshcat, odcs, odps)
+    formats text[]; -- and its format (meshcat, odcs, odps, dpds, dcs)
     kinds text[];   -- a standard's kind (DataContract, DataProduct), for the result
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
@@ -234,7 +234,8 @@ BEGIN
     ELSE
         texts := meshcat_internal.stream_document_texts(descriptor, lines);
     END IF;
-    -- A standard's document (ODCS) is read as the meshcat descriptor it maps to (47_standards).
+    -- A standard's document (ODCS, ODPS, DPDS, Data Contract Specification) is read as the
+    -- meshcat descriptor it maps to (47_standards).
     SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines, texts) AS s;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
     keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);

@@ -1,9 +1,9 @@
 -- 87_export: mesh_export, a version's document in a format of the caller's choice, as YAML:
--- meshcat's own descriptor, an ODCS v3.1.0 data contract, or an ODPS v1.0.0 data product (a
--- version registered from ODPS gives its document back, any other descriptor_to_odps). A version registered from ODCS
--- exports its document as registered (the information it holds, whatever meshcat maps),
--- under v3.1.0 and its lifecycle; any other version exports its descriptor mapped to ODCS
--- (descriptor_to_odcs, 47_standards). docs/standards.md is the mapping.
+-- meshcat's own descriptor, an ODCS v3.1.0 data contract, or an ODPS v1.0.0 data product. A
+-- version registered from ODCS (ODPS) exports its document as registered (the information it
+-- holds, whatever meshcat maps), under v3.1.0 (v1.0.0) and its lifecycle; any other version
+-- exports its descriptor mapped (descriptor_to_odcs, descriptor_to_odps, 47_standards).
+-- docs/standards.md is the mapping.
 -- Uses: 10_semver, 15_types, 20_yaml, 30_tables, 47_standards.
 
 CREATE FUNCTION @extschema@.mesh_export(id text, version @extschema@.semver DEFAULT NULL, format text DEFAULT 'meshcat')
