@@ -44,11 +44,16 @@ SELECT jsonb_pretty(descriptor -> 'custom') FROM product_version WHERE product_i
 SELECT * FROM mesh_register(:'dpd');
 SELECT action FROM mesh_register(replace(:'dpd', '"John Doe"', '"John A. Doe"'));
 
--- No name: the fully qualified name's product part (DPDS requires info.domain, so
--- meshcat.default_domain never applies).
+-- No name: the fully qualified name's product part; no domain (DPDS requires one):
+-- meshcat.default_domain, as for the other standards; neither is refused.
+SET meshcat.default_domain = 'tms';
 SELECT * FROM mesh_register($${"dataProductDescriptor": "1.0.0",
-  "info": {"fullyQualifiedName": "urn:dpds:com.company-xyz:dataproducts:tripLegs:1", "version": "1.0.0", "domain": "tms",
+  "info": {"fullyQualifiedName": "urn:dpds:com.company-xyz:dataproducts:tripLegs:1", "version": "1.0.0",
            "owner": {"id": "jane"}}, "interfaceComponents": {"outputPorts": []}}$$);
+SET meshcat.default_domain = 'nowhere';
+SELECT * FROM mesh_register($${"dataProductDescriptor": "1.0.0", "info": {"name": "x", "version": "1.0.0", "owner": {"id": "a"}}, "interfaceComponents": {}}$$);
+RESET meshcat.default_domain;
+SELECT * FROM mesh_register($${"dataProductDescriptor": "1.0.0", "info": {"name": "x", "version": "1.0.0", "owner": {"id": "a"}}, "interfaceComponents": {}}$$);
 
 -- Errors point into the descriptor and name DPDS.
 SELECT * FROM mesh_register($${"dataProductDescriptor": "0.9.0", "info": {}, "interfaceComponents": {}}$$);

@@ -949,7 +949,7 @@ RETURN $schema$
   "required": ["dataProductDescriptor", "info", "interfaceComponents"],
   "properties": {
     "dataProductDescriptor": {"type": "string"},
-    "info": {"type": "object", "required": ["version", "domain", "owner"], "properties": {
+    "info": {"type": "object", "required": ["version", "owner"], "properties": {
         "fullyQualifiedName": {"type": "string", "minLength": 1},
         "name": {"type": "string", "minLength": 1},
         "displayName": {"type": "string", "minLength": 1},
@@ -990,7 +990,8 @@ COMMENT ON FUNCTION meshcat_internal.dpds_port_type(text) IS
 
 -- A DPDS descriptor (a parsed document) as a meshcat DataProduct descriptor, or the error that
 -- points into it. stream_domains: the domains the same stream registers. DPDS has no
--- lifecycle: a version is a draft until it is published in meshcat.
+-- lifecycle: a version is a draft until it is published in meshcat. DPDS requires info.domain;
+-- meshcat, as for the other standards, falls back to meshcat.default_domain.
 CREATE FUNCTION meshcat_internal.dpds_to_descriptor(doc jsonb, docno int, line int DEFAULT NULL,
                                                stream_domains text[] DEFAULT '{}') RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -1045,13 +1046,20 @@ BEGIN
     -- Identity: the domain (a name that is not a meshcat name as its slug), the name (else the
     -- fully qualified name's product part, urn:dpds:<org>:dataproducts:<name>[:<major>]).
     dom := coalesce(info ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
+    IF dom IS NULL THEN
+        PERFORM raise_invalid_dpds(docno, '$.info', 'the descriptor names no domain, and meshcat.default_domain is not set',
+            'Add "domain": "<a registered domain>" to info, or SET meshcat.default_domain to the domain it belongs to.', line);
+    END IF;
     IF NOT dom ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
         dom := coalesce(name_slug(dom), dom);
     END IF;
     IF NOT EXISTS (SELECT FROM domain AS x WHERE x.name = dom) AND dom <> ALL (stream_domains) THEN
         PERFORM raise_error('23503',
-            format('unknown reference in DPDS descriptor: %s, $.info.domain: domain "%s" does not exist', document_label(docno, line), dom),
-            NULL, CASE WHEN dom IS DISTINCT FROM info ->> 'domain'
+            format('unknown reference in DPDS descriptor: %s, %s: domain "%s" does not exist', document_label(docno, line),
+                   CASE WHEN info ? 'domain' THEN '$.info.domain' ELSE '$.info' END, dom),
+            NULL, CASE WHEN NOT info ? 'domain'
+                       THEN format('meshcat.default_domain names domain "%s": register it, or set the setting to a registered domain.', dom)
+                       WHEN dom IS DISTINCT FROM info ->> 'domain'
                        THEN format('Register the domain "%s" (the slug of "%s") first, or in the same stream.', dom, info ->> 'domain')
                        ELSE 'Register the domain first, or in the same stream.' END);
     END IF;
