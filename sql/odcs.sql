@@ -180,7 +180,7 @@ SELECT document_format, description FROM product_version WHERE product_id = 'sal
 -- Refusals: an unknown product, version or format.
 SELECT mesh_export('sales.nothing');
 SELECT mesh_export('sales.refunds', '9.9.9', 'odcs');
-SELECT mesh_export('sales.refunds', NULL, 'odps');
+SELECT mesh_export('sales.refunds', NULL, 'csv');
 -- Reading only: STABLE, so PUBLIC keeps EXECUTE; the tables' privileges decide what it reads.
 SELECT provolatile, prosecdef FROM pg_proc WHERE oid = 'mesh_export(text, semver, text)'::regprocedure;
 

@@ -77,7 +77,7 @@ CREATE TABLE @extschema@.product_version (
     -- standard's document back from it. NULL when a row was written without one (a plain INSERT
     -- of a descriptor): the descriptor is then the document.
     document           text,
-    document_format    text NOT NULL DEFAULT 'meshcat' CHECK (document_format IN ('meshcat', 'odcs')),
+    document_format    text NOT NULL DEFAULT 'meshcat' CHECK (document_format IN ('meshcat', 'odcs', 'odps', 'dpds', 'dcs')),
     PRIMARY KEY (product_id, version),
     CONSTRAINT document_kept CHECK (document IS NOT NULL OR document_format OPERATOR(pg_catalog.=) 'meshcat'),
     -- The contract's columns say what the descriptor says, whoever writes the row, and the
@@ -100,7 +100,7 @@ COMMENT ON TABLE @extschema@.product_version IS
 COMMENT ON COLUMN @extschema@.product_version.document IS
     'The document the version was registered from, byte for byte (NULL: a row inserted with a descriptor only, which is then its document).';
 COMMENT ON COLUMN @extschema@.product_version.document_format IS
-    'The format of document: meshcat, or odcs (an ODCS data contract, docs/standards.md).';
+    'The format of document: meshcat, odcs (an ODCS data contract), odps (an ODPS data product), dpds (a DPDS descriptor) or dcs (a Data Contract Specification contract); docs/standards.md.';
 CREATE SEQUENCE @extschema@.product_version_id_seq OWNED BY @extschema@.product_version.id;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.product_version_id_seq', '');

@@ -48,17 +48,20 @@ COMMENT ON FUNCTION meshcat_internal.write_domain(jsonb, int, int) IS
 -- Whether a version's document as registered says the same as a new one, once the descriptors
 -- are equal: a meshcat document is its descriptor (formatting and comments are no information);
 -- a standard's document holds what the descriptor has no place for, so its content is compared;
--- and a contract that says no more than the descriptor (what mesh_export makes of it, lifecycle
--- aside) says the same as the meshcat document it came from.
+-- and a contract or ODPS product that says no more than the descriptor (what mesh_export makes
+-- of it, lifecycle aside) says the same as the meshcat document it came from.
 CREATE FUNCTION meshcat_internal.same_document(old_document text, old_format text, new_document text, new_format text,
                                           descriptor jsonb, status @extschema@.lifecycle_status)
 RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
 RETURN (old_format OPERATOR(pg_catalog.=) new_format
         AND (new_format OPERATOR(pg_catalog.=) 'meshcat' OR old_document OPERATOR(pg_catalog.=) new_document
              OR @extschema@.mesh_yaml_to_jsonb(old_document) OPERATOR(pg_catalog.=) @extschema@.mesh_yaml_to_jsonb(new_document)))
     OR (old_format OPERATOR(pg_catalog.=) 'meshcat' AND new_format OPERATOR(pg_catalog.=) 'odcs'
         AND (meshcat_internal.descriptor_to_odcs(descriptor, status) OPERATOR(pg_catalog.-) 'status')
+            OPERATOR(pg_catalog.=) (@extschema@.mesh_yaml_to_jsonb(new_document) OPERATOR(pg_catalog.-) 'status'))
+    OR (old_format OPERATOR(pg_catalog.=) 'meshcat' AND new_format OPERATOR(pg_catalog.=) 'odps'
+        AND (meshcat_internal.descriptor_to_odps(descriptor, status) OPERATOR(pg_catalog.-) 'status')
             OPERATOR(pg_catalog.=) (@extschema@.mesh_yaml_to_jsonb(new_document) OPERATOR(pg_catalog.-) 'status'));
 COMMENT ON FUNCTION meshcat_internal.same_document(text, text, text, text, jsonb, @extschema@.lifecycle_status) IS
     'Internal: whether a new document of a version (text and format) says the same as the one it has, given equal descriptors: a meshcat document always does, a standard''s when its content is equal or it is the descriptor''s export.';
@@ -289,8 +292,8 @@ DECLARE
     products int[]; -- the DataProduct documents, by id and version
     policies int[]; -- the Policy documents, by name
     texts text[];   -- each document as registered: the lines of the stream that hold it
-    formats text[]; -- and its format (meshcat, odcs)
-    kinds text[];   -- a standard's kind (DataContract), for the result
+    formats text[]; -- and its format (meshcat, odcs, odps, dpds, dcs)
+    kinds text[];   -- a standard's kind (DataContract, DataProduct), for the result
 BEGIN
     -- One parse gives the documents and the lines they start on, which errors name.
     SELECT coalesce(array_agg(d.document ORDER BY d.n), '{}'), array_agg(d.line ORDER BY d.n)
@@ -307,8 +310,9 @@ BEGIN
     ELSE
         texts := meshcat_internal.stream_document_texts(descriptor, lines);
     END IF;
-    -- A standard's document (ODCS) is read as the meshcat descriptor it maps to (47_standards).
-    SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines) AS s;
+    -- A standard's document (ODCS, ODPS, DPDS, Data Contract Specification) is read as the
+    -- meshcat descriptor it maps to (47_standards).
+    SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines, texts) AS s;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
     keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 

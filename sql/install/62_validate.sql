@@ -69,6 +69,8 @@ DECLARE
     p_state text[] := '{}';
     p_problem text[] := '{}';
     domains text[];     -- the stream's domains, for a standard's document
+    contracts jsonb;    -- the stream's contracts, for an ODPS document (stream_contracts)
+    originals jsonb[];
 BEGIN
     IF pg_catalog.current_setting('transaction_read_only')::boolean THEN
         PERFORM meshcat_internal.raise_error('25006', 'mesh_validate cannot run in a read-only transaction',
@@ -92,6 +94,7 @@ BEGIN
         RETURN;
     END;
     total := pg_catalog.cardinality(docs);
+    originals := docs;
     labels := CASE WHEN total = 1 THEN '{NULL}'::int[] ELSE starts END;
     refused := pg_catalog.array_fill(false, ARRAY[total]);
 
@@ -105,7 +108,10 @@ BEGIN
             BEGIN
                 domains := coalesce(domains, ARRAY(SELECT d OPERATOR(pg_catalog.->>) 'name' FROM pg_catalog.unnest(docs) AS d
                                                     WHERE d OPERATOR(pg_catalog.->>) 'kind' = 'Domain'));
-                docs[n] := meshcat_internal.standard_to_descriptor(docs[n], n, labels[n], domains);
+                IF meshcat_internal.document_format(docs[n]) OPERATOR(pg_catalog.=) 'odps' AND contracts IS NULL THEN
+                    contracts := meshcat_internal.stream_contracts(originals, domains);
+                END IF;
+                docs[n] := meshcat_internal.standard_to_descriptor(docs[n], n, labels[n], domains, coalesce(contracts, '{}'));
             EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation OR feature_not_supported THEN
                 GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
                 p_doc := p_doc || n; p_path := p_path || coalesce(meshcat_internal.problem_path(msg), '$'); p_state := p_state || state;

@@ -1,8 +1,9 @@
 -- 87_export: mesh_export, a version's document in a format of the caller's choice, as YAML:
--- meshcat's own descriptor, or an ODCS v3.1.0 data contract. A version registered from ODCS
--- exports its document as registered (the information it holds, whatever meshcat maps),
--- under v3.1.0 and its lifecycle; any other version exports its descriptor mapped to ODCS
--- (descriptor_to_odcs, 47_standards). docs/standards.md is the mapping.
+-- meshcat's own descriptor, an ODCS v3.1.0 data contract, or an ODPS v1.0.0 data product. A
+-- version registered from ODCS (ODPS) exports its document as registered (the information it
+-- holds, whatever meshcat maps), under v3.1.0 (v1.0.0) and its lifecycle; any other version
+-- exports its descriptor mapped (descriptor_to_odcs, descriptor_to_odps, 47_standards).
+-- docs/standards.md is the mapping.
 -- Uses: 10_semver, 15_types, 20_yaml, 30_tables, 47_standards.
 
 CREATE FUNCTION @extschema@.mesh_export(id text, version @extschema@.semver DEFAULT NULL, format text DEFAULT 'meshcat')
@@ -14,9 +15,9 @@ DECLARE
     v @extschema@.product_version;
     doc jsonb;
 BEGIN
-    IF format IS NULL OR format NOT IN ('meshcat', 'odcs') THEN
+    IF format IS NULL OR format NOT IN ('meshcat', 'odcs', 'odps') THEN
         PERFORM raise_error('22023', format('unknown export format %s', coalesce(quote_literal(format), 'NULL')), NULL,
-            'The formats are meshcat (the descriptor) and odcs (an ODCS v3.1.0 data contract).');
+            'The formats are meshcat (the descriptor), odcs (an ODCS v3.1.0 data contract) and odps (an ODPS v1.0.0 data product).');
     END IF;
     -- No version: the highest published one, else the highest of any status.
     SELECT * INTO v FROM product_version AS pv
@@ -31,6 +32,17 @@ BEGIN
     IF format = 'meshcat' THEN
         RETURN mesh_jsonb_to_yaml(v.descriptor);
     END IF;
+    IF format = 'odps' THEN
+        IF v.document_format = 'odps' THEN
+            -- The product as registered, as v1.0.0, with the version's lifecycle.
+            doc := mesh_yaml_to_jsonb(v.document) || jsonb_build_object('apiVersion', 'v1.0.0')
+                || CASE WHEN v.status = 'draft' THEN '{}' ELSE jsonb_build_object('status',
+                        CASE v.status WHEN 'published' THEN 'active' ELSE v.status::text END) END;
+        ELSE
+            doc := descriptor_to_odps(v.descriptor, v.status);
+        END IF;
+        RETURN mesh_jsonb_to_yaml(doc);
+    END IF;
     IF v.document_format = 'odcs' THEN
         -- The contract as registered, as v3.1.0, with the version's lifecycle (a draft keeps its own words).
         doc := mesh_yaml_to_jsonb(v.document) || jsonb_build_object('apiVersion', 'v3.1.0')
@@ -43,4 +55,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_export(text, @extschema@.semver, text) IS
-    'A product version as YAML: format meshcat (its descriptor) or odcs (an ODCS v3.1.0 data contract, the registered contract''s information kept); no version: the highest published one, else the highest.';
+    'A product version as YAML: format meshcat (its descriptor), odcs (an ODCS v3.1.0 data contract, the registered contract''s information kept) or odps (an ODPS v1.0.0 data product, likewise); no version: the highest published one, else the highest.';
