@@ -102,3 +102,9 @@ SELECT * FROM mesh_register($${dataContractSpecification: 1.1.0, id: x, info: {t
 -- mesh_validate reports the same, with the path.
 SELECT document, path, sqlstate FROM mesh_validate($${dataContractSpecification: 1.1.0, id: x, info: {title: X, version: 1.0.0, domain: checkout},
   models: {orders: {fields: {a: {type: text, required: "yes"}}}}}$$);
+
+SET client_min_messages = warning;
+DROP EXTENSION meshcat CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_dcs_owner;
+CREATE EXTENSION meshcat;

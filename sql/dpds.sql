@@ -87,3 +87,9 @@ SELECT * FROM mesh_register($${"name": "tmsInput", "version": "1.0.0"}$$);
 SELECT p ->> 'name' AS port, p ->> 'type' AS type, p ->> 'contractId' AS contract
   FROM jsonb_array_elements(mesh_yaml_to_jsonb(mesh_export('transport_management.tripexecution', NULL, 'odps')) -> 'outputPorts') AS p;
 SELECT jsonb_array_length(mesh_yaml_to_jsonb(mesh_export('transport_management.tripexecution', NULL, 'odcs')) -> 'schema') AS schema_objects;
+
+SET client_min_messages = warning;
+DROP EXTENSION meshcat CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_dpds_owner;
+CREATE EXTENSION meshcat;

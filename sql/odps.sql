@@ -254,3 +254,9 @@ SELECT mesh_export('seller.orders', '1.2.0', 'odps') LIKE '%purpose: Every order
 -- The lifecycle is the export's status.
 SELECT mesh_deprecate('seller.customer_data_product', '1.0.0', current_date + 30, 'replaced');
 SELECT mesh_yaml_to_jsonb(mesh_export('seller.customer_data_product', NULL, 'odps')) ->> 'status';
+
+SET client_min_messages = warning;
+DROP EXTENSION meshcat CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_odps_owner;
+CREATE EXTENSION meshcat;
