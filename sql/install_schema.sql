@@ -68,5 +68,26 @@ RESET standard_conforming_strings;
 SELECT count(*) AS installed FROM pg_extension WHERE extname = 'meshcat';
 CREATE EXTENSION meshcat;
 
+-- Default privileges of the installing role grant nothing on the extension's objects: the
+-- install revokes every grant but the owner's (or a role could forge audit entries).
+DROP EXTENSION meshcat;
+ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO regress_planter;
+ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO regress_planter;
+ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO regress_planter;
+ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO regress_planter;
+CREATE EXTENSION meshcat;
+SELECT (SELECT count(*) FROM pg_class AS c WHERE c.relnamespace IN ('meshcat'::regnamespace, 'meshcat_internal'::regnamespace)
+           AND (has_table_privilege('regress_planter', c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+                OR (c.relkind = 'S' AND has_sequence_privilege('regress_planter', c.oid, 'USAGE')))) AS relations,
+       (SELECT count(*) FROM pg_proc AS p WHERE p.pronamespace = 'meshcat_internal'::regnamespace
+           AND has_function_privilege('regress_planter', p.oid, 'EXECUTE')) AS internal_functions,
+       has_schema_privilege('regress_planter', 'meshcat_internal', 'USAGE') AS internal_schema;
+DROP EXTENSION meshcat;
+ALTER DEFAULT PRIVILEGES REVOKE USAGE ON SCHEMAS FROM regress_planter;
+ALTER DEFAULT PRIVILEGES REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM regress_planter;
+ALTER DEFAULT PRIVILEGES REVOKE USAGE ON SEQUENCES FROM regress_planter;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM regress_planter;
+CREATE EXTENSION meshcat;
+
 REVOKE CREATE ON DATABASE :"DBNAME" FROM regress_planter;
 DROP ROLE regress_planter;

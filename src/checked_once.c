@@ -6,9 +6,12 @@
  *	  checks the version it writes again, as it must for every other writer.
  *	  check_product_once runs meshcat_internal.check_product unless this
  *	  transaction has already seen that check pass on the same document, byte
- *	  for byte. The check is a function of the document alone, so its answer
- *	  cannot have changed; and only a check that passed is remembered, here,
- *	  so no caller can make the guard skip a document it has not checked.
+ *	  for byte. The check is a function of the document alone (its settings
+ *	  pinned), so its answer cannot have changed; and only a check that passed
+ *	  is remembered, here, so no caller can make the guard skip a document it
+ *	  has not checked. mesh_register's check remembers (remember = true); the
+ *	  guard's only looks, and forgets what it finds: memory holds the documents
+ *	  of the stream being written, not of the whole transaction.
  *
  *-------------------------------------------------------------------------
  */
@@ -99,23 +102,31 @@ Datum
 check_product_once(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *doc = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	bool		remember = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
 	uint32		hash = 0;
 	Checked    *entry;
-	bool		found;
 	FmgrInfo	flinfo;
 
 	LOCAL_FCINFO(call, 3);
 
-	if (doc != NULL)
+	if (doc != NULL && checked != NULL)
 	{
 		hash = hash_bytes((const unsigned char *) doc, VARSIZE(doc));
-		entry = hash_search(checked_table(), &hash, HASH_FIND, NULL);
+		entry = hash_search(checked, &hash, HASH_FIND, NULL);
 		if (entry != NULL && VARSIZE(entry->doc) == VARSIZE(doc) &&
 			memcmp(entry->doc, doc, VARSIZE(doc)) == 0)
+		{
+			/* checked before it was written: forget it, the write is the last use */
+			if (!remember)
+			{
+				pfree(entry->doc);
+				hash_search(checked, &hash, HASH_REMOVE, NULL);
+			}
 			PG_RETURN_VOID();
+		}
 	}
 
-	/* the check raises on the first problem it finds */
+	/* the check raises at the first problem it finds */
 	fmgr_info(check_function(), &flinfo);
 	InitFunctionCallInfoData(*call, &flinfo, 3, PG_GET_COLLATION(), NULL, NULL);
 	for (int i = 0; i < 3; i++)
@@ -125,12 +136,19 @@ check_product_once(PG_FUNCTION_ARGS)
 	}
 	FunctionCallInvoke(call);
 
-	if (doc != NULL)
+	/* Only a check made before the write is remembered, for the write's guard. */
+	if (remember && doc != NULL)
 	{
-		/* the table may be new: the check's own writes cannot end the transaction */
-		entry = hash_search(checked_table(), &hash, HASH_ENTER, &found);
-		entry->doc = MemoryContextAlloc(checked_cxt, VARSIZE(doc));
-		memcpy(entry->doc, doc, VARSIZE(doc));
+		HTAB	   *table = checked_table();
+		Jsonb	   *copy = MemoryContextAlloc(checked_cxt, VARSIZE(doc));
+		bool		found;
+
+		memcpy(copy, doc, VARSIZE(doc));
+		hash = hash_bytes((const unsigned char *) doc, VARSIZE(doc));
+		entry = hash_search(table, &hash, HASH_ENTER, &found);
+		if (found)
+			pfree(entry->doc);
+		entry->doc = copy;
 	}
 	PG_RETURN_VOID();
 }

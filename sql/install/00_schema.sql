@@ -99,8 +99,9 @@ COMMENT ON FUNCTION @extschema@.mesh_acting_role() IS
 
 -- Raises an error that names no caller (src/raise.c): the refusals of meshcat's SQL show their
 -- message, DETAIL and HINT without the CONTEXT of every trigger and helper they came through.
--- Executable by PUBLIC on purpose: the functions that call it run with their caller's rights,
--- and it can do nothing that RAISE cannot.
+-- Every meshcat role may run it (mesh_setup_roles grants it to meshcat_reader, though it is
+-- VOLATILE): the functions that call it run with their caller's rights, and it can do nothing
+-- that RAISE cannot.
 CREATE FUNCTION meshcat_internal.raise_error(sqlstate text, message text, detail text DEFAULT NULL,
                                         hint text DEFAULT NULL) RETURNS void
     AS 'MODULE_PATHNAME', 'raise_error'

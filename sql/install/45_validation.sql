@@ -108,6 +108,10 @@ COMMENT ON FUNCTION meshcat_internal.descriptor_contract_changes(jsonb, jsonb) I
 CREATE FUNCTION meshcat_internal.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
+    -- a function of the document alone (check_product_once relies on it): its regular
+    -- expressions are read as written, and an interval's sign whatever the session's style
+    SET standard_conforming_strings = on
+    SET IntervalStyle = postgres
 AS $$
 DECLARE
     item jsonb;
@@ -221,11 +225,12 @@ COMMENT ON FUNCTION meshcat_internal.check_product(jsonb, int, int) IS
 -- check_product, once per transaction and document (src/checked_once.c): registration checks
 -- each document before it writes, the guard checks what is written; the second check of the
 -- same bytes is skipped. Only a check that passed is remembered, by the C itself.
-CREATE FUNCTION meshcat_internal.check_product_once(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+CREATE FUNCTION meshcat_internal.check_product_once(doc jsonb, docno int, line int DEFAULT NULL,
+                                                   remember boolean DEFAULT false) RETURNS void
     AS 'MODULE_PATHNAME', 'check_product_once'
     LANGUAGE C STABLE;
-COMMENT ON FUNCTION meshcat_internal.check_product_once(jsonb, int, int) IS
-    'Runs check_product unless this transaction has already seen it pass on the same document.';
+COMMENT ON FUNCTION meshcat_internal.check_product_once(jsonb, int, int, boolean) IS
+    'Runs check_product unless this transaction has already seen it pass on the same document (remembered by a call with remember, until the next call without it).';
 
 -- A document is a mapping with a kind meshcat knows: what every other check presumes.
 CREATE FUNCTION meshcat_internal.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void

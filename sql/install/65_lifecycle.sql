@@ -352,10 +352,11 @@ BEGIN
     LOCK TABLE meshcat_internal.evaluation_run IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM meshcat_internal.evaluation_run AS e
      WHERE e.evaluated_at < pg_catalog.now() - keep
-       AND e.id <> ALL (ARRAY(SELECT DISTINCT ON (k.version_id, u.policy_name) k.id
-                                FROM meshcat_internal.evaluation_run AS k,
-                                     pg_catalog.unnest(k.policy_names) AS u(policy_name)
-                               ORDER BY k.version_id, u.policy_name, k.id DESC));
+       -- (NOT IN over a subquery: hashed once, not compared row by row)
+       AND e.id NOT IN (SELECT DISTINCT ON (k.version_id, u.policy_name) k.id
+                          FROM meshcat_internal.evaluation_run AS k,
+                               pg_catalog.unnest(k.policy_names) AS u(policy_name)
+                         ORDER BY k.version_id, u.policy_name, k.id DESC);
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END

@@ -162,3 +162,36 @@ BEGIN
     END LOOP;
 END
 $sweep$;
+
+-- And no grant that default privileges made: ALTER DEFAULT PRIVILEGES of the installing role
+-- would give other roles rights on the new schemas, tables, sequences and functions (to insert
+-- forged audit entries, say). Every grant on the extension's objects but their owner's is
+-- revoked here; mesh_setup_roles() grants what meshcat's roles need.
+DO $no_defaults$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN
+        SELECT pg_catalog.format('REVOKE ALL ON %s %s FROM %s',
+                   CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                   c.oid::pg_catalog.regclass,
+                   CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(a.grantee::pg_catalog.regrole::text) END) AS stmt
+          FROM pg_catalog.pg_class AS c, pg_catalog.aclexplode(c.relacl) AS a
+         WHERE c.relnamespace IN ('@extschema@'::pg_catalog.regnamespace, 'meshcat_internal'::pg_catalog.regnamespace)
+           AND a.grantee OPERATOR(pg_catalog.<>) c.relowner
+        UNION
+        SELECT pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %s', p.oid::pg_catalog.regprocedure,
+                   CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(a.grantee::pg_catalog.regrole::text) END)
+          FROM pg_catalog.pg_proc AS p, pg_catalog.aclexplode(p.proacl) AS a
+         WHERE p.pronamespace IN ('@extschema@'::pg_catalog.regnamespace, 'meshcat_internal'::pg_catalog.regnamespace)
+           AND a.grantee OPERATOR(pg_catalog.<>) p.proowner AND a.grantee OPERATOR(pg_catalog.<>) 0
+        UNION
+        SELECT pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM %s', n.nspname,
+                   CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(a.grantee::pg_catalog.regrole::text) END)
+          FROM pg_catalog.pg_namespace AS n, pg_catalog.aclexplode(n.nspacl) AS a
+         WHERE n.nspname IN ('@extschema@', 'meshcat_internal') AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner
+    LOOP
+        EXECUTE g.stmt;
+    END LOOP;
+END
+$no_defaults$;
