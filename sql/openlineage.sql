@@ -277,6 +277,15 @@ SELECT action, edges FROM mesh_ingest_openlineage('{"eventTime": "2020-01-06T00:
   "outputs": [{"namespace": "postgresql://warehouse:5432", "name": "public.revenue"}]}');
 SELECT mesh_prune_openlineage();
 RESET ROLE;
+-- Nor may a steward rewrite such lineage: a newer event of a job whose current lineage flows
+-- into another domain's product would replace it (erase it, here), so it is refused too.
+SET ROLE regress_ol_other;
+SELECT action FROM mesh_ingest_openlineage('{"eventTime": "2020-01-07T00:00:00Z", "producer": "p", "schemaURL": "s", "job": {"namespace": "sales", "name": "own"},
+  "inputs": [{"namespace": "s3://hr-bucket", "name": "people"}],
+  "outputs": [{"namespace": "s3://hr-bucket", "name": "elsewhere"}]}');
+\echo :SQLSTATE
+RESET ROLE;
+SELECT count(*) AS own_lineage_kept FROM lineage_observed_edge WHERE subject = 'sales/own' AND downstream = 'sales.revenue';
 SET ROLE regress_ol_reader;
 SELECT action FROM mesh_ingest_openlineage('{"eventTime": "2020-01-06T00:00:00Z", "producer": "p", "schemaURL": "s", "job": {"namespace": "r", "name": "r"}}');
 SELECT count(*) > 0 AS reader_sees_events FROM openlineage_event;

@@ -319,8 +319,8 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_problem(jsonb) IS
     'Internal: {path, problem} for the first reason meshcat cannot ingest an OpenLineage event, else NULL.';
 
 -- Ingests one OpenLineage event: refuses a malformed one (22023, with the JSON path of the
--- problem) and, unless the caller owns them, one whose outputs are another domain's products
--- (42501), writing nothing then; else stores it (the same event again changes nothing) and
+-- problem) and, unless the caller owns them, one whose outputs are another domain's products,
+-- or whose subject's current lineage flows into one (42501), writing nothing then; else stores it (the same event again changes nothing) and
 -- lets the derivation (derive_observed) derive its subject's observed lineage. Returns what
 -- it did (ingested: the subject's lineage is now derived from it; stored: kept, but a newer
 -- event, or a run that names no output yet, says nothing from it; unchanged: already there)
@@ -365,10 +365,20 @@ BEGIN
         SELECT meshcat_internal.openlineage_dataset_key(x ->> 'namespace', x ->> 'name')
           FROM pg_catalog.jsonb_array_elements(coalesce(event #> '{job,facets,lineage,entries}', '[]')) AS x
          WHERE x ->> 'type' = 'DATASET');
-    SELECT r.node INTO foreign_product
-      FROM pg_catalog.unnest(targets) AS t, meshcat_internal.openlineage_resolve(t) AS r
-     WHERE r.node NOT LIKE 'source:%'
-       AND NOT @extschema@.mesh_owns_domain(pg_catalog.split_part(r.node, '.', 1))
+    -- A newer event of the subject replaces the lineage its current events derive: that is a
+    -- write into the products that lineage flows into too (or a steward of another domain
+    -- could erase it with a newer run of the same job writing elsewhere).
+    SELECT x.node INTO foreign_product
+      FROM (SELECT r.node FROM pg_catalog.unnest(targets) AS t, meshcat_internal.openlineage_resolve(t) AS r
+            UNION
+            SELECT o.downstream FROM meshcat_internal.lineage_observed_edge AS o
+             WHERE o.event_kind = kind AND o.subject = subj
+            UNION
+            SELECT pg_catalog.split_part(f.downstream, '.', 1) || '.' || pg_catalog.split_part(f.downstream, '.', 2)
+              FROM meshcat_internal.lineage_observed_field_edge AS f
+             WHERE f.event_kind = kind AND f.subject = subj AND f.downstream NOT LIKE 'source:%') AS x
+     WHERE x.node NOT LIKE 'source:%'
+       AND NOT @extschema@.mesh_owns_domain(pg_catalog.split_part(x.node, '.', 1))
      ORDER BY 1 LIMIT 1;
     IF foreign_product IS NOT NULL THEN
         PERFORM meshcat_internal.require_domain_owner(pg_catalog.split_part(foreign_product, '.', 1),
