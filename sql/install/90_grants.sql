@@ -108,6 +108,8 @@ BEGIN
     -- is a read. mesh_provision runs with the caller's rights and records its bindings through
     -- bind_provisioned, which judges the binding rule for the caller.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_adopt(text, text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_provision(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.bind_provisioned(text, @extschema@.semver, text, text, oid) TO meshcat_steward;
 
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
