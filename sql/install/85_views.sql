@@ -300,3 +300,12 @@ SELECT p.product_id AS id, p.domain, p.declared AS declared_classification,
 COMMENT ON VIEW @extschema@.mesh_classification IS
     'Each product''s declared and effective classification and PII exposure, inherited through column lineage (masked fields stop it); under_declared flags products declared less sensitive than their inputs.';
 
+-- Drift across the mesh: mesh_drift() for every product, with version_text and version_rank.
+CREATE VIEW @extschema@.mesh_drift WITH (security_invoker) AS
+SELECT d.product_id, d.version, d.port, d.relation, d.kind, d.field, d.expected, d.actual, d.severity,
+       d.version::text AS version_text, r.rank AS version_rank
+  FROM @extschema@.mesh_drift() AS d
+  JOIN @extschema@.product_version AS v ON v.product_id OPERATOR(pg_catalog.=) d.product_id AND v.version OPERATOR(@extschema@.=) d.version
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_drift IS
+    'How every relation bound to an output port differs from its contract (mesh_drift()), with version_text and version_rank as in mesh_versions.';

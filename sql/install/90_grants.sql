@@ -110,6 +110,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_adopt(text, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_provision(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.bind_provisioned(text, @extschema@.semver, text, text, oid) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_drift(text) TO meshcat_reader;
 
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
