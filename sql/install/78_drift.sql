@@ -33,9 +33,11 @@ BEGIN
                LATERAL meshcat_internal.field_pg_type(fl.type) AS t
          WHERE b.relkind IS NOT NULL
     ), a AS (
-        SELECT b.product_id, b.version, b.port, b.rel, at.attnum, at.attname::text AS col, at.atttypid, at.atttypmod, at.attnotnull,
+        -- the columns of each bound relation, once (the versions of a product share one)
+        SELECT at.attrelid AS rel, at.attnum, at.attname::text AS col, at.atttypid, at.atttypmod, at.attnotnull,
                pg_catalog.format_type(at.atttypid, at.atttypmod) AS actual_type
-          FROM b JOIN pg_catalog.pg_attribute AS at ON at.attrelid = b.rel AND at.attnum > 0 AND NOT at.attisdropped
+          FROM pg_catalog.pg_attribute AS at
+         WHERE at.attrelid IN (SELECT b.rel FROM b WHERE b.relkind IS NOT NULL) AND at.attnum > 0 AND NOT at.attisdropped
     ), fa AS (
         SELECT f.*, a.attnum, a.atttypid, a.atttypmod, a.attnotnull, a.actual_type
           FROM f LEFT JOIN a ON a.rel = f.rel AND a.col = f.fname
@@ -58,7 +60,7 @@ BEGIN
           FROM fa WHERE fa.attnum IS NULL
         UNION ALL
         SELECT b.product_id, b.version, b.port, b.relname, 'extra_column', a.col, NULL, a.actual_type, 'compatible'
-          FROM b JOIN a ON a.rel = b.rel AND a.product_id = b.product_id AND a.version OPERATOR(@extschema@.=) b.version AND a.port = b.port
+          FROM b JOIN a ON a.rel = b.rel
          WHERE NOT EXISTS (SELECT FROM meshcat_internal.field AS fl WHERE fl.port_id = b.port_id AND fl.name = a.col)
         UNION ALL
         SELECT fa.product_id, fa.version, fa.port, fa.relname, 'type', fa.fname, fa.expected_type, fa.actual_type, 'breaking'
