@@ -465,7 +465,9 @@ COMMENT ON TABLE meshcat_internal.lineage_observed_field_edge IS
 -- one row per port of a version, by the relation's OID, so that a rename is followed. Its
 -- qualified name follows renames too (follow_relation_renames), because OIDs do not survive a
 -- restore: a restored row finds its relation again by that name (restore_binding). A dropped
--- relation keeps its row, with no OID: that is drift. A withdrawn draft's rows go with it.
+-- relation keeps its row, with no OID: that is drift. A withdrawn draft's rows go with it
+-- (unbind_version, 76_binding): no foreign key, so that a restore may load the tables in any
+-- order and maintenance may truncate the versions as before.
 CREATE TABLE meshcat_internal.port_binding (
     product_id    text NOT NULL,
     version       @extschema@.semver NOT NULL,
@@ -478,7 +480,6 @@ CREATE TABLE meshcat_internal.port_binding (
     bound_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
     dropped_at    timestamptz,
     PRIMARY KEY (product_id, version, port),
-    FOREIGN KEY (product_id, version) REFERENCES @extschema@.product_version (product_id, version) ON DELETE CASCADE,
     CHECK ((relation_oid IS NULL) = (dropped_at IS NOT NULL))
 );
 CREATE INDEX ON meshcat_internal.port_binding (relation_oid);

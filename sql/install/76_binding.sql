@@ -197,6 +197,24 @@ COMMENT ON FUNCTION meshcat_internal.bind_ports() IS
 CREATE TRIGGER bind_ports AFTER INSERT OR UPDATE OF descriptor ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.bind_ports();
 
+-- A draft deleted (withdrawn) takes its bindings with it; the relation stays as it is.
+CREATE FUNCTION meshcat_internal.unbind_version() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM meshcat_internal.port_binding AS b
+     WHERE b.product_id = OLD.product_id AND b.version OPERATOR(@extschema@.=) OLD.version;
+    RETURN OLD;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.unbind_version() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.unbind_version() IS
+    'Trigger: removes the port bindings of a version being deleted.';
+CREATE TRIGGER unbind BEFORE DELETE ON @extschema@.product_version
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.unbind_version();
+ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER unbind;
+
 -- A restored binding (a superuser loading rows bound before this transaction) finds its
 -- relation again by the name it had: OIDs are not kept by pg_dump. No relation of that name:
 -- the binding is restored as dropped. Enabled always, so a restore with triggers off
