@@ -90,6 +90,22 @@ SELECT * FROM mesh_adopt('alpha.grab', 'accounts');
 RESET ROLE;
 SELECT name, relation, bound_relation, binding, binding_reason FROM mesh_ports WHERE product_id = 'alpha.grab' AND direction = 'output';
 SELECT count(*) FROM mesh_drift('alpha.grab');
+-- a superuser's registration never binds the system catalogs, meshcat's tables or a temporary table
+CREATE TEMP TABLE dr_temp (id int);
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: alpha.system
+name: System
+version: 0.1.0
+outputs:
+  - {name: c, type: table, location: pg_catalog.pg_class}
+  - {name: m, type: table, location: meshcat.product_version}
+  - {name: t, type: table, location: pg_temp.dr_temp}
+$$);
+SELECT name, binding FROM mesh_ports WHERE product_id = 'alpha.system' AND direction = 'output' ORDER BY position;
+SELECT mesh_withdraw('alpha.system', '0.1.0');
+DROP TABLE dr_temp;
 
 -- B's own product binds B's table; after that, no other product may, not even a superuser's.
 SET ROLE regress_dr_steward_b;

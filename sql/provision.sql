@@ -147,6 +147,42 @@ SELECT * FROM mesh_provision('alpha.orders', '1.0.0');
 RESET ROLE;
 SELECT count(*) FROM pv_alpha.orders;
 
+-- Names SQL must quote, as a location and as fields; a location that is no name is skipped.
+SET ROLE regress_pv_steward_a;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: alpha.odd-names
+name: Odd names
+version: 0.1.0
+outputs:
+  - name: odd
+    type: table
+    location: '"pv Odd"."Tab.le; DROP TABLE x"'
+    description: "It's odd."
+    schema:
+      - {name: "a\"b", type: text, unique: true, description: "quote's"}
+      - {name: "Select", type: int, primary_key: true}
+  - {name: bad, type: table, location: 'pv..bad', schema: [{name: a, type: text}]}
+$$);
+SELECT * FROM mesh_provision('alpha.odd-names');
+RESET ROLE;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), col_description(a.attrelid, a.attnum)
+  FROM pg_attribute a WHERE a.attrelid = '"pv Odd"."Tab.le; DROP TABLE x"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT name, bound_relation, binding FROM mesh_ports WHERE product_id = 'alpha.odd-names' AND direction = 'output' ORDER BY position;
+SELECT count(*) FROM mesh_drift('alpha.odd-names');
+-- never in the system's schemas or meshcat's own, whoever asks
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: alpha.inside
+name: Inside
+version: 0.1.0
+outputs: [{name: t, type: table, location: meshcat.sneaky, schema: [{name: a, type: text}]}]
+$$);
+SELECT * FROM mesh_provision('alpha.inside');
+SELECT mesh_withdraw('alpha.inside', '0.1.0');
+
 -- A type that is no PostgreSQL type is refused with the field's path; nothing is created.
 SET ROLE regress_pv_steward_a;
 SELECT * FROM mesh_register($$
@@ -243,7 +279,7 @@ DROP TABLE pv_locked.t;
 SELECT count(*) FROM mesh_drift('alpha.locked');
 
 SET client_min_messages = warning;
-DROP SCHEMA pv_alpha, pv_beta, pv_locked CASCADE;
+DROP SCHEMA pv_alpha, pv_beta, pv_locked, "pv Odd" CASCADE;
 DROP EXTENSION meshcat CASCADE;
 REVOKE CREATE ON DATABASE :"db" FROM regress_pv_a_team;
 DROP OWNED BY regress_pv_a_team, regress_pv_b_team, regress_pv_steward_a, regress_pv_steward_b, regress_pv_reader,

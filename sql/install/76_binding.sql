@@ -14,7 +14,8 @@
 -- "<this database>.schema.name", quoted as SQL quotes identifiers), else NULL: an unqualified
 -- name would depend on the search_path of whoever reads it, and is never bound. Relations that
 -- hold rows a port can serve: tables, partitioned tables, views, materialized views, foreign
--- tables. (PL/pgSQL: parse_ident raises on what is not a name.)
+-- tables; not the system catalogs, meshcat's own tables, or temporary tables. (PL/pgSQL:
+-- parse_ident raises on what is not a name.)
 CREATE FUNCTION meshcat_internal.location_relation(location text) RETURNS oid
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -35,7 +36,10 @@ BEGIN
     END IF;
     RETURN (SELECT c.oid FROM pg_catalog.pg_class AS c
               JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-             WHERE n.nspname = parts[1] AND c.relname = parts[2] AND c.relkind IN ('r', 'p', 'v', 'm', 'f'));
+             WHERE n.nspname = parts[1] AND c.relname = parts[2] AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+               -- never the system's, the catalog's own, or a session's temporary relation
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema', '@extschema@', 'meshcat_internal')
+               AND c.relpersistence <> 't');
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.location_relation(text) IS
@@ -73,7 +77,8 @@ AS $$
 BEGIN
     RETURN (SELECT b.relation_oid FROM meshcat_internal.port_binding AS b
              WHERE b.product_id = port_relation.product_id AND b.version OPERATOR(@extschema@.=) port_relation.version
-               AND b.port = port_relation.port AND b.relation_oid IS NOT NULL);
+               AND b.port = port_relation.port
+               AND EXISTS (SELECT FROM pg_catalog.pg_class AS c WHERE c.oid = b.relation_oid));
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.port_relation(text, @extschema@.semver, text) IS
@@ -257,6 +262,8 @@ COMMENT ON FUNCTION meshcat_internal.follow_relation_renames() IS
 CREATE EVENT TRIGGER meshcat_follow_renames ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER SCHEMA')
     EXECUTE FUNCTION meshcat_internal.follow_relation_renames();
+-- Always, so that a rename in a session with session_replication_role = replica is followed too.
+ALTER EVENT TRIGGER meshcat_follow_renames ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER meshcat_follow_renames IS
     'meshcat: keeps the names of relations bound to output ports current after renames (port_binding).';
 
@@ -279,6 +286,7 @@ COMMENT ON FUNCTION meshcat_internal.forget_dropped_relations() IS
 CREATE EVENT TRIGGER meshcat_forget_dropped ON sql_drop
     WHEN TAG IN ('DROP TABLE', 'DROP VIEW', 'DROP MATERIALIZED VIEW', 'DROP FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION meshcat_internal.forget_dropped_relations();
+ALTER EVENT TRIGGER meshcat_forget_dropped ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER meshcat_forget_dropped IS
     'meshcat: marks output ports whose bound relation was dropped (port_binding), so they show as drift.';
 

@@ -186,6 +186,12 @@ BEGIN
             CONTINUE;
         END IF;
         object := format('%s %I.%I', p.kind, parts[1], parts[2]);
+        IF parts[1] IN ('information_schema', '@extschema@', 'meshcat_internal') OR parts[1] LIKE 'pg\_%' THEN
+            PERFORM meshcat_internal.raise_error('22023',
+                format('output port "%s" of data product "%s" is located in schema "%s"', p.name, v.product_id, parts[1]),
+                'A product''s tables are never provisioned in the system''s schemas or meshcat''s own.',
+                'Locate the port in a schema of the product''s domain.');
+        END IF;
         IF meshcat_internal.port_relation(v.product_id, v.version, p.name) IS NOT NULL THEN
             action := 'unchanged';
             RETURN NEXT;
