@@ -177,6 +177,23 @@ RESET ROLE;
 SET ROLE regress_dr_steward_b;
 SELECT * FROM mesh_adopt('alpha.later', 't');
 RESET ROLE;
+-- A relation created before publication is bound when the version is published.
+SET ROLE regress_dr_steward_a;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: alpha.pub
+name: Published later
+version: 1.0.0
+outputs: [{name: t, type: table, location: dr_a.pub, schema: [{name: id, type: int}]}]
+$$);
+SET ROLE regress_dr_a_team;
+CREATE TABLE dr_a.pub (id int);
+SET ROLE regress_dr_steward_a;
+SELECT binding FROM mesh_ports WHERE product_id = 'alpha.pub' AND direction = 'output';
+SELECT mesh_publish('alpha.pub', '1.0.0');
+SELECT bound_relation, binding FROM mesh_ports WHERE product_id = 'alpha.pub' AND direction = 'output';
+RESET ROLE;
 -- A withdrawn draft's bindings go with it.
 SELECT mesh_withdraw('alpha.later', '0.1.0');
 SELECT count(*) FROM port_binding WHERE product_id = 'alpha.later';

@@ -179,14 +179,16 @@ REVOKE ALL ON FUNCTION meshcat_internal.bind_version_ports(text, @extschema@.sem
 COMMENT ON FUNCTION meshcat_internal.bind_version_ports(text, @extschema@.semver, jsonb, name) IS
     'Internal: binds the table and view ports of a written version to the relations their locations name, where the writer may; a NOTICE says why not.';
 
--- After a version is written (not restored: restored bindings are rows of their own), its
--- ports are bound, by the role the guard stamped as its writer.
+-- After a version is written or published (not restored: restored bindings are rows of their
+-- own), its ports are bound, by the role the guard stamped as its writer (or publisher): a
+-- relation created between registration and publication is bound then.
 CREATE FUNCTION meshcat_internal.bind_ports() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor THEN
+    IF TG_OP = 'UPDATE' AND OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor
+       AND NOT (NEW.status = 'published' AND OLD.status <> 'published') THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
@@ -199,7 +201,7 @@ $$;
 REVOKE ALL ON FUNCTION meshcat_internal.bind_ports() FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.bind_ports() IS
     'Trigger: binds the table and view ports of a written version to their relations (bind_version_ports).';
-CREATE TRIGGER bind_ports AFTER INSERT OR UPDATE OF descriptor ON @extschema@.product_version
+CREATE TRIGGER bind_ports AFTER INSERT OR UPDATE OF descriptor, status ON @extschema@.product_version
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.bind_ports();
 
 -- A draft deleted (withdrawn) takes its bindings with it; the relation stays as it is.
