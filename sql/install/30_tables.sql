@@ -488,3 +488,15 @@ COMMENT ON TABLE meshcat_internal.port_binding IS
 COMMENT ON COLUMN meshcat_internal.port_binding.origin IS
     'How the port was bound: registered (its location named a relation the writer owns), adopted (mesh_adopt), provisioned (mesh_provision created it).';
 SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.port_binding', '');
+
+-- Every transaction that binds a port updates this one row first (76_binding), so binders take
+-- turns: under READ COMMITTED the second then sees the first's binding, and under REPEATABLE
+-- READ or SERIALIZABLE it fails with 40001 instead of binding a relation that another product
+-- took after its snapshot (a relation backs one product's ports).
+CREATE TABLE meshcat_internal.binding_clock (
+    only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    changes     bigint NOT NULL DEFAULT 0
+);
+INSERT INTO meshcat_internal.binding_clock DEFAULT VALUES;
+COMMENT ON TABLE meshcat_internal.binding_clock IS
+    'One row, updated by every transaction that binds a port to a relation: binders take turns.';

@@ -118,6 +118,20 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.binding_refusal(text, oid, name) IS
     'Internal: why a role may not bind a relation to a product''s output port (another product''s relation, or not the role''s own), or NULL when it may.';
 
+-- Takes the binding lock once per transaction (binding_clock, 30_tables): the caller then
+-- judges the binding rule on what every earlier binder committed.
+CREATE FUNCTION meshcat_internal.take_binding_turn() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE meshcat_internal.binding_clock SET changes = changes + 1 WHERE NOT meshcat_internal.xact_wrote(xmin);
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.take_binding_turn() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.take_binding_turn() IS
+    'Internal: makes binders of ports take turns (binding_clock), once per transaction.';
+
 -- Writes the binding of one port (the caller has checked the rule).
 CREATE FUNCTION meshcat_internal.write_binding(pid text, ver @extschema@.semver, port_name text, loc text, rel oid,
                                               how text, actor name) RETURNS void
@@ -162,8 +176,8 @@ BEGIN
               ORDER BY n LOOP
         rel := meshcat_internal.location_relation(p.location);
         CONTINUE WHEN rel IS NULL;
-        -- one binder of a relation at a time, so two products cannot both take it
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.port_binding'), rel::int);
+        -- one binder at a time, so two products cannot both take a relation
+        PERFORM meshcat_internal.take_binding_turn();
         why := meshcat_internal.binding_refusal(pid, rel, actor);
         IF why IS NULL THEN
             PERFORM meshcat_internal.write_binding(pid, ver, p.name, p.location, rel, 'registered', actor);
@@ -340,7 +354,7 @@ BEGIN
             RETURN NEXT;
             CONTINUE;
         END IF;
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.port_binding'), rel::int);
+        PERFORM meshcat_internal.take_binding_turn();
         why := meshcat_internal.binding_refusal(id, rel, actor);
         IF why IS NOT NULL THEN
             PERFORM meshcat_internal.raise_error('42501',

@@ -77,7 +77,7 @@ DECLARE
     why text;
 BEGIN
     PERFORM meshcat_internal.require_domain_owner((SELECT p.domain FROM @extschema@.product AS p WHERE p.id = pid), 'provision data products');
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.port_binding'), rel::int);
+    PERFORM meshcat_internal.take_binding_turn();
     why := meshcat_internal.binding_refusal(pid, rel, actor);
     IF why IS NOT NULL THEN
         PERFORM meshcat_internal.raise_error('42501',
