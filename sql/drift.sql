@@ -201,6 +201,12 @@ SELECT count(*) FROM port_binding WHERE product_id = 'alpha.later';
 -- Renames are followed, of the relation and of its schema: the binding is by OID.
 ALTER TABLE dr_a.orders RENAME TO orders_v1;
 ALTER SCHEMA dr_a RENAME TO dr_alpha;
+-- moved to another schema and back
+CREATE SCHEMA dr_tmp;
+ALTER VIEW dr_alpha.open_orders SET SCHEMA dr_tmp;
+SELECT relation_name FROM port_binding WHERE product_id = 'alpha.orders' AND port = 'open';
+ALTER VIEW dr_tmp.open_orders SET SCHEMA dr_alpha;
+DROP SCHEMA dr_tmp;
 SELECT port, relation_name, relation_oid::regclass AS relation FROM port_binding WHERE product_id = 'alpha.orders' ORDER BY port;
 SELECT name, location, relation, bound_relation, binding FROM mesh_ports WHERE product_id = 'alpha.orders' AND direction = 'output' ORDER BY position;
 SELECT * FROM mesh_drift('alpha.orders');

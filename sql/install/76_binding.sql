@@ -260,7 +260,9 @@ CREATE TRIGGER restore_binding BEFORE INSERT ON meshcat_internal.port_binding
 ALTER TABLE meshcat_internal.port_binding ENABLE ALWAYS TRIGGER restore_binding;
 
 -- Renames are followed: the OID stays; the name a dump carries is kept current after DDL
--- that can rename a relation or its schema. One UPDATE of the few rows whose name changed.
+-- that can rename a relation (or move it: SET SCHEMA) or its schema. Only the relations and
+-- schemas the command touched are looked at, so DDL on relations no port is bound to costs
+-- one index probe per object.
 CREATE FUNCTION meshcat_internal.follow_relation_renames() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -269,7 +271,11 @@ BEGIN
     UPDATE meshcat_internal.port_binding AS b
        SET relation_name = c.oid::regclass::text
       FROM pg_catalog.pg_class AS c
-     WHERE c.oid = b.relation_oid AND b.relation_name <> c.oid::regclass::text;
+     WHERE c.oid = b.relation_oid AND b.relation_name <> c.oid::regclass::text
+       AND (c.oid IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+                       WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)
+            OR c.relnamespace IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+                                   WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass));
 END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.follow_relation_renames() FROM PUBLIC;
