@@ -2,7 +2,8 @@
 -- contract (docs/reference.md); the tables behind them may change between releases. They are
 -- security_invoker: a reader sees what the reader's own privileges allow. current_version and
 -- domain_scope, which functions read too, are in 40_helpers.
--- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope).
+-- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope),
+-- 76_binding (location_relation, for mesh_ports), 78_drift (mesh_drift).
 
 -- Each version's place among its product's versions by SemVer precedence (1 = oldest), for
 -- the views' version_rank: applications sort by it without meshcat's operators on their
