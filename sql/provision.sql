@@ -267,6 +267,30 @@ RESET ROLE;
 SELECT name, binding FROM mesh_ports WHERE product_id = 'alpha.locked' AND direction = 'output';
 SELECT * FROM mesh_drift('alpha.locked');
 
+-- A version registered before its table was provisioned for another version of the product
+-- inherits it when provisioned ('bound'), instead of being refused.
+SET ROLE regress_pv_steward_a;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: alpha.twice
+name: Twice
+version: 1.0.0
+outputs: [{name: t, type: table, location: pv_locked.twice, schema: [{name: id, type: int}]}]
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: alpha.twice
+name: Twice
+version: 1.1.0
+outputs: [{name: t, type: table, location: pv_locked.twice, schema: [{name: id, type: int}, {name: note, type: text}]}]
+$$);
+SELECT * FROM mesh_provision('alpha.twice', '1.0.0');
+SELECT * FROM mesh_provision('alpha.twice', '1.1.0');
+RESET ROLE;
+SELECT version_text, bound_relation, binding FROM mesh_ports WHERE product_id = 'alpha.twice' AND direction = 'output' ORDER BY version_rank;
+SELECT version, kind, field, severity FROM mesh_drift('alpha.twice');
+
 -- A version that does not exist; a product that does not exist; a retired version.
 SELECT * FROM mesh_provision('alpha.orders', '9.9.9');
 SELECT * FROM mesh_provision('alpha.nothing');

@@ -198,6 +198,15 @@ BEGIN
             CONTINUE;
         END IF;
         rel := meshcat_internal.location_relation(p.location);
+        -- the relation of another version of this product (provisioned or adopted for it):
+        -- this version inherits it
+        IF rel IS NOT NULL AND EXISTS (SELECT FROM meshcat_internal.port_binding AS b
+                                        WHERE b.relation_oid = rel AND b.product_id = v.product_id) THEN
+            PERFORM meshcat_internal.bind_provisioned(v.product_id, v.version, p.name, p.location, rel);
+            action := 'bound';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
         IF rel IS NOT NULL THEN
             PERFORM meshcat_internal.raise_error('42P07',
                 format('relation %s already exists and is not bound to output port "%s" of data product "%s"', rel::regclass, p.name, v.product_id),
