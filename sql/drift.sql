@@ -275,6 +275,11 @@ SELECT product_id, version, kind, relation FROM mesh_drift() WHERE product_id = 
 SET ROLE regress_dr_reader;
 SELECT count(*) > 0 AS reads FROM mesh_drift;
 SELECT count(*) > 0 AS reads FROM mesh_drift('alpha.orders');
+-- a location in a schema the reader may not use: mesh_ports still answers (relation is not
+-- resolved for it; the binding is shown by name)
+SELECT has_schema_privilege('dr_alpha', 'USAGE') AS usable;
+SELECT product_id, name, location, relation, bound_relation, binding FROM mesh_ports
+ WHERE product_id IN ('alpha.orders', 'alpha.keyed') AND direction = 'output' ORDER BY product_id, position;
 RESET ROLE;
 SET ROLE regress_dr_connect;
 SELECT count(*) FROM meshcat.mesh_drift('alpha.orders');

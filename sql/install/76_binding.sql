@@ -10,43 +10,11 @@
 -- port_relation() and nothing else.
 -- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers.
 
--- The relation a location names in this database, exactly ("schema.name", or
--- "<this database>.schema.name", quoted as SQL quotes identifiers), else NULL: an unqualified
--- name would depend on the search_path of whoever reads it, and is never bound. Relations that
--- hold rows a port can serve: tables, partitioned tables, views, materialized views, foreign
--- tables; not the system catalogs, meshcat's own tables, or temporary tables. (PL/pgSQL:
--- parse_ident raises on what is not a name.)
-CREATE FUNCTION meshcat_internal.location_relation(location text) RETURNS oid
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    parts text[];
-BEGIN
-    BEGIN
-        parts := pg_catalog.parse_ident(location);
-    EXCEPTION WHEN invalid_parameter_value OR invalid_name OR name_too_long THEN
-        RETURN NULL;
-    END;
-    IF pg_catalog.cardinality(parts) = 3 AND parts[1] = pg_catalog.current_database() THEN
-        parts := parts[2:3];
-    END IF;
-    IF pg_catalog.cardinality(parts) <> 2 THEN
-        RETURN NULL;
-    END IF;
-    RETURN (SELECT c.oid FROM pg_catalog.pg_class AS c
-              JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-             WHERE n.nspname = parts[1] AND c.relname = parts[2] AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-               -- never the system's, the catalog's own, or a session's temporary relation
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema', '@extschema@', 'meshcat_internal')
-               AND c.relpersistence <> 't');
-END
-$$;
-COMMENT ON FUNCTION meshcat_internal.location_relation(text) IS
-    'Internal: the relation of this database a port location names exactly ("schema.name"), else NULL.';
-
--- The schema and name a location would have in this database, for provisioning; NULL when it
--- is not a schema-qualified name (or names another database).
+-- The schema and name a location names in this database: "schema.name", or "<this
+-- database>.schema.name", quoted as SQL quotes identifiers; else NULL. An unqualified name
+-- would depend on the search_path of whoever reads it, and is never bound. What is not a
+-- name is told apart by the pattern first, so parse_ident never raises (and no subtransaction
+-- is needed: mesh_ports calls this for every port).
 CREATE FUNCTION meshcat_internal.location_parts(location text) RETURNS text[]
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -54,11 +22,10 @@ AS $$
 DECLARE
     parts text[];
 BEGIN
-    BEGIN
-        parts := pg_catalog.parse_ident(location);
-    EXCEPTION WHEN invalid_parameter_value OR invalid_name OR name_too_long THEN
+    IF location !~ '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)){1,2}$' THEN
         RETURN NULL;
-    END;
+    END IF;
+    parts := pg_catalog.parse_ident(location);
     IF pg_catalog.cardinality(parts) = 3 AND parts[1] = pg_catalog.current_database() THEN
         parts := parts[2:3];
     END IF;
@@ -66,7 +33,30 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.location_parts(text) IS
-    'Internal: the schema and relation name of a schema-qualified location, else NULL.';
+    'Internal: the schema and relation name of a schema-qualified location of this database, else NULL.';
+
+-- The relation of this database a location names exactly (location_parts), else NULL.
+-- Relations that hold rows a port can serve: tables, partitioned tables, views, materialized
+-- views, foreign tables; not the system catalogs, meshcat's own tables, or temporary tables.
+CREATE FUNCTION meshcat_internal.location_relation(location text) RETURNS oid
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parts text[] := meshcat_internal.location_parts(location);
+BEGIN
+    IF parts IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN (SELECT c.oid FROM pg_catalog.pg_class AS c
+              JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+             WHERE n.nspname = parts[1] AND c.relname = parts[2] AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema', '@extschema@', 'meshcat_internal')
+               AND c.relpersistence <> 't');
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.location_relation(text) IS
+    'Internal: the relation of this database a port location names exactly ("schema.name"), else NULL.';
 
 -- The relation a port of a version is bound to, if it still exists; else NULL (unbound, or
 -- dropped). The one lookup every layer that acts on relations uses.

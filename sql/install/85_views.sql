@@ -66,9 +66,13 @@ SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
 UNION ALL
 SELECT v.product_id, v.version, 'output', o.position,
        o.name, o.kind, NULL, NULL, NULL, o.location,
-       -- Resolved only for names that to_regclass can take without raising an error.
+       -- Resolved only for names that to_regclass can take without raising an error: no
+       -- schema the reader may not use (a team's provisioned schema, 77_provision).
        CASE WHEN o.kind IN ('table', 'view')
              AND o.location OPERATOR(pg_catalog.~) '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?$'
+             AND NOT EXISTS (SELECT FROM pg_catalog.pg_namespace AS n
+                              WHERE n.nspname OPERATOR(pg_catalog.=) (meshcat_internal.location_parts(o.location))[1]
+                                AND NOT pg_catalog.has_schema_privilege(n.oid, 'USAGE'))
             THEN pg_catalog.to_regclass(o.location) END,
        o.description, v.version::text, r.rank,
        -- the relation the port is bound to (76_contracts), and if not, why not
