@@ -158,7 +158,7 @@ version: 0.1.0
 outputs:
   - name: odd
     type: table
-    location: '"pv Odd"."Tab.le; DROP TABLE x"'
+    location: '"pv Odd"."Tab.le; DROP ""TABLE"" x"'
     description: "It's odd."
     schema:
       - {name: "a\"b", type: text, unique: true, description: "quote's"}
@@ -168,7 +168,7 @@ $$);
 SELECT * FROM mesh_provision('alpha.odd-names');
 RESET ROLE;
 SELECT a.attname, format_type(a.atttypid, a.atttypmod), col_description(a.attrelid, a.attnum)
-  FROM pg_attribute a WHERE a.attrelid = '"pv Odd"."Tab.le; DROP TABLE x"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+  FROM pg_attribute a WHERE a.attrelid = '"pv Odd"."Tab.le; DROP ""TABLE"" x"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
 SELECT name, bound_relation, binding FROM mesh_ports WHERE product_id = 'alpha.odd-names' AND direction = 'output' ORDER BY position;
 SELECT count(*) FROM mesh_drift('alpha.odd-names');
 -- never in the system's schemas or meshcat's own, whoever asks

@@ -22,7 +22,7 @@ AS $$
 DECLARE
     parts text[];
 BEGIN
-    IF location !~ '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)){1,2}$' THEN
+    IF location !~ '^("([^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("([^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)){1,2}$' THEN
         RETURN NULL;
     END IF;
     parts := pg_catalog.parse_ident(location);
