@@ -133,6 +133,8 @@ INSERT INTO write_path VALUES
  ('mesh_prune_openlineage', $q$SELECT meshcat.mesh_prune_openlineage()$q$),
  ('mesh_ingest_openlineage (into a source)', $q$SELECT meshcat.mesh_ingest_openlineage('{"eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s", "job": {"namespace": "ns", "name": "j"}, "inputs": [{"namespace": "ns", "name": "a"}], "outputs": [{"namespace": "ns", "name": "b"}]}')$q$),
  ('mesh_install_policies', $q$SELECT meshcat.mesh_install_policies()$q$),
+ ('mesh_adopt (a port without a location)', $q$SELECT meshcat.mesh_adopt('alpha.pub', 'o')$q$),
+ ('mesh_provision (a port without a location)', $q$SELECT meshcat.mesh_provision('alpha.pub')$q$),
  ('mesh_policy_dry_run (reads only)', $q$SELECT meshcat.mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: Policy, name: pm-dry, domain: alpha, enforcement: required, rule: "exists($.tags)", message: tags}')$q$);
 -- The document tables, with statements aimed at A's rows (drafts, where an owner may change
 -- them), and the tables derived from them (owner, tag, ports, fields), which no role may write.

@@ -458,3 +458,45 @@ CREATE INDEX lineage_observed_field_edge_up_local ON meshcat_internal.lineage_ob
 CREATE INDEX lineage_observed_field_edge_down_local ON meshcat_internal.lineage_observed_field_edge (downstream_local);
 COMMENT ON TABLE meshcat_internal.lineage_observed_field_edge IS
     'Observed column lineage: one edge per pair of fields the current OpenLineage events connect (columnLineage, LineageFacet). Derived from openlineage_event (50_derivation).';
+
+-- Output ports bound to relations of this database (DECISIONS.md section 4; 76_contracts). A
+-- binding is not part of the descriptor (the contract says where the data is, not which
+-- object it is): it is a document of its own, kept by pg_dump and untouched by mesh_rebuild,
+-- one row per port of a version, by the relation's OID, so that a rename is followed. Its
+-- qualified name follows renames too (follow_relation_renames), because OIDs do not survive a
+-- restore: a restored row finds its relation again by that name (restore_binding). A dropped
+-- relation keeps its row, with no OID: that is drift. A withdrawn draft's rows go with it
+-- (unbind_version, 76_binding): no foreign key, so that a restore may load the tables in any
+-- order and maintenance may truncate the versions as before.
+CREATE TABLE meshcat_internal.port_binding (
+    product_id    text NOT NULL,
+    version       @extschema@.semver NOT NULL,
+    port          @extschema@.mesh_name NOT NULL,
+    location      text NOT NULL,
+    relation_oid  oid,
+    relation_name text NOT NULL CHECK (relation_name <> ''),
+    origin        text NOT NULL CHECK (origin IN ('registered', 'adopted', 'provisioned')),
+    bound_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    bound_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    dropped_at    timestamptz,
+    PRIMARY KEY (product_id, version, port),
+    CHECK ((relation_oid IS NULL) = (dropped_at IS NOT NULL))
+);
+CREATE INDEX ON meshcat_internal.port_binding (relation_oid);
+COMMENT ON TABLE meshcat_internal.port_binding IS
+    'Output ports bound to relations of this database: by OID (renames followed), with the qualified name a restore finds them by; no OID: the relation was dropped.';
+COMMENT ON COLUMN meshcat_internal.port_binding.origin IS
+    'How the port was bound: registered (its location named a relation the writer owns), adopted (mesh_adopt), provisioned (mesh_provision created it).';
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.port_binding', '');
+
+-- Every transaction that binds a port updates this one row first (76_binding), so binders take
+-- turns: under READ COMMITTED the second then sees the first's binding, and under REPEATABLE
+-- READ or SERIALIZABLE it fails with 40001 instead of binding a relation that another product
+-- took after its snapshot (a relation backs one product's ports).
+CREATE TABLE meshcat_internal.binding_clock (
+    only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    changes     bigint NOT NULL DEFAULT 0
+);
+INSERT INTO meshcat_internal.binding_clock DEFAULT VALUES;
+COMMENT ON TABLE meshcat_internal.binding_clock IS
+    'One row, updated by every transaction that binds a port to a relation: binders take turns.';

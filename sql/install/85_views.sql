@@ -2,7 +2,8 @@
 -- contract (docs/reference.md); the tables behind them may change between releases. They are
 -- security_invoker: a reader sees what the reader's own privileges allow. current_version and
 -- domain_scope, which functions read too, are in 40_helpers.
--- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope).
+-- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope),
+-- 76_binding (location_relation, for mesh_ports), 78_drift (mesh_drift).
 
 -- Each version's place among its product's versions by SemVer precedence (1 = oldest), for
 -- the views' version_rank: applications sort by it without meshcat's operators on their
@@ -57,23 +58,45 @@ SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
        i.name, CASE WHEN i.product_id IS NOT NULL THEN 'product' ELSE 'source' END AS kind,
        i.product_id AS input_product, i.version_range, i.source,
        NULL::text AS location, NULL::regclass AS relation, i.description,
-       v.version::text AS version_text, r.rank AS version_rank
+       v.version::text AS version_text, r.rank AS version_rank,
+       NULL::regclass AS bound_relation, NULL::text AS binding, NULL::text AS binding_reason
   FROM meshcat_internal.input_port AS i
   JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) i.version_id
   JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
 UNION ALL
 SELECT v.product_id, v.version, 'output', o.position,
        o.name, o.kind, NULL, NULL, NULL, o.location,
-       -- Resolved only for names that to_regclass can take without raising an error.
+       -- Resolved only for names that to_regclass can take without raising an error: no
+       -- schema the reader may not use (a team's provisioned schema, 77_provision).
        CASE WHEN o.kind IN ('table', 'view')
              AND o.location OPERATOR(pg_catalog.~) '^("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(\.("[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?$'
+             AND NOT EXISTS (SELECT FROM pg_catalog.pg_namespace AS n
+                              WHERE n.nspname OPERATOR(pg_catalog.=) (meshcat_internal.location_parts(o.location))[1]
+                                AND NOT pg_catalog.has_schema_privilege(n.oid, 'USAGE'))
             THEN pg_catalog.to_regclass(o.location) END,
-       o.description, v.version::text, r.rank
+       o.description, v.version::text, r.rank,
+       -- the relation the port is bound to (76_contracts), and if not, why not
+       b.relation_oid::regclass,
+       CASE WHEN o.kind NOT IN ('table', 'view') OR o.location IS NULL THEN NULL
+            WHEN b.relation_oid IS NOT NULL THEN 'bound'
+            WHEN b.port IS NOT NULL THEN 'dropped'
+            ELSE 'unbound' END,
+       CASE WHEN o.kind NOT IN ('table', 'view') OR o.location IS NULL OR b.relation_oid IS NOT NULL THEN NULL
+            WHEN b.port IS NOT NULL THEN 'relation ' OPERATOR(pg_catalog.||) b.relation_name OPERATOR(pg_catalog.||) ' was dropped'
+            WHEN meshcat_internal.location_relation(o.location) IS NULL
+            THEN 'no relation of this database has that schema-qualified name'
+            WHEN EXISTS (SELECT FROM meshcat_internal.port_binding AS x
+                          WHERE x.relation_oid OPERATOR(pg_catalog.=) meshcat_internal.location_relation(o.location)
+                            AND x.product_id OPERATOR(pg_catalog.<>) v.product_id)
+            THEN 'the relation backs an output port of another product'
+            ELSE 'its writer was not a member of the relation''s owner role (mesh_adopt binds it)' END
   FROM meshcat_internal.output_port AS o
   JOIN @extschema@.product_version AS v ON v.id OPERATOR(pg_catalog.=) o.version_id
-  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id
+  LEFT JOIN meshcat_internal.port_binding AS b
+    ON b.product_id OPERATOR(pg_catalog.=) v.product_id AND b.version OPERATOR(@extschema@.=) v.version AND b.port OPERATOR(pg_catalog.=) o.name;
 COMMENT ON VIEW @extschema@.mesh_ports IS
-    'Input and output ports of every product version; relation is the table or view an output names, when it exists here; version_text and version_rank as in mesh_versions.';
+    'Input and output ports of every product version; relation is the table or view an output names, when it exists here; version_text and version_rank as in mesh_versions; bound_relation is the relation a table or view port is bound to, binding says bound, dropped or unbound, and binding_reason why not.';
 
 CREATE VIEW @extschema@.mesh_fields WITH (security_invoker) AS
 SELECT v.product_id, v.version, o.name AS port, f.position, f.name, f.type, f.required,
@@ -281,3 +304,13 @@ SELECT p.product_id AS id, p.domain, p.declared AS declared_classification,
   FROM products AS p;
 COMMENT ON VIEW @extschema@.mesh_classification IS
     'Each product''s declared and effective classification and PII exposure, inherited through column lineage (masked fields stop it); under_declared flags products declared less sensitive than their inputs.';
+
+-- Drift across the mesh: mesh_drift() for every product, with version_text and version_rank.
+CREATE VIEW @extschema@.mesh_drift WITH (security_invoker) AS
+SELECT d.product_id, d.version, d.port, d.relation, d.kind, d.field, d.expected, d.actual, d.severity,
+       d.version::text AS version_text, r.rank AS version_rank
+  FROM @extschema@.mesh_drift() AS d
+  JOIN @extschema@.product_version AS v ON v.product_id OPERATOR(pg_catalog.=) d.product_id AND v.version OPERATOR(@extschema@.=) d.version
+  JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_drift IS
+    'How every relation bound to an output port differs from its contract (mesh_drift()), with version_text and version_rank as in mesh_versions.';

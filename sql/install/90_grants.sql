@@ -104,6 +104,13 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) TO meshcat_steward;
     -- observed lineage: into sources, or into products of the caller's own domains (74_openlineage)
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_ingest_openlineage(jsonb) TO meshcat_steward;
+    -- contracts on the real tables (76_contracts): binding and provisioning are writes; drift
+    -- is a read. mesh_provision runs with the caller's rights and records its bindings through
+    -- bind_provisioned, which judges the binding rule for the caller.
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_adopt(text, text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_provision(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.bind_provisioned(text, @extschema@.semver, text, text, oid) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_drift(text) TO meshcat_reader;
 
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;

@@ -92,7 +92,29 @@ SELECT action FROM mesh_ingest_openlineage('{"eventTime": "2026-01-01T00:00:00Z"
     "fields": {"sku": {"inputFields": [{"namespace": "https://api.example.com", "name": "inventory/v1", "field": "sku"}]}}}}}]}');
 -- A grant of the administrator's own on a catalog object: the dump must carry it.
 GRANT SELECT ON meshcat_internal.audit TO finance_team;
+-- Output ports bound to relations (DECISIONS.md section 4): one bound when registered, one
+-- provisioned, one renamed since (the dump must carry its new name: OIDs do not survive), one
+-- dropped (drift), and drift on the renamed one.
+CREATE SCHEMA contracts AUTHORIZATION sales_team;
+CREATE TABLE contracts.ledger (id bigint PRIMARY KEY, amount numeric, extra text);
+CREATE TABLE contracts.gone (id int);
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.ledger
+name: Ledger
+version: 1.0.0
+outputs:
+  - {name: ledger, type: table, location: contracts.ledger, schema: [{name: id, type: bigint, primary_key: true}, {name: amount, type: numeric}]}
+  - {name: gone, type: table, location: contracts.gone, schema: [{name: id, type: int}]}
+  - {name: made, type: table, location: contracts.made, schema: [{name: id, type: int, required: true}, {name: note, type: text, description: why}]}
+$$);
+SELECT count(*) FROM mesh_provision('sales.ledger');
+ALTER TABLE contracts.ledger RENAME TO ledger_v1;
+DROP TABLE contracts.gone;
 SQL
+bindings=$(psql -X -At -d src -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
+[ "$bindings" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
 
 # The catalog must not be trivially small, or the comparison proves little (one audit row per
 # document written: domains, versions, policies, exemptions, lifecycle moves).
@@ -138,6 +160,14 @@ check() {   # check <database> <how it was restored> <restore stderr file>
         echo "FAIL $how: sequences behind their tables"; fail=1
     else
         echo "ok $how: $(wc -l <"$work/$db.seq") sequences past their columns' largest values"
+    fi
+    # Bindings found their relations again by name (OIDs change), and drift is the same.
+    local bound
+    bound=$(psql -X -At -d "$db" -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
+    if [ "$bound" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made" ]; then
+        echo "ok $how: port bindings restored to their relations"
+    else
+        echo "FAIL $how: port bindings after the restore: $bound"; fail=1
     fi
     # The restored catalog works: a new registration succeeds and is audited once (the version).
     local out

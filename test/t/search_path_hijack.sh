@@ -324,6 +324,31 @@ SELECT * FROM meshcat.mesh_check('sales.orders') \g /dev/null
 RESET ROLE;
 SELECT * FROM meshcat.mesh_lineage_rebuild() \g /dev/null
 SELECT * FROM meshcat.mesh_rebuild() \g /dev/null
+-- Contracts on the real tables (76_binding, 77_provision, 78_drift): a table provisioned with
+-- keys, checks and comments, a view adopted, then renamed and dropped (the event triggers).
+CREATE SCHEMA hj_data;
+SELECT * FROM meshcat.mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.hijack-tables
+name: Hijack tables
+version: 0.1.0
+outputs:
+  - name: made
+    type: table
+    location: hj_data.made
+    description: provisioned
+    schema:
+      - {name: id, type: "numeric(12,2)", primary_key: true, description: an id}
+      - {name: code, type: "varchar(8)", unique: true, quality: [{type: library, metric: invalidValues, arguments: {validValues: [a, b]}}]}
+      - {name: tag, type: text, required: true, quality: [{type: library, metric: invalidValues, arguments: {pattern: '^x'}}]}
+  - {name: adopted, type: view, location: hj_data.adopted, schema: [{name: id, type: int}]}
+$$) \g /dev/null
+SELECT * FROM meshcat.mesh_provision('sales.hijack-tables') \g /dev/null
+CREATE VIEW hj_data.adopted AS SELECT 1::bigint AS id;
+SELECT * FROM meshcat.mesh_adopt('sales.hijack-tables', 'adopted') \g /dev/null
+ALTER TABLE hj_data.made RENAME TO made2;
+DROP VIEW hj_data.adopted;
 SELECT meshcat.mesh_prune_events() \g /dev/null
 SELECT meshcat.mesh_prune_evaluations() \g /dev/null
 SELECT * FROM meshcat.mesh_ingest_openlineage('{"eventType": "COMPLETE", "eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s", "run": {"runId": "00000000-0000-4000-8000-000000000009"}, "job": {"namespace": "hj", "name": "job"}, "inputs": [{"namespace": "hj", "name": "in"}], "outputs": [{"namespace": "hj", "name": "out"}]}') \g /dev/null
@@ -359,6 +384,8 @@ SELECT meshcat.mesh_lineage_mermaid('sales.orders') \g /dev/null
 SELECT * FROM meshcat.mesh_search('orders') \g /dev/null
 SELECT * FROM meshcat.mesh_search('"order items" or hijack -nothing', 'sales', 'orders', 5) \g /dev/null
 SELECT * FROM meshcat.mesh_search(NULL, NULL, 'hijack') \g /dev/null
+SELECT * FROM meshcat.mesh_drift() \g /dev/null
+SELECT * FROM meshcat.mesh_drift('sales.hijack-tables') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.hijack', '1.0.0', '1.1.0') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.orders', '1.2.0', '1.3.0') \g /dev/null
 SELECT meshcat.mesh_export('sales.orders', '1.3.0', 'odcs') \g /dev/null

@@ -20,17 +20,20 @@ SELECT pg_catalog.format('SELECT %L || '' rows: '' || count(*) FROM %s', c.oid::
  WHERE c.relkind IN ('r', 'p')
    -- The clocks' counters only make writers take turns; their values mean nothing. Derived
    -- rows are compared by what they say, not by their ids (below).
-   AND c.relname NOT IN ('lineage_clock', 'governance_clock')
+   AND c.relname NOT IN ('lineage_clock', 'governance_clock', 'binding_clock')
    AND c.relname <> ALL (:'derived_tables'::text[])
  ORDER BY c.oid::regclass::text \gexec
-SELECT pg_catalog.format('SELECT %L || '': '' || t::text FROM %s AS t ORDER BY t::text', c.oid::regclass::text, c.oid::regclass)
+-- (A port binding's relation by name: OIDs change across a restore, names do not.)
+SELECT CASE WHEN c.relname = 'port_binding'
+            THEN pg_catalog.format('SELECT %L || '': '' || (to_jsonb(t) - ''relation_oid'' || jsonb_build_object(''relation'', t.relation_oid::regclass::text))::text AS x FROM %s AS t ORDER BY x', c.oid::regclass::text, c.oid::regclass)
+            ELSE pg_catalog.format('SELECT %L || '': '' || t::text FROM %s AS t ORDER BY t::text', c.oid::regclass::text, c.oid::regclass) END
   FROM pg_class AS c
   JOIN pg_depend AS d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
   JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'meshcat'
  WHERE c.relkind IN ('r', 'p')
    -- The clocks' counters only make writers take turns; their values mean nothing. Derived
    -- rows are compared by what they say, not by their ids (below).
-   AND c.relname NOT IN ('lineage_clock', 'governance_clock')
+   AND c.relname NOT IN ('lineage_clock', 'governance_clock', 'binding_clock')
    AND c.relname <> ALL (:'derived_tables'::text[])
  ORDER BY c.oid::regclass::text \gexec
 
