@@ -494,7 +494,7 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_current_events(text, text) IS
 -- Derives the observed edges of one subject again from its current events, resolving each
 -- dataset to its node. Writes only when they changed, so a repeated or superseded event takes
 -- no lineage lock (lineage_clock). Derivations of one subject take turns (a transaction-level
--- advisory lock on the subject, after the resolution lock): under READ COMMITTED the second then reads the events the
+-- advisory lock on the subject, after the lineage lock): under READ COMMITTED the second then reads the events the
 -- first committed, so a run's START and COMPLETE ingested at once still make its edges
 -- (test/isolation/specs/openlineage_concurrent.spec). mesh_rebuild(), which holds the events
 -- still, does not take turns (take_turn false): one lock per subject would fill the lock table.
@@ -509,11 +509,13 @@ DECLARE
     stored jsonb;
 BEGIN
     IF take_turn THEN
-        -- First the resolution lock, exclusive (resolve_observed_rows takes it shared): a
-        -- version whose ports this event's datasets name, written at the same time (another job
-        -- of a parallel pg_restore, say), is then either committed and read here, or written
-        -- after this commits and resolves these edges itself.
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), 0);
+        -- First the lineage lock (once a transaction), which port resolution takes too
+        -- (resolve_observed_rows): a version whose ports this event's datasets name, written at
+        -- the same time (another job of a parallel pg_restore, say), is then either committed
+        -- and read here, or written after this commits and resolves these edges itself. Always
+        -- first, and always the same lock: no two writers wait for each other in turn.
+        UPDATE meshcat_internal.lineage_clock SET changes = changes + 1
+         WHERE NOT meshcat_internal.xact_wrote(xmin);
         PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), pg_catalog.hashtext(kind || ' ' || subject));
     END IF;
     cur := ARRAY(SELECT c FROM meshcat_internal.openlineage_current_events(kind, subject) AS c);
@@ -605,9 +607,10 @@ CREATE FUNCTION meshcat_internal.resolve_observed_rows(locations text[]) RETURNS
     SET meshcat.deriving = on
 AS $$
 BEGIN
-    -- Shared: versions are derived side by side; an event's derivation waits for them, and
-    -- they for it (derive_observed_rows), so neither misses what the other writes.
-    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('meshcat.openlineage'), 0);
+    -- The lineage lock first, as an event's derivation takes it (derive_observed_rows): so
+    -- neither misses what the other writes.
+    UPDATE meshcat_internal.lineage_clock SET changes = changes + 1
+     WHERE NOT meshcat_internal.xact_wrote(xmin);
     IF EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS o
                 WHERE (o.upstream_dataset = ANY (locations) OR o.upstream_local = ANY (locations)
                        OR o.downstream_dataset = ANY (locations) OR o.downstream_local = ANY (locations))
