@@ -12,16 +12,23 @@
 -- docs/standards.md is the mapping's table.
 -- Uses: 00_schema, 10_semver, 30_tables, 40_helpers, 45_validation.
 
--- Raises the error for an ODCS document that meshcat cannot read (22023), at a path of the
--- document as written.
-CREATE FUNCTION meshcat_internal.raise_invalid_odcs(docno int, path text, problem text,
-                                               hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
+-- Raises the error for a document of a standard (odcs, odps, dpds, dcs) that meshcat cannot read
+-- (22023), at a path of the document as written, naming the standard.
+CREATE FUNCTION meshcat_internal.raise_invalid_standard(standard text, docno int, path text, problem text,
+                                                   hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
     LANGUAGE sql STABLE
 RETURN meshcat_internal.raise_error('22023',
-    format('invalid ODCS contract: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
-    coalesce(hint, 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts; docs/standards.md says what it maps.'));
-COMMENT ON FUNCTION meshcat_internal.raise_invalid_odcs(int, text, text, text, int) IS
-    'Internal: raises 22023 for an ODCS document, naming the document number (and line) and the path in it.';
+    format('invalid %s: %s, %s: %s',
+           CASE standard WHEN 'odcs' THEN 'ODCS contract' WHEN 'odps' THEN 'ODPS data product'
+                         WHEN 'dpds' THEN 'DPDS descriptor' ELSE 'Data Contract Specification contract' END,
+           meshcat_internal.document_label(docno, line), path, problem), NULL,
+    coalesce(hint, CASE standard
+        WHEN 'odcs' THEN 'meshcat reads ODCS v3.0.x and v3.1.0 data contracts; docs/standards.md says what it maps.'
+        WHEN 'odps' THEN 'meshcat reads ODPS v0.9.0 and v1.0.0 data products; docs/standards.md says what it maps.'
+        WHEN 'dpds' THEN 'meshcat reads DPDS 1.0.0 data product descriptors; docs/standards.md says what it maps.'
+        ELSE 'meshcat reads Data Contract Specification 0.9.x and 1.x contracts (as ODCS); docs/standards.md says what it maps.' END));
+COMMENT ON FUNCTION meshcat_internal.raise_invalid_standard(text, int, text, text, text, int) IS
+    'Internal: raises 22023 for a document of a standard (odcs, odps, dpds, dcs), naming the standard, the document number (and line) and the path in it.';
 
 -- Which format a document is in, by its own markers: 'dpds' for a DPDS descriptor (the key
 -- dataProductDescriptor), 'dcs' for a Data Contract Specification contract (the key
@@ -347,7 +354,7 @@ DECLARE
 BEGIN
     -- The version first: another ODCS version is not judged by v3's rules.
     IF jsonb_typeof(doc -> 'apiVersion') IS DISTINCT FROM 'string' OR NOT (doc ->> 'apiVersion') ~ '^v3\.(0\.[0-9]+|1\.0)$' THEN
-        PERFORM raise_invalid_odcs(docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
             CASE WHEN doc ? 'apiVersion' THEN format('ODCS version %s is not supported', doc -> 'apiVersion')
                  ELSE 'missing required key "apiVersion"' END,
             'meshcat reads ODCS v3.0.x and v3.1.0 data contracts: write apiVersion: v3.1.0.', line);
@@ -364,7 +371,7 @@ BEGIN
     END IF;
     problem := json_schema_problem(doc, odcs_schema(), '$', odcs_schema() -> '$defs');
     IF problem IS NOT NULL THEN
-        PERFORM raise_invalid_odcs(docno, problem[1], problem[2],
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, problem[1], problem[2],
             CASE WHEN problem[1] = '$.version' THEN 'Versions follow SemVer 2.0.0, and a leading v is dropped: write version: 1.4.0 or v2.0.0-rc.1 (1.0 reads as a number).' END,
             line);
     END IF;
@@ -372,7 +379,7 @@ BEGIN
     -- Identity: <domain>.<slug of the data product's name>; the contract's own id is kept.
     dom := coalesce(doc ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
     IF dom IS NULL THEN
-        PERFORM raise_invalid_odcs(docno, '$', 'the contract names no domain, and meshcat.default_domain is not set',
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, '$', 'the contract names no domain, and meshcat.default_domain is not set',
             'Add domain: <a registered domain> to the contract, or SET meshcat.default_domain to the domain it belongs to.', line);
     END IF;
     IF NOT EXISTS (SELECT FROM domain AS x WHERE x.name = dom) AND dom <> ALL (stream_domains) THEN
@@ -385,12 +392,12 @@ BEGIN
     END IF;
     pname := coalesce(doc ->> 'dataProduct', doc ->> 'name');
     IF pname IS NULL THEN
-        PERFORM raise_invalid_odcs(docno, '$', 'the contract names no data product: it has neither "dataProduct" nor "name"',
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, '$', 'the contract names no data product: it has neither "dataProduct" nor "name"',
             'meshcat files a contract as a version of the data product it names: add dataProduct: <its name>.', line);
     END IF;
     slug := name_slug(pname);
     IF slug IS NULL THEN
-        PERFORM raise_invalid_odcs(docno, CASE WHEN doc ? 'dataProduct' THEN '$.dataProduct' ELSE '$.name' END,
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, CASE WHEN doc ? 'dataProduct' THEN '$.dataProduct' ELSE '$.name' END,
             format('"%s" cannot name a data product', pname),
             'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters (Orders Event Stream: orders_event_stream).', line);
     END IF;
@@ -405,7 +412,7 @@ BEGIN
         BEGIN
             PERFORM ver::semver;
         EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
-            PERFORM raise_invalid_odcs(docno, '$.version', format('"%s" is not a SemVer version', doc ->> 'version'),
+            PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, '$.version', format('"%s" is not a SemVer version', doc ->> 'version'),
                 'Versions follow SemVer 2.0.0, and a leading v is dropped: 1.4.0, v2.0.0-rc.1.', line);
         END;
     END IF;
@@ -414,7 +421,7 @@ BEGIN
     new_status := CASE WHEN st = 'active' THEN 'published' WHEN st IN ('deprecated', 'retired') THEN 'released' ELSE 'draft' END;
     IF new_status = 'released' THEN
         IF NOT EXISTS (SELECT FROM product_version AS v WHERE v.product_id = pid AND v.version = ver::semver AND v.status <> 'draft') THEN
-            PERFORM raise_invalid_odcs(docno, '$.status', format('a new version cannot be %s', st),
+            PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, '$.status', format('a new version cannot be %s', st),
                 format('Register it as active, then %s it in meshcat: mesh_deprecate() names a sunset date, which ODCS does not carry.',
                        CASE st WHEN 'deprecated' THEN 'deprecate' ELSE 'deprecate and retire' END), line);
         END IF;
@@ -460,7 +467,7 @@ BEGIN
                     WHERE e.n < o.n AND odcs_port_name(e.s ->> 'name') = odcs_port_name(o.s ->> 'name'))
      ORDER BY o.n, f.n NULLS FIRST LIMIT 1;
     IF FOUND THEN
-        PERFORM raise_invalid_odcs(docno,
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno,
             CASE WHEN dup.fn IS NULL THEN format('$.schema[%s].name', dup.n - 1) ELSE format('$.schema[%s].properties[%s].name', dup.n - 1, dup.fn - 1) END,
             CASE WHEN dup.fn IS NULL THEN format('schema object "%s" is declared twice', dup.name) ELSE format('property "%s" is declared twice', dup.name) END,
             'Each schema object of a contract names its own output port (a name that is not a meshcat name counts as its slug: lower case, "_" for other characters), and each property of an object its own field.', line);
@@ -468,7 +475,7 @@ BEGIN
     SELECT o.n INTO dup FROM jsonb_array_elements(coalesce(doc -> 'schema', '[]')) WITH ORDINALITY AS o(s, n)
      WHERE odcs_port_name(o.s ->> 'name') IS NULL ORDER BY o.n LIMIT 1;
     IF FOUND THEN
-        PERFORM raise_invalid_odcs(docno, format('$.schema[%s].name', dup.n - 1),
+        PERFORM meshcat_internal.raise_invalid_standard('odcs', docno, format('$.schema[%s].name', dup.n - 1),
             format('"%s" cannot name an output port', doc -> 'schema' -> (dup.n::int - 1) ->> 'name'),
             'A schema object''s name starts with a letter and has at most 63 characters.', line);
     END IF;
@@ -566,17 +573,6 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION meshcat_internal.standard_owners(text, jsonb, jsonb) IS
     'Internal: a standard''s team name, members and support channels as meshcat owners (role slug: username), or NULL.';
-
--- Raises the error for an ODPS document that meshcat cannot read (22023), at a path of the
--- document as written.
-CREATE FUNCTION meshcat_internal.raise_invalid_odps(docno int, path text, problem text,
-                                               hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
-    LANGUAGE sql STABLE
-RETURN meshcat_internal.raise_error('22023',
-    format('invalid ODPS data product: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
-    coalesce(hint, 'meshcat reads ODPS v0.9.0 and v1.0.0 data products; docs/standards.md says what it maps.'));
-COMMENT ON FUNCTION meshcat_internal.raise_invalid_odps(int, text, text, text, int) IS
-    'Internal: raises 22023 for an ODPS document, naming the document number (and line) and the path in it.';
 
 -- What meshcat checks in an ODPS data product before it maps it (45_validation's validator):
 -- the keys it reads and their types. Open: other keys are ODPS's business, and kept.
@@ -744,7 +740,7 @@ DECLARE
     i int;
 BEGIN
     IF jsonb_typeof(doc -> 'apiVersion') IS DISTINCT FROM 'string' OR NOT (doc ->> 'apiVersion') IN ('v0.9.0', 'v1.0.0') THEN
-        PERFORM raise_invalid_odps(docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
+        PERFORM meshcat_internal.raise_invalid_standard('odps', docno, CASE WHEN doc ? 'apiVersion' THEN '$.apiVersion' ELSE '$' END,
             CASE WHEN doc ? 'apiVersion' THEN format('ODPS version %s is not supported', doc -> 'apiVersion')
                  ELSE 'missing required key "apiVersion"' END,
             'meshcat reads ODPS v0.9.0 and v1.0.0 data products: write apiVersion: v1.0.0 (a meshcat descriptor says apiVersion: meshcat/v1).', line);
@@ -761,13 +757,13 @@ BEGIN
     END IF;
     problem := json_schema_problem(doc, odps_schema(), '$', odps_schema() -> '$defs');
     IF problem IS NOT NULL THEN
-        PERFORM raise_invalid_odps(docno, problem[1], problem[2], NULL, line);
+        PERFORM meshcat_internal.raise_invalid_standard('odps', docno, problem[1], problem[2], NULL, line);
     END IF;
 
     -- Identity: <domain>.<slug of the name>; the document's own id is kept as external_id.
     dom := coalesce(doc ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
     IF dom IS NULL THEN
-        PERFORM raise_invalid_odps(docno, '$', 'the data product names no domain, and meshcat.default_domain is not set',
+        PERFORM meshcat_internal.raise_invalid_standard('odps', docno, '$', 'the data product names no domain, and meshcat.default_domain is not set',
             'Add domain: <a registered domain> to the data product, or SET meshcat.default_domain to the domain it belongs to.', line);
     END IF;
     IF NOT EXISTS (SELECT FROM domain AS x WHERE x.name = dom) AND dom <> ALL (stream_domains) THEN
@@ -782,13 +778,13 @@ BEGIN
     IF (doc ->> 'id') ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}[.][A-Za-z][A-Za-z0-9_-]{0,62}$' AND split_part(doc ->> 'id', '.', 1) = dom THEN
         pid := doc ->> 'id';
     ELSIF NOT doc ? 'name' THEN
-        PERFORM raise_invalid_odps(docno, '$', 'the data product has no "name"',
+        PERFORM meshcat_internal.raise_invalid_standard('odps', docno, '$', 'the data product has no "name"',
             'meshcat names a product <domain>.<slug of its name>: add name: <its name>.', line);
     END IF;
     IF pid IS NULL THEN
         slug := name_slug(doc ->> 'name');
         IF slug IS NULL THEN
-            PERFORM raise_invalid_odps(docno, '$.name', format('"%s" cannot name a data product', doc ->> 'name'),
+            PERFORM meshcat_internal.raise_invalid_standard('odps', docno, '$.name', format('"%s" cannot name a data product', doc ->> 'name'),
                 'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters (Customer Data Product: customer_data_product).', line);
         END IF;
         pid := dom || '.' || slug;
@@ -802,7 +798,7 @@ BEGIN
         BEGIN
             PERFORM ver::semver;
         EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
-            PERFORM raise_invalid_odps(docno, '$.version', format('"%s" is not a SemVer version', doc ->> 'version'),
+            PERFORM meshcat_internal.raise_invalid_standard('odps', docno, '$.version', format('"%s" is not a SemVer version', doc ->> 'version'),
                 'Versions follow SemVer 2.0.0, and a leading v is dropped: 1.4.0, v2.0.0-rc.1.', line);
         END;
     END IF;
@@ -811,7 +807,7 @@ BEGIN
     new_status := CASE WHEN st = 'active' THEN 'published' WHEN st IN ('deprecated', 'retired') THEN 'released' ELSE 'draft' END;
     IF new_status = 'released' THEN
         IF NOT EXISTS (SELECT FROM product_version AS v WHERE v.product_id = pid AND v.version = ver::semver AND v.status <> 'draft') THEN
-            PERFORM raise_invalid_odps(docno, '$.status', format('a new version cannot be %s', st),
+            PERFORM meshcat_internal.raise_invalid_standard('odps', docno, '$.status', format('a new version cannot be %s', st),
                 format('Register it as active, then %s it in meshcat: mesh_deprecate() names a sunset date, which ODPS does not carry.',
                        CASE st WHEN 'deprecated' THEN 'deprecate' ELSE 'deprecate and retire' END), line);
         END IF;
@@ -828,11 +824,11 @@ BEGIN
                       THEN name_slug((port ->> 'name') || '_v' || (port ->> 'version'))
                       ELSE odcs_port_name(port ->> 'name') END;
         IF pname IS NULL THEN
-            PERFORM raise_invalid_odps(docno, format('$.outputPorts[%s].name', i), format('"%s" cannot name an output port', port ->> 'name'),
+            PERFORM meshcat_internal.raise_invalid_standard('odps', docno, format('$.outputPorts[%s].name', i), format('"%s" cannot name an output port', port ->> 'name'),
                 'A port''s name starts with a letter and has at most 63 characters.', line);
         END IF;
         IF outputs @> jsonb_build_array(jsonb_build_object('name', pname)) THEN
-            PERFORM raise_invalid_odps(docno, format('$.outputPorts[%s].name', i), format('output port "%s" is declared twice', pname),
+            PERFORM meshcat_internal.raise_invalid_standard('odps', docno, format('$.outputPorts[%s].name', i), format('output port "%s" is declared twice', pname),
                 'Each output port has its own name, or its own version (a name given at several versions names each port <name>_v<version>).', line);
         END IF;
         contract := NULL;
@@ -929,17 +925,6 @@ COMMENT ON FUNCTION meshcat_internal.odps_to_descriptor(jsonb, int, int, text[],
 -- External $refs are refused, a reference into the document itself (#/components/...) is
 -- followed. docs/standards.md is the mapping.
 
--- Raises the error for a DPDS document that meshcat cannot read (22023), at a path of the
--- document as written.
-CREATE FUNCTION meshcat_internal.raise_invalid_dpds(docno int, path text, problem text,
-                                               hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
-    LANGUAGE sql STABLE
-RETURN meshcat_internal.raise_error('22023',
-    format('invalid DPDS descriptor: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
-    coalesce(hint, 'meshcat reads DPDS 1.0.0 data product descriptors; docs/standards.md says what it maps.'));
-COMMENT ON FUNCTION meshcat_internal.raise_invalid_dpds(int, text, text, text, int) IS
-    'Internal: raises 22023 for a DPDS document, naming the document number (and line) and the path in it.';
-
 -- What meshcat checks in a DPDS descriptor before it maps it (45_validation's validator).
 CREATE FUNCTION meshcat_internal.dpds_schema() RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1016,7 +1001,7 @@ DECLARE
     path text;
 BEGIN
     IF jsonb_typeof(doc -> 'dataProductDescriptor') IS DISTINCT FROM 'string' OR doc ->> 'dataProductDescriptor' <> '1.0.0' THEN
-        PERFORM raise_invalid_dpds(docno, '$.dataProductDescriptor',
+        PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, '$.dataProductDescriptor',
             format('DPDS version %s is not supported', doc -> 'dataProductDescriptor'),
             'meshcat reads DPDS 1.0.0 descriptors: write "dataProductDescriptor": "1.0.0".', line);
     END IF;
@@ -1032,7 +1017,7 @@ BEGIN
     END IF;
     problem := json_schema_problem(doc, dpds_schema(), '$', dpds_schema() -> '$defs');
     IF problem IS NOT NULL THEN
-        PERFORM raise_invalid_dpds(docno, problem[1], problem[2], NULL, line);
+        PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, problem[1], problem[2], NULL, line);
     END IF;
     -- Ports given as references into the document (#/components/...) are read where they point.
     ic := (SELECT jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) = 'array' THEN
@@ -1047,7 +1032,7 @@ BEGIN
     -- fully qualified name's product part, urn:dpds:<org>:dataproducts:<name>[:<major>]).
     dom := coalesce(info ->> 'domain', nullif(current_setting('meshcat.default_domain'), ''));
     IF dom IS NULL THEN
-        PERFORM raise_invalid_dpds(docno, '$.info', 'the descriptor names no domain, and meshcat.default_domain is not set',
+        PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, '$.info', 'the descriptor names no domain, and meshcat.default_domain is not set',
             'Add "domain": "<a registered domain>" to info, or SET meshcat.default_domain to the domain it belongs to.', line);
     END IF;
     IF NOT dom ~ '^[A-Za-z][A-Za-z0-9_-]{0,62}$' THEN
@@ -1065,12 +1050,12 @@ BEGIN
     END IF;
     pname := coalesce(info ->> 'name', substring(info ->> 'fullyQualifiedName' FROM ':dataproducts:(?:[^:]+:)*?([^:]+)(?::[0-9]+)?$'));
     IF pname IS NULL THEN
-        PERFORM raise_invalid_dpds(docno, '$.info', 'the descriptor has neither "name" nor a fullyQualifiedName urn:dpds:<organization>:dataproducts:<name>',
+        PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, '$.info', 'the descriptor has neither "name" nor a fullyQualifiedName urn:dpds:<organization>:dataproducts:<name>',
             'meshcat names a product <domain>.<slug of its name>: add "name" to info.', line);
     END IF;
     slug := name_slug(pname);
     IF slug IS NULL THEN
-        PERFORM raise_invalid_dpds(docno, CASE WHEN info ? 'name' THEN '$.info.name' ELSE '$.info.fullyQualifiedName' END,
+        PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, CASE WHEN info ? 'name' THEN '$.info.name' ELSE '$.info.fullyQualifiedName' END,
             format('"%s" cannot name a data product', pname),
             'A product name starts with a letter and has at most 63 characters; meshcat writes it in lower case with "_" for other characters.', line);
     END IF;
@@ -1082,7 +1067,7 @@ BEGIN
     BEGIN
         PERFORM ver::semver;
     EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range OR program_limit_exceeded THEN
-        PERFORM raise_invalid_dpds(docno, '$.info.version', format('"%s" is not a SemVer version', info ->> 'version'),
+        PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, '$.info.version', format('"%s" is not a SemVer version', info ->> 'version'),
             'Versions follow SemVer 2.0.0, and a leading v is dropped: 1.4.0, v2.0.0-rc.1.', line);
     END;
 
@@ -1092,7 +1077,7 @@ BEGIN
     FOR port IN SELECT jsonb_array_elements(coalesce(ic -> 'outputPorts', '[]')) LOOP
         pn := odcs_port_name(coalesce(port ->> 'name', substring(port ->> 'fullyQualifiedName' FROM ':([^:]+)$')));
         IF pn IS NULL OR outputs @> jsonb_build_array(jsonb_build_object('name', pn)) THEN
-            PERFORM raise_invalid_dpds(docno, format('$.interfaceComponents.outputPorts[%s]%s', i, CASE WHEN port ? 'name' THEN '.name' ELSE '' END),
+            PERFORM meshcat_internal.raise_invalid_standard('dpds', docno, format('$.interfaceComponents.outputPorts[%s]%s', i, CASE WHEN port ? 'name' THEN '.name' ELSE '' END),
                 CASE WHEN pn IS NULL THEN 'the port has no name meshcat can use' ELSE format('output port "%s" is declared twice', pn) END,
                 'Each output port has its own name: a letter, then up to 62 letters, digits, _ or -.', line);
         END IF;
@@ -1155,16 +1140,6 @@ COMMENT ON FUNCTION meshcat_internal.dpds_to_descriptor(jsonb, int, int, text[])
 -- (odcs_to_descriptor). Its models and fields are YAML maps, whose order jsonb does not keep:
 -- given the document's text, they come in the order of the text. Internal $refs
 -- (#/definitions/...) are followed, external ones refused. docs/standards.md is the mapping.
-
--- Raises the error for a Data Contract Specification document that meshcat cannot read (22023).
-CREATE FUNCTION meshcat_internal.raise_invalid_dcs(docno int, path text, problem text,
-                                              hint text DEFAULT NULL, line int DEFAULT NULL) RETURNS void
-    LANGUAGE sql STABLE
-RETURN meshcat_internal.raise_error('22023',
-    format('invalid Data Contract Specification contract: %s, %s: %s', meshcat_internal.document_label(docno, line), path, problem), NULL,
-    coalesce(hint, 'meshcat reads Data Contract Specification 0.9.x and 1.x contracts (as ODCS); docs/standards.md says what it maps.'));
-COMMENT ON FUNCTION meshcat_internal.raise_invalid_dcs(int, text, text, text, int) IS
-    'Internal: raises 22023 for a Data Contract Specification document, naming the document number (and line) and the path in it.';
 
 -- What meshcat checks in a Data Contract Specification contract before it converts it.
 CREATE FUNCTION meshcat_internal.dcs_schema() RETURNS jsonb
@@ -1401,7 +1376,7 @@ DECLARE
 BEGIN
     IF jsonb_typeof(doc -> 'dataContractSpecification') IS DISTINCT FROM 'string'
        OR NOT (doc ->> 'dataContractSpecification') ~ '^(0[.]9[.][0-9]+|1[.][0-9]+[.][0-9]+)$' THEN
-        PERFORM raise_invalid_dcs(docno, '$.dataContractSpecification',
+        PERFORM meshcat_internal.raise_invalid_standard('dcs', docno, '$.dataContractSpecification',
             format('Data Contract Specification version %s is not supported', doc -> 'dataContractSpecification'),
             'meshcat reads Data Contract Specification 0.9.x and 1.x contracts (the specification is deprecated in favour of ODCS v3.1.0).', line);
     END IF;
@@ -1417,7 +1392,7 @@ BEGIN
     END IF;
     problem := json_schema_problem(doc, dcs_schema(), '$', dcs_schema() -> '$defs');
     IF problem IS NOT NULL THEN
-        PERFORM raise_invalid_dcs(docno, problem[1], problem[2], NULL, line);
+        PERFORM meshcat_internal.raise_invalid_standard('dcs', docno, problem[1], problem[2], NULL, line);
     END IF;
     odcs := dcs_to_odcs(doc, doc_text);
     BEGIN
