@@ -62,27 +62,18 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.openlineage_input_problem(jsonb, text) IS
     'Internal: {path, problem} for the first problem of a LineageFacet input, else NULL.';
 
--- The first problem of an array member whose elements the checker judges, or NULL.
-CREATE FUNCTION meshcat_internal.openlineage_array_problem(obj jsonb, key text, path text, required boolean) RETURNS text[]
+-- The first problem of a member that must be of a JSON type (array, object), or NULL.
+CREATE FUNCTION meshcat_internal.openlineage_type_problem(obj jsonb, key text, path text, required boolean,
+                                                     want text) RETURNS text[]
     LANGUAGE sql IMMUTABLE
 RETURN CASE
-        WHEN NOT obj ? key THEN CASE WHEN required THEN ARRAY[meshcat_internal.openlineage_path(path, key), 'is missing: it must be an array'] END
-        WHEN pg_catalog.jsonb_typeof(obj -> key) <> 'array' THEN
-            ARRAY[meshcat_internal.openlineage_path(path, key), pg_catalog.format('must be an array, not %s', pg_catalog.jsonb_typeof(obj -> key))]
+        WHEN NOT obj ? key THEN CASE WHEN required THEN ARRAY[meshcat_internal.openlineage_path(path, key),
+                                                               pg_catalog.format('is missing: it must be an %s', want)] END
+        WHEN pg_catalog.jsonb_typeof(obj -> key) <> want THEN
+            ARRAY[meshcat_internal.openlineage_path(path, key), pg_catalog.format('must be an %s, not %s', want, pg_catalog.jsonb_typeof(obj -> key))]
     END;
-COMMENT ON FUNCTION meshcat_internal.openlineage_array_problem(jsonb, text, text, boolean) IS
-    'Internal: {path, problem} when a member is not an array (or missing when required), else NULL.';
-
--- The first problem of an object member, or NULL.
-CREATE FUNCTION meshcat_internal.openlineage_object_problem(obj jsonb, key text, path text, required boolean) RETURNS text[]
-    LANGUAGE sql IMMUTABLE
-RETURN CASE
-        WHEN NOT obj ? key THEN CASE WHEN required THEN ARRAY[meshcat_internal.openlineage_path(path, key), 'is missing: it must be an object'] END
-        WHEN pg_catalog.jsonb_typeof(obj -> key) <> 'object' THEN
-            ARRAY[meshcat_internal.openlineage_path(path, key), pg_catalog.format('must be an object, not %s', pg_catalog.jsonb_typeof(obj -> key))]
-    END;
-COMMENT ON FUNCTION meshcat_internal.openlineage_object_problem(jsonb, text, text, boolean) IS
-    'Internal: {path, problem} when a member is not an object (or missing when required), else NULL.';
+COMMENT ON FUNCTION meshcat_internal.openlineage_type_problem(jsonb, text, text, boolean, text) IS
+    'Internal: {path, problem} when a member is not of the wanted JSON type (array, object), or missing when required, else NULL.';
 
 -- The first problem of the field entries of a LineageFacet ("fields": {name: {inputs: [...]}}).
 CREATE FUNCTION meshcat_internal.openlineage_fields_problem(fields jsonb, path text) RETURNS text[]
@@ -99,7 +90,7 @@ BEGIN
         IF pg_catalog.jsonb_typeof(f.value) <> 'object' THEN
             RETURN ARRAY[fp, 'a field entry must be an object'];
         END IF;
-        p := meshcat_internal.openlineage_array_problem(f.value, 'inputs', fp, true);
+        p := meshcat_internal.openlineage_type_problem(f.value, 'inputs', fp, true, 'array');
         IF p IS NOT NULL THEN
             RETURN p;
         END IF;
@@ -129,16 +120,16 @@ DECLARE
     li text := path || '.lineage';
 BEGIN
     IF facets ? 'columnLineage' THEN
-        p := coalesce(meshcat_internal.openlineage_object_problem(facets, 'columnLineage', path, false),
-                      meshcat_internal.openlineage_object_problem(facets -> 'columnLineage', 'fields', cl, true),
-                      meshcat_internal.openlineage_array_problem(facets -> 'columnLineage', 'dataset', cl, false));
+        p := coalesce(meshcat_internal.openlineage_type_problem(facets, 'columnLineage', path, false, 'object'),
+                      meshcat_internal.openlineage_type_problem(facets -> 'columnLineage', 'fields', cl, true, 'object'),
+                      meshcat_internal.openlineage_type_problem(facets -> 'columnLineage', 'dataset', cl, false, 'array'));
         IF p IS NOT NULL THEN
             RETURN p;
         END IF;
         FOR f IN SELECT * FROM pg_catalog.jsonb_each(facets #> '{columnLineage,fields}') ORDER BY 1 LOOP
             p := CASE WHEN pg_catalog.jsonb_typeof(f.value) <> 'object'
                       THEN ARRAY[meshcat_internal.openlineage_path(cl || '.fields', f.key), 'a column lineage entry must be an object']
-                      ELSE meshcat_internal.openlineage_array_problem(f.value, 'inputFields', meshcat_internal.openlineage_path(cl || '.fields', f.key), true) END;
+                      ELSE meshcat_internal.openlineage_type_problem(f.value, 'inputFields', meshcat_internal.openlineage_path(cl || '.fields', f.key), true, 'array') END;
             IF p IS NULL THEN
                 SELECT x INTO p
                   FROM pg_catalog.jsonb_array_elements(f.value -> 'inputFields') WITH ORDINALITY AS i(e, n),
@@ -166,9 +157,9 @@ BEGIN
         END IF;
     END IF;
     IF facets ? 'lineage' THEN
-        p := coalesce(meshcat_internal.openlineage_object_problem(facets, 'lineage', path, false),
-                      meshcat_internal.openlineage_array_problem(facets -> 'lineage', 'inputs', li, false),
-                      meshcat_internal.openlineage_object_problem(facets -> 'lineage', 'fields', li, false));
+        p := coalesce(meshcat_internal.openlineage_type_problem(facets, 'lineage', path, false, 'object'),
+                      meshcat_internal.openlineage_type_problem(facets -> 'lineage', 'inputs', li, false, 'array'),
+                      meshcat_internal.openlineage_type_problem(facets -> 'lineage', 'fields', li, false, 'object'));
         IF p IS NOT NULL THEN
             RETURN p;
         END IF;
@@ -189,7 +180,7 @@ CREATE FUNCTION meshcat_internal.openlineage_dataset_problem(d jsonb, path text)
 RETURN CASE WHEN pg_catalog.jsonb_typeof(d) <> 'object' THEN ARRAY[path, 'a dataset must be an object'] ELSE
         coalesce(meshcat_internal.openlineage_string_problem(d, 'namespace', path, true, 'a dataset''s namespace'),
                  meshcat_internal.openlineage_string_problem(d, 'name', path, true, 'a dataset''s name'),
-                 meshcat_internal.openlineage_object_problem(d, 'facets', path, false),
+                 meshcat_internal.openlineage_type_problem(d, 'facets', path, false, 'object'),
                  meshcat_internal.openlineage_facets_problem(coalesce(d -> 'facets', '{}'), path || '.facets')) END;
 COMMENT ON FUNCTION meshcat_internal.openlineage_dataset_problem(jsonb, text) IS
     'Internal: {path, problem} for the first problem of an OpenLineage dataset, else NULL.';
@@ -207,7 +198,7 @@ BEGIN
     IF pg_catalog.jsonb_typeof(lineage) <> 'object' THEN
         RETURN ARRAY[path, 'the lineage facet must be an object'];
     END IF;
-    p := meshcat_internal.openlineage_array_problem(lineage, 'entries', path, true);
+    p := meshcat_internal.openlineage_type_problem(lineage, 'entries', path, true, 'array');
     IF p IS NOT NULL THEN
         RETURN p;
     END IF;
@@ -223,12 +214,12 @@ BEGIN
         IF p IS NULL AND e.v ->> 'type' = 'DATASET' THEN
             p := coalesce(meshcat_internal.openlineage_string_problem(e.v, 'namespace', ep, true, 'a dataset entry''s namespace'),
                           meshcat_internal.openlineage_string_problem(e.v, 'name', ep, true, 'a dataset entry''s name'),
-                          meshcat_internal.openlineage_object_problem(e.v, 'fields', ep, false));
+                          meshcat_internal.openlineage_type_problem(e.v, 'fields', ep, false, 'object'));
         ELSIF p IS NULL THEN
             p := coalesce(meshcat_internal.openlineage_string_problem(e.v, 'namespace', ep, e.v ? 'name', 'a job entry''s namespace (given with its name)'),
                           meshcat_internal.openlineage_string_problem(e.v, 'name', ep, e.v ? 'namespace', 'a job entry''s name (given with its namespace)'));
         END IF;
-        p := coalesce(p, meshcat_internal.openlineage_array_problem(e.v, 'inputs', ep, false));
+        p := coalesce(p, meshcat_internal.openlineage_type_problem(e.v, 'inputs', ep, false, 'array'));
         IF p IS NULL THEN
             SELECT x INTO p FROM pg_catalog.jsonb_array_elements(coalesce(e.v -> 'inputs', '[]')) WITH ORDINALITY AS i(v, n),
                                  meshcat_internal.openlineage_input_problem(i.v, ep || '.inputs[' || (i.n - 1) || ']') AS x
@@ -277,9 +268,9 @@ BEGIN
         RETURN ARRAY['$', 'an event needs a run and a job (RunEvent), a job (JobEvent) or a dataset (DatasetEvent)'];
     END IF;
     IF event ? 'run' THEN
-        p := coalesce(meshcat_internal.openlineage_object_problem(event, 'run', '$', true),
+        p := coalesce(meshcat_internal.openlineage_type_problem(event, 'run', '$', true, 'object'),
                       meshcat_internal.openlineage_string_problem(event -> 'run', 'runId', '$.run', true, 'the run''s runId'),
-                      meshcat_internal.openlineage_object_problem(event, 'job', '$', true),
+                      meshcat_internal.openlineage_type_problem(event, 'job', '$', true, 'object'),
                       meshcat_internal.openlineage_string_problem(event, 'eventType', '$', false, 'the eventType'));
         IF p IS NOT NULL THEN
             RETURN p;
@@ -293,14 +284,14 @@ BEGIN
     ELSIF NOT event ? 'job' THEN
         RETURN meshcat_internal.openlineage_dataset_problem(event -> 'dataset', '$.dataset');
     END IF;
-    p := coalesce(meshcat_internal.openlineage_object_problem(event, 'job', '$', true),
+    p := coalesce(meshcat_internal.openlineage_type_problem(event, 'job', '$', true, 'object'),
                   meshcat_internal.openlineage_string_problem(event -> 'job', 'namespace', '$.job', true, 'the job''s namespace'),
                   meshcat_internal.openlineage_string_problem(event -> 'job', 'name', '$.job', true, 'the job''s name'),
-                  meshcat_internal.openlineage_object_problem(event -> 'job', 'facets', '$.job', false),
+                  meshcat_internal.openlineage_type_problem(event -> 'job', 'facets', '$.job', false, 'object'),
                   CASE WHEN event #> '{job,facets}' ? 'lineage'
                        THEN meshcat_internal.openlineage_job_lineage_problem(event #> '{job,facets,lineage}', '$.job.facets.lineage') END,
-                  meshcat_internal.openlineage_array_problem(event, 'inputs', '$', false),
-                  meshcat_internal.openlineage_array_problem(event, 'outputs', '$', false));
+                  meshcat_internal.openlineage_type_problem(event, 'inputs', '$', false, 'array'),
+                  meshcat_internal.openlineage_type_problem(event, 'outputs', '$', false, 'array'));
     IF p IS NOT NULL THEN
         RETURN p;
     END IF;
