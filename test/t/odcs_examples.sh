@@ -29,35 +29,9 @@ chmod 0755 "$work"
 find "$dir/odcs" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort > "$work/files"
 [ -s "$work/files" ] || { echo "odcs_examples: no files in $dir/odcs"; exit 1; }
 
-# The validator: ajv (JSON Schema draft 2019-09, as the ODCS schema says) with ajv-formats.
-if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
-    echo "odcs_examples: node and npm are needed for the JSON Schema validator"
-    exit 1
-fi
-if ! npm install --prefix "$work/ajv" --no-audit --no-fund --loglevel=error ajv@8 ajv-formats@3 >"$work/npm.log" 2>&1; then
-    echo "odcs_examples: could not install ajv from npm:"; sed 's/^/    /' "$work/npm.log" | tail -5
-    exit 1
-fi
-cat > "$work/validate.js" <<'JS'
-// node validate.js SCHEMA FILE...: each FILE (one JSON document) against SCHEMA; prints the
-// problems of each invalid one and exits 1 if any is.
-const [schemaFile, ...files] = process.argv.slice(2);
-const Ajv2019 = require(process.env.AJV_DIR + '/node_modules/ajv/dist/2019').default;
-const addFormats = require(process.env.AJV_DIR + '/node_modules/ajv-formats');
-const fs = require('fs');
-const ajv = new Ajv2019({strict: false, allErrors: true});
-addFormats(ajv);
-const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')));
-let invalid = 0;
-for (const f of files) {
-    if (!validate(JSON.parse(fs.readFileSync(f, 'utf8')))) {
-        invalid++;
-        console.log('INVALID ' + f + ': ' + JSON.stringify(validate.errors.slice(0, 3)));
-    }
-}
-console.log(files.length + ' exports validated, ' + invalid + ' invalid');
-process.exit(invalid ? 1 : 0);
-JS
+# The validator (lib/json_schema.sh).
+. test/t/lib/json_schema.sh
+json_schema_setup odcs_examples "$work"
 
 # One file: its domain, then the file itself; one line "registered" or "refused: <why>".
 cat > "$work/register.sql" <<'SQL'
@@ -99,6 +73,7 @@ SQL
 
 cat > "$work/run.sh" <<'SH'
 set -uo pipefail
+. test/t/lib/json_schema.sh
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat" -c "CREATE ROLE examples_owner" >/dev/null || exit 1
 failed=0 n=0 registered=0 refused=0
 while IFS= read -r f; do
@@ -176,7 +151,7 @@ while IFS='|' read -r id version; do
     psql -X -q -At -v ON_ERROR_STOP=1 -c "SELECT meshcat.mesh_yaml_to_jsonb(meshcat.mesh_export('$id', '$version', 'odcs'))" > "$WORK/exports/$i-$id.json" ||
         { failed=$((failed + 1)); echo "FAILED: export of $id $version"; }
 done < <(psql -X -q -At -c "SELECT product_id, version FROM meshcat.product_version ORDER BY 1, 2")
-AJV_DIR="$WORK/ajv" node "$WORK/validate.js" "$SCHEMA" "$WORK"/exports/*.json || failed=$((failed + 1))
+json_schema_validate "$WORK" "$SCHEMA" "$WORK"/exports/*.json || failed=$((failed + 1))
 
 echo "odcs_examples: $n files, $registered registered, $refused refused as not whole contracts, $failed failed"
 [ "$failed" -eq 0 ]
