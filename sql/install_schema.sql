@@ -51,6 +51,16 @@ SELECT count(*) AS leftover_schema FROM pg_namespace WHERE nspname = 'meshcat';
 CREATE EXTENSION meshcat;
 SELECT count(*) AS installed FROM pg_extension WHERE extname = 'meshcat';
 
+-- The internals' schema is the extension's own too: one that exists already is refused (42P06),
+-- whoever made it, and nothing is installed.
+DROP EXTENSION meshcat;
+CREATE SCHEMA meshcat_internal;
+CREATE EXTENSION meshcat;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS installed FROM pg_extension WHERE extname = 'meshcat';
+DROP SCHEMA meshcat_internal;
+CREATE EXTENSION meshcat;
+
 -- And with no schema at all, PostgreSQL creates it for the extension.
 DROP EXTENSION meshcat;
 DROP SCHEMA meshcat;

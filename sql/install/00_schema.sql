@@ -66,6 +66,9 @@ BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_namespace AS n WHERE n.nspname OPERATOR(pg_catalog.=) 'meshcat_internal') THEN
         RAISE EXCEPTION 'schema "meshcat_internal" already exists and is not the extension''s own'
             USING ERRCODE = 'duplicate_schema',
+                  DETAIL = pg_catalog.format('It is owned by %s; meshcat would keep its tables and helpers there.',
+                                             (SELECT n.nspowner::pg_catalog.regrole FROM pg_catalog.pg_namespace AS n
+                                               WHERE n.nspname OPERATOR(pg_catalog.=) 'meshcat_internal')),
                   HINT = 'CREATE EXTENSION meshcat creates the schemas meshcat and meshcat_internal itself: drop or rename the existing schema "meshcat_internal" (ask its owner), then try again.';
     END IF;
 END
