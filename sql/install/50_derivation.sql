@@ -311,8 +311,9 @@ $$;
 -- already starts with one: s3://bucket + /path/file is s3://bucket/path/file). An output
 -- port matches the dataset when its location is exactly this key, or, for a table or view
 -- port, when the dataset is that relation of this database (openlineage_local_location).
+-- (Not STRICT, so that it inlines; NULL in, NULL out all the same.)
 CREATE FUNCTION meshcat_internal.openlineage_dataset_key(namespace text, name text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN namespace || CASE WHEN pg_catalog.left(name, 1) = '/' THEN '' ELSE '/' END || name;
 COMMENT ON FUNCTION meshcat_internal.openlineage_dataset_key(text, text) IS
     'Internal: the key of an OpenLineage dataset, "<namespace>/<name>", which an output port''s location matches.';
@@ -321,8 +322,9 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_dataset_key(text, text) IS
 -- this database as OpenLineage names it: namespace postgres://<host>:<port> (or
 -- postgresql://), name <database>.<schema>.<table>; else NULL. The host is not compared (a
 -- database does not know every name it is reached by).
+-- (Not STRICT, so that it inlines; NULL in, NULL out all the same.)
 CREATE FUNCTION meshcat_internal.openlineage_local_location(dataset text) RETURNS text
-    LANGUAGE sql STABLE STRICT
+    LANGUAGE sql STABLE
 RETURN CASE WHEN pg_catalog.starts_with(pg_catalog.substring(dataset, '^postgres(?:ql)?://[^/]*/(.+)$'),
                                         pg_catalog.current_database() || '.')
             THEN NULLIF(pg_catalog.substr(pg_catalog.substring(dataset, '^postgres(?:ql)?://[^/]*/(.+)$'),
@@ -391,6 +393,17 @@ BEGIN
                    FROM pg_catalog.unnest(events) AS e, pg_catalog.jsonb_array_elements(coalesce(e -> 'inputs', '[]')) AS d);
     outs := ARRAY(SELECT DISTINCT meshcat_internal.openlineage_dataset_key(d ->> 'namespace', d ->> 'name')
                     FROM pg_catalog.unnest(events) AS e, pg_catalog.jsonb_array_elements(coalesce(e -> 'outputs', '[]')) AS d);
+    -- Most events carry neither facet: each input feeds each output, and the query below,
+    -- whose plan takes longer to set up than the edges to find, is not needed.
+    IF NOT EXISTS (SELECT FROM pg_catalog.unnest(events) AS e
+                    WHERE e @? '$.inputs[*].facets ? (exists(@.columnLineage) || exists(@.lineage))'
+                       OR e @? '$.outputs[*].facets ? (exists(@.columnLineage) || exists(@.lineage))'
+                       OR e @? '$.dataset.facets ? (exists(@.columnLineage) || exists(@.lineage))'
+                       OR e @? '$.job.facets.lineage') THEN
+        RETURN QUERY SELECT i, NULL::text, o, NULL::text
+                       FROM pg_catalog.unnest(ins) AS i, pg_catalog.unnest(outs) AS o WHERE i <> o;
+        RETURN;
+    END IF;
     RETURN QUERY
     WITH named (dataset, facets) AS (
         SELECT meshcat_internal.openlineage_dataset_key(d ->> 'namespace', d ->> 'name'), d -> 'facets'
@@ -507,6 +520,8 @@ DECLARE
     cur meshcat_internal.openlineage_event[];
     fresh jsonb;
     stored jsonb;
+    had_edges boolean;          -- the subject's stored edges, before
+    had_field_edges boolean;
 BEGIN
     IF take_turn THEN
         -- First the lineage lock (once a transaction), which port resolution takes too
@@ -528,25 +543,34 @@ BEGIN
       INTO fresh FROM e;
     fresh := pg_catalog.jsonb_build_object('edges', coalesce(fresh, '[]'),
                                            'at', (SELECT pg_catalog.max(c.event_time) FROM pg_catalog.unnest(cur) AS c));
-    SELECT pg_catalog.jsonb_build_object('edges', coalesce(pg_catalog.jsonb_agg(x.j ORDER BY x.j ->> 'upstream_dataset', x.j ->> 'upstream_field',
-                                                                                  x.j ->> 'downstream_dataset', x.j ->> 'downstream_field'), '[]'),
-                                         'at', pg_catalog.max(x.at))
-      INTO stored
-      FROM (SELECT pg_catalog.jsonb_build_object('upstream_dataset', o.upstream_dataset, 'upstream_field', NULL,
-                                                 'downstream_dataset', o.downstream_dataset, 'downstream_field', NULL) AS j, o.observed_at AS at
-              FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject
-            UNION ALL
-            SELECT pg_catalog.jsonb_build_object('upstream_dataset', f.upstream_dataset, 'upstream_field', f.upstream_field,
-                                                 'downstream_dataset', f.downstream_dataset, 'downstream_field', f.downstream_field), f.observed_at
-              FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject) AS x;
+    had_edges := EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject);
+    had_field_edges := EXISTS (SELECT FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject);
+    -- (a subject seen for the first time has nothing stored to compare with)
+    IF NOT had_edges AND NOT had_field_edges THEN
+        stored := pg_catalog.jsonb_build_object('edges', '[]'::jsonb, 'at', NULL);
+    ELSE
+        SELECT pg_catalog.jsonb_build_object('edges', coalesce(pg_catalog.jsonb_agg(x.j ORDER BY x.j ->> 'upstream_dataset', x.j ->> 'upstream_field',
+                                                                                      x.j ->> 'downstream_dataset', x.j ->> 'downstream_field'), '[]'),
+                                             'at', pg_catalog.max(x.at))
+          INTO stored
+          FROM (SELECT pg_catalog.jsonb_build_object('upstream_dataset', o.upstream_dataset, 'upstream_field', NULL,
+                                                     'downstream_dataset', o.downstream_dataset, 'downstream_field', NULL) AS j, o.observed_at AS at
+                  FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject
+                UNION ALL
+                SELECT pg_catalog.jsonb_build_object('upstream_dataset', f.upstream_dataset, 'upstream_field', f.upstream_field,
+                                                     'downstream_dataset', f.downstream_dataset, 'downstream_field', f.downstream_field), f.observed_at
+                  FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject) AS x;
+    END IF;
     IF stored IS NOT DISTINCT FROM fresh OR (fresh -> 'edges' = '[]' AND stored -> 'edges' = '[]') THEN
         RETURN;
     END IF;
     -- A statement on lineage_observed_edge takes the lineage lock: only those with rows run.
-    IF EXISTS (SELECT FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject) THEN
+    IF had_edges THEN
         DELETE FROM meshcat_internal.lineage_observed_edge AS o WHERE o.event_kind = kind AND o.subject = derive_observed_rows.subject;
     END IF;
-    DELETE FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject;
+    IF had_field_edges THEN
+        DELETE FROM meshcat_internal.lineage_observed_field_edge AS f WHERE f.event_kind = kind AND f.subject = derive_observed_rows.subject;
+    END IF;
     IF EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL) THEN
         INSERT INTO meshcat_internal.lineage_observed_edge (event_kind, subject, upstream_dataset, downstream_dataset,
                                                        upstream, downstream, observed_at, upstream_local, downstream_local)
@@ -556,6 +580,9 @@ BEGIN
                meshcat_internal.openlineage_local_location(x ->> 'upstream_dataset'),
                meshcat_internal.openlineage_local_location(x ->> 'downstream_dataset')
           FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NULL;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(fresh -> 'edges') AS x WHERE x ->> 'upstream_field' IS NOT NULL) THEN
+        RETURN;
     END IF;
     INSERT INTO meshcat_internal.lineage_observed_field_edge (event_kind, subject, upstream_dataset, upstream_field,
                                                          downstream_dataset, downstream_field, upstream, downstream, observed_at,

@@ -21,7 +21,7 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_path(text, text) IS
 -- The first problem of a string member (a non-empty string, when required), or NULL.
 CREATE FUNCTION meshcat_internal.openlineage_string_problem(obj jsonb, key text, path text, required boolean,
                                                        what text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql STABLE   -- (format is: declared so, it inlines)
 RETURN CASE
         WHEN NOT obj ? key THEN
             CASE WHEN required THEN ARRAY[meshcat_internal.openlineage_path(path, key), pg_catalog.format('%s is missing', what)] END
@@ -65,7 +65,7 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_input_problem(jsonb, text) IS
 -- The first problem of a member that must be of a JSON type (array, object), or NULL.
 CREATE FUNCTION meshcat_internal.openlineage_type_problem(obj jsonb, key text, path text, required boolean,
                                                      want text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql STABLE   -- (format is: declared so, it inlines)
 RETURN CASE
         WHEN NOT obj ? key THEN CASE WHEN required THEN ARRAY[meshcat_internal.openlineage_path(path, key),
                                                                pg_catalog.format('is missing: it must be an %s', want)] END
@@ -176,12 +176,12 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_facets_problem(jsonb, text) IS
 
 -- The first problem of a dataset (namespace, name, facets).
 CREATE FUNCTION meshcat_internal.openlineage_dataset_problem(d jsonb, path text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql STABLE   -- (as what it calls: declared so, it inlines)
 RETURN CASE WHEN pg_catalog.jsonb_typeof(d) <> 'object' THEN ARRAY[path, 'a dataset must be an object'] ELSE
         coalesce(meshcat_internal.openlineage_string_problem(d, 'namespace', path, true, 'a dataset''s namespace'),
                  meshcat_internal.openlineage_string_problem(d, 'name', path, true, 'a dataset''s name'),
                  meshcat_internal.openlineage_type_problem(d, 'facets', path, false, 'object'),
-                 meshcat_internal.openlineage_facets_problem(coalesce(d -> 'facets', '{}'), path || '.facets')) END;
+                 CASE WHEN d ? 'facets' THEN meshcat_internal.openlineage_facets_problem(d -> 'facets', path || '.facets') END) END;
 COMMENT ON FUNCTION meshcat_internal.openlineage_dataset_problem(jsonb, text) IS
     'Internal: {path, problem} for the first problem of an OpenLineage dataset, else NULL.';
 
