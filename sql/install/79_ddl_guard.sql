@@ -1,7 +1,8 @@
 -- 79_ddl_guard: DDL that breaks the contract of a published output port is refused
 -- (meshcat.contract_ddl; DECISIONS.md section 4; docs/contracts.md, "DDL enforcement").
--- Two event triggers say what a command touched on relations bound to ports (76_binding):
--- sql_drop the relations, columns and keys it dropped, ddl_command_end the columns whose type
+-- Two event triggers, one per event, say what a command touched on relations bound to ports
+-- (76_binding), and then keep the bindings current (follow_relation_renames,
+-- forget_dropped_relations): sql_drop the relations, columns and keys it dropped, ddl_command_end the columns whose type
 -- or nullability it changed or which it renamed (ddl_altered_columns, C: the catalog alone
 -- cannot tell a column the command broke from one already drifting) and the relations it
 -- renamed or moved. judge_ddl then compares the catalog after the command with the contracts
@@ -128,18 +129,15 @@ REVOKE ALL ON FUNCTION meshcat_internal.judge_ddl(text, meshcat_internal.ddl_tou
 COMMENT ON FUNCTION meshcat_internal.judge_ddl(text, meshcat_internal.ddl_touch[]) IS
     'Internal: refuses (meshcat.contract_ddl = enforce, 23514) or warns about the contract differences a DDL command made (ddl_breaks).';
 
--- ddl_command_end: columns retyped, made nullable or renamed, and relations renamed or moved
--- (their own rename, SET SCHEMA, or their schema's rename), on bound relations. DDL on
--- relations no port is bound to costs one index probe of port_binding per object.
--- Named to fire before meshcat_follow_renames (event triggers fire in name order), which records new names.
-CREATE FUNCTION meshcat_internal.guard_altered() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+-- What a ddl_command_end command touched on bound relations: columns retyped, made nullable
+-- or renamed, and relations renamed or moved (their own rename, SET SCHEMA, or their
+-- schema's rename: the binding still has the old name, follow_relation_renames runs after).
+CREATE FUNCTION meshcat_internal.altered_touches() RETURNS meshcat_internal.ddl_touch[]
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    touches meshcat_internal.ddl_touch[];
 BEGIN
-    SELECT pg_catalog.array_agg(x) INTO touches FROM (
+    RETURN (SELECT pg_catalog.array_agg(x) FROM (
         SELECT ROW(b.rel, 'column', col.name)::meshcat_internal.ddl_touch AS x
           FROM (SELECT d.objid AS rel, d.command FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -151,36 +149,23 @@ BEGIN
           JOIN pg_catalog.pg_class AS c ON (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.objid)
                                         OR (d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND c.relnamespace = d.objid)
           JOIN meshcat_internal.port_binding AS pb ON pb.relation_oid = c.oid
-         WHERE pb.relation_name <> c.oid::regclass::text) AS t;
-    IF touches IS NOT NULL THEN
-        PERFORM meshcat_internal.judge_ddl(TG_TAG, touches);
-    END IF;
+         WHERE pb.relation_name <> c.oid::regclass::text) AS t);
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.guard_altered() FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.guard_altered() IS
-    'Event trigger: judges the columns an ALTER retyped, made nullable or renamed, and the relations it renamed or moved, on relations bound to output ports.';
-CREATE EVENT TRIGGER meshcat_contract_altered ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER SCHEMA')
-    EXECUTE FUNCTION meshcat_internal.guard_altered();
--- Always, as meshcat_follow_renames: replica mode (a restore's) only adds, and is judged the same.
-ALTER EVENT TRIGGER meshcat_contract_altered ENABLE ALWAYS;
-COMMENT ON EVENT TRIGGER meshcat_contract_altered IS
-    'meshcat: refuses an ALTER that breaks the contract of a published output port bound to the relation (meshcat.contract_ddl).';
+REVOKE ALL ON FUNCTION meshcat_internal.altered_touches() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.altered_touches() IS
+    'Internal: the columns a DDL command retyped, made nullable or renamed, and the relations it renamed or moved, among relations bound to output ports.';
 
--- sql_drop: relations, columns, constraints and indexes dropped from bound relations, by any
--- command (DROP TABLE, ALTER TABLE DROP, DROP SCHEMA or DROP TYPE ... CASCADE, DROP OWNED).
--- A dropped constraint names its table; a dropped index only its schema (an index is always
--- in its table's schema), so the keys of the bound relations of that schema are judged.
--- Named to fire before meshcat_forget_dropped, which forgets the OIDs of dropped relations.
-CREATE FUNCTION meshcat_internal.guard_dropped() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+-- What a sql_drop command dropped from bound relations, by any command (DROP TABLE, ALTER
+-- TABLE DROP, DROP SCHEMA or DROP TYPE ... CASCADE, DROP OWNED): relations, columns, and
+-- keys. A dropped constraint names its table; a dropped index only its schema (an index is
+-- always in its table's schema), so the keys of the bound relations of that schema are judged.
+CREATE FUNCTION meshcat_internal.dropped_touches() RETURNS meshcat_internal.ddl_touch[]
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    touches meshcat_internal.ddl_touch[];
 BEGIN
-    SELECT pg_catalog.array_agg(x) INTO touches FROM (
+    RETURN (SELECT pg_catalog.array_agg(x) FROM (
         SELECT ROW(pb.relation_oid, CASE WHEN d.objsubid = 0 THEN 'relation' ELSE 'column' END,
                    CASE WHEN d.objsubid <> 0 THEN d.address_names[3] END)::meshcat_internal.ddl_touch AS x
           FROM pg_catalog.pg_event_trigger_dropped_objects() AS d
@@ -193,17 +178,77 @@ BEGIN
           JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid
                                         AND (d.object_type = 'index' OR c.relname = d.address_names[2])
           JOIN meshcat_internal.port_binding AS pb ON pb.relation_oid = c.oid
-         WHERE d.object_type IN ('index', 'table constraint')) AS t;
+         WHERE d.object_type IN ('index', 'table constraint')) AS t);
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.dropped_touches() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.dropped_touches() IS
+    'Internal: the relations, columns, constraints and indexes a DDL command dropped from relations bound to output ports.';
+
+-- The event triggers. DDL that touches no bound relation leaves after one query over the
+-- command's objects with one index probe of port_binding each (the fast exit, measured by
+-- test/bench/ddl_bench.sh); only then is the command judged, and the bindings kept current.
+-- Enabled always: a session with session_replication_role = replica (a parallel restore's)
+-- is judged the same, and a restore only adds, which breaks nothing.
+CREATE FUNCTION meshcat_internal.on_ddl_command_end() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    touches meshcat_internal.ddl_touch[];
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+                    WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                       OR (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS pb WHERE pb.relation_oid = d.objid))) THEN
+        RETURN;
+    END IF;
+    touches := meshcat_internal.altered_touches();
     IF touches IS NOT NULL THEN
         PERFORM meshcat_internal.judge_ddl(TG_TAG, touches);
     END IF;
+    PERFORM meshcat_internal.follow_relation_renames();
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.guard_dropped() FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.guard_dropped() IS
-    'Event trigger: judges the relations, columns, constraints and indexes a command dropped from relations bound to output ports.';
-CREATE EVENT TRIGGER meshcat_contract_dropped ON sql_drop
-    EXECUTE FUNCTION meshcat_internal.guard_dropped();
-ALTER EVENT TRIGGER meshcat_contract_dropped ENABLE ALWAYS;
-COMMENT ON EVENT TRIGGER meshcat_contract_dropped IS
-    'meshcat: refuses a drop that breaks the contract of a published output port bound to the relation (meshcat.contract_ddl).';
+REVOKE ALL ON FUNCTION meshcat_internal.on_ddl_command_end() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.on_ddl_command_end() IS
+    'Event trigger: judges an ALTER on relations bound to output ports against their contracts, then follows renames.';
+CREATE EVENT TRIGGER meshcat_ddl_command_end ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER SCHEMA')
+    EXECUTE FUNCTION meshcat_internal.on_ddl_command_end();
+ALTER EVENT TRIGGER meshcat_ddl_command_end ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER meshcat_ddl_command_end IS
+    'meshcat: refuses an ALTER that breaks the contract of a published output port (meshcat.contract_ddl), and keeps the names of bound relations current after renames.';
+
+CREATE FUNCTION meshcat_internal.on_sql_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    touches meshcat_internal.ddl_touch[];
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() AS d
+                    WHERE (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS pb WHERE pb.relation_oid = d.objid))
+                       OR (d.object_type IN ('index', 'table constraint')
+                           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS pb
+                                         JOIN pg_catalog.pg_class AS c ON c.oid = pb.relation_oid
+                                         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                                        WHERE n.nspname = d.address_names[1]))) THEN
+        RETURN;
+    END IF;
+    touches := meshcat_internal.dropped_touches();
+    IF touches IS NOT NULL THEN
+        PERFORM meshcat_internal.judge_ddl(TG_TAG, touches);
+    END IF;
+    PERFORM meshcat_internal.forget_dropped_relations();
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.on_sql_drop() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.on_sql_drop() IS
+    'Event trigger: judges a drop from relations bound to output ports against their contracts, then marks dropped relations'' bindings.';
+CREATE EVENT TRIGGER meshcat_sql_drop ON sql_drop
+    EXECUTE FUNCTION meshcat_internal.on_sql_drop();
+ALTER EVENT TRIGGER meshcat_sql_drop ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER meshcat_sql_drop IS
+    'meshcat: refuses a drop that breaks the contract of a published output port (meshcat.contract_ddl), and marks the bindings of dropped relations, so they show as drift.';
