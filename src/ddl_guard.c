@@ -66,3 +66,23 @@ ddl_altered_columns(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PointerGetDatum(construct_empty_array(TEXTOID)));
 	PG_RETURN_DATUM(makeArrayResult(astate, CurrentMemoryContext));
 }
+
+/*
+ * meshcat.contract_ddl, as text. Read through C rather than current_setting():
+ * calling it loads the library, which defines the setting, in a session that
+ * has not used meshcat's C code yet (where current_setting() would not know it).
+ */
+PG_FUNCTION_INFO_V1(contract_ddl_mode);
+Datum
+contract_ddl_mode(PG_FUNCTION_ARGS)
+{
+	switch (meshcat_contract_ddl)
+	{
+		case MESHCAT_CONTRACT_DDL_WARN:
+			PG_RETURN_TEXT_P(cstring_to_text("warn"));
+		case MESHCAT_CONTRACT_DDL_OFF:
+			PG_RETURN_TEXT_P(cstring_to_text("off"));
+		default:
+			PG_RETURN_TEXT_P(cstring_to_text("enforce"));
+	}
+}

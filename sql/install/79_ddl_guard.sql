@@ -17,6 +17,12 @@ CREATE FUNCTION meshcat_internal.ddl_altered_columns(pg_ddl_command) RETURNS tex
 COMMENT ON FUNCTION meshcat_internal.ddl_altered_columns(pg_ddl_command) IS
     'Internal: the columns a collected DDL command changed the type or nullability of, or renamed (their old names).';
 
+CREATE FUNCTION meshcat_internal.contract_ddl_mode() RETURNS text
+    AS 'MODULE_PATHNAME', 'contract_ddl_mode'
+    LANGUAGE C STABLE;
+COMMENT ON FUNCTION meshcat_internal.contract_ddl_mode() IS
+    'Internal: meshcat.contract_ddl (enforce, warn, off), read in C so that the setting is defined in any session.';
+
 -- One thing a command touched on a bound relation: what = 'relation' (dropped), 'location'
 -- (renamed or moved), 'column' (name: dropped, retyped, made nullable or renamed), 'key' (a
 -- constraint or index dropped).
@@ -96,7 +102,7 @@ CREATE FUNCTION meshcat_internal.judge_ddl(tag text, touches meshcat_internal.dd
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    mode text := pg_catalog.current_setting('meshcat.contract_ddl');
+    mode text := meshcat_internal.contract_ddl_mode();
     r record;
     msg text;
     detail text;
