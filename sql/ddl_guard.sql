@@ -57,6 +57,21 @@ ALTER TABLE dg.orders ALTER COLUMN status DROP NOT NULL;
 ALTER TABLE dg.orders DROP CONSTRAINT orders_pkey;
 ALTER TABLE dg.orders DROP CONSTRAINT orders_code_key;
 DROP TABLE dg.orders;
+SET ROLE regress_dg_team;
+CREATE UNIQUE INDEX orders_code_idx ON dg.orders (code);
+RESET ROLE;
+BEGIN;
+SET LOCAL meshcat.contract_ddl = off;
+ALTER TABLE dg.orders DROP CONSTRAINT orders_code_key;
+RESET meshcat.contract_ddl;
+-- drift already there does not stop a table of no contract in the same schema from being
+-- dropped with its keys
+CREATE TABLE dg.scratch (id int PRIMARY KEY, u int UNIQUE);
+CREATE UNIQUE INDEX scratch_u2 ON dg.scratch (u, id);
+DROP TABLE dg.scratch;
+-- the unique index is all that keeps code unique now
+DROP INDEX dg.orders_code_idx;
+ROLLBACK;
 ALTER TABLE dg.orders RENAME TO orders_old;
 ALTER TABLE dg.orders SET SCHEMA public;
 ALTER SCHEMA dg RENAME TO dg2;
@@ -119,6 +134,27 @@ ALTER TABLE dg.orders RENAME COLUMN status TO state;
 ALTER TABLE dg.orders ALTER COLUMN state DROP NOT NULL;
 -- what the new contract still says is still refused
 ALTER TABLE dg.orders DROP COLUMN code;
+ROLLBACK;
+-- a type change the new major declares
+BEGIN;
+SELECT action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: dg.orders
+name: Orders
+version: 2.0.0
+outputs:
+  - name: orders
+    type: table
+    location: dg.orders
+    schema:
+      - {name: id, type: bigint, primary_key: true}
+      - {name: code, type: text, unique: true}
+      - {name: status, type: text, required: true}
+      - {name: amount, type: "numeric(12,2)"}
+$$);
+ALTER TABLE dg.orders ALTER COLUMN amount TYPE numeric(12,2);
+ALTER TABLE dg.orders ALTER COLUMN amount TYPE text;
 ROLLBACK;
 -- registered after the DDL, or a minor version, does not count
 BEGIN;

@@ -165,7 +165,8 @@ COMMENT ON FUNCTION meshcat_internal.altered_touches() IS
 -- What a sql_drop command dropped from bound relations, by any command (DROP TABLE, ALTER
 -- TABLE DROP, DROP SCHEMA or DROP TYPE ... CASCADE, DROP OWNED): relations, columns, and
 -- keys. A dropped constraint names its table; a dropped index only its schema (an index is
--- always in its table's schema), so the keys of the bound relations of that schema are judged.
+-- always in its table's schema), so DROP INDEX judges the keys of the bound relations of that
+-- schema.
 CREATE FUNCTION meshcat_internal.dropped_touches() RETURNS meshcat_internal.ddl_touch[]
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -184,7 +185,14 @@ BEGIN
           JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid
                                         AND (d.object_type = 'index' OR c.relname = d.address_names[2])
           JOIN meshcat_internal.port_binding AS pb ON pb.relation_oid = c.oid
-         WHERE d.object_type IN ('index', 'table constraint')) AS t);
+         WHERE d.object_type = 'table constraint'
+            OR (d.object_type = 'index'
+                -- a constraint's index goes with the constraint (judged above, by its table), a
+                -- dropped table's with the table
+                AND NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() AS o
+                                 WHERE o.address_names[1] = d.address_names[1]
+                                   AND ((o.object_type = 'table constraint' AND o.address_names[3] = d.address_names[2])
+                                        OR o.object_type IN ('table', 'materialized view'))))) AS t);
 END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.dropped_touches() FROM PUBLIC;
