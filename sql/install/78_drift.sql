@@ -63,7 +63,9 @@ BEGIN
                                            AND dep.refobjsubid > 0 AND dep.refobjid <> b.rel
           JOIN pg_catalog.pg_attribute AS at ON at.attrelid = dep.refobjid AND at.attnum = dep.refobjsubid
          WHERE b.relkind IN ('v', 'm')
-           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS sb WHERE sb.relation_oid = dep.refobjid)
+           -- of another product: derived_from names inputs, and a product is not its own input
+           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS sb
+                        WHERE sb.relation_oid = dep.refobjid AND sb.product_id <> b.product_id)
     ), dl AS (
         -- what its fields declare they derive from (product.port.field), where that port is bound here
         SELECT DISTINCT b.product_id, b.version, b.port, b.relname, fl.name AS fname, src.ref, sb.relation_oid AS src_rel,
