@@ -78,6 +78,24 @@ ALTER SCHEMA dg RENAME TO dg2;
 SET client_min_messages = warning;
 DROP SCHEMA dg CASCADE;
 RESET client_min_messages;
+-- A partition bound to a port is held to its contract when its parent is altered.
+CREATE TABLE dg.parent (id int NOT NULL, v text, w text) PARTITION BY RANGE (id);
+CREATE TABLE dg.child PARTITION OF dg.parent FOR VALUES FROM (0) TO (100);
+SELECT action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: dg.child
+name: Child
+version: 1.0.0
+status: published
+outputs: [{name: child, type: table, location: dg.child, schema: [{name: id, type: int, required: true}, {name: v, type: text}, {name: w, type: text}]}]
+$$);
+ALTER TABLE dg.parent DROP COLUMN v;
+ALTER TABLE dg.parent ALTER COLUMN w TYPE int USING 1;
+ALTER TABLE dg.parent RENAME COLUMN w TO w2;
+ALTER TABLE dg.parent ALTER COLUMN id DROP NOT NULL;
+ALTER TABLE dg.parent ADD COLUMN extra text;
+DROP TABLE dg.parent;
 -- The owner of the table is refused the same.
 SET ROLE regress_dg_team;
 ALTER TABLE dg.orders DROP COLUMN code;

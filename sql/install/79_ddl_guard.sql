@@ -144,11 +144,17 @@ CREATE FUNCTION meshcat_internal.altered_touches() RETURNS meshcat_internal.ddl_
 AS $$
 BEGIN
     RETURN (SELECT pg_catalog.array_agg(x) FROM (
-        SELECT ROW(b.rel, 'column', col.name)::meshcat_internal.ddl_touch AS x
-          FROM (SELECT d.objid AS rel, d.command FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
-                 WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                   AND EXISTS (SELECT FROM meshcat_internal.port_binding AS pb WHERE pb.relation_oid = d.objid)) AS b,
-               pg_catalog.unnest(meshcat_internal.ddl_altered_columns(b.command)) AS col(name)
+        -- an ALTER of a parent table changes its partitions and children too
+        SELECT ROW(pb.relation_oid, 'column', col.name)::meshcat_internal.ddl_touch AS x
+          FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+         CROSS JOIN LATERAL (WITH RECURSIVE tree(rel) AS (
+                                 SELECT d.objid
+                                 UNION
+                                 SELECT i.inhrelid FROM pg_catalog.pg_inherits AS i JOIN tree ON i.inhparent = tree.rel)
+                             SELECT tree.rel FROM tree) AS t
+          JOIN meshcat_internal.port_binding AS pb ON pb.relation_oid = t.rel
+         CROSS JOIN LATERAL pg_catalog.unnest(meshcat_internal.ddl_altered_columns(d.command)) AS col(name)
+         WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
         UNION ALL
         SELECT ROW(pb.relation_oid, 'location', NULL)::meshcat_internal.ddl_touch
           FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
@@ -200,7 +206,8 @@ COMMENT ON FUNCTION meshcat_internal.dropped_touches() IS
     'Internal: the relations, columns, constraints and indexes a DDL command dropped from relations bound to output ports.';
 
 -- The event triggers. DDL that touches no bound relation leaves after one query over the
--- command's objects with one index probe of port_binding each (the fast exit, measured by
+-- command's objects with an index probe of port_binding (and of pg_inherits: a parent's
+-- ALTER reaches its children) each (the fast exit, measured by
 -- test/bench/ddl_bench.sh); only then is the command judged, and the bindings kept current.
 -- Enabled always: a session with session_replication_role = replica (a parallel restore's)
 -- is judged the same, and a restore only adds, which breaks nothing.
@@ -214,7 +221,8 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
                     WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
                        OR (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS pb WHERE pb.relation_oid = d.objid))) THEN
+                           AND (EXISTS (SELECT FROM meshcat_internal.port_binding AS pb WHERE pb.relation_oid = d.objid)
+                                OR EXISTS (SELECT FROM pg_catalog.pg_inherits AS i WHERE i.inhparent = d.objid)))) THEN
         RETURN;
     END IF;
     touches := meshcat_internal.altered_touches();
