@@ -10,8 +10,8 @@ SET search_path = meshcat, meshcat_internal, public;
 RESET ROLE;
 
 SET client_min_messages = warning;
-DROP SCHEMA billing_data CASCADE;
 DROP EXTENSION meshcat CASCADE;
+DROP SCHEMA billing_data CASCADE;
 DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM regress_finance_team', current_database()); END $$;
 DROP OWNED BY regress_finance_team, regress_customer_team, regress_alice, regress_bob, meshcat_admin, meshcat_steward, meshcat_reader;
 DROP ROLE regress_alice, regress_bob, regress_finance_team, regress_customer_team, meshcat_admin, meshcat_steward, meshcat_reader;

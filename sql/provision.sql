@@ -6,6 +6,8 @@ DROP EXTENSION IF EXISTS meshcat CASCADE;
 CREATE EXTENSION meshcat;
 RESET client_min_messages;
 SET search_path = meshcat, meshcat_internal, public;
+-- The drift here is made by hand: DDL enforcement (ddl_guard.sql) would refuse it.
+SET meshcat.contract_ddl = off;
 SELECT count(*) FROM mesh_setup_roles();
 CREATE ROLE regress_pv_a_team NOLOGIN;
 CREATE ROLE regress_pv_b_team NOLOGIN;

@@ -37,6 +37,14 @@ int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 bool		meshcat_deriving = false;
 char	   *meshcat_default_domain = NULL;
+int			meshcat_contract_ddl = MESHCAT_CONTRACT_DDL_ENFORCE;
+
+static const struct config_enum_entry contract_ddl_options[] = {
+	{"enforce", MESHCAT_CONTRACT_DDL_ENFORCE, false},
+	{"warn", MESHCAT_CONTRACT_DDL_WARN, false},
+	{"off", MESHCAT_CONTRACT_DDL_OFF, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -168,6 +176,18 @@ _PG_init(void)
 							 &meshcat_deriving,
 							 false,
 							 PGC_SUSET, GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
+
+	/*
+	 * Whether DDL that breaks a published contract is refused (79_ddl_guard):
+	 * the administrator's, since it also binds superusers (DECISIONS.md 4).
+	 */
+	DefineCustomEnumVariable("meshcat.contract_ddl",
+							 "What meshcat does with DDL that breaks the contract of a published output port.",
+							 "enforce refuses it, warn lets it through with a WARNING, off does nothing.",
+							 &meshcat_contract_ddl,
+							 MESHCAT_CONTRACT_DDL_ENFORCE, contract_ddl_options,
+							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("meshcat");

@@ -39,6 +39,12 @@ meshcat_yaml_limit_nodes(void)
 	return Min(meshcat_yaml_max_nodes, meshcat_yaml_max_nodes_ceiling);
 }
 
+/* meshcat.contract_ddl (meshcat.c): what the DDL guard does (79_ddl_guard.sql). */
+#define MESHCAT_CONTRACT_DDL_ENFORCE 0
+#define MESHCAT_CONTRACT_DDL_WARN 1
+#define MESHCAT_CONTRACT_DDL_OFF 2
+extern int	meshcat_contract_ddl;
+
 /* The schema of meshcat's tables and helpers (sql/install/00_schema.sql). */
 #define MESHCAT_INTERNAL_SCHEMA "meshcat_internal"
 

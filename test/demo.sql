@@ -131,3 +131,31 @@ SELECT domain, products, published, compliant_pct, open_violations, violations_b
 
 \echo '== 17. What marketing.attribution must fix:'
 SELECT policy, enforcement, outcome, message FROM mesh_compliance WHERE product_id = 'marketing.attribution' AND is_current ORDER BY policy;
+
+\echo '== 18. A contract creates its table where the data lives, and DDL that would break it is refused (23514):'
+SELECT action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.refunds
+name: Refunds
+version: 1.0.0
+status: published
+retention: 10 years
+security: {encryption_at_rest: aes-256, audit_logging: true}
+sla: {freshness: 1 day}
+quality: {completeness: 0.99}
+inputs: [{source: shop.returns_db}]
+outputs:
+  - name: refunds
+    type: table
+    location: sales_data.refunds
+    schema:
+      - {name: refund_id, type: bigint, primary_key: true}
+      - {name: amount, type: "numeric(12,2)", required: true}
+$$);
+SELECT * FROM mesh_provision('sales.refunds');
+\set ON_ERROR_STOP off
+ALTER TABLE sales_data.refunds DROP COLUMN amount;
+\set ON_ERROR_STOP on
+ALTER TABLE sales_data.refunds ADD COLUMN note text;
+SELECT kind, field, severity FROM mesh_drift('sales.refunds');

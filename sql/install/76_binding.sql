@@ -251,10 +251,10 @@ ALTER TABLE meshcat_internal.port_binding ENABLE ALWAYS TRIGGER restore_binding;
 
 -- Renames are followed: the OID stays; the name a dump carries is kept current after DDL
 -- that can rename a relation (or move it: SET SCHEMA) or its schema. Only the relations and
--- schemas the command touched are looked at, so DDL on relations no port is bound to costs
--- one index probe per object.
-CREATE FUNCTION meshcat_internal.follow_relation_renames() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+-- schemas the command touched are looked at. Called by the ddl_command_end event trigger
+-- (79_ddl_guard), which first judges the command against the contracts.
+CREATE FUNCTION meshcat_internal.follow_relation_renames() RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -270,19 +270,13 @@ END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.follow_relation_renames() FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.follow_relation_renames() IS
-    'Event trigger: keeps the names of bound relations current after a rename (of the relation or its schema).';
-CREATE EVENT TRIGGER meshcat_follow_renames ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER SCHEMA')
-    EXECUTE FUNCTION meshcat_internal.follow_relation_renames();
--- Always, so that a rename in a session with session_replication_role = replica is followed too.
-ALTER EVENT TRIGGER meshcat_follow_renames ENABLE ALWAYS;
-COMMENT ON EVENT TRIGGER meshcat_follow_renames IS
-    'meshcat: keeps the names of relations bound to output ports current after renames (port_binding).';
+    'Internal (event trigger meshcat_ddl_command_end): keeps the names of bound relations current after a rename (of the relation or its schema).';
 
 -- A dropped relation leaves its bindings without an OID (an OID may be reused by another
 -- relation later): the port shows as drift, and nothing acts on the relation's successor.
-CREATE FUNCTION meshcat_internal.forget_dropped_relations() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+-- Called by the sql_drop event trigger (79_ddl_guard), after it judged the drop.
+CREATE FUNCTION meshcat_internal.forget_dropped_relations() RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -294,13 +288,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.forget_dropped_relations() FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.forget_dropped_relations() IS
-    'Event trigger: marks the bindings of dropped relations as dropped.';
-CREATE EVENT TRIGGER meshcat_forget_dropped ON sql_drop
-    WHEN TAG IN ('DROP TABLE', 'DROP VIEW', 'DROP MATERIALIZED VIEW', 'DROP FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED')
-    EXECUTE FUNCTION meshcat_internal.forget_dropped_relations();
-ALTER EVENT TRIGGER meshcat_forget_dropped ENABLE ALWAYS;
-COMMENT ON EVENT TRIGGER meshcat_forget_dropped IS
-    'meshcat: marks output ports whose bound relation was dropped (port_binding), so they show as drift.';
+    'Internal (event trigger meshcat_sql_drop): marks the bindings of dropped relations as dropped.';
 
 -- mesh_adopt: a product's owners bind the existing relation an output port's location names,
 -- for every version of the product that is not retired and has that port. meshcat then only

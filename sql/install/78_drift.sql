@@ -8,7 +8,10 @@
 -- type modifier must match, none declared matches any), nullability, primary key, unique.
 -- breaking: a consumer relying on the contract can fail; compatible: the relation gives more
 -- than the contract promises (an extra column, NOT NULL where nulls are allowed, a key the
--- contract does not declare), which a new version may declare.
+-- contract does not declare), which a new version may declare. lineage (compatible): a bound
+-- view reads a column of a bound relation that no field declares in derived_from, or a field
+-- declares one it does not read (pg_depend gives the set of columns a view reads, not which
+-- output column comes from which: DECISIONS.md section 6).
 CREATE FUNCTION @extschema@.mesh_drift(id text DEFAULT NULL)
 RETURNS TABLE (product_id text, version @extschema@.semver, port text, relation text, kind text, field text,
                expected text, actual text, severity text)
@@ -50,6 +53,30 @@ BEGIN
                   JOIN pg_catalog.pg_attribute AS at ON at.attrelid = k.conrelid AND at.attnum = ANY (k.conkey)
                  WHERE k.conrelid = b.rel AND k.contype = 'p') AS have
           FROM b WHERE b.relkind IN ('r', 'p')
+    ), vl AS (
+        -- the columns a bound view reads (pg_depend on its rewrite rule), of relations bound to ports
+        SELECT DISTINCT b.product_id, b.version, b.port, b.relname, dep.refobjid AS src_rel, at.attname::text AS src_col
+          FROM b
+          JOIN pg_catalog.pg_rewrite AS rw ON rw.ev_class = b.rel AND rw.rulename = '_RETURN'
+          JOIN pg_catalog.pg_depend AS dep ON dep.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = rw.oid
+                                           AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                           AND dep.refobjsubid > 0 AND dep.refobjid <> b.rel
+          JOIN pg_catalog.pg_attribute AS at ON at.attrelid = dep.refobjid AND at.attnum = dep.refobjsubid
+         WHERE b.relkind IN ('v', 'm')
+           -- of another product: derived_from names inputs, and a product is not its own input
+           AND EXISTS (SELECT FROM meshcat_internal.port_binding AS sb
+                        WHERE sb.relation_oid = dep.refobjid AND sb.product_id <> b.product_id)
+    ), dl AS (
+        -- what its fields declare they derive from (product.port.field), where that port is bound here
+        SELECT DISTINCT b.product_id, b.version, b.port, b.relname, fl.name AS fname, src.ref, sb.relation_oid AS src_rel,
+               pg_catalog.split_part(src.ref, '.', 4) AS src_col
+          FROM b
+          JOIN meshcat_internal.field AS fl ON fl.port_id = b.port_id
+          CROSS JOIN LATERAL pg_catalog.unnest(fl.derived_from) AS src(ref)
+          JOIN meshcat_internal.port_binding AS sb
+            ON sb.product_id = pg_catalog.split_part(src.ref, '.', 1) || '.' || pg_catalog.split_part(src.ref, '.', 2)
+           AND sb.port = pg_catalog.split_part(src.ref, '.', 3) AND sb.relation_oid IS NOT NULL
+         WHERE b.relkind IN ('v', 'm')
     )
     SELECT x.product_id, x.version, x.port, x.relation, x.kind, x.field, x.expected, x.actual, x.severity FROM (
         SELECT b.product_id, b.version, b.port, b.relname AS relation, 'missing_relation'::text AS kind, NULL::text AS field,
@@ -82,9 +109,21 @@ BEGIN
            AND NOT EXISTS (SELECT FROM pg_catalog.pg_index AS i
                             WHERE i.indrelid = fa.rel AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = fa.attnum
                               AND i.indpred IS NULL)
+        UNION ALL
+        -- view lineage, compared as sets (DECISIONS.md section 6): read but not declared
+        SELECT vl.product_id, vl.version, vl.port, vl.relname, 'lineage', NULL,
+               NULL, pg_catalog.format('%s.%I', vl.src_rel::regclass, vl.src_col), 'compatible'
+          FROM vl WHERE NOT EXISTS (SELECT FROM dl WHERE dl.product_id = vl.product_id AND dl.version OPERATOR(@extschema@.=) vl.version
+                                       AND dl.port = vl.port AND dl.src_rel = vl.src_rel AND dl.src_col = vl.src_col)
+        UNION ALL
+        -- declared but not read
+        SELECT dl.product_id, dl.version, dl.port, dl.relname, 'lineage', dl.fname,
+               dl.ref, NULL, 'compatible'
+          FROM dl WHERE NOT EXISTS (SELECT FROM vl WHERE vl.product_id = dl.product_id AND vl.version OPERATOR(@extschema@.=) dl.version
+                                       AND vl.port = dl.port AND vl.src_rel = dl.src_rel AND vl.src_col = dl.src_col)
     ) AS x
     ORDER BY x.product_id, x.version, x.port, x.kind, x.field;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_drift(text) IS
-    'How the relations bound to output ports differ from their contracts (one product, or all): missing_relation, missing_column, extra_column, type, nullability, primary_key, unique; severity breaking or compatible.';
+    'How the relations bound to output ports differ from their contracts (one product, or all): missing_relation, missing_column, extra_column, type, nullability, primary_key, unique, lineage (a view''s columns read vs derived_from); severity breaking or compatible.';

@@ -110,11 +110,34 @@ outputs:
   - {name: made, type: table, location: contracts.made, schema: [{name: id, type: int, required: true}, {name: note, type: text, description: why}]}
 $$);
 SELECT count(*) FROM mesh_provision('sales.ledger');
+-- A published contract on a bound table with keys, NOT NULL and a unique column: the
+-- restore's DDL (tables, then constraints and indexes after the rows) must not be refused by
+-- DDL enforcement, and the restored catalog enforces it again.
+CREATE TABLE contracts.payments (id bigint PRIMARY KEY, code text UNIQUE, amount numeric NOT NULL, memo text);
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.settlements
+name: Settlements
+version: 1.0.0
+status: published
+retention: 7 years
+security: {encryption_at_rest: true}
+inputs: [{product: sales.orders, version: ^1.2}]
+outputs:
+  - name: payments
+    type: table
+    location: contracts.payments
+    schema:
+      - {name: id, type: bigint, primary_key: true}
+      - {name: code, type: text, unique: true}
+      - {name: amount, type: numeric, required: true}
+$$);
 ALTER TABLE contracts.ledger RENAME TO ledger_v1;
 DROP TABLE contracts.gone;
 SQL
 bindings=$(psql -X -At -d src -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
-[ "$bindings" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
+[ "$bindings" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payments=contracts.payments" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
 
 # The catalog must not be trivially small, or the comparison proves little (one audit row per
 # document written: domains, versions, policies, exemptions, lifecycle moves).
@@ -164,10 +187,18 @@ check() {   # check <database> <how it was restored> <restore stderr file>
     # Bindings found their relations again by name (OIDs change), and drift is the same.
     local bound
     bound=$(psql -X -At -d "$db" -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
-    if [ "$bound" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made" ]; then
+    if [ "$bound" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payments=contracts.payments" ]; then
         echo "ok $how: port bindings restored to their relations"
     else
         echo "FAIL $how: port bindings after the restore: $bound"; fail=1
+    fi
+    # DDL enforcement holds on the restored relations: a breaking ALTER is refused (23514).
+    local refused
+    refused=$(psql -X -q -At -d "$db" -c "ALTER TABLE contracts.payments DROP COLUMN amount" 2>&1 || true)
+    if [[ "$refused" == *'would break the contract of data product "sales.settlements" 1.0.0'* ]]; then
+        echo "ok $how: a breaking ALTER of a restored contracted table is refused"
+    else
+        echo "FAIL $how: a breaking ALTER after the restore gave: $refused"; fail=1
     fi
     # The restored catalog works: a new registration succeeds and is audited once (the version).
     local out
