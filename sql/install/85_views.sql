@@ -314,3 +314,21 @@ SELECT d.product_id, d.version, d.port, d.relation, d.kind, d.field, d.expected,
   JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_drift IS
     'How every relation bound to an output port differs from its contract (mesh_drift()), with version_text and version_rank as in mesh_versions.';
+
+-- Quality (82_quality): the latest result of each check, and every result.
+CREATE VIEW @extschema@.mesh_check_history WITH (security_invoker) AS
+SELECT r.product_id, r.version, r.port, r.check_name, r.field, r.metric, r.dimension, r.severity, r.value, r.threshold,
+       r.passed, r.error, r.sqlstate, r.origin, r.measured_at, r.recorded_by,
+       r.version::text AS version_text, o.rank AS version_rank
+  FROM meshcat_internal.check_result AS r
+  JOIN @extschema@.product_version AS v ON v.product_id OPERATOR(pg_catalog.=) r.product_id AND v.version OPERATOR(@extschema@.=) r.version
+  JOIN meshcat_internal.version_order AS o ON o.product_id OPERATOR(pg_catalog.=) v.product_id AND o.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_check_history IS
+    'Every quality check result kept (meshcat.check_retention): run here (origin run) or recorded (origin recorded), with its value, threshold, verdict and error.';
+
+CREATE VIEW @extschema@.mesh_check_results WITH (security_invoker) AS
+SELECT DISTINCT ON (h.product_id, h.version, h.port, h.check_name) h.*
+  FROM @extschema@.mesh_check_history AS h
+ ORDER BY h.product_id, h.version, h.port, h.check_name, h.measured_at DESC;
+COMMENT ON VIEW @extschema@.mesh_check_results IS
+    'The latest result of each quality check of each product version (passed: false when it failed, erred or timed out; NULL when nothing judged it).';
