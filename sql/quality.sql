@@ -192,7 +192,9 @@ SELECT check_name, sqlstate FROM mesh_check_results WHERE product_id = 'qa.sqlch
 -- The user's own cancel (here statement_timeout) is not a check's timeout: it ends the call.
 SET meshcat.check_timeout = 0;
 SET statement_timeout = '200ms';
+\set VERBOSITY terse
 SELECT count(*) FROM mesh_run_checks('qa.sqlchecks');
+\set VERBOSITY default
 RESET statement_timeout;
 RESET meshcat.check_timeout;
 
@@ -214,7 +216,7 @@ RESET ROLE;
 SET ROLE regress_q_other;
 SELECT * FROM meshcat_internal.run_check_query('SELECT 1', 'regress_q_team'::regrole, false);
 SELECT meshcat_internal.store_check_result('qa.orders', '1.0.0', 'orders', 'rowCount', NULL, 'rowCount', NULL, 'error', 0,
-                                           'mustBe 0', false, NULL, NULL, 'run', now());
+                                           'mustBe 0', false, NULL, NULL, 'run', now(), false);
 RESET ROLE;
 
 -- Versions: the highest published by default; a named one; unknown product or version; a
@@ -285,6 +287,60 @@ RESET ROLE;
 SET ROLE regress_q_other;
 SELECT * FROM mesh_record_metric('qa.ops', 'be_pass', 5);
 RESET ROLE;
+
+-- Service level objectives: freshness, completeness, row count (measured in the checks' scan),
+-- and a metric (judged on the latest result of the metric it names); met, violated or unknown
+-- (never measured, or not measurable), since when; a new violation is an event.
+SET ROLE regress_q_steward;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: qa.fresh
+name: Fresh
+version: 1.0.0
+status: published
+slos:
+  - {name: fresh, objective: freshness, field: at, within: 1 hour}
+  - {name: complete, objective: completeness, field: note, target: 50}
+  - {name: enough_rows, objective: rowCount, target: 3}
+  - {name: latency, objective: metric, metric: latency_ms, mustBeLessThan: 200}
+  - {name: no_such_field, objective: freshness, field: nope, within: 1 hour}
+  - {name: wrong_type, objective: freshness, field: note, within: 1 hour}
+  - {name: no_target, objective: rowCount}
+outputs:
+  - name: events
+    type: table
+    location: q_qa.events
+    schema:
+      - {name: at, type: timestamptz}
+      - {name: note, type: text}
+$$);
+SELECT * FROM mesh_provision('qa.fresh');
+SELECT objective, kind, target, status, since IS NULL AS never, error FROM mesh_slo_status WHERE product_id = 'qa.fresh' ORDER BY objective;
+RESET ROLE;
+INSERT INTO q_qa.events VALUES (now() - interval '2 hours', 'a'), (now() - interval '3 hours', NULL);
+SET ROLE regress_q_steward;
+SELECT count(*) AS checks FROM mesh_run_checks('qa.fresh');
+SELECT objective, status, CASE WHEN kind = 'freshness' THEN latest_value > 7000 END AS two_hours_old,
+       CASE WHEN kind <> 'freshness' THEN latest_value END AS latest_value, since = measured_at AS since_now, error
+  FROM mesh_slo_status WHERE product_id = 'qa.fresh' ORDER BY objective;
+SELECT * FROM mesh_record_metric('qa.fresh', 'latency_ms', 150);
+RESET ROLE;
+INSERT INTO q_qa.events VALUES (now(), 'b');
+SET ROLE regress_q_steward;
+SELECT count(*) AS checks FROM mesh_run_checks('qa.fresh');
+SELECT * FROM mesh_record_metric('qa.fresh', 'latency_ms', 300);
+SELECT objective, status, CASE WHEN kind <> 'freshness' THEN latest_value END AS latest_value FROM mesh_slo_status
+ WHERE product_id = 'qa.fresh' AND error IS NULL ORDER BY objective;
+-- a status held since its first evaluation with that status
+SELECT count(*) AS evaluations, (SELECT since FROM mesh_slo_status WHERE product_id = 'qa.fresh' AND objective = 'no_target') = min(measured_at) AS unknown_since_first
+  FROM mesh_check_history WHERE product_id = 'qa.fresh' AND slo AND check_name = 'no_target';
+RESET ROLE;
+SELECT payload ->> 'objective' AS objective, count(*) AS violations_announced FROM meshcat_internal.event
+ WHERE kind = 'slo_violated' GROUP BY 1 ORDER BY 1;
+-- The trust summary in mesh_products (appended columns).
+SELECT id, checks_passing, checks_failing, checks_warning, last_checked IS NOT NULL AS checked, slos_met, slos_violated
+  FROM mesh_products WHERE id LIKE 'qa.%' ORDER BY id;
 
 -- Pruning: administrators only; keeps the latest result of every check.
 SET ROLE regress_q_steward;

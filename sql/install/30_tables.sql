@@ -502,8 +502,9 @@ COMMENT ON TABLE meshcat_internal.binding_clock IS
     'One row, updated by every transaction that binds a port to a relation: binders take turns.';
 
 -- Every quality check result (82_quality): run by mesh_run_checks, or recorded from elsewhere
--- by mesh_record_metric; the history, pruned after meshcat.check_retention (the latest of each
--- check is kept). port is NULL for a recorded metric that no check of the version names.
+-- by mesh_record_metric, and every evaluation of a service level objective (slo: check_name is
+-- the objective's name); the history, pruned after meshcat.check_retention (the latest of each
+-- is kept). port is NULL for a recorded metric that no check of the version names.
 CREATE TABLE meshcat_internal.check_result (
     id          bigserial PRIMARY KEY,
     product_id  text NOT NULL,
@@ -520,12 +521,13 @@ CREATE TABLE meshcat_internal.check_result (
     error       text,
     sqlstate    text,
     origin      text NOT NULL CHECK (origin IN ('run', 'recorded')),
+    slo         boolean NOT NULL DEFAULT false,
     measured_at timestamptz NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_by name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
     CHECK (error IS NULL OR passed IS FALSE)
 );
-CREATE INDEX check_result_latest ON meshcat_internal.check_result (product_id, version, port, check_name, measured_at DESC, id DESC);
+CREATE INDEX check_result_latest ON meshcat_internal.check_result (product_id, version, slo, check_name, port, measured_at DESC, id DESC);
 CREATE INDEX ON meshcat_internal.check_result (measured_at);
 COMMENT ON TABLE meshcat_internal.check_result IS
     'Quality check results with their history: run in the database (mesh_run_checks) or recorded (mesh_record_metric); pruned after meshcat.check_retention, keeping the latest of each check. See mesh_check_results.';

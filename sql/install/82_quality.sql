@@ -222,6 +222,92 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.library_aggregate(text, text, jsonb, oid) IS
     'Internal: the aggregate expression that counts a library metric (nullValues, missingValues, invalidValues, duplicateValues, rowCount) in one scan of a relation, or why it cannot.';
 
+-- The service level objectives of a descriptor (slos:), each with what it measures and the
+-- operators its value is held to, or why it cannot be judged: freshness (field: a timestamp or
+-- date column; value: the age of its newest value, in seconds; met within the interval),
+-- completeness (value: the percentage of non-null values of field; met at target or above),
+-- rowCount (value: the rows; met at target or above), metric (value: the latest result of the
+-- check or recorded metric it names; met by its operators). port defaults to the first output.
+CREATE FUNCTION meshcat_internal.version_slos(descriptor jsonb)
+RETURNS TABLE (name text, objective text, port text, field text, metric text, ops jsonb, target text, problem text, ordinal bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s record;
+    within interval;
+BEGIN
+    FOR s IN SELECT x.o, x.n FROM jsonb_array_elements(CASE WHEN jsonb_typeof(descriptor -> 'slos') = 'array'
+                                                            THEN descriptor -> 'slos' ELSE '[]' END) WITH ORDINALITY AS x(o, n)
+              WHERE jsonb_typeof(x.o) = 'object' ORDER BY x.n LOOP
+        name := s.o ->> 'name'; objective := s.o ->> 'objective'; field := s.o ->> 'field'; metric := s.o ->> 'metric';
+        port := CASE WHEN objective = 'metric' THEN NULL ELSE coalesce(s.o ->> 'port', descriptor #>> '{outputs,0,name}') END;
+        ops := NULL; target := NULL; problem := NULL; ordinal := s.n;
+        IF objective = 'freshness' THEN
+            BEGIN
+                within := (s.o ->> 'within')::interval;
+            EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+                within := NULL;
+            END;
+            IF within IS NULL OR field IS NULL THEN
+                problem := 'a freshness objective needs a field (a timestamp or date column) and within (an interval, such as 15 minutes)';
+            ELSE
+                ops := jsonb_build_object('mustBeLessOrEqualTo', extract(epoch FROM within));
+                target := 'within ' || (s.o ->> 'within');
+            END IF;
+        ELSIF objective IN ('completeness', 'rowCount') THEN
+            IF jsonb_typeof(s.o -> 'target') IS DISTINCT FROM 'number' OR (objective = 'completeness' AND field IS NULL) THEN
+                problem := format('a %s objective needs %sa target (a number)', objective,
+                                  CASE WHEN objective = 'completeness' THEN 'a field and ' ELSE '' END);
+            ELSE
+                ops := jsonb_build_object('mustBeGreaterOrEqualTo', s.o -> 'target');
+                target := meshcat_internal.check_threshold(ops) || CASE WHEN objective = 'completeness' THEN ' %' ELSE ' rows' END;
+            END IF;
+        ELSIF objective = 'metric' THEN
+            ops := (SELECT coalesce(jsonb_object_agg(e.k, e.v), '{}') FROM jsonb_each(s.o) AS e(k, v) WHERE e.k LIKE 'must%');
+            IF metric IS NULL OR ops = '{}' THEN
+                problem := 'a metric objective needs a metric (a check''s or a recorded metric''s name) and an operator (mustBe, mustBeLessThan, ...)';
+                ops := NULL;
+            ELSE
+                problem := meshcat_internal.check_operator_problem(ops);
+                target := meshcat_internal.check_threshold(ops);
+            END IF;
+        ELSE
+            problem := format('unknown objective "%s": objectives are freshness, completeness, rowCount and metric', coalesce(objective, ''));
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.version_slos(jsonb) IS
+    'Internal: the service level objectives of a descriptor (freshness, completeness, rowCount, metric), each with its port, field, operators and target, or why it cannot be judged.';
+
+-- The aggregate that measures a freshness or completeness objective in the one scan of its
+-- relation (rowCount reads the scan's count(*)), or why it cannot.
+CREATE FUNCTION meshcat_internal.slo_aggregate(objective text, field text, rel oid, OUT expr text, OUT problem text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ oid := (SELECT a.atttypid FROM pg_attribute AS a
+                 WHERE a.attrelid = rel AND a.attname = field AND a.attnum > 0 AND NOT a.attisdropped);
+BEGIN
+    IF objective = 'rowCount' THEN
+        expr := 'pg_catalog.count(*)';
+    ELSIF typ IS NULL THEN
+        problem := format('column "%s" does not exist in relation %s', field, rel::regclass);
+    ELSIF objective = 'completeness' THEN
+        expr := format('pg_catalog.count(%I)', field);
+    ELSIF typ NOT IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) THEN
+        problem := format('column "%s" of relation %s is of type %s, not a timestamp or a date', field, rel::regclass, typ::regtype);
+    ELSE
+        expr := format('pg_catalog.date_part(''epoch'', pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.max(%I)::pg_catalog.timestamptz)', field);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.slo_aggregate(text, text, oid) IS
+    'Internal: the aggregate measuring a freshness (age of the newest value, seconds) or completeness (non-null values) objective in one scan, or why it cannot.';
+
 -- The version a quality call acts on: the one given, else the highest published.
 CREATE FUNCTION meshcat_internal.quality_target(id text, version @extschema@.semver) RETURNS @extschema@.product_version
     LANGUAGE plpgsql STABLE
@@ -258,7 +344,7 @@ COMMENT ON FUNCTION meshcat_internal.quality_target(text, @extschema@.semver) IS
 CREATE FUNCTION meshcat_internal.store_check_result(pid text, ver @extschema@.semver, port_name text, name text, field_name text,
                                                    metric_name text, dimension_name text, severity_name text, val numeric,
                                                    threshold_text text, verdict boolean, problem text, state text, how text,
-                                                   measured timestamptz) RETURNS void
+                                                   measured timestamptz, is_slo boolean) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -274,24 +360,53 @@ BEGIN
             format('Only members of role "%s" (the owner of its domain) run its checks; role "%s" is not one.', owner, actor), NULL);
     END IF;
     SELECT r.passed INTO before FROM meshcat_internal.check_result AS r
-     WHERE r.product_id = pid AND r.version OPERATOR(@extschema@.=) ver AND r.port IS NOT DISTINCT FROM port_name AND r.check_name = name
+     WHERE r.product_id = pid AND r.version OPERATOR(@extschema@.=) ver AND r.slo = is_slo AND r.check_name = name
+       AND r.port IS NOT DISTINCT FROM port_name
      ORDER BY r.measured_at DESC, r.id DESC LIMIT 1;
     INSERT INTO meshcat_internal.check_result (product_id, version, port, check_name, field, metric, dimension, severity, value,
-                                               threshold, passed, error, sqlstate, origin, measured_at)
+                                               threshold, passed, error, sqlstate, origin, slo, measured_at)
     VALUES (pid, ver, port_name, name, field_name, metric_name, dimension_name, severity_name, val,
-            threshold_text, verdict, problem, state, how, measured);
-    IF verdict IS FALSE AND before IS NOT FALSE THEN
-        PERFORM meshcat_internal.emit_event('check_failed', pid, ver,
-            jsonb_build_object('port', port_name, 'check', name, 'metric', metric_name, 'severity', severity_name,
-                               'value', val, 'threshold', threshold_text, 'error', problem));
+            threshold_text, verdict, problem, state, how, is_slo, measured);
+    -- a new failure; for an objective, a new violation (an unjudged one is unknown, not violated)
+    IF verdict IS FALSE AND before IS NOT FALSE AND (NOT is_slo OR problem IS NULL) THEN
+        PERFORM meshcat_internal.emit_event(CASE WHEN is_slo THEN 'slo_violated' ELSE 'check_failed' END, pid, ver,
+            jsonb_build_object(CASE WHEN is_slo THEN 'objective' ELSE 'check' END, name, 'port', port_name, 'metric', metric_name,
+                               'severity', severity_name, 'value', val, 'threshold', threshold_text, 'error', problem));
     END IF;
 END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.store_check_result(text, @extschema@.semver, text, text, text, text, text, text, numeric,
-                                                          text, boolean, text, text, text, timestamptz) FROM PUBLIC;
+                                                          text, boolean, text, text, text, timestamptz, boolean) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.store_check_result(text, @extschema@.semver, text, text, text, text, text, text, numeric,
-                                                       text, boolean, text, text, text, timestamptz) IS
-    'Internal: stores one quality check result, and sends a check_failed event when it is a new failure of its check.';
+                                                       text, boolean, text, text, text, timestamptz, boolean) IS
+    'Internal: stores one quality check result or objective evaluation, and sends a check_failed (slo_violated) event when it is a new failure (violation).';
+
+-- Evaluates the metric objectives of a version against the latest result of the check or
+-- recorded metric each names (an objective whose metric has no result yet stays unknown).
+CREATE FUNCTION meshcat_internal.evaluate_metric_slos(v @extschema@.product_version, how text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s record;
+    latest record;
+BEGIN
+    FOR s IN SELECT o.* FROM meshcat_internal.version_slos(v.descriptor) AS o WHERE o.objective = 'metric' ORDER BY o.ordinal LOOP
+        SELECT r.value, r.error, r.measured_at INTO latest FROM meshcat_internal.check_result AS r
+         WHERE r.product_id = v.product_id AND r.version OPERATOR(@extschema@.=) v.version AND NOT r.slo AND r.check_name = s.metric
+         ORDER BY r.measured_at DESC, r.id DESC LIMIT 1;
+        CONTINUE WHEN NOT FOUND AND s.problem IS NULL;
+        PERFORM meshcat_internal.store_check_result(v.product_id, v.version, NULL, s.name, NULL, 'metric', NULL, NULL,
+            latest.value, s.target,
+            CASE WHEN s.problem IS NULL AND latest.value IS NOT NULL THEN meshcat_internal.check_passes(s.ops, latest.value) ELSE false END,
+            coalesce(s.problem, CASE WHEN latest.value IS NULL THEN format('metric "%s" has no value: %s', s.metric, coalesce(latest.error, 'none recorded')) END),
+            CASE WHEN s.problem IS NOT NULL THEN '22023' WHEN latest.value IS NULL THEN '22004' END,
+            how, coalesce(latest.measured_at, pg_catalog.clock_timestamp()), true);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.evaluate_metric_slos(@extschema@.product_version, text) IS
+    'Internal: evaluates a version''s metric objectives against the latest result of the check or recorded metric each names.';
 
 -- mesh_run_checks: runs every library and sql check of the version's output ports that are
 -- bound to relations here (default: the highest published version), and records each result.
@@ -300,6 +415,8 @@ COMMENT ON FUNCTION meshcat_internal.store_check_result(text, @extschema@.semver
 -- are one aggregate query (one scan); each sql check is its own query. A check that errs,
 -- times out (meshcat.check_timeout) or is refused is a failed check with its error; the call
 -- completes. Checks of type text or custom are not run here (mesh_record_metric records them).
+-- The version's objectives (slos:) are measured in the same scans, and its metric objectives
+-- evaluated against the latest results; they are shown by mesh_slo_status, not returned.
 CREATE FUNCTION @extschema@.mesh_run_checks(id text, version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (port text, check_name text, metric text, value numeric, threshold text, passed boolean,
                severity text, error text, measured_at timestamptz)
@@ -316,8 +433,7 @@ DECLARE
     c record;
     rel oid;
     relname text;
-    lib record;
-    libs jsonb;
+    items jsonb;
     scan text;
     res record;
     sqlres record;
@@ -346,8 +462,12 @@ BEGIN
             format('version %s of data product "%s" is retired', v.version, v.product_id),
             'A retired version serves nothing: its checks are not run.', 'Run the checks of a version that is not retired.');
     END IF;
-    FOR p IN SELECT k.port FROM meshcat_internal.version_checks(v.descriptor) AS k
-              WHERE k.kind IN ('library', 'sql') GROUP BY k.port ORDER BY min(k.ordinal) LOOP
+    -- each port with checks or objectives to measure, in the descriptor's order
+    FOR p IN SELECT u.port FROM (
+                 SELECT k.port, k.ordinal AS o FROM meshcat_internal.version_checks(v.descriptor) AS k WHERE k.kind IN ('library', 'sql')
+                 UNION ALL
+                 SELECT s.port, 1000000000 + s.ordinal FROM meshcat_internal.version_slos(v.descriptor) AS s WHERE s.port IS NOT NULL) AS u
+              GROUP BY u.port ORDER BY min(u.o) LOOP
         rel := meshcat_internal.port_relation(v.product_id, v.version, p.port);
         IF rel IS NULL THEN
             RAISE NOTICE '%', format('the checks of output port "%s" were not run: it is not bound to a relation of this database', p.port)
@@ -356,27 +476,34 @@ BEGIN
         END IF;
         relname := (SELECT format('%I.%I', ns.nspname, cl.relname) FROM pg_class AS cl JOIN pg_namespace AS ns ON ns.oid = cl.relnamespace
                      WHERE cl.oid = rel);
-        -- the library checks of the port: one aggregate each, in one scan
-        libs := '[]';
+        -- the port's library checks and objectives: one aggregate each, all in one scan
+        -- (column 1 is count(*)); items maps each to its column, or to why it has none
+        items := '{}';
         scan := NULL;
         ncols := 1;
-        FOR c IN SELECT k.* FROM meshcat_internal.version_checks(v.descriptor) AS k
-                  WHERE k.port = p.port AND k.kind = 'library' ORDER BY k.ordinal LOOP
-            agg := meshcat_internal.library_aggregate(c.metric, c.field, c.q, rel);
-            IF agg.expr IS NOT NULL THEN
+        FOR c IN SELECT 'c' || k.ordinal AS key, k.metric, k.field, k.q, false AS slo
+                   FROM meshcat_internal.version_checks(v.descriptor) AS k WHERE k.port = p.port AND k.kind = 'library'
+                 UNION ALL
+                 SELECT 's' || s.ordinal, s.objective, s.field, NULL, true
+                   FROM meshcat_internal.version_slos(v.descriptor) AS s WHERE s.port = p.port AND s.problem IS NULL
+                 ORDER BY 1 LOOP
+            agg := CASE WHEN c.slo THEN meshcat_internal.slo_aggregate(c.metric, c.field, rel)
+                        ELSE meshcat_internal.library_aggregate(c.metric, c.field, c.q, rel) END;
+            IF agg.expr = 'pg_catalog.count(*)' THEN
+                items := items || jsonb_build_object(c.key, jsonb_build_object('column', 1));
+            ELSIF agg.expr IS NOT NULL THEN
                 scan := concat(scan, ', ', agg.expr);
                 ncols := ncols + 1;
-                libs := libs || jsonb_build_array(jsonb_build_object('ordinal', c.ordinal, 'column', ncols));
+                items := items || jsonb_build_object(c.key, jsonb_build_object('column', ncols));
             ELSE
-                libs := libs || jsonb_build_array(jsonb_build_object('ordinal', c.ordinal, 'problem', agg.problem));
+                items := items || jsonb_build_object(c.key, jsonb_build_object('problem', agg.problem));
             END IF;
         END LOOP;
-        IF scan IS NOT NULL THEN
+        IF items <> '{}' THEN
             res := meshcat_internal.run_check_query(format('SELECT pg_catalog.count(*)%s FROM %s', scan, relname), owner_oid, false);
         END IF;
-        FOR c IN SELECT k.*, l.e
+        FOR c IN SELECT k.*, items -> ('c' || k.ordinal) AS e
                    FROM meshcat_internal.version_checks(v.descriptor) AS k
-                   LEFT JOIN jsonb_array_elements(libs) AS l(e) ON (l.e ->> 'ordinal')::bigint = k.ordinal
                   WHERE k.port = p.port AND k.kind IN ('library', 'sql') ORDER BY k.ordinal LOOP
             port := c.port; check_name := c.check_name; metric := c.metric;
             severity := CASE WHEN c.q ->> 'severity' IN ('error', 'warning', 'info') THEN c.q ->> 'severity' ELSE 'error' END;
@@ -400,7 +527,8 @@ BEGIN
                 IF sqltext IS NULL OR btrim(sqltext) = '' THEN
                     err := 'a sql check needs a query'; state := '22023';
                 ELSE
-                    sqltext := replace(replace(sqltext, '${object}', relname), '${property}', CASE WHEN c.field IS NOT NULL THEN format('%I', c.field) ELSE '${property}' END);
+                    sqltext := replace(replace(sqltext, '${object}', relname), '${property}',
+                                       CASE WHEN c.field IS NOT NULL THEN format('%I', c.field) ELSE '${property}' END);
                     sqlres := meshcat_internal.run_check_query(sqltext, owner_oid, true);
                     IF sqlres.error IS NOT NULL THEN
                         err := sqlres.error; state := sqlres.sqlstate;
@@ -420,14 +548,38 @@ BEGIN
             measured_at := clock_timestamp();
             PERFORM meshcat_internal.store_check_result(v.product_id, v.version, c.port, c.check_name, c.field, c.metric,
                                                         c.q ->> 'dimension', severity, value, threshold, passed, err, state,
-                                                        'run', measured_at);
+                                                        'run', measured_at, false);
             RETURN NEXT;
         END LOOP;
+        -- the port's objectives, from the same scan
+        FOR c IN SELECT s.*, items -> ('s' || s.ordinal) AS e
+                   FROM meshcat_internal.version_slos(v.descriptor) AS s WHERE s.port = p.port ORDER BY s.ordinal LOOP
+            n := NULL; err := c.problem; state := CASE WHEN err IS NOT NULL THEN '22023' END;
+            IF err IS NULL AND c.e ? 'problem' THEN
+                err := c.e ->> 'problem'; state := '22023';
+            ELSIF err IS NULL AND res.error IS NOT NULL THEN
+                err := res.error; state := res.sqlstate;
+            ELSIF err IS NULL THEN
+                total := res.vals[1];
+                n := res.vals[(c.e ->> 'column')::int];
+                IF c.objective = 'completeness' THEN
+                    n := CASE WHEN total > 0 THEN trim_scale(100.0 * n / total) END;
+                END IF;
+                IF n IS NULL THEN
+                    err := format('relation %s has no rows to measure', relname); state := '22004';
+                END IF;
+            END IF;
+            PERFORM meshcat_internal.store_check_result(v.product_id, v.version, c.port, c.name, c.field, c.objective, NULL, NULL,
+                                                        n, c.target,
+                                                        CASE WHEN err IS NULL THEN meshcat_internal.check_passes(c.ops, n) ELSE false END,
+                                                        err, state, 'run', clock_timestamp(), true);
+        END LOOP;
     END LOOP;
+    PERFORM meshcat_internal.evaluate_metric_slos(v, 'run');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_run_checks(text, @extschema@.semver) IS
-    'Runs the library and sql quality checks of a version''s bound output ports (default: the highest published version) as its domain''s owner role, read-only, each timed by meshcat.check_timeout, and records every result; errors and timeouts are failed checks.';
+    'Runs the library and sql quality checks of a version''s bound output ports (default: the highest published version) as its domain''s owner role, read-only, each timed by meshcat.check_timeout, and records every result; errors and timeouts are failed checks. Evaluates the version''s objectives too (mesh_slo_status).';
 
 -- mesh_record_metric: a measurement taken elsewhere (a pipeline, an external system), held to
 -- every check of the product's highest published version whose name is the metric (a check's
@@ -467,15 +619,16 @@ BEGIN
         passed := CASE WHEN error IS NULL THEN meshcat_internal.check_passes(ops, value) ELSE false END;
         PERFORM meshcat_internal.store_check_result(v.product_id, v.version, port, check_name, c.field, coalesce(c.metric, metric),
                                                     c.q ->> 'dimension', severity, value, threshold, passed, error,
-                                                    CASE WHEN error IS NOT NULL THEN '22023' END, 'recorded', measured_at);
+                                                    CASE WHEN error IS NOT NULL THEN '22023' END, 'recorded', measured_at, false);
         RETURN NEXT;
     END LOOP;
     IF NOT matched THEN
         port := NULL; check_name := metric; threshold := NULL; passed := NULL; severity := NULL; error := NULL;
         PERFORM meshcat_internal.store_check_result(v.product_id, v.version, NULL, metric, NULL, metric,
-                                                    NULL, NULL, value, NULL, NULL, NULL, NULL, 'recorded', measured_at);
+                                                    NULL, NULL, value, NULL, NULL, NULL, NULL, 'recorded', measured_at, false);
         RETURN NEXT;
     END IF;
+    PERFORM meshcat_internal.evaluate_metric_slos(v, 'recorded');
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.mesh_record_metric(text, text, numeric, timestamptz) FROM PUBLIC;
@@ -499,9 +652,9 @@ BEGIN
     LOCK TABLE meshcat_internal.check_result IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM meshcat_internal.check_result AS r
      WHERE r.measured_at < pg_catalog.now() - keep
-       AND r.id NOT IN (SELECT DISTINCT ON (k.product_id, k.version, k.port, k.check_name) k.id
+       AND r.id NOT IN (SELECT DISTINCT ON (k.product_id, k.version, k.slo, k.check_name, k.port) k.id
                           FROM meshcat_internal.check_result AS k
-                         ORDER BY k.product_id, k.version, k.port, k.check_name, k.measured_at DESC, k.id DESC);
+                         ORDER BY k.product_id, k.version, k.slo, k.check_name, k.port, k.measured_at DESC, k.id DESC);
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END

@@ -118,7 +118,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_run_checks(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.run_check_query(text, oid, boolean) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.store_check_result(text, @extschema@.semver, text, text, text, text, text, text, numeric,
-                                                                 text, boolean, text, text, text, timestamptz) TO meshcat_steward;
+                                                                 text, boolean, text, text, text, timestamptz, boolean) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.evaluate_metric_slos(@extschema@.product_version, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_record_metric(text, text, numeric, timestamptz) TO meshcat_steward;
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
