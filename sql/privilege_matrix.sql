@@ -134,6 +134,8 @@ INSERT INTO write_path VALUES
  ('mesh_prune_check_results', $q$SELECT meshcat.mesh_prune_check_results()$q$),
  ('mesh_run_checks (no bound port)', $q$SELECT meshcat.mesh_run_checks('alpha.pub')$q$),
  ('mesh_record_metric', $q$SELECT meshcat.mesh_record_metric('alpha.pub', 'freshness_minutes', 3)$q$),
+ ('mesh_schedule_checks (no pg_cron here)', $q$SELECT meshcat.mesh_schedule_checks('alpha.pub', '* * * * *')$q$),
+ ('mesh_unschedule_checks (no pg_cron here)', $q$SELECT meshcat.mesh_unschedule_checks('alpha.pub')$q$),
  ('mesh_ingest_openlineage (into a source)', $q$SELECT meshcat.mesh_ingest_openlineage('{"eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s", "job": {"namespace": "ns", "name": "j"}, "inputs": [{"namespace": "ns", "name": "a"}], "outputs": [{"namespace": "ns", "name": "b"}]}')$q$),
  ('mesh_install_policies', $q$SELECT meshcat.mesh_install_policies()$q$),
  ('mesh_adopt (a port without a location)', $q$SELECT meshcat.mesh_adopt('alpha.pub', 'o')$q$),

@@ -342,6 +342,16 @@ SELECT payload ->> 'objective' AS objective, count(*) AS violations_announced FR
 SELECT id, checks_passing, checks_failing, checks_warning, last_checked IS NOT NULL AS checked, slos_met, slos_violated
   FROM mesh_products WHERE id LIKE 'qa.%' ORDER BY id;
 
+-- Scheduling needs pg_cron in this database (test/t/quality_cron.sh runs a job): without it,
+-- 0A000 with a HINT; the role rule comes first.
+SET ROLE regress_q_steward;
+SELECT mesh_schedule_checks('qa.orders', '*/15 * * * *');
+SELECT mesh_unschedule_checks('qa.orders');
+RESET ROLE;
+SET ROLE regress_q_other;
+SELECT mesh_schedule_checks('qa.orders', '*/15 * * * *');
+RESET ROLE;
+
 -- Pruning: administrators only; keeps the latest result of every check.
 SET ROLE regress_q_steward;
 SELECT mesh_prune_check_results();

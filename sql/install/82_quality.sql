@@ -408,6 +408,34 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.evaluate_metric_slos(@extschema@.product_version, text) IS
     'Internal: evaluates a version''s metric objectives against the latest result of the check or recorded metric each names.';
 
+-- The role a product's checks run as, its domain's owner role, when the calling role may run
+-- them (a member of that role, or a superuser); else 42501. An administrator who is not a
+-- member may not: checks run with the domain's rights, never with the caller's (DECISIONS.md 5).
+CREATE FUNCTION meshcat_internal.check_runner_role(pid text) RETURNS oid
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    me name := CURRENT_USER;
+    dom @extschema@.domain;
+    owner_oid oid;
+BEGIN
+    SELECT d.* INTO dom FROM @extschema@.domain AS d JOIN @extschema@.product AS x ON x.domain = d.name WHERE x.id = pid;
+    owner_oid := (SELECT r.oid FROM pg_roles AS r WHERE r.rolname = dom.owner_role);
+    IF NOT meshcat_internal.role_is_superuser(me)
+       AND NOT (owner_oid IS NOT NULL AND pg_has_role(me, owner_oid, 'MEMBER')) THEN
+        PERFORM meshcat_internal.raise_error('42501',
+            format('permission denied to run the checks of data product "%s"', pid),
+            format('Checks run as role "%s", the owner of domain "%s", so that no check runs with more rights than its domain''s; role "%s" is not a member of it.',
+                   dom.owner_role, dom.name, me),
+            format('Run them as a member of "%s" (GRANT %I TO ...), or as a superuser.', dom.owner_role, dom.owner_role));
+    END IF;
+    RETURN owner_oid;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.check_runner_role(text) IS
+    'Internal: the role a product''s checks run as (its domain''s owner role), or 42501 unless the calling role is a member of it or a superuser.';
+
 -- mesh_run_checks: runs every library and sql check of the version's output ports that are
 -- bound to relations here (default: the highest published version), and records each result.
 -- SECURITY INVOKER (DECISIONS.md section 5): checks run as the domain's owner role, so the
@@ -426,8 +454,6 @@ AS $$
 #variable_conflict use_variable
 DECLARE
     v @extschema@.product_version;
-    dom @extschema@.domain;
-    me name := CURRENT_USER;
     owner_oid oid;
     p record;
     c record;
@@ -447,16 +473,7 @@ DECLARE
     ncols int;
 BEGIN
     v := meshcat_internal.quality_target(id, version);
-    SELECT d.* INTO dom FROM @extschema@.domain AS d JOIN @extschema@.product AS x ON x.domain = d.name WHERE x.id = v.product_id;
-    owner_oid := (SELECT r.oid FROM pg_roles AS r WHERE r.rolname = dom.owner_role);
-    IF NOT meshcat_internal.role_is_superuser(me)
-       AND NOT (owner_oid IS NOT NULL AND pg_has_role(me, owner_oid, 'MEMBER')) THEN
-        PERFORM meshcat_internal.raise_error('42501',
-            format('permission denied to run the checks of data product "%s"', v.product_id),
-            format('Checks run as role "%s", the owner of domain "%s", so that no check runs with more rights than its domain''s; role "%s" is not a member of it.',
-                   dom.owner_role, dom.name, me),
-            format('Run them as a member of "%s" (GRANT %I TO ...), or as a superuser.', dom.owner_role, dom.owner_role));
-    END IF;
+    owner_oid := meshcat_internal.check_runner_role(v.product_id);
     IF v.status = 'retired' THEN
         PERFORM meshcat_internal.raise_error('55000',
             format('version %s of data product "%s" is retired', v.version, v.product_id),

@@ -121,6 +121,8 @@ BEGIN
                                                                  text, boolean, text, text, text, timestamptz, boolean) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.evaluate_metric_slos(@extschema@.product_version, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_record_metric(text, text, numeric, timestamptz) TO meshcat_steward;
+    -- scheduling (83_quality_schedule): pg_cron jobs of the caller's own, running mesh_run_checks as the caller
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_schedule_checks(text, text), @extschema@.mesh_unschedule_checks(text) TO meshcat_steward;
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
