@@ -338,6 +338,8 @@ SELECT count(*) AS evaluations, (SELECT since FROM mesh_slo_status WHERE product
 RESET ROLE;
 SELECT payload ->> 'objective' AS objective, count(*) AS violations_announced FROM meshcat_internal.event
  WHERE kind = 'slo_violated' GROUP BY 1 ORDER BY 1;
+-- Objectives are contract: an ODCS export carries them (customProperties meshcat.slos).
+SELECT mesh_export('qa.fresh', NULL, 'odcs') ~ 'property: meshcat.slos' AS slos_exported;
 -- The trust summary in mesh_products (appended columns).
 SELECT id, checks_passing, checks_failing, checks_warning, last_checked IS NOT NULL AS checked, slos_met, slos_violated
   FROM mesh_products WHERE id LIKE 'qa.%' ORDER BY id;
