@@ -94,6 +94,17 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.check_threshold(jsonb) IS
     'Internal: a check''s threshold operators as text, such as mustBeBetween [1, 10].';
 
+-- Whether a JSON value is a number, or a string that is one (ODCS allows mustBe: "0").
+CREATE FUNCTION meshcat_internal.is_number(v jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(jsonb_typeof(v) IN ('number', 'string')
+                    AND (v #>> '{}') ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$', false)
+$$;
+COMMENT ON FUNCTION meshcat_internal.is_number(jsonb) IS
+    'Internal: whether a JSON value is a number or a string holding one.';
+
 -- Why a check's operators cannot judge a number (NULL when they can): each bound is a number
 -- (or a string that is one), mustBeBetween and mustNotBeBetween two of them, the lower first.
 CREATE FUNCTION meshcat_internal.check_operator_problem(ops jsonb) RETURNS text
@@ -102,13 +113,11 @@ CREATE FUNCTION meshcat_internal.check_operator_problem(ops jsonb) RETURNS text
 AS $$
     SELECT min(CASE WHEN e.k IN ('mustBeBetween', 'mustNotBeBetween') THEN
                         CASE WHEN jsonb_typeof(e.v) <> 'array' OR jsonb_array_length(e.v) <> 2
-                                  OR NOT (e.v -> 0 #>> '{}') ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
-                                  OR NOT (e.v -> 1 #>> '{}') ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+                                  OR NOT meshcat_internal.is_number(e.v -> 0) OR NOT meshcat_internal.is_number(e.v -> 1)
                              THEN format('%s must be two numbers, the lower first; it is %s', e.k, e.v)
                              WHEN (e.v -> 0 #>> '{}')::numeric > (e.v -> 1 #>> '{}')::numeric
                              THEN format('%s must be two numbers, the lower first; it is %s', e.k, e.v) END
-                    WHEN jsonb_typeof(e.v) NOT IN ('number', 'string')
-                         OR NOT (e.v #>> '{}') ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+                    WHEN NOT meshcat_internal.is_number(e.v)
                     THEN format('%s must be a number; it is %s', e.k, e.v) END)
       FROM jsonb_each(ops) AS e(k, v)
 $$;
