@@ -251,6 +251,23 @@ SELECT * FROM mesh_run_checks('qa.nothing');
 SELECT * FROM mesh_run_checks('qa.orders', '9.9.9');
 SELECT * FROM mesh_run_checks('qa.draftonly');
 RESET ROLE;
+-- a domain whose owner role was dropped: its checks cannot run as anyone
+CREATE ROLE regress_q_gone NOLOGIN;
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: Domain
+name: qgone
+owner: regress_q_gone
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: qgone.p
+name: P
+version: 1.0.0
+status: published
+$$);
+DROP ROLE regress_q_gone;
+SELECT * FROM mesh_run_checks('qgone.p');
 
 -- History: every run is kept; a failure is an event only when it is new (the check passed
 -- before, or never ran); a check that keeps failing sends none.

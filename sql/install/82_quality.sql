@@ -431,8 +431,12 @@ DECLARE
 BEGIN
     SELECT d.* INTO dom FROM @extschema@.domain AS d JOIN @extschema@.product AS x ON x.domain = d.name WHERE x.id = pid;
     owner_oid := (SELECT r.oid FROM pg_roles AS r WHERE r.rolname = dom.owner_role);
-    IF NOT meshcat_internal.role_is_superuser(me)
-       AND NOT (owner_oid IS NOT NULL AND pg_has_role(me, owner_oid, 'MEMBER')) THEN
+    IF owner_oid IS NULL THEN
+        PERFORM meshcat_internal.raise_error('42704',
+            format('role "%s", the owner of domain "%s", does not exist', dom.owner_role, dom.name),
+            'Checks run as the domain''s owner role.', 'Create the role, or register the domain with an owner that exists.');
+    END IF;
+    IF NOT meshcat_internal.role_is_superuser(me) AND NOT pg_has_role(me, owner_oid, 'MEMBER') THEN
         PERFORM meshcat_internal.raise_error('42501',
             format('permission denied to run the checks of data product "%s"', pid),
             format('Checks run as role "%s", the owner of domain "%s", so that no check runs with more rights than its domain''s; role "%s" is not a member of it.',

@@ -371,32 +371,27 @@ SELECT DISTINCT ON (h.product_id, h.version, h.check_name, h.port)
 COMMENT ON VIEW @extschema@.mesh_check_results IS
     'The latest result of each quality check of each product version (passed: false when it failed, erred or timed out; NULL when nothing judged it).';
 
+-- An objective's latest evaluation, and since when it has had that status: the latest start
+-- of a run of evaluations with one status (read through the objective's own history, by index).
 CREATE VIEW @extschema@.mesh_slo_status WITH (security_invoker) AS
-WITH h AS (
-    SELECT r.id, r.product_id, r.version, r.check_name, r.value, r.error, r.measured_at,
-           CASE WHEN r.passed THEN 'met' WHEN r.passed IS FALSE AND r.error IS NULL THEN 'violated' ELSE 'unknown' END AS status
-      FROM meshcat_internal.check_result AS r
-     WHERE r.slo
-), l AS (
-    SELECT DISTINCT ON (h.product_id, h.version, h.check_name) h.*
-      FROM h ORDER BY h.product_id, h.version, h.check_name, h.measured_at DESC, h.id DESC
-)
 SELECT v.product_id, v.version, s.name AS objective, s.objective AS kind, s.port, s.field, s.metric, s.target,
-       l.value AS latest_value, coalesce(l.status, 'unknown') AS status,
-       (SELECT pg_catalog.min(h.measured_at) FROM h
-         WHERE h.product_id OPERATOR(pg_catalog.=) l.product_id AND h.version OPERATOR(@extschema@.=) l.version
-           AND h.check_name OPERATOR(pg_catalog.=) l.check_name
-           AND h.measured_at OPERATOR(pg_catalog.>) coalesce((SELECT pg_catalog.max(x.measured_at) FROM h AS x
-                                        WHERE x.product_id OPERATOR(pg_catalog.=) l.product_id AND x.version OPERATOR(@extschema@.=) l.version
-                                          AND x.check_name OPERATOR(pg_catalog.=) l.check_name
-                                          AND x.status OPERATOR(pg_catalog.<>) l.status), '-infinity')) AS since,
+       l.value AS latest_value, coalesce(l.status, 'unknown') AS status, l.since,
        l.measured_at AS measured_at, coalesce(s.problem, l.error) AS error,
        v.version::text AS version_text, o.rank AS version_rank
   FROM @extschema@.product_version AS v
   JOIN meshcat_internal.current_version AS c ON c.version_id OPERATOR(pg_catalog.=) v.id
   JOIN meshcat_internal.version_order AS o ON o.product_id OPERATOR(pg_catalog.=) v.product_id AND o.version_id OPERATOR(pg_catalog.=) v.id
  CROSS JOIN LATERAL meshcat_internal.version_slos(v.descriptor) AS s
-  LEFT JOIN l ON l.product_id OPERATOR(pg_catalog.=) v.product_id AND l.version OPERATOR(@extschema@.=) v.version
-             AND l.check_name OPERATOR(pg_catalog.=) s.name;
+  LEFT JOIN LATERAL (
+       SELECT y.value, y.error, y.measured_at, y.status,
+              pg_catalog.max(y.measured_at) FILTER (WHERE y.starts) OVER () AS since
+         FROM (SELECT r.id, r.value, r.error, r.measured_at, z.status,
+                      z.status IS DISTINCT FROM pg_catalog.lag(z.status) OVER (ORDER BY r.measured_at, r.id) AS starts
+                 FROM meshcat_internal.check_result AS r
+                CROSS JOIN LATERAL (SELECT CASE WHEN r.passed THEN 'met' WHEN r.passed IS FALSE AND r.error IS NULL THEN 'violated'
+                                                ELSE 'unknown' END AS status) AS z
+                WHERE r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version OPERATOR(@extschema@.=) v.version
+                  AND r.slo AND r.check_name OPERATOR(pg_catalog.=) s.name) AS y
+        ORDER BY y.measured_at DESC, y.id DESC LIMIT 1) AS l ON true;
 COMMENT ON VIEW @extschema@.mesh_slo_status IS
     'Each service level objective of each product''s current version: its target, latest value, status (met, violated, or unknown: never measured, or its measurement failed) and since when it has had that status.';
