@@ -35,6 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/syscache.h"
 #include "utils/timeout.h"
 
 #include "meshcat.h"
@@ -46,6 +47,8 @@ int			meshcat_check_timeout = 60000;
 static bool check_timer_registered = false;
 static TimeoutId check_timer;
 static volatile sig_atomic_t check_timed_out = false;
+/* Whether a check's query is running: a check may not run checks (one timer). */
+static bool check_running = false;
 
 /*
  * The timer's handler (in signal context): marks that the check's own time ran
@@ -231,6 +234,14 @@ run_check_query(PG_FUNCTION_ARGS)
 	run_as = PG_GETARG_OID(1);
 	user_sql = PG_GETARG_BOOL(2);
 
+	if (check_running)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a quality check cannot run quality checks")));
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(run_as)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role with OID %u does not exist", run_as)));
 	/* the rights a check runs with must already be the caller's */
 	if (!superuser_arg(caller) && !is_member_of_role(caller, run_as))
 		ereport(ERROR,
@@ -250,6 +261,7 @@ run_check_query(PG_FUNCTION_ARGS)
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
 	check_timed_out = false;
+	check_running = true;
 
 	PG_TRY();
 	{
@@ -298,6 +310,7 @@ run_check_query(PG_FUNCTION_ARGS)
 
 		if (timer_on)
 			disable_timeout(check_timer, false);
+		check_running = false;
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 		MemoryContextSwitchTo(oldcxt);
 		edata = CopyErrorData();
@@ -324,6 +337,7 @@ run_check_query(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	check_timed_out = false;
+	check_running = false;
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
