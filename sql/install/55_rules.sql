@@ -700,8 +700,10 @@ COMMENT ON FUNCTION meshcat_internal.policy_result(@extschema@.policy, jsonb) IS
 -- Runs as the extension owner so that results cannot be forged: it reads the descriptor from
 -- the catalog itself. new_violation: failed, not exempt, and not failing at the last evaluation.
 -- One statement for every policy: a rule is a jsonpath test inline, only a checking function
--- takes a call (policy_result); a new version has no earlier evaluation to look up.
-CREATE FUNCTION meshcat_internal.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
+-- takes a call (policy_result). Every result is stored; failures_only returns only the failed
+-- ones (all that the triggers need: returning a hundred passes cost as much as judging them).
+CREATE FUNCTION meshcat_internal.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL,
+                                                    failures_only boolean DEFAULT false)
 RETURNS TABLE (policy_name text, enforcement @extschema@.enforcement, scope text, passed boolean,
                exempt boolean, new_violation boolean, message text, error text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -713,14 +715,21 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v record;
-    evaluated_before boolean;
+    latest record;   -- the version's last evaluation, if any
+    exempt text[];   -- the policies a granted exemption covers the product from
 BEGIN
     -- The descriptor is read once, whole: stored compressed, it would be decompressed again
     -- by every rule that tests it.
     SELECT pv.id, pv.product_id, pv.descriptor || '{}' AS descriptor, split_part(pv.product_id, '.', 1) AS domain INTO v
       FROM @extschema@.product_version AS pv
      WHERE pv.id = vid;
-    evaluated_before := EXISTS (SELECT FROM meshcat_internal.evaluation_run AS e WHERE e.version_id = vid);
+    SELECT e.id, e.policy_names, e.passed INTO latest
+      FROM meshcat_internal.evaluation_run AS e
+     WHERE e.version_id = vid
+     ORDER BY e.id DESC LIMIT 1;
+    exempt := ARRAY(SELECT x.policy_name FROM @extschema@.exemption AS x
+                     WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now());
+    -- (Kept small: setting up this statement's plan costs more, every call, than running it.)
     RETURN QUERY
     WITH judged AS (
         SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
@@ -729,22 +738,22 @@ BEGIN
                CASE WHEN p.check_function IS NOT NULL
                     THEN (SELECT (r.passed, r.error)::meshcat_internal.policy_outcome
                             FROM meshcat_internal.policy_result(p, v.descriptor) AS r) END AS f,
-               last.passed AS was_passed
+               -- each policy's result at the last evaluation that judged it: the latest (which
+               -- judged every policy, unless a policy change judged only its own), or else the
+               -- newest earlier one that judged it, walking back by id
+               CASE WHEN latest.id IS NULL THEN NULL
+                    WHEN p.name::text = ANY (latest.policy_names)
+                    THEN latest.passed[array_position(latest.policy_names, p.name::text)]
+                    ELSE (SELECT e.passed[array_position(e.policy_names, p.name::text)]
+                            FROM meshcat_internal.evaluation_run AS e
+                           WHERE e.version_id = vid AND e.id < latest.id AND p.name::text = ANY (e.policy_names)
+                           ORDER BY e.id DESC LIMIT 1) END AS was_passed
           FROM meshcat_internal.applicable_policies(v.domain) AS p
-          -- each policy's result at the last evaluation that judged it
-          LEFT JOIN (SELECT DISTINCT ON (u.policy_name) u.policy_name, u.passed
-                       FROM meshcat_internal.evaluation_run AS e,
-                            unnest(e.policy_names, e.passed) AS u(policy_name, passed)
-                      WHERE evaluated_before AND e.version_id = vid
-                      ORDER BY u.policy_name, e.id DESC) AS last ON last.policy_name = p.name
          WHERE only_policy IS NULL OR p.name = only_policy
     ), res AS (
         SELECT j.name, j.revision, j.enforcement, j.domain, j.message, coalesce(j.rule_passed, (j.f).passed) AS passed,
                (j.f).error AS error, j.was_passed
           FROM judged AS j
-    ), exempted AS (
-        SELECT DISTINCT x.policy_name FROM @extschema@.exemption AS x
-         WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now()
     ), ins AS (
         INSERT INTO meshcat_internal.evaluation_run (version_id, cause, policy_names, policy_revisions, passed, errors)
         -- one sort, then the arrays in that order
@@ -754,16 +763,17 @@ BEGIN
         HAVING pg_catalog.count(*) > 0
     )
     SELECT res.name::text, res.enforcement, coalesce(res.domain, 'global'), res.passed,
-           NOT res.passed AND x.policy_name IS NOT NULL,
-           NOT res.passed AND res.was_passed IS DISTINCT FROM false AND x.policy_name IS NULL,
+           NOT res.passed AND res.name::text = ANY (exempt),
+           NOT res.passed AND res.was_passed IS DISTINCT FROM false AND NOT res.name::text = ANY (exempt),
            res.message, res.error
-      FROM res LEFT JOIN exempted AS x ON x.policy_name = res.name
+      FROM res
+     WHERE NOT failures_only OR NOT res.passed
      ORDER BY res.enforcement DESC, res.name;
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text) IS
-    'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
+REVOKE ALL ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text, boolean) IS
+    'Evaluates the applicable policies on a stored version, stores every result, and returns them (or only the failures).';
 
 -- After a version is written: evaluate, gate publication, record, and tell listeners.
 CREATE FUNCTION meshcat_internal.govern_version() RETURNS trigger
@@ -800,7 +810,8 @@ BEGIN
                count(*) FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
                coalesce(array_agg(r.policy_name ORDER BY r.policy_name) FILTER (WHERE r.new_violation), '{}')
           INTO failed, nfailed, warned, nwarned, fresh
-          FROM meshcat_internal.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
+          FROM meshcat_internal.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END,
+                                                   failures_only => true) AS r;
         IF publishing AND nfailed > 0 THEN
             PERFORM meshcat_internal.raise_error('23514',
                 format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed,
@@ -957,7 +968,7 @@ BEGIN
                      OR p.domain IN (SELECT s.domain FROM meshcat_internal.domain_scope AS s WHERE s.ancestor = NEW.domain))
               ORDER BY pv.product_id, pv.version LOOP
         SELECT coalesce(array_agg(r.policy_name) FILTER (WHERE r.new_violation), '{}') INTO fresh
-          FROM meshcat_internal.record_evaluations(v.id, 'policy', NEW.name) AS r;
+          FROM meshcat_internal.record_evaluations(v.id, 'policy', NEW.name, failures_only => true) AS r;
         PERFORM meshcat_internal.notify_violations(v.product_id, v.version, v.status, fresh);
     END LOOP;
     RETURN NULL;
