@@ -131,9 +131,93 @@ INSERT INTO q_qa.ops SELECT generate_series(1, 5);
 SELECT check_name, value, threshold, passed, error FROM mesh_run_checks('qa.ops') ORDER BY check_name;
 RESET ROLE;
 
--- sql checks: run as the domain's owner role (current_user), read-only, timed; anything but
--- one read-only SELECT is refused before it runs; errors and timeouts are failed checks, and
--- the call completes. Library checks that cannot be computed fail alone.
+-- A sql check that is not one read-only SELECT, or a pattern that is not a regular
+-- expression, could never run: the descriptor is refused (22023, with the path). A query that
+-- does not parse may be another engine's SQL (a standard's contract): it is registered, and
+-- fails when it runs here.
+CREATE FUNCTION pg_temp.try_register(query text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+    msg text;
+    state text;
+BEGIN
+    PERFORM meshcat.mesh_register(format($y$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: qa.refused
+name: Refused
+version: 1.0.0
+outputs:
+  - name: t
+    type: table
+    location: q_qa.refused
+    quality: [{type: sql, query: %s}]
+    schema: [{name: n, type: int, quality: [{metric: invalidValues, arguments: {pattern: '^[0-9]+$'}}]}]
+$y$, to_jsonb(query)));
+    RETURN 'registered';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RETURN state || ': ' || msg;
+END
+$f$;
+SET ROLE regress_q_steward;
+SELECT q AS query, pg_temp.try_register(q) AS outcome
+  FROM unnest(ARRAY['INSERT INTO q_qa.t VALUES (99)',
+                    'WITH d AS (DELETE FROM q_qa.t RETURNING 1) SELECT count(*) FROM d',
+                    'SELECT count(*) FROM (SELECT n FROM q_qa.t FOR UPDATE) AS x',
+                    'SELECT 0 FROM q_qa.t FOR SHARE',
+                    'SELECT 0; DELETE FROM q_qa.t',
+                    'SELECT 0 INTO q_qa.copy',
+                    'UPDATE q_qa.t SET n = 0',
+                    'SELEC 1',
+                    'SELECT count(*) FROM ${object} WHERE n IS NULL']) AS q;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: qa.refused
+name: Refused
+version: 1.0.0
+outputs:
+  - name: t
+    type: table
+    location: q_qa.refused
+    schema: [{name: n, type: int, quality: [{metric: invalidValues, arguments: {pattern: '(unclosed'}}]}]
+$$);
+-- ... and refused when it runs too (a check registered before this rule, or run by hand),
+-- before anything runs (0A000)
+SELECT q AS query, r.error, r.sqlstate
+  FROM unnest(ARRAY['INSERT INTO q_qa.t VALUES (99)',
+                    'WITH d AS (DELETE FROM q_qa.t RETURNING 1) SELECT count(*) FROM d',
+                    'SELECT count(*) FROM (SELECT n FROM q_qa.t FOR UPDATE) AS x',
+                    'SELECT 0; DELETE FROM q_qa.t',
+                    'SELECT 0 INTO q_qa.copy',
+                    'SELEC 1']) AS q,
+       meshcat_internal.run_check_query(q, 'regress_q_team'::regrole, true) AS r;
+RESET ROLE;
+-- (only the last, a SELECT, was registered)
+SELECT product_id, version, status FROM mesh_versions WHERE product_id = 'qa.refused';
+-- A descriptor that holds writing checks anyway (written behind the triggers' back, as a
+-- restore does): mesh_run_checks refuses each before it runs, and records it as failed.
+SET ROLE regress_q_steward;
+SELECT * FROM mesh_provision('qa.refused', '1.0.0');
+RESET ROLE;
+SET session_replication_role = replica;
+UPDATE product_version SET descriptor = jsonb_set(jsonb_set(descriptor, '{outputs,0,quality}', '[
+    {"type": "sql", "name": "inserts", "query": "INSERT INTO q_qa.refused VALUES (99)"},
+    {"type": "sql", "name": "writing_cte", "query": "WITH d AS (DELETE FROM q_qa.refused RETURNING 1) SELECT count(*) FROM d"},
+    {"type": "sql", "name": "locks", "query": "SELECT count(*) FROM (SELECT n FROM q_qa.refused FOR UPDATE) AS x"},
+    {"type": "sql", "name": "two_statements", "query": "SELECT 0; DELETE FROM q_qa.refused"}]'),
+    '{outputs,0,schema,0,quality}', '[{"metric": "invalidValues", "name": "bad_pattern", "arguments": {"pattern": "(unclosed"}}]')
+ WHERE product_id = 'qa.refused';
+RESET session_replication_role;
+INSERT INTO q_qa.refused VALUES (1);
+SET ROLE regress_q_steward;
+SELECT check_name, passed, error FROM mesh_run_checks('qa.refused', '1.0.0') ORDER BY check_name;
+RESET ROLE;
+SELECT count(*) AS rows_kept FROM q_qa.refused;
+
+-- sql checks: run as the domain's owner role (current_user), read-only, timed; errors and
+-- timeouts are failed checks, and the call completes. Library checks that cannot be
+-- computed fail alone.
 SET ROLE regress_q_steward;
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
@@ -151,16 +235,10 @@ outputs:
       - {type: sql, name: object_placeholder, query: "SELECT count(*) FROM ${object} WHERE n > 1", mustBe: 2}
       - {type: sql, name: errs, query: "SELECT 1 / (count(*) - 3) FROM q_qa.t"}
       - {type: sql, name: sleeps, query: "SELECT count(*) FROM pg_catalog.pg_sleep(30)"}
-      - {type: sql, name: inserts, query: "INSERT INTO q_qa.t VALUES (99)"}
-      - {type: sql, name: writing_cte, query: "WITH d AS (DELETE FROM q_qa.t RETURNING 1) SELECT count(*) FROM d"}
-      - {type: sql, name: locks, query: "SELECT count(*) FROM (SELECT n FROM q_qa.t FOR UPDATE) AS x"}
-      - {type: sql, name: two_statements, query: "SELECT 0; DELETE FROM q_qa.t"}
-      - {type: sql, name: select_into, query: "SELECT 0 INTO q_qa.copy"}
       - {type: sql, name: sneaky_write, query: "SELECT count(*) FROM (SELECT pg_catalog.nextval('q_qa.s')) AS x"}
       - {type: sql, name: not_a_number, query: "SELECT 'zero'::text"}
       - {type: sql, name: two_rows, query: "SELECT n FROM q_qa.t"}
       - {type: sql, name: returns_null, query: "SELECT NULL::int"}
-      - {type: sql, name: syntax, query: "SELEC 1"}
       - {type: sql, name: temp_table, query: "SELECT count(*) FROM pg_temp.shadow"}
       - {metric: nullValues, name: no_field}
       - {metric: duplicateValues, name: no_such_column, arguments: {properties: [n, missing]}}
@@ -169,10 +247,10 @@ outputs:
       - name: n
         type: int
         quality:
-          - {metric: invalidValues, name: bad_pattern, arguments: {pattern: '(unclosed'}, severity: warning}
           - {metric: invalidValues, name: no_arguments}
           - {metric: nullValues, name: bad_unit, unit: kg}
           - {type: sql, name: property_placeholder, query: "SELECT count(*) FROM ${object} WHERE ${property} IS NULL"}
+          - {type: sql, name: other_placeholders, query: "SELECT count(*) FROM ${table} AS a JOIN {model} AS b ON a.${column} = b.{field} WHERE a.${column} > 2", mustBe: 1}
 $$);
 SELECT * FROM mesh_provision('qa.sqlchecks');
 RESET ROLE;

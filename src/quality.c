@@ -341,3 +341,58 @@ run_check_query(PG_FUNCTION_ARGS)
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
+
+/*
+ * sql_check_refusal(query text) -> text: why a sql check's query could never
+ * run (it parses, and is not one read-only SELECT), or NULL. Used when a
+ * descriptor is registered, with its placeholders read as names. A query that
+ * does not parse is not refused: it may be another engine's dialect (a
+ * standard's contract), and fails as a check if it is run here. Parsing has
+ * no side effects, but a syntax error is an ERROR: it is caught in a
+ * subtransaction, as everywhere else.
+ */
+PG_FUNCTION_INFO_V1(sql_check_refusal);
+Datum
+sql_check_refusal(PG_FUNCTION_ARGS)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	char	   *sql;
+	char	   *volatile reason = NULL;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_TEXT_P(cstring_to_text("a sql check needs a query"));
+	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		refuse_unless_select(sql);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			ReThrowError(edata);
+		/* not PostgreSQL's SQL: maybe another engine's; it fails when run here */
+		if (edata->sqlerrcode != ERRCODE_SYNTAX_ERROR)
+			reason = pstrdup(edata->message ? edata->message : "it cannot be parsed");
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+
+	if (reason == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(reason));
+}

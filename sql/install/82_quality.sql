@@ -557,8 +557,12 @@ BEGIN
                 IF sqltext IS NULL OR btrim(sqltext) = '' THEN
                     err := 'a sql check needs a query'; state := '22023';
                 ELSE
-                    sqltext := replace(replace(sqltext, '${object}', relname), '${property}',
-                                       CASE WHEN c.field IS NOT NULL THEN format('%I', c.field) ELSE '${property}' END);
+                    -- the relation and the field, as ODCS (${object}, ${table}, ${property},
+                    -- ${column}) and the Data Contract Specification ({model}, {field}) write them
+                    sqltext := regexp_replace(sqltext, '\$\{(object|table)\}|\{model\}', replace(relname, '\', '\\'), 'g');
+                    IF c.field IS NOT NULL THEN
+                        sqltext := regexp_replace(sqltext, '\$\{(property|column)\}|\{field\}', replace(format('%I', c.field), '\', '\\'), 'g');
+                    END IF;
                     sqlres := meshcat_internal.run_check_query(sqltext, owner_oid, true);
                     IF sqlres.error IS NOT NULL THEN
                         err := sqlres.error; state := sqlres.sqlstate;
