@@ -562,6 +562,38 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.stamp_version(text, @extschema@.product_version, @extschema@.product_version) IS
     'The row with the server''s stamps: created, updated, and when and by whom it was published, deprecated and retired.';
 
+-- The document kept with a version (its text as registered, and format) says what the
+-- descriptor says (DECISIONS.md section 2): mesh_register converted the one into the other, and
+-- said so (registered_document); any other write is held to the conversion. A write that
+-- gives a new document that does not convert is refused; one that changes the descriptor and
+-- leaves the old document, which no longer converts, drops it (the descriptor is then the
+-- document; the audit trail keeps the old one). Returns the row to write.
+CREATE FUNCTION meshcat_internal.document_follows_descriptor(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS @extschema@.product_version
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF after.document IS NULL
+       OR meshcat_internal.registered_document(after.descriptor, after.document)
+       OR meshcat_internal.document_converts(after.document, after.document_format, after.descriptor, after.product_id) THEN
+        RETURN after;
+    END IF;
+    IF before.id IS NOT NULL AND after.document = before.document AND after.document_format = before.document_format THEN
+        after.document := NULL;
+        after.document_format := 'meshcat';
+        RETURN after;
+    END IF;
+    PERFORM meshcat_internal.raise_error('23514',
+        format('the document of version %s of "%s" does not convert to its descriptor', after.version, after.product_id),
+        format('product_version.document is the %s document the version was registered from; it must say what the descriptor says.',
+               after.document_format),
+        'Register the document with mesh_register(), or write the descriptor alone (document NULL, document_format ''meshcat'').');
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.document_follows_descriptor(@extschema@.product_version, @extschema@.product_version) IS
+    'The version row to write with a kept document that converts to its descriptor: a stale document is dropped with a descriptor change, a new one that does not convert is refused (23514).';
+
 -- Product versions: which rule applies to which write. Once per version written, whatever the
 -- path (mesh_register, the lifecycle functions, a plain INSERT or UPDATE).
 CREATE FUNCTION meshcat_internal.guard_version() RETURNS trigger
@@ -592,6 +624,11 @@ BEGIN
         IF OLD.status <> 'draft' THEN
             PERFORM meshcat_internal.require_contract_unchanged(OLD, NEW);
         END IF;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.descriptor IS DISTINCT FROM OLD.descriptor
+       OR NEW.document IS DISTINCT FROM OLD.document OR NEW.document_format IS DISTINCT FROM OLD.document_format THEN
+        -- (before the descriptor's check, which forgets what mesh_register said of it)
+        NEW := meshcat_internal.document_follows_descriptor(CASE TG_OP WHEN 'UPDATE' THEN OLD END, NEW);
     END IF;
     IF TG_OP = 'INSERT' OR NEW.descriptor IS DISTINCT FROM OLD.descriptor THEN
         PERFORM meshcat_internal.require_valid_descriptor(NEW);
