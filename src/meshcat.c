@@ -33,6 +33,7 @@ int			meshcat_yaml_max_nodes_ceiling = 1000000;
 char	   *meshcat_event_retention = NULL;
 char	   *meshcat_openlineage_retention = NULL;
 char	   *meshcat_evaluation_retention = NULL;
+char	   *meshcat_check_retention = NULL;
 int			meshcat_lineage_cache_threshold = 10000;
 int			meshcat_lineage_cache_max_size = 256 * 1024;	/* kB */
 bool		meshcat_deriving = false;
@@ -146,6 +147,27 @@ _PG_init(void)
 							   "30 days",
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
+
+	/* Read by mesh_prune_check_results(), which checks it is an interval. */
+	DefineCustomStringVariable("meshcat.check_retention",
+							   "How long meshcat keeps quality check results in meshcat_internal.check_result.",
+							   "mesh_prune_check_results() deletes older ones, but never the latest of a check; an interval, such as 90 days.",
+							   &meshcat_check_retention,
+							   "90 days",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	/*
+	 * A user setting: it bounds the work of the caller's own call, which the
+	 * caller could cancel anyway (quality.c tells its expiry from a cancel).
+	 */
+	DefineCustomIntVariable("meshcat.check_timeout",
+							"Longest time one quality check may run in mesh_run_checks().",
+							"A check that runs longer is canceled and fails with that error; 0: no limit.",
+							&meshcat_check_timeout,
+							60000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("meshcat.lineage_cache_threshold",
 							"Edges a lineage walk may read through indexes before it loads the whole lineage into backend memory.",

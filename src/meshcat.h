@@ -53,6 +53,9 @@ extern int	meshcat_lineage_cache_threshold;
 /* Most memory (kB) one backend's lineage cache may take (lineage.c). */
 extern int	meshcat_lineage_cache_max_size;
 
+/* Milliseconds one quality check may run; 0: no limit (quality.c). */
+extern int	meshcat_check_timeout;
+
 /* semver.c: semver_satisfies(semver, text), which lineage.c calls directly. */
 extern Datum semver_satisfies(PG_FUNCTION_ARGS);
 

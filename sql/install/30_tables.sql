@@ -498,3 +498,38 @@ CREATE TABLE meshcat_internal.binding_clock (
 INSERT INTO meshcat_internal.binding_clock DEFAULT VALUES;
 COMMENT ON TABLE meshcat_internal.binding_clock IS
     'One row, updated by every transaction that binds a port to a relation: binders take turns.';
+
+-- Every quality check result (82_quality): run by mesh_run_checks, or recorded from elsewhere
+-- by mesh_record_metric, and every evaluation of a service level objective (slo: check_name is
+-- the objective's name); the history, pruned after meshcat.check_retention (the latest of each
+-- is kept). port is NULL for a recorded metric that no check of the version names.
+CREATE TABLE meshcat_internal.check_result (
+    id          bigserial PRIMARY KEY,
+    product_id  text NOT NULL,
+    version     @extschema@.semver NOT NULL,
+    port        text,
+    check_name  text NOT NULL,
+    field       text,
+    metric      text NOT NULL,
+    dimension   text,
+    severity    text CHECK (severity IN ('error', 'warning', 'info')),
+    value       numeric,
+    threshold   text,
+    passed      boolean,
+    error       text,
+    sqlstate    text,
+    origin      text NOT NULL CHECK (origin IN ('run', 'recorded')),
+    slo         boolean NOT NULL DEFAULT false,
+    measured_at timestamptz NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_by name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK (error IS NULL OR passed IS FALSE)
+);
+CREATE INDEX check_result_latest ON meshcat_internal.check_result (product_id, version, slo, check_name, port, measured_at DESC, id DESC);
+CREATE INDEX ON meshcat_internal.check_result (measured_at);
+COMMENT ON TABLE meshcat_internal.check_result IS
+    'Quality check results with their history: run in the database (mesh_run_checks) or recorded (mesh_record_metric); pruned after meshcat.check_retention, keeping the latest of each check. See mesh_check_results.';
+COMMENT ON COLUMN meshcat_internal.check_result.passed IS
+    'Whether the value meets the check''s threshold; false when the check erred, timed out or was refused (error says why); NULL for a recorded metric no check holds to a threshold.';
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.check_result', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.check_result_id_seq', '');

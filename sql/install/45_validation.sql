@@ -103,6 +103,63 @@ END;
 COMMENT ON FUNCTION meshcat_internal.descriptor_contract_changes(jsonb, jsonb) IS
     'Internal: the sorted top-level keys whose contract part differs between two DataProduct descriptors; empty when none does.';
 
+-- Why a sql quality check's query could never run (C, src/quality.c): it parses, and is not
+-- exactly one SELECT that neither writes nor locks; NULL when it may run (a query that does
+-- not parse may be another engine's dialect: it fails when run here).
+CREATE FUNCTION meshcat_internal.sql_check_refusal(query text) RETURNS text
+    AS 'MODULE_PATHNAME', 'sql_check_refusal'
+    LANGUAGE C IMMUTABLE;
+COMMENT ON FUNCTION meshcat_internal.sql_check_refusal(text) IS
+    'Internal: why a sql quality check''s query could never run (it parses and is not one read-only SELECT), or NULL.';
+
+-- The first quality check of a product document that could never run, with its path: a sql
+-- check refused by sql_check_refusal (placeholders, ${...}, {model}, {field}, read as names), or a pattern
+-- that is not a regular expression (docs/quality.md). NULLs when there is none.
+CREATE FUNCTION meshcat_internal.quality_problem(doc jsonb, OUT path text, OUT problem text)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        WITH o AS (
+            SELECT x.o, x.n - 1 AS i
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' ELSE '[]' END) WITH ORDINALITY AS x(o, n)
+        )
+        SELECT format('$.outputs[%s].quality[%s]', o.i, y.n - 1) AS at, y.q, o.i AS oi, -1 AS fi, y.n AS qi
+          FROM o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.o -> 'quality') = 'array' THEN o.o -> 'quality' ELSE '[]' END) WITH ORDINALITY AS y(q, n)
+        UNION ALL
+        SELECT format('$.outputs[%s].schema[%s].quality[%s]', o.i, s.n - 1, y.n - 1), y.q, o.i, s.n, y.n
+          FROM o, jsonb_array_elements(CASE WHEN jsonb_typeof(o.o -> 'schema') = 'array' THEN o.o -> 'schema' ELSE '[]' END) WITH ORDINALITY AS s(f, n),
+               jsonb_array_elements(CASE WHEN jsonb_typeof(s.f -> 'quality') = 'array' THEN s.f -> 'quality' ELSE '[]' END) WITH ORDINALITY AS y(q, n)
+        ORDER BY 3, 4, 5
+    LOOP
+        CONTINUE WHEN jsonb_typeof(c.q) <> 'object';
+        IF coalesce(c.q ->> 'type', CASE WHEN c.q ? 'query' THEN 'sql' END) = 'sql' THEN
+            problem := meshcat_internal.sql_check_refusal(
+                regexp_replace(regexp_replace(c.q ->> 'query', '\$\{[A-Za-z_]+\}', 'p', 'g'), '\{(model|field)\}', 'p', 'g'));
+            IF problem IS NOT NULL THEN
+                path := c.at || CASE WHEN c.q ? 'query' THEN '.query' ELSE '' END;
+                RETURN;
+            END IF;
+        END IF;
+        IF jsonb_typeof(c.q #> '{arguments,pattern}') = 'string' THEN
+            BEGIN
+                PERFORM '' ~ (c.q #>> '{arguments,pattern}');
+            EXCEPTION WHEN invalid_regular_expression THEN
+                GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
+                path := c.at || '.arguments.pattern';
+                problem := format('"%s" is not a regular expression: %s', c.q #>> '{arguments,pattern}', problem);
+                RETURN;
+            END;
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.quality_problem(jsonb) IS
+    'Internal: the path and problem of the first quality check of a product document that could never run (a sql check that is not one read-only SELECT, a pattern that is not a regular expression).';
+
 -- The checks a JSON Schema cannot say: values that must parse, names that must agree,
 -- duplicates. References to other objects are checked by the writers below.
 CREATE FUNCTION meshcat_internal.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
@@ -198,10 +255,17 @@ BEGIN
     IF FOUND THEN
         PERFORM meshcat_internal.raise_invalid_descriptor(docno, dup.path, dup.problem, line => line);
     END IF;
+    -- quality checks that could never run (mesh_run_checks would refuse them anyway)
+    dup := meshcat_internal.quality_problem(doc);
+    IF dup.path IS NOT NULL THEN
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, dup.path, dup.problem,
+            'A sql check is one SELECT returning one number, that neither writes nor locks rows; a pattern is a POSIX regular expression (docs/quality.md).',
+            line => line);
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.check_product_document(jsonb, int, int) IS
-    'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names.';
+    'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names, quality checks that could never run.';
 
 -- A product document as mesh_register and the guard check it: its JSON Schema, then what the
 -- schema cannot say. Raises 22023 at the first problem. A function of the document alone.

@@ -43,15 +43,49 @@ SELECT v.product_id, v.version, v.status,
 COMMENT ON VIEW @extschema@.mesh_versions IS
     'One row per product version: lifecycle, contract metadata and the full descriptor; version_text and version_rank (1 = oldest) filter and sort versions without meshcat on the search_path; external_id and document_format: the id and format of the document it was registered from.';
 
+-- A version's trust summary (82_quality), for mesh_products: its checks' latest results, and
+-- its objectives' latest evaluations.
+CREATE FUNCTION meshcat_internal.check_summary(pid text, ver @extschema@.semver,
+                                               OUT checks_passing bigint, OUT checks_failing bigint, OUT checks_warning bigint,
+                                               OUT last_checked timestamptz)
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT pg_catalog.count(*) FILTER (WHERE l.passed),
+           pg_catalog.count(*) FILTER (WHERE l.passed IS FALSE AND l.severity OPERATOR(pg_catalog.=) 'error'),
+           pg_catalog.count(*) FILTER (WHERE l.passed IS FALSE AND l.severity OPERATOR(pg_catalog.<>) 'error'),
+           pg_catalog.max(l.measured_at)
+      FROM (SELECT DISTINCT ON (r.check_name, r.port) r.passed, r.severity, r.measured_at
+              FROM meshcat_internal.check_result AS r
+             WHERE r.product_id OPERATOR(pg_catalog.=) pid AND r.version OPERATOR(@extschema@.=) ver AND NOT r.slo
+             ORDER BY r.check_name, r.port, r.measured_at DESC, r.id DESC) AS l;
+END;
+COMMENT ON FUNCTION meshcat_internal.check_summary(text, @extschema@.semver) IS
+    'Internal: how many checks of a version pass, fail (severity error) and fail as warnings or info by their latest result, and when the latest was measured.';
+
+CREATE FUNCTION meshcat_internal.slo_summary(pid text, ver @extschema@.semver, OUT slos_met bigint, OUT slos_violated bigint)
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT pg_catalog.count(*) FILTER (WHERE l.passed), pg_catalog.count(*) FILTER (WHERE l.passed IS FALSE AND l.error IS NULL)
+      FROM (SELECT DISTINCT ON (r.check_name) r.passed, r.error
+              FROM meshcat_internal.check_result AS r
+             WHERE r.product_id OPERATOR(pg_catalog.=) pid AND r.version OPERATOR(@extschema@.=) ver AND r.slo
+             ORDER BY r.check_name, r.measured_at DESC, r.id DESC) AS l;
+END;
+COMMENT ON FUNCTION meshcat_internal.slo_summary(text, @extschema@.semver) IS
+    'Internal: how many objectives of a version are met and violated by their latest evaluation.';
+
 CREATE VIEW @extschema@.mesh_products WITH (security_invoker) AS
 SELECT v.product_id AS id, v.name, v.domain, v.version AS current_version, v.status, v.classification,
        v.owners, v.tags, v.description, v.retention,
        (SELECT pg_catalog.count(*) FROM @extschema@.product_version AS pv WHERE pv.product_id OPERATOR(pg_catalog.=) v.product_id) AS versions,
-       v.updated_at, v.version_text AS current_version_text, v.version_rank AS current_version_rank
+       v.updated_at, v.version_text AS current_version_text, v.version_rank AS current_version_rank,
+       q.checks_passing, q.checks_failing, q.checks_warning, q.last_checked, o.slos_met, o.slos_violated
   FROM @extschema@.mesh_versions AS v
+  LEFT JOIN LATERAL meshcat_internal.check_summary(v.product_id, v.version) AS q ON true
+  LEFT JOIN LATERAL meshcat_internal.slo_summary(v.product_id, v.version) AS o ON true
  WHERE v.is_current;
 COMMENT ON VIEW @extschema@.mesh_products IS
-    'One row per data product, described by its current version (current_version_text and current_version_rank as in mesh_versions).';
+    'One row per data product, described by its current version (current_version_text and current_version_rank as in mesh_versions); its trust summary: checks passing, failing (severity error) and warning (warning or info), when last checked, objectives met and violated.';
 
 CREATE VIEW @extschema@.mesh_ports WITH (security_invoker) AS
 SELECT v.product_id, v.version, 'input'::text AS direction, i.position,
@@ -314,3 +348,50 @@ SELECT d.product_id, d.version, d.port, d.relation, d.kind, d.field, d.expected,
   JOIN meshcat_internal.version_order AS r ON r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version_id OPERATOR(pg_catalog.=) v.id;
 COMMENT ON VIEW @extschema@.mesh_drift IS
     'How every relation bound to an output port differs from its contract (mesh_drift()), with version_text and version_rank as in mesh_versions.';
+
+-- Quality (82_quality): every result, the latest result of each check, and each current
+-- version's service level objectives.
+CREATE VIEW @extschema@.mesh_check_history WITH (security_invoker) AS
+SELECT r.product_id, r.version, r.port, r.check_name, r.field, r.metric, r.dimension, r.severity, r.value, r.threshold,
+       r.passed, r.error, r.sqlstate, r.origin, r.measured_at, r.recorded_by,
+       r.version::text AS version_text, o.rank AS version_rank, r.slo
+  FROM meshcat_internal.check_result AS r
+  JOIN @extschema@.product_version AS v ON v.product_id OPERATOR(pg_catalog.=) r.product_id AND v.version OPERATOR(@extschema@.=) r.version
+  JOIN meshcat_internal.version_order AS o ON o.product_id OPERATOR(pg_catalog.=) v.product_id AND o.version_id OPERATOR(pg_catalog.=) v.id;
+COMMENT ON VIEW @extschema@.mesh_check_history IS
+    'Every quality check result kept (meshcat.check_retention): run here (origin run) or recorded (origin recorded), with its value, threshold, verdict and error; slo: an objective''s evaluation.';
+
+CREATE VIEW @extschema@.mesh_check_results WITH (security_invoker) AS
+SELECT DISTINCT ON (h.product_id, h.version, h.check_name, h.port)
+       h.product_id, h.version, h.port, h.check_name, h.field, h.metric, h.dimension, h.severity, h.value, h.threshold,
+       h.passed, h.error, h.sqlstate, h.origin, h.measured_at, h.recorded_by, h.version_text, h.version_rank
+  FROM @extschema@.mesh_check_history AS h
+ WHERE NOT h.slo
+ ORDER BY h.product_id, h.version, h.check_name, h.port, h.measured_at DESC;
+COMMENT ON VIEW @extschema@.mesh_check_results IS
+    'The latest result of each quality check of each product version (passed: false when it failed, erred or timed out; NULL when nothing judged it).';
+
+-- An objective's latest evaluation, and since when it has had that status: the latest start
+-- of a run of evaluations with one status (read through the objective's own history, by index).
+CREATE VIEW @extschema@.mesh_slo_status WITH (security_invoker) AS
+SELECT v.product_id, v.version, s.name AS objective, s.objective AS kind, s.port, s.field, s.metric, s.target,
+       l.value AS latest_value, coalesce(l.status, 'unknown') AS status, l.since,
+       l.measured_at AS measured_at, coalesce(s.problem, l.error) AS error,
+       v.version::text AS version_text, o.rank AS version_rank
+  FROM @extschema@.product_version AS v
+  JOIN meshcat_internal.current_version AS c ON c.version_id OPERATOR(pg_catalog.=) v.id
+  JOIN meshcat_internal.version_order AS o ON o.product_id OPERATOR(pg_catalog.=) v.product_id AND o.version_id OPERATOR(pg_catalog.=) v.id
+ CROSS JOIN LATERAL meshcat_internal.version_slos(v.descriptor) AS s
+  LEFT JOIN LATERAL (
+       SELECT y.value, y.error, y.measured_at, y.status,
+              pg_catalog.max(y.measured_at) FILTER (WHERE y.starts) OVER () AS since
+         FROM (SELECT r.id, r.value, r.error, r.measured_at, z.status,
+                      z.status IS DISTINCT FROM pg_catalog.lag(z.status) OVER (ORDER BY r.measured_at, r.id) AS starts
+                 FROM meshcat_internal.check_result AS r
+                CROSS JOIN LATERAL (SELECT CASE WHEN r.passed THEN 'met' WHEN r.passed IS FALSE AND r.error IS NULL THEN 'violated'
+                                                ELSE 'unknown' END AS status) AS z
+                WHERE r.product_id OPERATOR(pg_catalog.=) v.product_id AND r.version OPERATOR(@extschema@.=) v.version
+                  AND r.slo AND r.check_name OPERATOR(pg_catalog.=) s.name) AS y
+        ORDER BY y.measured_at DESC, y.id DESC LIMIT 1) AS l ON true;
+COMMENT ON VIEW @extschema@.mesh_slo_status IS
+    'Each service level objective of each product''s current version: its target, latest value, status (met, violated, or unknown: never measured, or its measurement failed) and since when it has had that status.';

@@ -112,6 +112,17 @@ BEGIN
     GRANT EXECUTE ON FUNCTION meshcat_internal.bind_provisioned(text, @extschema@.semver, text, text, oid) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_drift(text) TO meshcat_reader;
 
+    -- quality (82_quality): running checks runs them as the domain's owner role (the caller
+    -- must be a member: run_check_query and store_check_result check it again); recording a
+    -- metric is a domain owner's write (SECURITY DEFINER).
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_run_checks(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.run_check_query(text, oid, boolean) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.store_check_result(text, @extschema@.semver, text, text, text, text, text, text, numeric,
+                                                                 text, boolean, text, text, text, timestamptz, boolean) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.evaluate_metric_slos(@extschema@.product_version, text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_record_metric(text, text, numeric, timestamptz) TO meshcat_steward;
+    -- scheduling (83_quality_schedule): pg_cron jobs of the caller's own, running mesh_run_checks as the caller
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_schedule_checks(text, text), @extschema@.mesh_unschedule_checks(text) TO meshcat_steward;
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
@@ -119,6 +130,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_evaluations() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_openlineage() TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_check_results() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_rebuild(), @extschema@.mesh_lineage_rebuild() TO meshcat_admin;
 END
 $$;

@@ -1,0 +1,20 @@
+-- docs/quality.md: its ```sql blocks are the worked example, run here in order (roles get a
+-- regress_ prefix), so every example in the page runs and its output is checked.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS meshcat CASCADE;
+CREATE EXTENSION meshcat;
+RESET client_min_messages;
+SET search_path = meshcat, meshcat_internal, public;
+SELECT count(*) FROM mesh_setup_roles();
+\! awk '/^```sql$/ { on = 1; next } /^```/ { on = 0 } on' docs/quality.md | sed -E 's/\b(sales_team|carol)\b/regress_\1/g' > results/quality_docs_example.sql
+\i results/quality_docs_example.sql
+RESET ROLE;
+
+SET client_min_messages = warning;
+DROP SCHEMA logistics_data CASCADE;
+DROP EXTENSION meshcat CASCADE;
+DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM regress_sales_team', current_database()); END $$;
+DROP OWNED BY regress_sales_team, regress_carol, meshcat_admin, meshcat_steward, meshcat_reader;
+DROP ROLE regress_carol, regress_sales_team, meshcat_admin, meshcat_steward, meshcat_reader;
+RESET client_min_messages;
+CREATE EXTENSION meshcat;
