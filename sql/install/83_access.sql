@@ -818,7 +818,8 @@ CREATE TRIGGER guard_subscribers BEFORE UPDATE ON @extschema@.product_version
     EXECUTE FUNCTION meshcat_internal.require_no_active_subscribers();
 
 -- Deprecation is announced to each subscriber whose range accepts the version: one event per
--- subscription (kind subscriber_notified), with the sunset and the reason. SECURITY DEFINER
+-- subscription (kind subscriber_notified), with the sunset and the reason, after the
+-- deprecated event (govern: AFTER triggers fire in name order). SECURITY DEFINER
 -- to write the events, as govern_version does.
 CREATE FUNCTION meshcat_internal.announce_deprecation() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -839,7 +840,7 @@ $$;
 REVOKE ALL ON FUNCTION meshcat_internal.announce_deprecation() FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.announce_deprecation() IS
     'Trigger: one subscriber_notified event per subscription whose range accepts a version being deprecated.';
-CREATE TRIGGER announce_subscribers AFTER UPDATE ON @extschema@.product_version
+CREATE TRIGGER tell_subscribers_deprecation AFTER UPDATE ON @extschema@.product_version
     FOR EACH ROW WHEN (OLD.status = 'published' AND NEW.status = 'deprecated')
     EXECUTE FUNCTION meshcat_internal.announce_deprecation();
 
