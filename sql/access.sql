@@ -18,6 +18,7 @@ CREATE ROLE regress_ac_admin NOLOGIN IN ROLE meshcat_admin;
 CREATE ROLE regress_ac_consumer NOLOGIN IN ROLE meshcat_reader;
 CREATE ROLE regress_ac_analyst NOLOGIN IN ROLE meshcat_reader;
 CREATE ROLE regress_ac_outsider NOLOGIN IN ROLE meshcat_reader;
+CREATE ROLE "regress_ac Odd" NOLOGIN IN ROLE meshcat_reader;
 SELECT current_database() AS db \gset
 GRANT CREATE ON DATABASE :"db" TO regress_ac_team;
 
@@ -210,6 +211,18 @@ SELECT status, approval FROM mesh_access_requests WHERE id = :req_auto;
 SELECT object_kind, column_name, privilege, grantor FROM mesh_access_grants WHERE request = :req_auto ORDER BY object_kind;
 SELECT has_table_privilege('regress_ac_consumer', 'ac_sales.events', 'SELECT') AS events;
 
+-- A consumer whose name needs quoting is granted and revoked all the same.
+SET ROLE "regress_ac Odd";
+SELECT mesh_request_access('acs.events', 'feed', '"regress_ac Odd"', 'quoting') AS req_odd \gset
+SELECT count(*) FROM ac_sales.events;
+RESET ROLE;
+SET ROLE regress_ac_steward;
+SELECT mesh_revoke(:req_odd, 'done');
+RESET ROLE;
+SET ROLE "regress_ac Odd";
+SELECT count(*) FROM ac_sales.events;
+RESET ROLE;
+
 -- Classification rules: restricted data only to roles in access.sensitive, and always by a
 -- human, whatever approval says.
 SET ROLE regress_ac_consumer;
@@ -370,9 +383,9 @@ SET client_min_messages = warning;
 DROP SCHEMA ac_sales CASCADE;
 DROP EXTENSION meshcat CASCADE;
 REVOKE CREATE ON DATABASE :"db" FROM regress_ac_team;
-DROP OWNED BY regress_ac_team, regress_ac_b_team, regress_ac_steward, regress_ac_b_steward, regress_ac_admin,
+DROP OWNED BY "regress_ac Odd", regress_ac_team, regress_ac_b_team, regress_ac_steward, regress_ac_b_steward, regress_ac_admin,
               regress_ac_consumer, regress_ac_analyst, regress_ac_outsider, meshcat_admin, meshcat_steward, meshcat_reader;
-DROP ROLE regress_ac_steward, regress_ac_b_steward, regress_ac_admin, regress_ac_consumer, regress_ac_analyst,
+DROP ROLE "regress_ac Odd", regress_ac_steward, regress_ac_b_steward, regress_ac_admin, regress_ac_consumer, regress_ac_analyst,
           regress_ac_outsider, regress_ac_team, regress_ac_b_team, meshcat_admin, meshcat_steward, meshcat_reader;
 RESET client_min_messages;
 CREATE EXTENSION meshcat;

@@ -193,20 +193,20 @@ RETURNS TABLE (object_kind text, schema_name name, column_name name, privilege t
     LANGUAGE sql STABLE
 BEGIN ATOMIC
     SELECT 'schema', n.nspname, NULL::name, 'USAGE',
-           pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', n.nspname, consumer),
-           pg_catalog.format('REVOKE USAGE ON SCHEMA %I FROM %I', n.nspname, consumer)
+           pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %s', n.nspname, consumer),
+           pg_catalog.format('REVOKE USAGE ON SCHEMA %I FROM %s', n.nspname, consumer)
       FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE c.oid OPERATOR(pg_catalog.=) rel
     UNION ALL
     SELECT 'table', n.nspname, NULL::name, 'SELECT',
-           pg_catalog.format('GRANT SELECT ON TABLE %s TO %I', rel, consumer),
-           pg_catalog.format('REVOKE SELECT ON TABLE %s FROM %I', rel, consumer)
+           pg_catalog.format('GRANT SELECT ON TABLE %s TO %s', rel, consumer),
+           pg_catalog.format('REVOKE SELECT ON TABLE %s FROM %s', rel, consumer)
       FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE c.oid OPERATOR(pg_catalog.=) rel AND columns IS NULL
     UNION ALL
     SELECT 'column', n.nspname, col::name, 'SELECT',
-           pg_catalog.format('GRANT SELECT (%I) ON TABLE %s TO %I', col, rel, consumer),
-           pg_catalog.format('REVOKE SELECT (%I) ON TABLE %s FROM %I', col, rel, consumer)
+           pg_catalog.format('GRANT SELECT (%I) ON TABLE %s TO %s', col, rel, consumer),
+           pg_catalog.format('REVOKE SELECT (%I) ON TABLE %s FROM %s', col, rel, consumer)
       FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace,
            pg_catalog.unnest(columns) AS col
      WHERE c.oid OPERATOR(pg_catalog.=) rel
@@ -471,7 +471,7 @@ BEGIN
                 format('permission denied to grant access request %s: role "%s" cannot grant it', request, current_user),
                 format('Approval grants with the approver''s own rights; role "%s" lacks %s. Nothing was granted; the request stays pending.',
                        current_user, why),
-                format('Approve it as a member of the relation''s owner role (SET ROLE %I).',
+                format('Approve it as a member of the relation''s owner role (SET ROLE %s).',
                        (SELECT c.relowner::regrole::text FROM pg_class AS c WHERE c.oid = t.rel)));
         END IF;
         held := meshcat_internal.held_privileges(t.rel, (t.r).consumer, t.columns);
@@ -635,7 +635,7 @@ BEGIN
         PERFORM meshcat_internal.raise_error('42501',
             format('permission denied to request access for role "%s"', consumer),
             format('Role "%s" may ask only for roles it may act as; it is not a member of "%s".', actor, consumer),
-            format('Ask as a member of "%s" (SET ROLE %I).', consumer, consumer));
+            format('Ask as a member of "%s" (SET ROLE %s).', consumer, consumer));
     END IF;
     IF for_product IS NOT NULL THEN
         IF NOT EXISTS (SELECT FROM @extschema@.product AS p WHERE p.id = for_product) THEN

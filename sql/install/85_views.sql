@@ -317,7 +317,7 @@ COMMENT ON VIEW @extschema@.mesh_drift IS
 
 -- Access (83_access, docs/access.md): the requests and their decisions, and the grants ledger.
 CREATE VIEW @extschema@.mesh_access_requests WITH (security_invoker) AS
-SELECT a.id, a.product_id, a.port, a.consumer::text AS consumer, a.for_product, a.purpose, a.version_range, a.until,
+SELECT a.id, a.product_id, a.port::text AS port, a.consumer::text AS consumer, a.for_product, a.purpose, a.version_range, a.until,
        a.columns, a.status, a.approval, a.requested_at, a.requested_by, a.decided_at, a.decided_by, a.decision_note,
        a.relation::text AS relation, a.ended_at, a.ended_by, a.end_reason
   FROM meshcat_internal.access_request AS a;
