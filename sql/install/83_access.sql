@@ -322,15 +322,22 @@ RETURN ARRAY(SELECT CASE p.object_kind WHEN 'column' THEN 'column:' OPERATOR(pg_
 COMMENT ON FUNCTION meshcat_internal.held_privileges(regclass, regrole, text[]) IS
     'Internal: which of the privileges an approval would give a consumer already holds directly.';
 
--- The request a decision is about, locked; 23503 when it does not exist, 55000 unless it is in
--- the status the decision needs; 42501 unless the acting role owns the product's domain.
-CREATE FUNCTION meshcat_internal.decided_request(request bigint, needed text, what text) RETURNS meshcat_internal.access_request
+-- The request a decision is about, locked; 22023 when a denial or revocation has no reason,
+-- 23503 when the request does not exist, 55000 unless it is in the status the decision needs;
+-- 42501 unless the acting role owns the product's domain.
+CREATE FUNCTION meshcat_internal.decided_request(request bigint, needed text, what text, reason text DEFAULT NULL)
+RETURNS meshcat_internal.access_request
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     r meshcat_internal.access_request;
 BEGIN
+    IF what IN ('deny', 'revoke') AND coalesce(btrim(reason), '') = '' THEN
+        PERFORM meshcat_internal.raise_error('22023',
+            format('a %s needs a reason', CASE what WHEN 'deny' THEN 'denial' ELSE 'revocation' END), NULL,
+            'Tell the consumer why.');
+    END IF;
     PERFORM meshcat_internal.take_access_turn();
     SELECT * INTO r FROM meshcat_internal.access_request AS a WHERE a.id = request FOR UPDATE;
     IF NOT FOUND THEN
@@ -350,9 +357,9 @@ BEGIN
     RETURN r;
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.decided_request(bigint, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.decided_request(bigint, text, text) IS
-    'Internal: the access request a decision is about, locked, after checking it exists, is in the needed status and that the acting role owns its domain.';
+REVOKE ALL ON FUNCTION meshcat_internal.decided_request(bigint, text, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.decided_request(bigint, text, text, text) IS
+    'Internal: the access request a decision is about, locked, after checking the reason, that it exists, is in the needed status and that the acting role owns its domain.';
 
 -- What mesh_approve needs to grant: the request locked and judged again on the version it is
 -- for (share-locked: a retirement waits), the bound relation (NULL: an external port, whose
@@ -385,25 +392,23 @@ REVOKE ALL ON FUNCTION meshcat_internal.approval_target(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.approval_target(bigint) IS
     'Internal: the pending access request an approval is about (locked, judged again), its bound relation (NULL: external) and the columns to grant.';
 
--- Records an approval that mesh_approve has granted (or, for an external port, only decided):
--- the ledger from the ACL (write_ledger), the request approved, the events. The request, its
--- relation and columns are judged again here, for the acting role.
-CREATE FUNCTION meshcat_internal.record_approval(request bigint, note text, held text[], how text DEFAULT 'human')
+-- Writes an approval whose GRANTs are done (none for an external port, rel NULL): the ledger
+-- from the ACL (write_ledger), the request approved (how: human or auto), the events.
+CREATE FUNCTION meshcat_internal.write_approval(r meshcat_internal.access_request, rel regclass, columns text[],
+                                               held text[], how text, note text)
 RETURNS meshcat_internal.access_request
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t record := meshcat_internal.approval_target(request);
-    r meshcat_internal.access_request := t.r;
     given jsonb;
 BEGIN
-    IF t.rel IS NOT NULL THEN
-        given := meshcat_internal.write_ledger(r, t.rel, t.columns, held);
+    IF rel IS NOT NULL THEN
+        given := meshcat_internal.write_ledger(r, rel, columns, held);
     END IF;
     UPDATE meshcat_internal.access_request AS a
        SET status = 'approved', approval = how, decided_at = now(), decided_by = @extschema@.mesh_acting_role(),
-           decision_note = note, relation = t.rel
+           decision_note = note, relation = write_approval.rel
      WHERE a.id = r.id
     RETURNING * INTO r;
     PERFORM meshcat_internal.access_event('access_approved', r, jsonb_build_object('approval', how));
@@ -413,8 +418,25 @@ BEGIN
     RETURN r;
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.record_approval(bigint, text, text[], text) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.record_approval(bigint, text, text[], text) IS
+REVOKE ALL ON FUNCTION meshcat_internal.write_approval(meshcat_internal.access_request, regclass, text[], text[], text, text) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.write_approval(meshcat_internal.access_request, regclass, text[], text[], text, text) IS
+    'Internal: records an approval whose grants are done: the ledger from the ACL, the status, the events.';
+
+-- Records an approval that mesh_approve has granted (or, for an external port, only decided).
+-- The request, its relation and columns are judged again here, for the acting role.
+CREATE FUNCTION meshcat_internal.record_approval(request bigint, note text, held text[])
+RETURNS meshcat_internal.access_request
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record := meshcat_internal.approval_target(request);
+BEGIN
+    RETURN meshcat_internal.write_approval(t.r, t.rel, t.columns, held, 'human', note);
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.record_approval(bigint, text, text[]) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.record_approval(bigint, text, text[]) IS
     'Internal: records an approval (ledger from the ACL, status, events) after mesh_approve granted it; judged again for the acting role.';
 
 -- What the acting role lacks to grant an approval's privileges itself, or NULL: it must be able
@@ -559,7 +581,6 @@ DECLARE
     owner oid;
     held text[];
     p record;
-    given jsonb;
 BEGIN
     PERFORM meshcat_internal.take_access_turn();
     SELECT * INTO r FROM meshcat_internal.access_request AS a WHERE a.id = request FOR UPDATE;
@@ -578,17 +599,9 @@ BEGIN
                 PERFORM meshcat_internal.acl_as_role(owner, p.grant_sql);
             END IF;
         END LOOP;
-        given := meshcat_internal.write_ledger(r, rel, j.grant_columns, held);
     END IF;
-    UPDATE meshcat_internal.access_request AS a
-       SET status = 'approved', approval = 'auto', decided_at = now(), decided_by = @extschema@.mesh_acting_role(),
-           decision_note = 'approved by the access rules of the product (approval: auto)', relation = rel
-     WHERE a.id = r.id
-    RETURNING * INTO r;
-    PERFORM meshcat_internal.access_event('access_approved', r, jsonb_build_object('approval', 'auto'));
-    IF given IS NOT NULL THEN
-        PERFORM meshcat_internal.access_event('access_granted', r, given);
-    END IF;
+    PERFORM meshcat_internal.write_approval(r, rel, j.grant_columns, held, 'auto',
+                                            'approved by the access rules of the product (approval: auto)');
 END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.auto_approve(bigint) FROM PUBLIC;
@@ -673,10 +686,7 @@ AS $$
 DECLARE
     r meshcat_internal.access_request;
 BEGIN
-    IF coalesce(btrim(reason), '') = '' THEN
-        PERFORM meshcat_internal.raise_error('22023', 'a denial needs a reason', NULL, 'Tell the consumer why.');
-    END IF;
-    r := meshcat_internal.decided_request(request, 'pending', 'deny');
+    r := meshcat_internal.decided_request(request, 'pending', 'deny', reason);
     UPDATE meshcat_internal.access_request AS a
        SET status = 'denied', decided_at = now(), decided_by = @extschema@.mesh_acting_role(), decision_note = reason
      WHERE a.id = r.id
@@ -696,10 +706,7 @@ AS $$
 DECLARE
     r meshcat_internal.access_request;
 BEGIN
-    IF coalesce(btrim(reason), '') = '' THEN
-        PERFORM meshcat_internal.raise_error('22023', 'a revocation needs a reason', NULL, 'Tell the consumer why.');
-    END IF;
-    r := meshcat_internal.decided_request(request, 'approved', 'revoke');
+    r := meshcat_internal.decided_request(request, 'approved', 'revoke', reason);
     PERFORM meshcat_internal.end_access(r, 'revoked', reason);
     RETURN 'revoked';
 END

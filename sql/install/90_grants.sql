@@ -119,7 +119,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_approve(bigint, text), @extschema@.mesh_deny(bigint, text),
                               @extschema@.mesh_revoke(bigint, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.approval_target(bigint),
-                              meshcat_internal.record_approval(bigint, text, text[], text) TO meshcat_steward;
+                              meshcat_internal.record_approval(bigint, text, text[]) TO meshcat_steward;
 
     -- Administrators: decide exemptions; the triggers let them write global policies.
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
