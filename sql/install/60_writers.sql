@@ -168,30 +168,11 @@ COMMENT ON FUNCTION meshcat_internal.write_policy(jsonb, int, int) IS
 
 -- Each document of a stream of several as registered: the lines from where it starts (the first
 -- from the stream's start, with any comment before it) to where the next one starts, so that
--- the texts put together are the stream, byte for byte. starts: the line each document starts on
--- (distinct: a document starts on a line of its own). One sort of the lines and the starts
--- together, no join and no array slices (either is quadratic in a long stream).
+-- the texts put together are the stream, byte for byte. starts: the line each document starts on,
+-- in order. C (src/yaml_parse.c): one pass over the stream's bytes.
 CREATE FUNCTION meshcat_internal.stream_document_texts(stream text, starts int[]) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    WITH marks(k, txt, n) AS (
-        SELECT x.k, x.txt, NULL::bigint
-          FROM pg_catalog.unnest(pg_catalog.string_to_array(stream, E'\n')) WITH ORDINALITY AS x(txt, k)
-        UNION ALL
-        SELECT CASE WHEN u.n OPERATOR(pg_catalog.=) 1 THEN 1 ELSE u.line END, NULL, u.n
-          FROM pg_catalog.unnest(starts) WITH ORDINALITY AS u(line, n)
-    ), l(k, txt, n, doc) AS (
-        -- a start sorts before its line, so each line takes the document that starts there or before
-        SELECT m.k, m.txt, m.n, pg_catalog.max(m.n) OVER (ORDER BY m.k, m.n NULLS LAST ROWS UNBOUNDED PRECEDING)
-          FROM marks AS m
-    ), d(doc, txt) AS (
-        SELECT l.doc, pg_catalog.string_agg(l.txt, E'\n' ORDER BY l.k) FROM l WHERE l.n IS NULL GROUP BY l.doc
-    )
-    SELECT pg_catalog.array_agg(d.txt OPERATOR(pg_catalog.||)
-                                CASE WHEN d.doc OPERATOR(pg_catalog.<) pg_catalog.cardinality(starts) THEN E'\n' ELSE '' END
-                                ORDER BY d.doc)
-      FROM d;
-END;
+    AS 'MODULE_PATHNAME', 'stream_document_texts'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION meshcat_internal.stream_document_texts(text, int[]) IS
     'Internal: the text of each document of a YAML stream, given the line each starts on; put together, they are the stream.';
 
@@ -288,7 +269,6 @@ DECLARE
     progress boolean;
     other int;
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
-    keys text[];    -- what each document describes, for duplicates
     products int[]; -- the DataProduct documents, by id and version
     policies int[]; -- the Policy documents, by name
     texts text[];   -- each document as registered: the lines of the stream that hold it
@@ -314,7 +294,6 @@ BEGIN
     -- meshcat descriptor it maps to (47_standards).
     SELECT s.docs, s.formats, s.kinds INTO docs, formats, kinds FROM meshcat_internal.standard_documents(docs, lines, texts) AS s;
     actions := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
-    keys := array_fill(NULL::text, ARRAY[pg_catalog.cardinality(docs)]);
 
     -- Every document is checked before anything is written.
     FOR docno IN 1 .. pg_catalog.cardinality(docs) LOOP
@@ -332,20 +311,25 @@ BEGIN
                 PERFORM meshcat_internal.check_policy_document(doc, docno, lines[docno]);
             END IF;
         END IF;
-        -- What the document describes, as a key: the first document with the same key is the
-        -- one it repeats (a version's build metadata does not make it another version). One
-        -- scan of a text array per document: a stream of thousands stays linear in practice.
-        keys[docno] := (doc ->> 'kind') || ':' ||
-            CASE WHEN doc ->> 'kind' IN ('Domain', 'Policy') THEN doc ->> 'name'
-                 ELSE (doc ->> 'id') || '@' || split_part(((doc ->> 'version')::@extschema@.semver)::text, '+', 1) END;
-        other := array_position(keys, keys[docno]);
-        IF other < docno THEN
-            PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$',
-                format('document %s describes the same %s', other,
-                       CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
-                'Each domain, policy, and version of a product appears once in a stream.', line => lines[docno]);
-        END IF;
     END LOOP;
+
+    -- What each document describes, as a key: a document with the key of an earlier one repeats
+    -- it (a version's build metadata does not make it another version). One statement over the
+    -- checked stream (every version parses by now), the first repetition in stream order.
+    SELECT r.n, r.first INTO docno, other
+      FROM (SELECT u.n, min(u.n) OVER (PARTITION BY (u.d ->> 'kind') || ':' ||
+                       CASE WHEN u.d ->> 'kind' IN ('Domain', 'Policy') THEN u.d ->> 'name'
+                            ELSE (u.d ->> 'id') || '@' || split_part(((u.d ->> 'version')::@extschema@.semver)::text, '+', 1) END) AS first
+              FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)) AS r
+     WHERE r.first < r.n
+     ORDER BY r.n LIMIT 1;
+    IF FOUND THEN
+        doc := docs[docno];
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$',
+            format('document %s describes the same %s', other,
+                   CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
+            'Each domain, policy, and version of a product appears once in a stream.', line => lines[docno]);
+    END IF;
 
     -- The documents of each kind, in the order they are written: one pass over the stream.
     SELECT coalesce(array_agg(n ORDER BY n) FILTER (WHERE d ->> 'kind' = 'Domain'), '{}'),

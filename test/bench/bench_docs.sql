@@ -1,5 +1,5 @@
 -- bench_docs.sql: the generated catalog the registration benchmarks share (register_bench.sql,
--- stream_bench.sql): 50 domains registered, and bench_doc(n, yaml) holding :n DataProduct
+-- stream_once.sql): 50 domains registered, and bench_doc(n, yaml) holding :n DataProduct
 -- documents with 8 fields, 3 owners, 2 tags, a source and up to 3 product inputs each.
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_owner') THEN CREATE ROLE bench_owner; END IF;
