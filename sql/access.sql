@@ -143,6 +143,12 @@ SELECT mesh_request_access('acs.customers', 'profile', 'regress_ac_consumer', ' 
 SELECT mesh_request_access('acs.customers', 'profile', 'regress_ac_consumer', 'old', until => current_date - 1);
 SELECT mesh_request_access('acs.customers', 'nope', 'regress_ac_consumer', 'x');
 SELECT mesh_request_access('acs.nothing', 'profile', 'regress_ac_consumer', 'x');
+RESET ROLE;
+-- the owner's own roles need no grant (and a revocation never takes the owner's privileges)
+SET ROLE regress_ac_steward;
+SELECT mesh_request_access('acs.events', 'feed', 'regress_ac_team', 'mine');
+RESET ROLE;
+SET ROLE regress_ac_consumer;
 -- a consumer cannot approve its own request
 SELECT mesh_approve(:req1);
 RESET ROLE;

@@ -322,6 +322,26 @@ RETURN ARRAY(SELECT CASE p.object_kind WHEN 'column' THEN 'column:' OPERATOR(pg_
 COMMENT ON FUNCTION meshcat_internal.held_privileges(regclass, regrole, text[]) IS
     'Internal: which of the privileges an approval would give a consumer already holds directly.';
 
+-- A consumer that can use the rights of the relation's owner needs no grant, and a revocation
+-- must never take the owner's own privileges: refused (55000).
+CREATE FUNCTION meshcat_internal.require_not_owner(rel regclass, consumer regrole) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner regrole := (SELECT c.relowner::regrole FROM pg_class AS c WHERE c.oid = rel);
+BEGIN
+    IF rel IS NOT NULL AND pg_has_role(consumer, owner, 'USAGE') THEN
+        PERFORM meshcat_internal.raise_error('55000',
+            format('role "%s" needs no access to %s: it has the rights of its owner "%s"', consumer, rel, owner),
+            'Access requests grant other roles what the relation''s owner has.',
+            'Members of the owner role read it already: such a request can only be denied.');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.require_not_owner(regclass, regrole) IS
+    'Internal: refuses (55000) to grant access to a relation to a role that has its owner''s rights already.';
+
 -- The request a decision is about, locked; 22023 when a denial or revocation has no reason,
 -- 23503 when the request does not exist, 55000 unless it is in the status the decision needs;
 -- 42501 unless the acting role owns the product's domain.
@@ -385,6 +405,7 @@ BEGIN
     END IF;
     j := meshcat_internal.access_judgement(v, r.port, r.consumer, r.for_product, r.columns);
     rel := meshcat_internal.port_relation(v.product_id, v.version, r.port)::regclass;
+    PERFORM meshcat_internal.require_not_owner(rel, r.consumer);
     columns := j.grant_columns;
 END
 $$;
@@ -666,6 +687,7 @@ BEGIN
             NULL, format('SELECT version, port FROM mesh_ports WHERE product_id = %L lists its ports.', id));
     END IF;
     j := meshcat_internal.access_judgement(v, port, consumer, for_product, columns);
+    PERFORM meshcat_internal.require_not_owner(meshcat_internal.port_relation(v.product_id, v.version, port)::regclass, consumer);
     INSERT INTO meshcat_internal.access_request (product_id, port, consumer, purpose, version_range, until, for_product, columns)
     VALUES (id, port, consumer, purpose, version_range, until, for_product, columns)
     RETURNING * INTO r;
@@ -732,7 +754,7 @@ BEGIN
         BEGIN
             PERFORM meshcat_internal.end_access(r, 'expired', format('its end date %s has passed', r.until));
             n := n + 1;
-        EXCEPTION WHEN insufficient_privilege OR invalid_grant_operation THEN
+        EXCEPTION WHEN insufficient_privilege OR invalid_grant_operation OR undefined_object THEN
             RAISE WARNING 'access request % could not expire: %', r.id, SQLERRM;
         END;
     END LOOP;
