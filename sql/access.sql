@@ -240,6 +240,32 @@ RESET ROLE;
 SELECT status FROM mesh_access_requests WHERE id = :req_secret;
 SELECT has_table_privilege('regress_ac_analyst', 'ac_sales.secret', 'SELECT') AS secret;
 
+-- A global policy may require a human for more classifications: approval auto is then refused
+-- on confidential products.
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: Policy
+name: regress-ac-human-for-confidential
+scope: global
+enforcement: required
+rule: '$.classification != "confidential" || !(exists($.access ? (@.approval == "auto")) || exists($.access.ports.* ? (@.approval == "auto")))'
+message: confidential data is granted by a human
+$$);
+SET ROLE regress_ac_steward;
+SELECT * FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: acs.auto_conf
+name: Auto confidential
+version: 1.0.0
+status: published
+classification: confidential
+access: {ports: {t: {approval: auto}}}
+outputs: [{name: t, type: table, location: ac_sales.auto_conf}]
+$$);
+RESET ROLE;
+DELETE FROM policy WHERE name = 'regress-ac-human-for-confidential';
+
 -- An external port: the decision is recorded, nothing is granted.
 SET ROLE regress_ac_consumer;
 SELECT mesh_request_access('acs.api', 'api', 'regress_ac_consumer', 'integration') AS req_api \gset
