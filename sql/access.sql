@@ -406,6 +406,11 @@ RESET ROLE;
 SELECT relation, column_name, grantee, privilege, kind, request = :req_an AS analyst_request, product_id, port
   FROM mesh_access_drift();
 
+-- The C helper that revokes as the grantor runs exactly one GRANT or REVOKE of privileges.
+SELECT acl_as_role('regress_ac_team'::regrole, 'GRANT SELECT ON ac_sales.events TO regress_ac_outsider; SELECT 1');
+SELECT acl_as_role('regress_ac_team'::regrole, 'GRANT regress_ac_team TO regress_ac_outsider');
+SELECT acl_as_role(NULL, 'REVOKE SELECT ON ac_sales.events FROM regress_ac_outsider');
+
 -- Every step is an event and is audited.
 SELECT kind, count(*) FROM mesh_events WHERE kind LIKE 'access\_%' GROUP BY kind ORDER BY kind;
 SELECT table_name, operation, count(*) FROM mesh_audit WHERE table_name IN ('access_request', 'access_grant')

@@ -7,30 +7,38 @@
  * that do it are SECURITY DEFINER (they record the decision), and SET ROLE is
  * refused there, so the identity is switched here, as PostgreSQL does for
  * index builds: the role's identity in a security-restricted operation, then
- * back. Only GRANT and REVOKE statements are run; the SQL callers build them
- * with format('%I') and never take one from a user.
+ * back. Only a statement that parses as exactly one GRANT or REVOKE of
+ * privileges is run; the SQL callers build them with format('%I') and never
+ * take one from a user.
  */
 #include "postgres.h"
 
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
 #include "utils/builtins.h"
 
 #include "meshcat.h"
 
-/* Whether the statement starts with the keyword (case-insensitive), then a space. */
+/* Whether the text is exactly one GRANT or REVOKE of privileges on objects. */
 static bool
-starts_with_keyword(const char *stmt, const char *keyword)
+is_one_grant(const char *stmt)
 {
-	size_t		len = strlen(keyword);
+	List	   *parsed = raw_parser(stmt, RAW_PARSE_DEFAULT);
+	RawStmt    *raw;
 
-	return pg_strncasecmp(stmt, keyword, len) == 0 && stmt[len] == ' ';
+	if (list_length(parsed) != 1)
+		return false;
+	raw = linitial_node(RawStmt, parsed);
+	return raw->stmt != NULL && IsA(raw->stmt, GrantStmt);
 }
 
 /*
- * acl_as_role(role oid, stmt text): runs stmt, a GRANT or REVOKE, with the
- * identity of role. Anything else is refused (22023).
+ * acl_as_role(role oid, stmt text): runs stmt, one GRANT or REVOKE, with the
+ * identity of role. Anything else (several statements, another command) is
+ * refused (22023).
  */
 PG_FUNCTION_INFO_V1(acl_as_role);
 Datum
@@ -51,10 +59,10 @@ acl_as_role(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("role with OID %u does not exist", role)));
-	if (!starts_with_keyword(stmt, "GRANT") && !starts_with_keyword(stmt, "REVOKE"))
+	if (!is_one_grant(stmt))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("acl_as_role runs only GRANT and REVOKE statements")));
+				 errmsg("acl_as_role runs exactly one GRANT or REVOKE of privileges")));
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	PG_TRY();
