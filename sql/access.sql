@@ -276,6 +276,28 @@ RESET ROLE;
 SELECT status, relation FROM mesh_access_requests WHERE id = :req_api;
 SELECT count(*) FROM mesh_access_grants WHERE request = :req_api;
 
+-- An approval is recorded only if it can be undone: revocation runs as the grantor (here the
+-- table's owner), which must be able to name the relation. A superuser's approval of a table
+-- whose owner has no USAGE on its schema is refused, and nothing is granted.
+CREATE SCHEMA ac_locked;
+CREATE TABLE ac_locked.t (id int);
+ALTER TABLE ac_locked.t OWNER TO regress_ac_team;
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: acs.locked
+name: Locked
+version: 1.0.0
+status: published
+outputs: [{name: t, type: table, location: ac_locked.t}]
+$$);
+SET ROLE regress_ac_consumer;
+SELECT mesh_request_access('acs.locked', 't', 'regress_ac_consumer', 'try') AS req_locked \gset
+RESET ROLE;
+SELECT mesh_approve(:req_locked);
+SELECT status FROM mesh_access_requests WHERE id = :req_locked;
+SELECT has_table_privilege('regress_ac_consumer', 'ac_locked.t', 'SELECT') AS locked;
+
 -- Revocation takes back only what no other active approval needs: with a second approval of
 -- the id column, revoking the first keeps id (and the schema), and takes name and tier.
 SET ROLE regress_ac_consumer;
@@ -417,7 +439,7 @@ SELECT table_name, operation, count(*) FROM mesh_audit WHERE table_name IN ('acc
  GROUP BY table_name, operation ORDER BY table_name, operation;
 
 SET client_min_messages = warning;
-DROP SCHEMA ac_sales CASCADE;
+DROP SCHEMA ac_sales, ac_locked CASCADE;
 DROP EXTENSION meshcat CASCADE;
 REVOKE CREATE ON DATABASE :"db" FROM regress_ac_team;
 DROP OWNED BY "regress_ac Odd", regress_ac_team, regress_ac_b_team, regress_ac_steward, regress_ac_b_steward, regress_ac_admin,

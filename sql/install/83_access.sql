@@ -287,6 +287,15 @@ BEGIN
                 'An approval is recorded only for what PostgreSQL shows was granted; nothing was recorded.',
                 'Approve it as a role that may grant it (a member of the relation''s owner role).');
         END IF;
+        -- revocation runs as the grantor, who must be able to name the relation then
+        IF p.object_kind <> 'schema' AND NOT has_schema_privilege(grantor, p.schema_name, 'USAGE') THEN
+            PERFORM meshcat_internal.raise_error('42501',
+                format('access request %s was not granted: role "%s", its grantor, could not revoke it', r.id, grantor),
+                format('Revocation and expiry run as the role that granted (%s), which has no USAGE on schema %I and so cannot name %s. Nothing was recorded.',
+                       grantor, p.schema_name, rel),
+                format('Give the relation''s owner USAGE on its schema (GRANT USAGE ON SCHEMA %I TO %s), then approve again.',
+                       p.schema_name, grantor));
+        END IF;
         INSERT INTO meshcat_internal.access_grant (request_id, object_kind, relation, schema_name, column_name, privilege,
                                                    grantee, grantor, held_before)
         VALUES (r.id, p.object_kind, rel, p.schema_name, p.column_name, p.privilege, r.consumer, grantor,
@@ -559,6 +568,13 @@ BEGIN
                                    AND CASE WHEN l.object_kind = 'schema' THEN o.schema_name = l.schema_name
                                             ELSE o.relation = l.relation AND o.column_name IS NOT DISTINCT FROM l.column_name END)
               ORDER BY l.id LOOP
+        IF g.object_kind <> 'schema' AND NOT has_schema_privilege(g.grantor, g.schema_name, 'USAGE') THEN
+            PERFORM meshcat_internal.raise_error('42501',
+                format('access request %s cannot be ended: role "%s", which granted %s on %s, has no USAGE on schema %I',
+                       r.id, g.grantor, g.privilege, g.relation, g.schema_name),
+                'Revocation and expiry run as the role that granted the privilege, never with more rights, and it cannot name the relation.',
+                format('GRANT USAGE ON SCHEMA %I TO %s, then revoke again.', g.schema_name, g.grantor));
+        END IF;
         PERFORM meshcat_internal.acl_as_role(g.grantor, g.revoke_sql);
         taken := taken || jsonb_strip_nulls(jsonb_build_object('object', g.object_kind, 'schema', g.schema_name,
                                                                'column', g.column_name, 'privilege', g.privilege));
