@@ -968,8 +968,12 @@ CREATE TRIGGER tell_subscribers_breaking AFTER INSERT OR UPDATE OF status ON @ex
 CREATE FUNCTION @extschema@.mesh_access_drift()
 RETURNS TABLE (relation text, column_name name, grantee text, privilege text, kind text, request bigint,
                product_id text, port text)
-    LANGUAGE sql STABLE
-BEGIN ATOMIC
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     WITH bound AS (
         SELECT DISTINCT ON (b.relation_oid) b.relation_oid AS rel, b.product_id, b.port::text AS port, c.relowner
           FROM meshcat_internal.port_binding AS b
@@ -1009,6 +1013,7 @@ BEGIN ATOMIC
          WHERE meshcat_internal.acl_grantor(l.relation, l.object_kind, l.column_name, l.privilege, l.grantee) IS NULL
     ) AS x
      ORDER BY x.relation, x.column_name NULLS FIRST, x.grantee, x.privilege, x.kind, x.request;
-END;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.mesh_access_drift() IS
     'Privilege drift on every bound relation: unapproved (a privilege the ACL shows that no active approval gave) and revoked (an active approval''s privilege the consumer no longer holds).';
