@@ -31,9 +31,29 @@ SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sal
 SELECT * FROM mesh_register(E'{apiVersion: meshcat/v1, kind: DataProduct, id: sales.orders, name: Orders, version: 1.0.0,\n description: Every order placed, status: published}');
 SELECT status, document FROM product_version WHERE product_id = 'sales.orders';
 
+-- The kept document says what the descriptor says, whoever writes the row: a plain UPDATE of
+-- the document to one that converts to the descriptor is taken, one that says something else
+-- is refused; a plain UPDATE of the descriptor leaves a document that no longer converts, and
+-- drops it (the descriptor is then the document; the audit trail keeps the old one).
+UPDATE product_version SET document = document || E'\n# reviewed\n' WHERE product_id = 'sales.orders';
+SELECT document FROM product_version WHERE product_id = 'sales.orders';
+UPDATE product_version SET document = replace(document, 'Every order placed', 'Something else') WHERE product_id = 'sales.orders';
+UPDATE product_version SET document_format = 'odcs' WHERE product_id = 'sales.orders';
+UPDATE product_version SET descriptor = descriptor || '{"description": "Every order, placed"}' WHERE product_id = 'sales.orders';
+SELECT document IS NULL AS no_document, document_format, description FROM product_version WHERE product_id = 'sales.orders';
+SELECT old_row ->> 'document' IS NOT NULL AS audit_keeps_it FROM mesh_audit
+ WHERE table_name = 'product_version' AND operation = 'UPDATE' ORDER BY id DESC LIMIT 1;
+
 -- A plain INSERT of a descriptor: no document; the descriptor is the document.
 INSERT INTO product_version (product_id, version, name, descriptor)
 VALUES ('sales.refunds', '2.0.0', 'Refunds', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.refunds", "name": "Refunds", "version": "2.0.0"}');
+-- With a document, it must convert to the descriptor.
+INSERT INTO product_version (product_id, version, name, descriptor, document)
+VALUES ('sales.refunds', '2.1.0', 'Refunds', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.refunds", "name": "Refunds", "version": "2.1.0"}',
+        '{apiVersion: meshcat/v1, kind: DataProduct, id: sales.refunds, name: Refunds, version: 2.1.0}');
+INSERT INTO product_version (product_id, version, name, descriptor, document)
+VALUES ('sales.refunds', '2.2.0', 'Refunds', '{"apiVersion": "meshcat/v1", "kind": "DataProduct", "id": "sales.refunds", "name": "Refunds", "version": "2.2.0"}',
+        '{apiVersion: meshcat/v1, kind: DataProduct, id: sales.refunds, name: Refunded, version: 2.2.0}');
 SELECT version, document_format, document IS NULL AS no_document FROM product_version WHERE product_id = 'sales.refunds' ORDER BY version;
 -- A standard's document must be kept (terse: the failing row holds timestamps).
 \set VERBOSITY terse

@@ -12,6 +12,9 @@
  *	  has not checked. mesh_register's check remembers (remember = true); the
  *	  guard's only looks, and forgets what it finds: memory holds the documents
  *	  of the stream being written, not of the whole transaction.
+ *	  mesh_register also says which text it converted each document from, so
+ *	  the guard need not convert it again (registered_document): a text it
+ *	  did not name is held to the conversion by the guard.
  *
  *-------------------------------------------------------------------------
  */
@@ -35,7 +38,16 @@ typedef struct Checked
 {
 	uint32		hash;			/* key: hash of the document's bytes */
 	Jsonb	   *doc;			/* the last document with that hash that passed */
+	bool		has_text;		/* registered from a text (text_hash)? */
+	uint32		text_hash;		/* the hash of that text's bytes */
 } Checked;
+
+/* The hash of a text's bytes, for Checked.text_hash. */
+static uint32
+text_hash(text *t)
+{
+	return hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
 
 /* This transaction's passed checks, in a child of TopTransactionContext. */
 static HTAB *checked = NULL;
@@ -103,6 +115,7 @@ check_product_once(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *doc = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
 	bool		remember = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
+	text	   *from_text = PG_NARGS() > 4 && !PG_ARGISNULL(4) ? PG_GETARG_TEXT_PP(4) : NULL;
 	uint32		hash = 0;
 	Checked    *entry;
 	FmgrInfo	flinfo;
@@ -149,6 +162,31 @@ check_product_once(PG_FUNCTION_ARGS)
 		if (found)
 			pfree(entry->doc);
 		entry->doc = copy;
+		entry->has_text = from_text != NULL;
+		entry->text_hash = from_text != NULL ? text_hash(from_text) : 0;
 	}
 	PG_RETURN_VOID();
+}
+
+/*
+ * Whether mesh_register, in this transaction, checked this document as
+ * converted from this text (check_product_once with remember and the text).
+ * Only looks: the guard's check_product_once forgets the document after.
+ */
+PG_FUNCTION_INFO_V1(registered_document);
+Datum
+registered_document(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *doc = PG_GETARG_JSONB_P(0);
+	text	   *from_text = PG_GETARG_TEXT_PP(1);
+	uint32		hash;
+	Checked    *entry;
+
+	if (checked == NULL)
+		PG_RETURN_BOOL(false);
+	hash = hash_bytes((const unsigned char *) doc, VARSIZE(doc));
+	entry = hash_search(checked, &hash, HASH_FIND, NULL);
+	PG_RETURN_BOOL(entry != NULL && VARSIZE(entry->doc) == VARSIZE(doc) &&
+				   memcmp(entry->doc, doc, VARSIZE(doc)) == 0 &&
+				   entry->has_text && entry->text_hash == text_hash(from_text));
 }

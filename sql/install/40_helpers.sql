@@ -232,20 +232,36 @@ SELECT s.domain, s.ancestor FROM s;
 COMMENT ON VIEW meshcat_internal.domain_scope IS
     'Each domain with itself and every ancestor: the domains whose policies apply to its products.';
 
--- The policies that apply to a product of a domain: global ones and those of its domain tree
--- (the domain and its ancestors, walked up from it: the cost does not grow with the mesh).
+-- A domain and its ancestors, walked up from it (the cost does not grow with the mesh).
+-- PL/pgSQL for its cached plan: record_evaluations asks once a registration.
+CREATE FUNCTION meshcat_internal.domain_ancestors(domain text) RETURNS text[]
+    LANGUAGE plpgsql STABLE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN ARRAY(
+        WITH RECURSIVE tree (name, depth) AS (
+            SELECT domain_ancestors.domain, 0
+            UNION ALL
+            SELECT d.parent, t.depth + 1
+              FROM tree AS t JOIN @extschema@.domain AS d ON d.name = t.name
+             WHERE d.parent IS NOT NULL AND t.depth < 100
+        )
+        SELECT t.name FROM tree AS t ORDER BY t.depth);
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.domain_ancestors(text) IS
+    'Internal: a domain and its ancestors, nearest first.';
+
+-- The policies that apply to a product of a domain: global ones and those of its domain tree.
+-- The tree is a subplan, walked once and only when a policy belongs to a domain: evaluating
+-- a registration against global policies alone pays nothing for it.
 CREATE FUNCTION meshcat_internal.applicable_policies(domain text) RETURNS SETOF @extschema@.policy
     LANGUAGE sql STABLE
 BEGIN ATOMIC
-    WITH RECURSIVE tree (name, depth) AS (
-        SELECT applicable_policies.domain, 0
-        UNION ALL
-        SELECT d.parent, t.depth OPERATOR(pg_catalog.+) 1
-          FROM tree AS t JOIN @extschema@.domain AS d ON d.name OPERATOR(pg_catalog.=) t.name
-         WHERE d.parent IS NOT NULL AND t.depth OPERATOR(pg_catalog.<) 100
-    )
     SELECT p.* FROM @extschema@.policy AS p
-     WHERE p.domain IS NULL OR p.domain IN (SELECT t.name FROM tree AS t);
+     WHERE p.domain IS NULL
+        OR p.domain IN (SELECT pg_catalog.unnest(meshcat_internal.domain_ancestors(applicable_policies.domain)));
 END;
 COMMENT ON FUNCTION meshcat_internal.applicable_policies(text) IS
     'The policies that apply to products of a domain: global ones, the domain''s and its ancestors''.';

@@ -225,12 +225,22 @@ COMMENT ON FUNCTION meshcat_internal.check_product(jsonb, int, int) IS
 -- check_product, once per transaction and document (src/checked_once.c): registration checks
 -- each document before it writes, the guard checks what is written; the second check of the
 -- same bytes is skipped. Only a check that passed is remembered, by the C itself.
+-- from_text: the text mesh_register converted the document from (registered_document).
 CREATE FUNCTION meshcat_internal.check_product_once(doc jsonb, docno int, line int DEFAULT NULL,
-                                                   remember boolean DEFAULT false) RETURNS void
+                                                   remember boolean DEFAULT false, from_text text DEFAULT NULL) RETURNS void
     AS 'MODULE_PATHNAME', 'check_product_once'
     LANGUAGE C STABLE;
-COMMENT ON FUNCTION meshcat_internal.check_product_once(jsonb, int, int, boolean) IS
+COMMENT ON FUNCTION meshcat_internal.check_product_once(jsonb, int, int, boolean, text) IS
     'Runs check_product unless this transaction has already seen it pass on the same document (remembered by a call with remember, until the next call without it).';
+
+-- Whether mesh_register checked this descriptor, in this transaction, as converted from this
+-- text (src/checked_once.c): the guard then keeps the text as the version's document without
+-- converting it again.
+CREATE FUNCTION meshcat_internal.registered_document(doc jsonb, from_text text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'registered_document'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION meshcat_internal.registered_document(jsonb, text) IS
+    'Internal: whether mesh_register checked the descriptor in this transaction as converted from the text.';
 
 -- A document is a mapping with a kind meshcat knows: what every other check presumes.
 CREATE FUNCTION meshcat_internal.check_document_kind(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void

@@ -1471,6 +1471,33 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.standard_documents(jsonb[], int[], text[]) IS
     'Internal: the documents of a stream (and their texts) with each standard''s document (ODCS, ODPS, DPDS, Data Contract Specification) as a meshcat descriptor, and each document''s format and kind.';
 
+-- Whether a version's kept document (its text and format) still converts to its descriptor,
+-- as mesh_register would read it alone for that product (a document that named no domain
+-- takes the product's). A text that does not convert at all (invalid YAML, an ODPS port whose
+-- contract is gone) does not.
+CREATE FUNCTION meshcat_internal.document_converts(document text, format text, descriptor jsonb, product_id text)
+RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
+AS $$
+DECLARE
+    read record;
+    fallback text := current_setting('meshcat.default_domain');
+BEGIN
+    BEGIN
+        PERFORM set_config('meshcat.default_domain', split_part(product_id, '.', 1), true);
+        SELECT s.docs[1] AS doc, s.formats[1] AS format INTO read
+          FROM standard_documents(ARRAY[mesh_yaml_to_jsonb(document)], ARRAY[NULL::int], ARRAY[document]) AS s;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN false;   -- (and the setting is undone with the block)
+    END;
+    PERFORM set_config('meshcat.default_domain', fallback, true);
+    RETURN read.format = document_converts.format AND read.doc = descriptor;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.document_converts(text, text, jsonb, text) IS
+    'Internal: whether a version''s kept document (text and format) still converts to its descriptor.';
+
 -- An object with its custom.odcs put back (the ODCS keys meshcat kept for it) and its custom
 -- left out; customProperties of both are put together, custom.odcs's first.
 CREATE FUNCTION meshcat_internal.odcs_restore(generated jsonb, meshcat_part jsonb) RETURNS jsonb

@@ -565,6 +565,38 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.stamp_version(text, @extschema@.product_version, @extschema@.product_version) IS
     'The row with the server''s stamps: created, updated, and when and by whom it was published, deprecated and retired.';
 
+-- The document kept with a version (its text as registered, and format) says what the
+-- descriptor says (DECISIONS.md section 2): mesh_register converted the one into the other, and
+-- said so (registered_document); any other write is held to the conversion. A write that
+-- gives a new document that does not convert is refused; one that changes the descriptor and
+-- leaves the old document, which no longer converts, drops it (the descriptor is then the
+-- document; the audit trail keeps the old one). Returns the row to write.
+CREATE FUNCTION meshcat_internal.document_follows_descriptor(before @extschema@.product_version, after @extschema@.product_version)
+RETURNS @extschema@.product_version
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF after.document IS NULL
+       OR meshcat_internal.registered_document(after.descriptor, after.document)
+       OR meshcat_internal.document_converts(after.document, after.document_format, after.descriptor, after.product_id) THEN
+        RETURN after;
+    END IF;
+    IF before.id IS NOT NULL AND after.document = before.document AND after.document_format = before.document_format THEN
+        after.document := NULL;
+        after.document_format := 'meshcat';
+        RETURN after;
+    END IF;
+    PERFORM meshcat_internal.raise_error('23514',
+        format('the document of version %s of "%s" does not convert to its descriptor', after.version, after.product_id),
+        format('product_version.document is the %s document the version was registered from; it must say what the descriptor says.',
+               after.document_format),
+        'Register the document with mesh_register(), or write the descriptor alone (document NULL, document_format ''meshcat'').');
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.document_follows_descriptor(@extschema@.product_version, @extschema@.product_version) IS
+    'The version row to write with a kept document that converts to its descriptor: a stale document is dropped with a descriptor change, a new one that does not convert is refused (23514).';
+
 -- Product versions: which rule applies to which write. Once per version written, whatever the
 -- path (mesh_register, the lifecycle functions, a plain INSERT or UPDATE).
 CREATE FUNCTION meshcat_internal.guard_version() RETURNS trigger
@@ -595,6 +627,11 @@ BEGIN
         IF OLD.status <> 'draft' THEN
             PERFORM meshcat_internal.require_contract_unchanged(OLD, NEW);
         END IF;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.descriptor IS DISTINCT FROM OLD.descriptor
+       OR NEW.document IS DISTINCT FROM OLD.document OR NEW.document_format IS DISTINCT FROM OLD.document_format THEN
+        -- (before the descriptor's check, which forgets what mesh_register said of it)
+        NEW := meshcat_internal.document_follows_descriptor(CASE TG_OP WHEN 'UPDATE' THEN OLD END, NEW);
     END IF;
     IF TG_OP = 'INSERT' OR NEW.descriptor IS DISTINCT FROM OLD.descriptor THEN
         PERFORM meshcat_internal.require_valid_descriptor(NEW);
@@ -703,8 +740,10 @@ COMMENT ON FUNCTION meshcat_internal.policy_result(@extschema@.policy, jsonb) IS
 -- Runs as the extension owner so that results cannot be forged: it reads the descriptor from
 -- the catalog itself. new_violation: failed, not exempt, and not failing at the last evaluation.
 -- One statement for every policy: a rule is a jsonpath test inline, only a checking function
--- takes a call (policy_result); a new version has no earlier evaluation to look up.
-CREATE FUNCTION meshcat_internal.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL)
+-- takes a call (policy_result). Every result is stored; failures_only returns only the failed
+-- ones (all that the triggers need: returning a hundred passes cost as much as judging them).
+CREATE FUNCTION meshcat_internal.record_evaluations(vid bigint, cause text, only_policy text DEFAULT NULL,
+                                                    failures_only boolean DEFAULT false)
 RETURNS TABLE (policy_name text, enforcement @extschema@.enforcement, scope text, passed boolean,
                exempt boolean, new_violation boolean, message text, error text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -716,14 +755,21 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v record;
-    evaluated_before boolean;
+    latest record;   -- the version's last evaluation, if any
+    exempt text[];   -- the policies a granted exemption covers the product from
 BEGIN
     -- The descriptor is read once, whole: stored compressed, it would be decompressed again
     -- by every rule that tests it.
     SELECT pv.id, pv.product_id, pv.descriptor || '{}' AS descriptor, split_part(pv.product_id, '.', 1) AS domain INTO v
       FROM @extschema@.product_version AS pv
      WHERE pv.id = vid;
-    evaluated_before := EXISTS (SELECT FROM meshcat_internal.evaluation_run AS e WHERE e.version_id = vid);
+    SELECT e.id, e.policy_names, e.passed INTO latest
+      FROM meshcat_internal.evaluation_run AS e
+     WHERE e.version_id = vid
+     ORDER BY e.id DESC LIMIT 1;
+    exempt := ARRAY(SELECT x.policy_name FROM @extschema@.exemption AS x
+                     WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now());
+    -- (Kept small: setting up this statement's plan costs more, every call, than running it.)
     RETURN QUERY
     WITH judged AS (
         SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
@@ -732,22 +778,22 @@ BEGIN
                CASE WHEN p.check_function IS NOT NULL
                     THEN (SELECT (r.passed, r.error)::meshcat_internal.policy_outcome
                             FROM meshcat_internal.policy_result(p, v.descriptor) AS r) END AS f,
-               last.passed AS was_passed
+               -- each policy's result at the last evaluation that judged it: the latest (which
+               -- judged every policy, unless a policy change judged only its own), or else the
+               -- newest earlier one that judged it, walking back by id
+               CASE WHEN latest.id IS NULL THEN NULL
+                    WHEN p.name::text = ANY (latest.policy_names)
+                    THEN latest.passed[array_position(latest.policy_names, p.name::text)]
+                    ELSE (SELECT e.passed[array_position(e.policy_names, p.name::text)]
+                            FROM meshcat_internal.evaluation_run AS e
+                           WHERE e.version_id = vid AND e.id < latest.id AND p.name::text = ANY (e.policy_names)
+                           ORDER BY e.id DESC LIMIT 1) END AS was_passed
           FROM meshcat_internal.applicable_policies(v.domain) AS p
-          -- each policy's result at the last evaluation that judged it
-          LEFT JOIN (SELECT DISTINCT ON (u.policy_name) u.policy_name, u.passed
-                       FROM meshcat_internal.evaluation_run AS e,
-                            unnest(e.policy_names, e.passed) AS u(policy_name, passed)
-                      WHERE evaluated_before AND e.version_id = vid
-                      ORDER BY u.policy_name, e.id DESC) AS last ON last.policy_name = p.name
          WHERE only_policy IS NULL OR p.name = only_policy
     ), res AS (
         SELECT j.name, j.revision, j.enforcement, j.domain, j.message, coalesce(j.rule_passed, (j.f).passed) AS passed,
                (j.f).error AS error, j.was_passed
           FROM judged AS j
-    ), exempted AS (
-        SELECT DISTINCT x.policy_name FROM @extschema@.exemption AS x
-         WHERE x.product_id = v.product_id AND x.status = 'granted' AND x.expires_at > now()
     ), ins AS (
         INSERT INTO meshcat_internal.evaluation_run (version_id, cause, policy_names, policy_revisions, passed, errors)
         -- one sort, then the arrays in that order
@@ -757,16 +803,17 @@ BEGIN
         HAVING pg_catalog.count(*) > 0
     )
     SELECT res.name::text, res.enforcement, coalesce(res.domain, 'global'), res.passed,
-           NOT res.passed AND x.policy_name IS NOT NULL,
-           NOT res.passed AND res.was_passed IS DISTINCT FROM false AND x.policy_name IS NULL,
+           NOT res.passed AND res.name::text = ANY (exempt),
+           NOT res.passed AND res.was_passed IS DISTINCT FROM false AND NOT res.name::text = ANY (exempt),
            res.message, res.error
-      FROM res LEFT JOIN exempted AS x ON x.policy_name = res.name
+      FROM res
+     WHERE NOT failures_only OR NOT res.passed
      ORDER BY res.enforcement DESC, res.name;
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text) IS
-    'Evaluates the applicable policies on a stored version, stores every result, and returns them.';
+REVOKE ALL ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.record_evaluations(bigint, text, text, boolean) IS
+    'Evaluates the applicable policies on a stored version, stores every result, and returns them (or only the failures).';
 
 -- After a version is written: evaluate, gate publication, record, and tell listeners.
 CREATE FUNCTION meshcat_internal.govern_version() RETURNS trigger
@@ -803,7 +850,8 @@ BEGIN
                count(*) FILTER (WHERE r.enforcement = 'recommended' AND NOT r.passed AND NOT r.exempt),
                coalesce(array_agg(r.policy_name ORDER BY r.policy_name) FILTER (WHERE r.new_violation), '{}')
           INTO failed, nfailed, warned, nwarned, fresh
-          FROM meshcat_internal.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END) AS r;
+          FROM meshcat_internal.record_evaluations(NEW.id, CASE WHEN publishing THEN 'publish' ELSE 'register' END,
+                                                   failures_only => true) AS r;
         IF publishing AND nfailed > 0 THEN
             PERFORM meshcat_internal.raise_error('23514',
                 format('version %s of "%s" fails %s required %s', NEW.version, NEW.product_id, nfailed,
@@ -960,7 +1008,7 @@ BEGIN
                      OR p.domain IN (SELECT s.domain FROM meshcat_internal.domain_scope AS s WHERE s.ancestor = NEW.domain))
               ORDER BY pv.product_id, pv.version LOOP
         SELECT coalesce(array_agg(r.policy_name) FILTER (WHERE r.new_violation), '{}') INTO fresh
-          FROM meshcat_internal.record_evaluations(v.id, 'policy', NEW.name) AS r;
+          FROM meshcat_internal.record_evaluations(v.id, 'policy', NEW.name, failures_only => true) AS r;
         PERFORM meshcat_internal.notify_violations(v.product_id, v.version, v.status, fresh);
     END LOOP;
     RETURN NULL;

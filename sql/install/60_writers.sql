@@ -301,7 +301,8 @@ BEGIN
         PERFORM meshcat_internal.check_document_kind(doc, docno, lines[docno]);
         IF doc ->> 'kind' = 'DataProduct' THEN
             -- remembered, so the guard does not check the version it writes again
-            PERFORM meshcat_internal.check_product_once(doc, docno, lines[docno], remember => true);
+            PERFORM meshcat_internal.check_product_once(doc, docno, lines[docno], remember => true,
+                                                      from_text => texts[docno]);
         ELSE
             problem := meshcat_internal.descriptor_problem(doc, mesh_descriptor_schema() -> '$defs' -> (doc ->> 'kind'));
             IF problem IS NOT NULL THEN

@@ -15,7 +15,6 @@ DECLARE
     v @extschema@.product_version;
     doc jsonb;
     kept boolean;   -- the document as registered still says what the descriptor says
-    fallback text;
 BEGIN
     IF format IS NULL OR format NOT IN ('meshcat', 'odcs', 'odps') THEN
         PERFORM raise_error('22023', format('unknown export format %s', coalesce(quote_literal(format), 'NULL')), NULL,
@@ -38,18 +37,8 @@ BEGIN
     -- the descriptor (a plain UPDATE of the document alone may say anything), else the
     -- descriptor is mapped, as for a version registered in meshcat's own format.
     -- (Converted as registered: a document that named no domain took the version's.)
-    kept := false;
-    IF v.document IS NOT NULL AND v.document_format = format THEN
-        fallback := current_setting('meshcat.default_domain');
-        PERFORM set_config('meshcat.default_domain', split_part(v.product_id, '.', 1), true);
-        BEGIN
-            kept := (SELECT s.docs[1] FROM standard_documents(ARRAY[mesh_yaml_to_jsonb(v.document)], ARRAY[NULL::int],
-                                                              ARRAY[v.document]) AS s) = v.descriptor;
-        EXCEPTION WHEN invalid_parameter_value OR foreign_key_violation OR feature_not_supported THEN
-            kept := false;   -- it no longer converts: its contracts went, say
-        END;
-        PERFORM set_config('meshcat.default_domain', fallback, true);
-    END IF;
+    kept := v.document IS NOT NULL AND v.document_format = format
+            AND document_converts(v.document, v.document_format, v.descriptor, v.product_id);
     IF format = 'odps' THEN
         IF kept THEN
             -- The product as registered, as v1.0.0, with the version's lifecycle.
