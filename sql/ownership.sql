@@ -28,7 +28,7 @@ SELECT r AS role,
        has_function_privilege(r, 'meshcat.mesh_grant_exemption(bigint, timestamptz, text)', 'EXECUTE') AS "grant"
   FROM unnest(ARRAY['meshcat_reader', 'meshcat_steward', 'meshcat_admin']) AS r ORDER BY 1;
 SELECT has_function_privilege('public', 'meshcat.mesh_setup_roles(boolean)', 'EXECUTE') AS public_may_setup,
-       has_function_privilege('public', 'meshcat.mesh_retire(text, meshcat.semver)', 'EXECUTE') AS public_may_retire;
+       has_function_privilege('public', 'meshcat.mesh_retire(text, meshcat.semver, boolean)', 'EXECUTE') AS public_may_retire;
 
 -- Domain teams are roles; their members get meshcat_steward. A council member is an admin.
 CREATE ROLE regress_own_sales NOLOGIN;

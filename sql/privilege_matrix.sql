@@ -92,6 +92,10 @@ SELECT mesh_grant_exemption(mesh_request_exemption('alpha.pub', 'pm-alpha', 'gra
 SELECT max(id) AS granted FROM exemption \gset
 SELECT id AS draft FROM product_version WHERE product_id = 'alpha.draft' \gset
 SELECT id AS draft_port FROM output_port WHERE version_id = :draft \gset
+-- access requests of an external port (decisions only): one pending, one approved
+SELECT mesh_request_access('alpha.pub', 'o', 'meshcat_reader', 'pm') AS pending \gset
+SELECT mesh_request_access('alpha.pub', 'o', 'meshcat_reader', 'pm') AS approved \gset
+SELECT mesh_approve(:approved);
 
 -- Runs one statement as a role and says how it ended; always rolls it back.
 CREATE FUNCTION pg_temp.attempt(who text, stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -140,6 +144,11 @@ INSERT INTO write_path VALUES
  ('mesh_install_policies', $q$SELECT meshcat.mesh_install_policies()$q$),
  ('mesh_adopt (a port without a location)', $q$SELECT meshcat.mesh_adopt('alpha.pub', 'o')$q$),
  ('mesh_provision (a port without a location)', $q$SELECT meshcat.mesh_provision('alpha.pub')$q$),
+ ('mesh_request_access (for meshcat_reader)', $q$SELECT meshcat.mesh_request_access('alpha.pub', 'o', 'meshcat_reader', 'why')$q$),
+ ('mesh_approve', format($q$SELECT meshcat.mesh_approve(%s)$q$, :pending)),
+ ('mesh_deny', format($q$SELECT meshcat.mesh_deny(%s, 'no')$q$, :pending)),
+ ('mesh_revoke', format($q$SELECT meshcat.mesh_revoke(%s, 'done')$q$, :approved)),
+ ('mesh_expire_access', $q$SELECT meshcat.mesh_expire_access()$q$),
  ('mesh_policy_dry_run (reads only)', $q$SELECT meshcat.mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: Policy, name: pm-dry, domain: alpha, enforcement: required, rule: "exists($.tags)", message: tags}')$q$);
 -- The document tables, with statements aimed at A's rows (drafts, where an owner may change
 -- them), and the tables derived from them (owner, tag, ports, fields), which no role may write.

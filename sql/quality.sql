@@ -467,8 +467,9 @@ SELECT mesh_prune_check_results();
 RESET meshcat.check_retention;
 
 SET client_min_messages = warning;
-DROP SCHEMA q_qa CASCADE;
+-- (the extension first: its DDL guard would refuse dropping the contracted tables)
 DROP EXTENSION meshcat CASCADE;
+DROP SCHEMA q_qa CASCADE;
 REVOKE CREATE ON DATABASE :"db" FROM regress_q_team;
 DROP OWNED BY regress_q_team, regress_q_other_team, regress_q_steward, regress_q_other, regress_q_reader,
               regress_q_admin, meshcat_admin, meshcat_steward, meshcat_reader;

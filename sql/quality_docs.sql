@@ -11,8 +11,9 @@ SELECT count(*) FROM mesh_setup_roles();
 RESET ROLE;
 
 SET client_min_messages = warning;
-DROP SCHEMA logistics_data CASCADE;
+-- (the extension first: its DDL guard would refuse dropping the contracted tables)
 DROP EXTENSION meshcat CASCADE;
+DROP SCHEMA logistics_data CASCADE;
 DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM regress_sales_team', current_database()); END $$;
 DROP OWNED BY regress_sales_team, regress_carol, meshcat_admin, meshcat_steward, meshcat_reader;
 DROP ROLE regress_carol, regress_sales_team, meshcat_admin, meshcat_steward, meshcat_reader;

@@ -40,8 +40,8 @@ SELECT count(*) FROM mesh_register((
 
 -- Deprecating it works (a payload naming every consumer would pass NOTIFY's 8000 bytes) ...
 \setenv PGDATABASE :DBNAME
-\! psql -X -q -A -t -c "SET search_path = meshcat" -c "LISTEN meshcat" -c "SET ROLE regress_ev_steward" -c "SELECT mesh_deprecate('src.orders', '1.0.0', '2999-12-31', 'use the new feed')" 2>&1 | sed -e 's/server process with PID [0-9]*/server process/' -e 's/"id": [0-9]*/"id": N/'
--- ... and the event row holds them all.
+\! psql -X -q -A -t -c "SET search_path = meshcat" -c "LISTEN meshcat" -c "SET ROLE regress_ev_steward" -c "SELECT mesh_deprecate('src.orders', '1.0.0', '2999-12-31', 'use the new feed')" 2>&1 | sed -e 's/server process with PID [0-9]*/server process/' -e 's/"id": [0-9]*/"id": N/' | sort | uniq -c | sed -e 's/^ *//'
+-- ... and the event row holds them all (each consumer is told by an event of its own too).
 SELECT kind, product_id, version_text, jsonb_array_length(payload -> 'consumers') AS consumers,
        payload ->> 'reason' AS reason, acting_role, txid IS NOT NULL AS has_txid,
        length(payload::text) > 8000 AS payload_over_8000_bytes

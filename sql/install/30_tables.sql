@@ -533,3 +533,79 @@ COMMENT ON COLUMN meshcat_internal.check_result.passed IS
     'Whether the value meets the check''s threshold; false when the check erred, timed out or was refused (error says why); NULL for a recorded metric no check holds to a threshold.';
 SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.check_result', '');
 SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.check_result_id_seq', '');
+
+-- Access requests (83_access, docs/access.md): a consumer role asks for an output port of a
+-- product (for itself, or on behalf of one of its products), an owner of the product's domain
+-- decides, and an approval of a bound port is a real GRANT, recorded in access_grant. Written
+-- only by meshcat's access functions; every change is audited (55_rules' audit_row, added by
+-- 83_access) and is an event.
+CREATE TABLE meshcat_internal.access_request (
+    id              bigserial PRIMARY KEY,
+    product_id      text NOT NULL REFERENCES @extschema@.product (id),
+    port            @extschema@.mesh_name NOT NULL,
+    consumer        regrole NOT NULL,
+    purpose         text NOT NULL CHECK (pg_catalog.btrim(purpose) <> ''),
+    version_range   text CHECK (@extschema@.semver_range_valid(version_range)),
+    until           date,
+    for_product     text REFERENCES @extschema@.product (id),
+    columns         text[] CHECK (pg_catalog.cardinality(columns) OPERATOR(pg_catalog.>) 0),
+    status          text NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'approved', 'denied', 'revoked', 'expired')),
+    approval        text CHECK (approval IN ('human', 'auto')),
+    requested_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    requested_by    name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    decided_at      timestamptz,
+    decided_by      name,
+    decision_note   text,
+    relation        regclass,
+    ended_at        timestamptz,
+    ended_by        name,
+    end_reason      text,
+    CHECK ((status OPERATOR(pg_catalog.=) 'pending') = (decided_at IS NULL)),
+    CHECK ((status IN ('revoked', 'expired')) = (ended_at IS NOT NULL))
+);
+CREATE INDEX ON meshcat_internal.access_request (product_id, status);
+CREATE INDEX ON meshcat_internal.access_request (consumer, status);
+COMMENT ON TABLE meshcat_internal.access_request IS
+    'Access requests: who (consumer) asks for which output port of which product, why, until when; pending, approved, denied, revoked or expired, with who decided.';
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.access_request', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.access_request_id_seq', '');
+
+-- The grants ledger: exactly which privileges each approval gave (DECISIONS.md section 8), one
+-- row per privilege: SELECT on the relation (object_kind table), SELECT on one column (column),
+-- USAGE on the relation's schema (schema). grantor is the role PostgreSQL recorded as granting
+-- it; held_before: the consumer already held it directly, so the approval gave nothing and its
+-- end takes nothing. Revocation and expiry revoke the rows nobody else's active approval needs.
+CREATE TABLE meshcat_internal.access_grant (
+    id              bigserial PRIMARY KEY,
+    request_id      bigint NOT NULL REFERENCES meshcat_internal.access_request (id),
+    object_kind     text NOT NULL CHECK (object_kind IN ('table', 'column', 'schema')),
+    relation        regclass NOT NULL,
+    schema_name     name NOT NULL,
+    column_name     name,
+    privilege       text NOT NULL CHECK (privilege IN ('SELECT', 'USAGE')),
+    grantee         regrole NOT NULL,
+    grantor         regrole NOT NULL,
+    held_before     boolean NOT NULL,
+    granted_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    revoked_at      timestamptz,
+    CHECK ((column_name IS NOT NULL) = (object_kind OPERATOR(pg_catalog.=) 'column')),
+    CHECK ((privilege OPERATOR(pg_catalog.=) 'USAGE') = (object_kind OPERATOR(pg_catalog.=) 'schema'))
+);
+CREATE INDEX ON meshcat_internal.access_grant (request_id);
+CREATE INDEX ON meshcat_internal.access_grant (relation, grantee);
+COMMENT ON TABLE meshcat_internal.access_grant IS
+    'The grants ledger: every privilege an access approval gave (table or column SELECT, schema USAGE), by whom, and when it was revoked.';
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.access_grant', '');
+SELECT pg_catalog.pg_extension_config_dump('meshcat_internal.access_grant_id_seq', '');
+
+-- Every transaction that approves, revokes or expires access updates this one row first
+-- (83_access): deciders take turns, so a revocation never misses a concurrent approval that
+-- needs the same privilege (write skew), and under REPEATABLE READ the second fails with 40001.
+CREATE TABLE meshcat_internal.access_clock (
+    only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    changes     bigint NOT NULL DEFAULT 0
+);
+INSERT INTO meshcat_internal.access_clock DEFAULT VALUES;
+COMMENT ON TABLE meshcat_internal.access_clock IS
+    'One row, updated by every transaction that approves, revokes or expires access: deciders take turns.';

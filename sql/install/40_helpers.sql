@@ -298,6 +298,17 @@ END;
 COMMENT ON FUNCTION meshcat_internal.dependent_consumers(text, @extschema@.semver) IS
     'Active consumers (published or deprecated) whose input range matches the version and no other published version.';
 
+-- Whether an administrator's mesh_retire(..., force => true) is retiring this version now:
+-- the rules that keep a version for its consumers (55_rules, 83_access) then let it go.
+-- mesh_retire sets meshcat_internal.retire_forced to the version's id for its one UPDATE; a role that
+-- sets it by hand gains nothing unless it is an administrator, who may force anyway.
+CREATE FUNCTION meshcat_internal.retire_forced(version_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE
+RETURN pg_catalog.current_setting('meshcat_internal.retire_forced', true) OPERATOR(pg_catalog.=) version_id::text
+   AND @extschema@.mesh_is_admin();
+COMMENT ON FUNCTION meshcat_internal.retire_forced(bigint) IS
+    'Internal: whether an administrator is forcing the retirement of the version (mesh_retire with force).';
+
 -- Records one event and announces it on the channel meshcat, when the transaction commits,
 -- as {"id", "event", "product", "version"}: at most a few hundred bytes, whatever the payload.
 CREATE FUNCTION meshcat_internal.emit_event(kind text, product_id text, version @extschema@.semver, payload jsonb)

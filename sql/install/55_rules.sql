@@ -439,7 +439,10 @@ BEGIN
     SELECT string_agg(format('%s %s (%s)', c.product_id, c.version, coalesce(c.version_range, 'any version')), ', ')
       INTO consumers
       FROM meshcat_internal.dependent_consumers(v.product_id, v.version) AS c;
-    IF consumers IS NOT NULL THEN
+    IF consumers IS NOT NULL AND meshcat_internal.retire_forced(v.id) THEN
+        RAISE WARNING 'version % of "%" is retired by force although active consumers still need it', v.version, v.product_id
+            USING DETAIL = format('Consumers whose input range needs it: %s.', consumers);
+    ELSIF consumers IS NOT NULL THEN
         PERFORM meshcat_internal.raise_contract(
             format('version %s of "%s" still has active consumers and cannot be retired', v.version, v.product_id),
             format('Consumers whose input range needs it: %s.', consumers),

@@ -69,7 +69,10 @@ $$;
 COMMENT ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) IS
     'Deprecates a published version with a sunset date and a reason; consumers are notified.';
 
-CREATE FUNCTION @extschema@.mesh_retire(id text, version @extschema@.semver) RETURNS @extschema@.lifecycle_status
+-- force (administrators only, DECISIONS.md section 1): retire although consumers or
+-- subscribers still need it (they are warned, and told by the retired event).
+CREATE FUNCTION @extschema@.mesh_retire(id text, version @extschema@.semver, force boolean DEFAULT false)
+RETURNS @extschema@.lifecycle_status
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -77,12 +80,17 @@ AS $$
 DECLARE
     v @extschema@.product_version := meshcat_internal.lifecycle_target(id, version);
 BEGIN
+    IF force THEN
+        PERFORM meshcat_internal.require_admin(format('force the retirement of version %s of "%s"', v.version, v.product_id));
+        PERFORM pg_catalog.set_config('meshcat_internal.retire_forced', v.id::text, true);
+    END IF;
     UPDATE @extschema@.product_version AS pv SET status = 'retired' WHERE pv.id = v.id;
+    PERFORM pg_catalog.set_config('meshcat_internal.retire_forced', '', true);
     RETURN 'retired';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) IS
-    'Retires a deprecated version; refused while active consumers still need it.';
+COMMENT ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver, boolean) IS
+    'Retires a deprecated version; refused (23514) while active consumers or subscribers still need it, unless an administrator forces it.';
 
 -- Withdraws a draft: the version is deleted, with its parts and evaluations (the audit trail
 -- keeps it). Published versions are contracts and are deprecated instead; the trigger checks

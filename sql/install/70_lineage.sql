@@ -176,9 +176,20 @@ RETURN CASE WHEN EXISTS (SELECT FROM meshcat_internal.lineage_edge AS e
 COMMENT ON FUNCTION meshcat_internal.lineage_edge_origin(text, text) IS
     'Whether a product edge is declared (by a descriptor) or only observed (by OpenLineage events).';
 
+-- The owners of a version by kind, as mesh_impact shows them ({"technical": [...], ...}).
+CREATE FUNCTION meshcat_internal.version_owners(version_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+RETURN (SELECT pg_catalog.jsonb_object_agg(o.kind, o.principals)
+          FROM (SELECT ow.kind, pg_catalog.jsonb_agg(ow.principal ORDER BY ow.principal) AS principals
+                  FROM meshcat_internal.owner AS ow WHERE ow.version_id OPERATOR(pg_catalog.=) version_owners.version_id
+                 GROUP BY ow.kind) AS o);
+COMMENT ON FUNCTION meshcat_internal.version_owners(bigint) IS
+    'Internal: the owners of a version by kind, as a JSON object of arrays.';
+
 CREATE FUNCTION @extschema@.mesh_impact(product text, version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (id text, depth int, path text[], domain text, domain_owner name,
-               status @extschema@.lifecycle_status, owners jsonb, via text, version_range text, origin text)
+               status @extschema@.lifecycle_status, owners jsonb, via text, version_range text, origin text,
+               subscriber name, port text, purpose text, until date, contacts jsonb)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
@@ -196,27 +207,43 @@ BEGIN
             NULL,
             format('Call mesh_impact(%L) without a version.', mesh_impact.product));
     END IF;
+    -- Downstream products, then the subscribers of approved access requests (origin access,
+    -- depth 1; id: the product they ask for, else "role:<consumer>"), each with whom to tell.
     RETURN QUERY
-    SELECT w.node, w.depth, w.path, d.name::text, d.owner_role, v.status,
-           (SELECT pg_catalog.jsonb_object_agg(o.kind, o.principals)
-              FROM (SELECT ow.kind, pg_catalog.jsonb_agg(ow.principal ORDER BY ow.principal) AS principals
-                      FROM meshcat_internal.owner AS ow WHERE ow.version_id = v.id GROUP BY ow.kind) AS o),
+    SELECT x.* FROM (
+    SELECT w.node AS id, w.depth AS depth, w.path, d.name::text, d.owner_role, v.status,
+           meshcat_internal.version_owners(v.id),
            w.path[w.depth],
            (SELECT pg_catalog.string_agg(DISTINCT coalesce(e.version_range, '*'), ' | ')
               FROM meshcat_internal.lineage_edge AS e
              WHERE e.upstream = w.path[w.depth] AND e.downstream = w.node
                AND (w.depth > 1 OR mesh_impact.version IS NULL OR e.version_range IS NULL
                     OR @extschema@.semver_satisfies(mesh_impact.version, e.version_range))),
-           meshcat_internal.lineage_edge_origin(w.path[w.depth], w.node)
+           meshcat_internal.lineage_edge_origin(w.path[w.depth], w.node),
+           NULL::name AS subscriber, NULL::text AS port, NULL::text, NULL::date,
+           pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('role', d.owner_role, 'owners', meshcat_internal.version_owners(v.id)))
       FROM meshcat_internal.lineage_walk(start, true, NULL, NULL, mesh_impact.version, true) AS w
       JOIN @extschema@.product AS p ON p.id = w.node
       JOIN @extschema@.domain AS d ON d.name = p.domain
       LEFT JOIN @extschema@.product_version AS v ON v.id = meshcat_internal.lineage_current_version(w.node)
-     ORDER BY w.depth, w.node COLLATE "C";
+    UNION ALL
+    SELECT coalesce(a.for_product, 'role:' || a.consumer::text), 1, ARRAY[start, coalesce(a.for_product, 'role:' || a.consumer::text)],
+           d.name::text, d.owner_role, v.status, meshcat_internal.version_owners(v.id), start, a.version_range, 'access',
+           a.consumer::text::name, a.port::text, a.purpose, a.until,
+           pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('role', a.consumer::text, 'requested_by', a.requested_by,
+                                                                      'owners', meshcat_internal.version_owners(v.id)))
+      FROM meshcat_internal.access_request AS a
+      LEFT JOIN @extschema@.product AS p ON p.id = a.for_product
+      LEFT JOIN @extschema@.domain AS d ON d.name = p.domain
+      LEFT JOIN @extschema@.product_version AS v ON v.id = meshcat_internal.lineage_current_version(a.for_product)
+     WHERE a.product_id = start AND a.status = 'approved'
+       AND (mesh_impact.version IS NULL OR a.version_range IS NULL OR @extschema@.semver_satisfies(mesh_impact.version, a.version_range))
+    ) AS x
+     ORDER BY x.depth, x.id COLLATE "C", x.subscriber COLLATE "C", x.port COLLATE "C";
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_impact(text, @extschema@.semver) IS
-    'Who is affected by a change to a product (or to one version of it): every product downstream, declared or observed, with its domain, owners, the range through which it consumes and the origin of that edge.';
+    'Who is affected by a change to a product (or to one version of it): every product downstream, declared or observed, with its domain, owners, the range through which it consumes and the origin of that edge; and every subscriber of an approved access request (origin access), with its port, purpose, until date and contacts.';
 
 -- A field argument: "<output>.<field>", or "<field>" when one output of the product has it.
 CREATE FUNCTION meshcat_internal.lineage_field_ref(id text, field text) RETURNS text

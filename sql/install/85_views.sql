@@ -3,7 +3,7 @@
 -- security_invoker: a reader sees what the reader's own privileges allow. current_version and
 -- domain_scope, which functions read too, are in 40_helpers.
 -- Uses: 10_semver, 15_types, 30_tables, 40_helpers (current_version, domain_scope),
--- 76_binding (location_relation, for mesh_ports), 78_drift (mesh_drift).
+-- 76_binding (location_relation, for mesh_ports), 78_drift (mesh_drift), 83_access (subscription).
 
 -- Each version's place among its product's versions by SemVer precedence (1 = oldest), for
 -- the views' version_rank: applications sort by it without meshcat's operators on their
@@ -395,3 +395,27 @@ SELECT v.product_id, v.version, s.name AS objective, s.objective AS kind, s.port
         ORDER BY y.measured_at DESC, y.id DESC LIMIT 1) AS l ON true;
 COMMENT ON VIEW @extschema@.mesh_slo_status IS
     'Each service level objective of each product''s current version: its target, latest value, status (met, violated, or unknown: never measured, or its measurement failed) and since when it has had that status.';
+
+-- Access (83_access, docs/access.md): the requests and their decisions, and the grants ledger.
+CREATE VIEW @extschema@.mesh_access_requests WITH (security_invoker) AS
+SELECT a.id, a.product_id, a.port::text AS port, a.consumer::text AS consumer, a.for_product, a.purpose, a.version_range, a.until,
+       a.columns, a.status, a.approval, a.requested_at, a.requested_by, a.decided_at, a.decided_by, a.decision_note,
+       a.relation::text AS relation, a.ended_at, a.ended_by, a.end_reason
+  FROM meshcat_internal.access_request AS a;
+COMMENT ON VIEW @extschema@.mesh_access_requests IS
+    'Access requests: product, port, consumer, purpose, range, until, columns; status (pending, approved, denied, revoked, expired), how and by whom decided and ended.';
+
+CREATE VIEW @extschema@.mesh_access_grants WITH (security_invoker) AS
+SELECT g.request_id AS request, g.object_kind, g.relation::text AS relation, g.schema_name, g.column_name, g.privilege,
+       g.grantee::text AS grantee, g.grantor::text AS grantor, g.held_before, g.granted_at, g.revoked_at
+  FROM meshcat_internal.access_grant AS g;
+COMMENT ON VIEW @extschema@.mesh_access_grants IS
+    'The grants ledger: every privilege an access approval gave (schema USAGE, table or column SELECT), its grantor, and when it was revoked.';
+
+-- Subscriptions: who consumes what (meshcat_internal.subscription, 83_access).
+CREATE VIEW @extschema@.mesh_subscriptions WITH (security_invoker) AS
+SELECT s.product_id, s.version_range, s.port, s.columns, s.consumer, s.consumer_product, s.since, s.purpose, s.until,
+       s.privileges, s.kind, s.request
+  FROM meshcat_internal.subscription AS s;
+COMMENT ON VIEW @extschema@.mesh_subscriptions IS
+    'Who consumes what: a consuming product''s inputs (kind input) and approved access requests (kind access), with range, port, columns, consumer, since, purpose, until and granted privileges.';

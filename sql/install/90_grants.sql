@@ -99,7 +99,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) TO meshcat_steward;
-    GRANT EXECUTE ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver, boolean) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) TO meshcat_steward;
     -- observed lineage: into sources, or into products of the caller's own domains (74_openlineage)
@@ -111,6 +111,15 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_provision(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.bind_provisioned(text, @extschema@.semver, text, text, oid) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_drift(text) TO meshcat_reader;
+    -- access (83_access): any reader may ask (DECISIONS.md section 8); the domain's owners
+    -- decide. mesh_approve grants with the caller's rights and reaches the requests through
+    -- approval_target and record_approval, which judge the caller again.
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_request_access(text, text, regrole, text, text, date, text, text[]) TO meshcat_reader;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_access_drift() TO meshcat_reader;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_approve(bigint, text), @extschema@.mesh_deny(bigint, text),
+                              @extschema@.mesh_revoke(bigint, text) TO meshcat_steward;
+    GRANT EXECUTE ON FUNCTION meshcat_internal.approval_target(bigint),
+                              meshcat_internal.record_approval(bigint, text, text[]) TO meshcat_steward;
 
     -- quality (82_quality): running checks runs them as the domain's owner role (the caller
     -- must be a member: run_check_query and store_check_result check it again); recording a
@@ -128,6 +137,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_expire_access() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_evaluations() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_openlineage() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_check_results() TO meshcat_admin;
@@ -145,7 +155,7 @@ REVOKE ALL ON FUNCTION @extschema@.mesh_register(text) FROM PUBLIC;
 -- with the caller's rights; the triggers decide who may change which domain.
 REVOKE ALL ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_deprecate(text, @extschema@.semver, date, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.mesh_retire(text, @extschema@.semver, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) FROM PUBLIC;

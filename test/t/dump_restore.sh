@@ -13,6 +13,8 @@
 #     derived rows (owners, tags, ports, fields, lineage) are not in the dump: restoring a version
 #     derives them again, so they are compared by what they say, not by their ids;
 #   - every id sequence past its column's largest value (test/t/lib/sequences.sql);
+#   - an approved access request's grants and ledger restored (relations and roles by name),
+#     and a revocation after the restore takes the grant back;
 #   - the restored catalog takes a new registration, which is audited.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -135,9 +137,27 @@ outputs:
 $$);
 ALTER TABLE contracts.ledger RENAME TO ledger_v1;
 DROP TABLE contracts.gone;
+-- Access (docs/access.md): an approved request of a provisioned table, column by column (a pii
+-- field withheld): the ledger names the relation and roles, which a restore finds by name.
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.payers
+name: Payers
+version: 1.0.0
+status: published
+classification: confidential
+retention: 7 years
+security: {encryption_at_rest: true}
+inputs: [{source: billing.db}]
+outputs:
+  - {name: payers, type: table, location: contracts.payers, schema: [{name: id, type: bigint}, {name: email, type: text, pii: true, classification: confidential}]}
+$$);
+SELECT count(*) FROM mesh_provision('sales.payers');
+SELECT mesh_approve(mesh_request_access('sales.payers', 'payers', 'marketing_team', 'campaigns', '^1'));
 SQL
 bindings=$(psql -X -At -d src -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
-[ "$bindings" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payments=contracts.payments" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
+[ "$bindings" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payers=contracts.payers payments=contracts.payments" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
 
 # The catalog must not be trivially small, or the comparison proves little (one audit row per
 # document written: domains, versions, policies, exemptions, lifecycle moves).
@@ -187,7 +207,7 @@ check() {   # check <database> <how it was restored> <restore stderr file>
     # Bindings found their relations again by name (OIDs change), and drift is the same.
     local bound
     bound=$(psql -X -At -d "$db" -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
-    if [ "$bound" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payments=contracts.payments" ]; then
+    if [ "$bound" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payers=contracts.payers payments=contracts.payments" ]; then
         echo "ok $how: port bindings restored to their relations"
     else
         echo "FAIL $how: port bindings after the restore: $bound"; fail=1
@@ -199,6 +219,25 @@ check() {   # check <database> <how it was restored> <restore stderr file>
         echo "ok $how: a breaking ALTER of a restored contracted table is refused"
     else
         echo "FAIL $how: a breaking ALTER after the restore gave: $refused"; fail=1
+    fi
+    # The ledger found its relation and roles again, the grant came with the dump, and a
+    # revocation after the restore takes it back, as the relation's owner.
+    local access
+    access=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" 2>&1 <<'SQL'
+SELECT string_agg(object_kind || ':' || relation || ':' || coalesce(column_name, '') || ':' || grantor, ' ' ORDER BY object_kind, column_name)
+  FROM meshcat.mesh_access_grants;
+SELECT has_column_privilege('marketing_team', 'contracts.payers', 'id', 'SELECT'), has_column_privilege('marketing_team', 'contracts.payers', 'email', 'SELECT');
+SELECT meshcat.mesh_revoke(1, 'after the restore');
+SELECT has_column_privilege('marketing_team', 'contracts.payers', 'id', 'SELECT');
+SQL
+    )
+    if [ "$access" = $'column:contracts.payers:id:sales_team schema:contracts.payers::sales_team
+t|f
+revoked
+f' ]; then
+        echo "ok $how: access grants restored, and revoked after the restore"
+    else
+        echo "FAIL $how: access after the restore: $access"; fail=1
     fi
     # The restored catalog works: a new registration succeeds and is audited once (the version).
     local out

@@ -372,6 +372,28 @@ CREATE VIEW hj_data.adopted AS SELECT 1::bigint AS id;
 SELECT * FROM meshcat.mesh_adopt('sales.hijack-tables', 'adopted') \g /dev/null
 ALTER TABLE hj_data.made RENAME TO made2;
 DROP VIEW hj_data.adopted;
+-- Access (83_access): column grants approved, a request denied, the approval revoked, expiry.
+CREATE SCHEMA hj_shared AUTHORIZATION sales_team;
+SELECT * FROM meshcat.mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.hijack-access
+name: Hijack access
+version: 1.0.0
+status: published
+retention: 1 year
+access: {allow: [regress_hj_reader]}
+outputs:
+  - {name: t, type: table, location: hj_shared.t, schema: [{name: id, type: int}, {name: mail, type: text, pii: true}]}
+$$) \g /dev/null
+SELECT * FROM meshcat.mesh_provision('sales.hijack-access') \g /dev/null
+SELECT meshcat.mesh_request_access('sales.hijack-access', 't', 'regress_hj_reader', 'a test', '^1') AS a1 \gset
+SELECT meshcat.mesh_approve(:a1, 'ok') \g /dev/null
+SELECT meshcat.mesh_request_access('sales.hijack-access', 't', 'regress_hj_reader', 'again', columns => '{id}') AS a2 \gset
+SELECT meshcat.mesh_deny(:a2, 'no') \g /dev/null
+SELECT * FROM meshcat.mesh_access_drift() \g /dev/null
+SELECT meshcat.mesh_revoke(:a1, 'done') \g /dev/null
+SELECT meshcat.mesh_expire_access() \g /dev/null
 SELECT meshcat.mesh_prune_events() \g /dev/null
 SELECT meshcat.mesh_prune_evaluations() \g /dev/null
 SELECT * FROM meshcat.mesh_ingest_openlineage('{"eventType": "COMPLETE", "eventTime": "2026-01-01T00:00:00Z", "producer": "p", "schemaURL": "s", "run": {"runId": "00000000-0000-4000-8000-000000000009"}, "job": {"namespace": "hj", "name": "job"}, "inputs": [{"namespace": "hj", "name": "in"}], "outputs": [{"namespace": "hj", "name": "out"}]}') \g /dev/null
@@ -409,6 +431,7 @@ SELECT * FROM meshcat.mesh_search('"order items" or hijack -nothing', 'sales', '
 SELECT * FROM meshcat.mesh_search(NULL, NULL, 'hijack') \g /dev/null
 SELECT * FROM meshcat.mesh_drift() \g /dev/null
 SELECT * FROM meshcat.mesh_drift('sales.hijack-tables') \g /dev/null
+SELECT * FROM meshcat.mesh_access_drift() \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.hijack', '1.0.0', '1.1.0') \g /dev/null
 SELECT * FROM meshcat.mesh_diff('sales.orders', '1.2.0', '1.3.0') \g /dev/null
 SELECT meshcat.mesh_export('sales.orders', '1.3.0', 'odcs') \g /dev/null

@@ -20,7 +20,7 @@ SELECT pg_catalog.format('SELECT %L || '' rows: '' || count(*) FROM %s', c.oid::
  WHERE c.relkind IN ('r', 'p')
    -- The clocks' counters only make writers take turns; their values mean nothing. Derived
    -- rows are compared by what they say, not by their ids (below).
-   AND c.relname NOT IN ('lineage_clock', 'governance_clock', 'binding_clock')
+   AND c.relname NOT IN ('lineage_clock', 'governance_clock', 'binding_clock', 'access_clock')
    AND c.relname <> ALL (:'derived_tables'::text[])
  ORDER BY c.oid::regclass::text \gexec
 -- (A port binding's relation by name: OIDs change across a restore, names do not.)
@@ -33,7 +33,7 @@ SELECT CASE WHEN c.relname = 'port_binding'
  WHERE c.relkind IN ('r', 'p')
    -- The clocks' counters only make writers take turns; their values mean nothing. Derived
    -- rows are compared by what they say, not by their ids (below).
-   AND c.relname NOT IN ('lineage_clock', 'governance_clock', 'binding_clock')
+   AND c.relname NOT IN ('lineage_clock', 'governance_clock', 'binding_clock', 'access_clock')
    AND c.relname <> ALL (:'derived_tables'::text[])
  ORDER BY c.oid::regclass::text \gexec
 
