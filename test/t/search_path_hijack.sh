@@ -520,8 +520,13 @@ else
     echo "ok attacker.calls is empty: no planted function or operator ran"
 fi
 
-# Leave a long-lived cluster as it was (pg_virtualenv's is thrown away anyway).
-psql -X -q -d postgres -c "DROP DATABASE $db"
+# Leave a long-lived cluster as it was (pg_virtualenv's is thrown away anyway). pg_cron's
+# scheduler holds a session on the database and reconnects: forced, and tried again.
+for try in 1 2 3 4 5; do
+    psql -X -q -d postgres -c "DROP DATABASE $db WITH (FORCE)" 2>/dev/null && break
+    [ "$try" -lt 5 ] || { echo "FAIL could not drop $db"; fail=1; }
+    sleep 1
+done
 for r in regress_attacker regress_hj_alice regress_hj_carol regress_hj_reader sales_team customer_team marketing_team \
          finance_team logistics_team commerce_council meshcat_admin meshcat_steward meshcat_reader; do
     psql -X -q -d postgres -c "DROP ROLE $r"
