@@ -1846,12 +1846,16 @@ yaml_get_input(FunctionCallInfo fcinfo)
 	int			max_bytes = meshcat_yaml_limit_bytes();
 
 	if (size > (Size) max_bytes)
+	{
+		/* a refusal of the input names no caller, as the parse's errors do */
+		MeshHideErrorContext();
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("YAML input is too large"),
 				 errdetail("The input is %zu bytes, more than meshcat.yaml_max_bytes (%d bytes).",
 						   size, max_bytes),
 				 errhint("Split the input into smaller pieces, or raise meshcat.yaml_max_bytes (up to meshcat.yaml_max_bytes_ceiling).")));
+	}
 	return PG_GETARG_TEXT_PP(0);
 }
 
