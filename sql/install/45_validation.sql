@@ -118,6 +118,9 @@ COMMENT ON FUNCTION meshcat_internal.sql_check_refusal(text) IS
 CREATE FUNCTION meshcat_internal.quality_problem(doc jsonb, OUT path text, OUT problem text)
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
+    -- The planner counts 100 rows a set-returning function, so these nested arrays look like a
+    -- million rows, above jit_above_cost: compiling them cost 12 ms a call (test/t/no_jit.sh).
+    SET jit = off
 AS $$
 DECLARE
     c record;
@@ -339,6 +342,8 @@ CREATE FUNCTION meshcat_internal.check_derived_from(doc jsonb, docno int, line i
                                                status @extschema@.lifecycle_status) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
+    -- nested arrays of one document, estimated as millions of rows (see quality_problem)
+    SET jit = off
 AS $$
 DECLARE
     r record;
