@@ -305,7 +305,9 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
 -- name terms by name alone), owned by a domain whose owners write it. synonyms and related say
 -- what the term's document says; related names other terms (checked, 55_rules).
 CREATE TABLE @extschema@.glossary_term (
-    name        text PRIMARY KEY CHECK (name ~ '^\S([^\n\r\t]{0,198}\S)?$'),
+    -- the schema's pattern for a term ($defs.term), as an E'' string: a plain one would warn
+    -- when standard_conforming_strings is off, before 00_schema refuses that (install_schema)
+    name        text PRIMARY KEY CHECK (name ~ E'^\\S([^\\n\\r\\t]{0,198}\\S)?$'),
     domain      text NOT NULL REFERENCES @extschema@.domain (name),
     definition  text NOT NULL CHECK (pg_catalog.btrim(definition) <> ''),
     synonyms    text[] NOT NULL DEFAULT '{}',

@@ -1162,14 +1162,15 @@ CREATE TRIGGER no_truncate BEFORE TRUNCATE ON @extschema@.glossary_term
 -- descriptor still names it) and other terms ("term <name>"), sorted.
 CREATE FUNCTION meshcat_internal.glossary_term_users(term text) RETURNS text[]
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
 RETURN ARRAY(
     SELECT u FROM (
-        SELECT pv.product_id || '@' || pv.version::text AS u
+        SELECT pv.product_id OPERATOR(pg_catalog.||) '@' OPERATOR(pg_catalog.||) pv.version::text AS u
           FROM @extschema@.product_version AS pv
-         WHERE EXISTS (SELECT FROM meshcat_internal.glossary_references(pv.descriptor) AS r WHERE r.term = glossary_term_users.term)
+         WHERE EXISTS (SELECT FROM meshcat_internal.glossary_references(pv.descriptor) AS r
+                        WHERE r.term OPERATOR(pg_catalog.=) glossary_term_users.term)
         UNION
-        SELECT 'term ' || t.name FROM @extschema@.glossary_term AS t WHERE glossary_term_users.term = ANY (t.related)) AS x
+        SELECT 'term ' OPERATOR(pg_catalog.||) t.name FROM @extschema@.glossary_term AS t
+         WHERE glossary_term_users.term OPERATOR(pg_catalog.=) ANY (t.related)) AS x
      ORDER BY u);
 COMMENT ON FUNCTION meshcat_internal.glossary_term_users(text) IS
     'Internal: the product versions and terms that name a glossary term, sorted.';

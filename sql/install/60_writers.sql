@@ -174,16 +174,16 @@ CREATE FUNCTION meshcat_internal.write_glossary_term(doc jsonb, docno int, line 
 AS $$
 DECLARE
     old @extschema@.glossary_term;
-    synonyms text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(doc -> 'synonyms', '[]')));
-    related text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(doc -> 'related', '[]')));
+    new_synonyms text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(doc -> 'synonyms', '[]')));
+    new_related text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(doc -> 'related', '[]')));
 BEGIN
     IF NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
         PERFORM meshcat_internal.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
             'Register the domain first, or in the same stream.', line => line);
     END IF;
-    IF doc ->> 'name' = ANY (related) THEN
+    IF doc ->> 'name' = ANY (new_related) THEN
         PERFORM meshcat_internal.raise_invalid_descriptor(docno,
-            format('$.related[%s]', array_position(related, doc ->> 'name') - 1),
+            format('$.related[%s]', array_position(new_related, doc ->> 'name') - 1),
             format('term "%s" names itself as related', doc ->> 'name'),
             'List the other terms it relates to.', line => line);
     END IF;
@@ -192,13 +192,13 @@ BEGIN
         RETURN 'unchanged';
     ELSIF FOUND THEN
         UPDATE @extschema@.glossary_term AS t
-           SET domain = doc ->> 'domain', definition = doc ->> 'definition', synonyms = write_glossary_term.synonyms,
-               related = write_glossary_term.related, status = coalesce(doc ->> 'status', 'draft'), descriptor = doc
+           SET domain = doc ->> 'domain', definition = doc ->> 'definition', synonyms = new_synonyms,
+               related = new_related, status = coalesce(doc ->> 'status', 'draft'), descriptor = doc
          WHERE t.name = old.name;
         RETURN 'updated';
     END IF;
     INSERT INTO @extschema@.glossary_term (name, domain, definition, synonyms, related, status, descriptor)
-    VALUES (doc ->> 'name', doc ->> 'domain', doc ->> 'definition', synonyms, related,
+    VALUES (doc ->> 'name', doc ->> 'domain', doc ->> 'definition', new_synonyms, new_related,
             coalesce(doc ->> 'status', 'draft'), doc);
     RETURN 'created';
 END
