@@ -208,6 +208,11 @@ SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: 
 DELETE FROM glossary_term WHERE name = 'Basket';
 SELECT term, status, products, fields FROM mesh_glossary ORDER BY term;
 
+-- A product's glossary and its fields' survive an export to ODCS and back (customProperties).
+SELECT kind, action FROM mesh_register(mesh_export('sales.orders', '1.0.0', 'odcs'));
+SELECT descriptor -> 'glossary' AS glossary, descriptor #> '{outputs,0,schema,1,glossary}' AS field_glossary
+  FROM product_version WHERE product_id = 'sales.orders';
+
 -- Readers read the glossary.
 SET ROLE regress_gl_reader;
 SELECT term, products FROM mesh_glossary WHERE term = 'Order';
