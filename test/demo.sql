@@ -13,9 +13,13 @@ CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
+-- A consumer: someone in finance who reads the catalog (meshcat_reader, from mesh_setup_roles).
+CREATE ROLE finance_analyst NOLOGIN;
 
 CREATE EXTENSION meshcat;
 SET search_path = meshcat, public;
+SELECT count(*) FROM mesh_setup_roles() \g /dev/null
+GRANT meshcat_reader TO finance_analyst;
 
 \echo
 \echo '== 1. Register the example mesh (test/data/example_mesh/*.yaml) in one call:'
@@ -145,13 +149,23 @@ security: {encryption_at_rest: aes-256, audit_logging: true}
 sla: {freshness: 1 day}
 quality: {completeness: 0.99}
 inputs: [{source: shop.returns_db}]
+slos:
+  - {name: fresh, objective: freshness, field: refunded_at, within: 1 day}
+  - {name: reasons_known, objective: completeness, field: reason, target: 90}
 outputs:
   - name: refunds
     type: table
     location: sales_data.refunds
+    quality:
+      - {metric: rowCount, mustBeGreaterThan: 0}
     schema:
       - {name: refund_id, type: bigint, primary_key: true}
-      - {name: amount, type: "numeric(12,2)", required: true}
+      - name: amount
+        type: "numeric(12,2)"
+        required: true
+        quality: [{type: sql, name: positive_amounts, query: "SELECT count(*) FROM ${object} WHERE amount <= 0"}]
+      - {name: reason, type: text}
+      - {name: refunded_at, type: timestamptz}
 $$);
 SELECT * FROM mesh_provision('sales.refunds');
 \set ON_ERROR_STOP off
@@ -159,3 +173,35 @@ ALTER TABLE sales_data.refunds DROP COLUMN amount;
 \set ON_ERROR_STOP on
 ALTER TABLE sales_data.refunds ADD COLUMN note text;
 SELECT kind, field, severity FROM mesh_drift('sales.refunds');
+
+\echo '== 19. Its quality checks run where the rows are, and its objectives are judged on what they measured:'
+SELECT check_name, value, threshold, passed FROM mesh_run_checks('sales.refunds');
+INSERT INTO sales_data.refunds (refund_id, amount, reason, refunded_at)
+VALUES (1, 25.00, 'damaged', now()), (2, 12.50, NULL, now() - interval '2 hours'), (3, -4.00, 'late', now());
+SELECT check_name, value, threshold, passed FROM mesh_run_checks('sales.refunds');
+SELECT objective, target, latest_value, status FROM mesh_slo_status WHERE product_id = 'sales.refunds' ORDER BY objective;
+SELECT id, checks_passing, checks_failing, slos_met, slos_violated FROM mesh_products WHERE id = 'sales.refunds';
+
+\echo '== 20. A consumer asks for the refunds, the domain approves, and the grant is real:'
+SELECT mesh_request_access('sales.refunds', 'refunds', 'finance_analyst', 'monthly refund report', '^1',
+                           until => current_date + 90) AS request \gset
+SELECT id, status, consumer, purpose, until FROM mesh_access_requests WHERE id = :request;
+SELECT mesh_approve(:request, 'fine for reporting');
+SELECT object_kind, privilege, grantor FROM mesh_access_grants WHERE request = :request;
+SET ROLE finance_analyst;
+SELECT count(*) AS refunds_visible_to_finance_analyst FROM sales_data.refunds;
+RESET ROLE;
+SELECT product_id, port, consumer, kind, until FROM mesh_subscriptions WHERE product_id = 'sales.refunds';
+\echo '   Revoked, the privilege is gone:'
+SELECT mesh_revoke(:request, 'report retired');
+SELECT has_table_privilege('finance_analyst', 'sales_data.refunds', 'SELECT') AS finance_analyst_can_read;
+
+\echo '== 21. Access that ends by itself: asked through a date, ended by mesh_expire_access() (a nightly pg_cron job: docs/access.md):'
+SELECT mesh_request_access('sales.refunds', 'refunds', 'finance_analyst', 'quarter close', until => current_date) AS quarter \gset
+SELECT mesh_approve(:quarter);
+SELECT mesh_expire_access() AS ended_today;
+\echo '   The next day (the demo moves the end date back a day, as the calendar would):'
+UPDATE meshcat_internal.access_request SET until = current_date - 1 WHERE id = :quarter;
+SELECT mesh_expire_access() AS ended_the_next_day;
+SELECT id, status, end_reason, has_table_privilege('finance_analyst', 'sales_data.refunds', 'SELECT') AS can_read
+  FROM mesh_access_requests WHERE id = :quarter;

@@ -507,10 +507,12 @@ COMMENT ON FUNCTION meshcat_internal.openlineage_current_events(text, text) IS
 -- Derives the observed edges of one subject again from its current events, resolving each
 -- dataset to its node. Writes only when they changed, so a repeated or superseded event takes
 -- no lineage lock (lineage_clock). Derivations of one subject take turns (a transaction-level
--- advisory lock on the subject, after the lineage lock): under READ COMMITTED the second then reads the events the
--- first committed, so a run's START and COMPLETE ingested at once still make its edges
--- (test/isolation/specs/openlineage_concurrent.spec). mesh_rebuild(), which holds the events
--- still, does not take turns (take_turn false): one lock per subject would fill the lock table.
+-- advisory lock on the subject's bucket, after the lineage lock): under READ COMMITTED the second
+-- then reads the events the first committed, so a run's START and COMPLETE ingested at once
+-- still make its edges (test/isolation/specs/openlineage_concurrent.spec). Subjects share 1 024
+-- buckets, so a transaction that ingests a hundred thousand events holds at most 1 024 locks
+-- (one a subject would fill the lock table); two subjects of one bucket merely take turns.
+-- mesh_rebuild(), which holds the events still, does not take turns (take_turn false).
 CREATE FUNCTION meshcat_internal.derive_observed_rows(kind text, subject text, take_turn boolean DEFAULT true) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -531,7 +533,8 @@ BEGIN
         -- first, and always the same lock: no two writers wait for each other in turn.
         UPDATE meshcat_internal.lineage_clock SET changes = changes + 1
          WHERE NOT meshcat_internal.xact_wrote(xmin);
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'), pg_catalog.hashtext(kind || ' ' || subject));
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.openlineage'),
+                                                 pg_catalog.hashtext(kind || ' ' || subject) & 1023);
     END IF;
     cur := ARRAY(SELECT c FROM meshcat_internal.openlineage_current_events(kind, subject) AS c);
     WITH e AS (

@@ -368,6 +368,12 @@ BEGIN
         PERFORM meshcat_internal.raise_error('42501', format('permission denied to record check results of data product "%s"', pid),
             format('Only members of role "%s" (the owner of its domain) run its checks; role "%s" is not one.', owner, actor), NULL);
     END IF;
+    -- One result of a check at a time, so two concurrent runs cannot both see the check's last
+    -- result passing and both announce its failure; the second then reads the first's result.
+    -- (Checks share 1 024 locks, so one transaction that runs every product's checks holds at
+    -- most that many.)
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.check_result'),
+                                             pg_catalog.hashtext(concat_ws(' ', pid, ver::text, port_name, name, is_slo::text)) & 1023);
     SELECT r.passed INTO before FROM meshcat_internal.check_result AS r
      WHERE r.product_id = pid AND r.version OPERATOR(@extschema@.=) ver AND r.slo = is_slo AND r.check_name = name
        AND r.port IS NOT DISTINCT FROM port_name
