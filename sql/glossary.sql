@@ -138,6 +138,13 @@ SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: 
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Lead, domain: marketing, definition: A maybe., related: [Lead]}');
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Lead, domain: marketing, definition: A maybe., synonym: [x]}');
 SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Lead, domain: marketing, definition: A maybe., status: final}');
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: " Lead", domain: marketing, definition: A maybe.}');
+-- Moving a term to another domain takes the owners of both: an administrator may.
+SET ROLE regress_gl_gov;
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Campaign, domain: sales, definition: A planned push.}');
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Campaign, domain: marketing, definition: A planned push.}');
+SET ROLE regress_gl_bob;
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Campaign, domain: sales, definition: A planned push.}');
 
 -- References name registered terms (23503 with the path): a product's, a field's, a related term.
 SET ROLE regress_gl_alice;
