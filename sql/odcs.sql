@@ -132,6 +132,8 @@ SELECT mesh_export('sales.refunds', '1.3.0', 'meshcat') = mesh_jsonb_to_yaml(des
   FROM product_version WHERE product_id = 'sales.refunds' AND version = '1.3.0';
 
 -- A meshcat product exported as ODCS and registered again: unchanged, its meshcat document kept.
+-- (Its field names a glossary term, which must be registered: glossary.sql.)
+SELECT * FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Email, domain: sales, definition: An address to write to.}');
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1
 kind: DataProduct

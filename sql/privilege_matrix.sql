@@ -96,6 +96,9 @@ SELECT id AS draft_port FROM output_port WHERE version_id = :draft \gset
 SELECT mesh_request_access('alpha.pub', 'o', 'meshcat_reader', 'pm') AS pending \gset
 SELECT mesh_request_access('alpha.pub', 'o', 'meshcat_reader', 'pm') AS approved \gset
 SELECT mesh_approve(:approved);
+-- a glossary term of A, unnamed (so a delete is judged by ownership alone), and a certification
+SELECT kind, action FROM mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: pm-term, domain: alpha, definition: d}');
+SELECT mesh_certify('alpha.dep', '1.0.0', 'bronze');
 
 -- Runs one statement as a role and says how it ended; always rolls it back.
 CREATE FUNCTION pg_temp.attempt(who text, stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -128,6 +131,9 @@ INSERT INTO write_path VALUES
  ('mesh_request_exemption', $q$SELECT meshcat.mesh_request_exemption('alpha.pub', 'pm-global', 'why', now() + interval '1 day')$q$),
  ('mesh_grant_exemption', format($q$SELECT meshcat.mesh_grant_exemption(%s)$q$, :requested)),
  ('mesh_revoke_exemption', format($q$SELECT meshcat.mesh_revoke_exemption(%s)$q$, :granted)),
+ ('mesh_register (glossary term of A)', $q$SELECT meshcat.mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: pm-term, domain: alpha, definition: changed}')$q$),
+ ('mesh_certify', $q$SELECT meshcat.mesh_certify('alpha.pub', '1.0.0', 'gold')$q$),
+ ('mesh_certify (withdraw)', $q$SELECT meshcat.mesh_certify('alpha.dep', '1.0.0', NULL)$q$),
  ('mesh_check', $q$SELECT meshcat.mesh_check('alpha.pub')$q$),
  ('mesh_setup_roles', $q$SELECT meshcat.mesh_setup_roles()$q$),
  ('mesh_lineage_rebuild', $q$SELECT meshcat.mesh_lineage_rebuild()$q$),
@@ -182,7 +188,13 @@ INSERT INTO write_path VALUES
  ('policy DELETE', $q$DELETE FROM meshcat.policy WHERE name = 'pm-alpha'$q$),
  ('exemption INSERT', $q$INSERT INTO meshcat.exemption (product_id, policy_name, reason, expires_at) VALUES ('alpha.pub', 'pm-global', 'why', now() + interval '1 day')$q$),
  ('exemption UPDATE', format($q$UPDATE meshcat.exemption SET status = 'granted' WHERE id = %s$q$, :requested)),
- ('exemption DELETE', format($q$DELETE FROM meshcat.exemption WHERE id = %s$q$, :requested));
+ ('exemption DELETE', format($q$DELETE FROM meshcat.exemption WHERE id = %s$q$, :requested)),
+ ('glossary_term INSERT', $q$INSERT INTO meshcat.glossary_term (name, domain, definition, descriptor) VALUES ('pm-new', 'alpha', 'd', '{}')$q$),
+ ('glossary_term UPDATE', $q$UPDATE meshcat.glossary_term SET definition = 'x' WHERE name = 'pm-term'$q$),
+ ('glossary_term DELETE', $q$DELETE FROM meshcat.glossary_term WHERE name = 'pm-term'$q$),
+ ('certification INSERT', $q$INSERT INTO meshcat.certification (product_id, version, level) VALUES ('alpha.pub', '1.0.0', 'gold')$q$),
+ ('certification UPDATE', $q$UPDATE meshcat.certification SET level = 'gold' WHERE product_id = 'alpha.dep'$q$),
+ ('certification DELETE', $q$DELETE FROM meshcat.certification WHERE product_id = 'alpha.dep'$q$);
 -- Every other table: rows written only by meshcat itself.
 INSERT INTO write_path
 SELECT format('%s %s', c.relname, op),

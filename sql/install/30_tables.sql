@@ -252,7 +252,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy', '');
 CREATE TABLE meshcat_internal.evaluation_run (
     id                bigserial PRIMARY KEY,
     version_id        bigint NOT NULL,
-    cause             text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check')),
+    cause             text NOT NULL CHECK (cause IN ('register', 'publish', 'policy', 'check', 'certification')),
     evaluated_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
     evaluated_by      name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
     -- the policies judged, and for each (same position) its revision, result and error
@@ -300,6 +300,48 @@ COMMENT ON TABLE @extschema@.exemption IS
 CREATE SEQUENCE @extschema@.exemption_id_seq OWNED BY @extschema@.exemption.id;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.exemption_id_seq', '');
+
+-- The business glossary (docs/glossary.md): one term per name, mesh-wide (products and fields
+-- name terms by name alone), owned by a domain whose owners write it. synonyms and related say
+-- what the term's document says; related names other terms (checked, 55_rules).
+CREATE TABLE @extschema@.glossary_term (
+    -- the schema's pattern for a term ($defs.term), as an E'' string: a plain one would warn
+    -- when standard_conforming_strings is off, before 00_schema refuses that (install_schema)
+    name        text PRIMARY KEY CHECK (name ~ E'^\\S([^\\n\\r\\t]{0,198}\\S)?$'),
+    domain      text NOT NULL REFERENCES @extschema@.domain (name),
+    definition  text NOT NULL CHECK (pg_catalog.btrim(definition) <> ''),
+    synonyms    text[] NOT NULL DEFAULT '{}',
+    related     text[] NOT NULL DEFAULT '{}',
+    status      text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'deprecated')),
+    descriptor  jsonb NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_by  name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    updated_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_by  name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    CHECK (NOT name = ANY (related))
+);
+CREATE INDEX ON @extschema@.glossary_term (domain);
+COMMENT ON TABLE @extschema@.glossary_term IS
+    'Business glossary terms: a definition, synonyms and related terms, owned by a domain; products and fields name them.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.glossary_term', '');
+
+-- Certification (a trust signal, DECISIONS.md section 8): an administrator's judgement of one
+-- product version, metadata beside the contract (no new version), audited. At most one level
+-- per version; withdrawing it deletes the row (the audit trail keeps it). A version's removal
+-- (a withdrawn draft) takes its certification with it.
+CREATE TABLE @extschema@.certification (
+    product_id   text NOT NULL,
+    version      @extschema@.semver NOT NULL,
+    level        text NOT NULL CHECK (level IN ('bronze', 'silver', 'gold')),
+    note         text,
+    certified_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    certified_by name NOT NULL DEFAULT @extschema@.mesh_acting_role(),
+    PRIMARY KEY (product_id, version),
+    FOREIGN KEY (product_id, version) REFERENCES @extschema@.product_version (product_id, version) ON DELETE CASCADE
+);
+COMMENT ON TABLE @extschema@.certification IS
+    'Certification of product versions (bronze < silver < gold) by governance administrators: who, when, why.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.certification', '');
 
 -- Publications and policy changes take turns on this one row, so that a version is never
 -- published against a set of policies that misses a concurrent policy change, while that

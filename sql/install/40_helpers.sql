@@ -266,6 +266,20 @@ END;
 COMMENT ON FUNCTION meshcat_internal.applicable_policies(text) IS
     'The policies that apply to products of a domain: global ones, the domain''s and its ancestors''.';
 
+-- What a policy rule may read besides the descriptor, as SQL/JSON path variables
+-- (docs/governance.md): $certification, the version's certification level ("bronze", "silver",
+-- "gold") or null. Metadata kept beside the descriptor, so a rule reads it without it being
+-- part of the contract. Every place that evaluates a rule passes these (a rule naming a
+-- variable that is not passed fails with an error).
+CREATE FUNCTION meshcat_internal.policy_vars(product_id text, version @extschema@.semver) RETURNS jsonb
+    LANGUAGE sql STABLE
+RETURN pg_catalog.jsonb_build_object('certification',
+    (SELECT c.level FROM @extschema@.certification AS c
+      WHERE c.product_id OPERATOR(pg_catalog.=) policy_vars.product_id
+        AND c.version OPERATOR(@extschema@.=) policy_vars.version));
+COMMENT ON FUNCTION meshcat_internal.policy_vars(text, @extschema@.semver) IS
+    'Internal: the SQL/JSON path variables a policy rule reads beside a version''s descriptor: {"certification": level or null}.';
+
 -- Whether a granted exemption from a policy covers a product now.
 CREATE FUNCTION meshcat_internal.is_exempt(product_id text, policy_name text) RETURNS boolean
     LANGUAGE sql STABLE

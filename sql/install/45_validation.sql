@@ -69,7 +69,7 @@ COMMENT ON FUNCTION meshcat_internal.descriptor_problem(jsonb, jsonb, text) IS
 -- columns of the same names as metadata too.
 CREATE FUNCTION meshcat_internal.descriptor_metadata_keys() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN ARRAY['access', 'certification', 'description', 'documentation', 'name', 'owners', 'tags'];
+RETURN ARRAY['access', 'certification', 'description', 'documentation', 'glossary', 'name', 'owners', 'tags'];
 COMMENT ON FUNCTION meshcat_internal.descriptor_metadata_keys() IS
     'Internal: the top-level keys of a DataProduct descriptor that are metadata (may change after publication); every other key is contract.';
 
@@ -325,17 +325,82 @@ BEGIN
         PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$',
             CASE WHEN jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN format('expected a mapping, got %s', coalesce(jsonb_typeof(doc), 'nothing'))
                  ELSE 'missing required key "kind"' END,
-            'A document is a whole meshcat document (kind Domain, DataProduct or Policy) or a whole document of a standard meshcat reads, known by its marker: ODCS and ODPS (kind and apiVersion), DPDS (dataProductDescriptor), Data Contract Specification (dataContractSpecification). A fragment of another document is none of these.',
+            'A document is a whole meshcat document (kind Domain, DataProduct, Policy or GlossaryTerm) or a whole document of a standard meshcat reads, known by its marker: ODCS and ODPS (kind and apiVersion), DPDS (dataProductDescriptor), Data Contract Specification (dataContractSpecification). A fragment of another document is none of these.',
             line => line);
     END IF;
-    IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
+    IF doc ->> 'kind' NOT IN ('Domain', 'DataProduct', 'Policy', 'GlossaryTerm') OR jsonb_typeof(doc -> 'kind') <> 'string' THEN
         PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$.kind',
-            format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct and Policy.', line => line);
+            format('unknown kind %s', doc -> 'kind'), 'The kinds are Domain, DataProduct, Policy and GlossaryTerm.', line => line);
     END IF;
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.check_document_kind(jsonb, int, int) IS
-    'Raises 22023 unless a document is a mapping whose kind is Domain, DataProduct or Policy.';
+    'Raises 22023 unless a document is a mapping whose kind is Domain, DataProduct, Policy or GlossaryTerm.';
+
+-- Glossary references (docs/glossary.md): a product's glossary ($.glossary[i]), its fields'
+-- ($.outputs[o].schema[f].glossary[g]) and a term's related terms ($.related[i]) each name a
+-- registered term, by its exact name; else 23503 naming the first missing one in document
+-- order. mesh_register writes a stream's terms before its products, and checks related terms
+-- once all of them are written, so a term of the same stream resolves. warn: a product naming
+-- a deprecated term is told so (WARNING), once, by mesh_register.
+CREATE FUNCTION meshcat_internal.check_glossary_references(doc jsonb, docno int, line int DEFAULT NULL,
+                                                      warn boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    old text[];
+BEGIN
+    -- most documents name no term: they cost a test, and need no right on the glossary
+    IF NOT (doc @? '$.glossary[*]' OR doc @? '$.related[*]' OR doc @? '$.outputs[*].schema[*].glossary[*]') THEN
+        RETURN;
+    END IF;
+    SELECT x.path, x.term INTO r
+      FROM meshcat_internal.glossary_references(doc) AS x
+     WHERE NOT EXISTS (SELECT FROM @extschema@.glossary_term AS t WHERE t.name = x.term)
+     ORDER BY x.k LIMIT 1;
+    IF FOUND THEN
+        PERFORM meshcat_internal.raise_unknown_reference(docno, r.path, format('glossary term "%s"', r.term),
+            'Register the term first (kind: GlossaryTerm), or in the same stream; SELECT term FROM mesh_glossary lists them.',
+            line => line);
+    END IF;
+    IF warn THEN
+        old := ARRAY(SELECT DISTINCT x.term FROM meshcat_internal.glossary_references(doc) AS x
+                       JOIN @extschema@.glossary_term AS t ON t.name = x.term
+                      WHERE t.status = 'deprecated' ORDER BY 1);
+        IF cardinality(old) > 0 THEN
+            RAISE WARNING '%', format('%s names deprecated glossary terms: %s',
+                                      meshcat_internal.document_label(docno, line),
+                                      (SELECT string_agg(format('"%s"', o), ', ') FROM unnest(old) AS o))
+                USING HINT = 'Name the terms that replace them (see their definitions in mesh_glossary).';
+        END IF;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.check_glossary_references(jsonb, int, int, boolean) IS
+    'Raises 23503 unless every glossary term a product, its fields or a term''s related names is registered; warns of deprecated ones when asked.';
+
+-- Every glossary reference of a document, in document order (k): its JSON path and the term.
+CREATE FUNCTION meshcat_internal.glossary_references(doc jsonb) RETURNS TABLE (k bigint, path text, term text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT pg_catalog.row_number() OVER (ORDER BY s.o, s.f, s.g), s.path, s.term
+      FROM (SELECT 0::bigint AS o, 0::bigint AS f, g.n AS g, pg_catalog.format('$.%s[%s]', key.k, g.n - 1) AS path, g.t AS term
+              FROM (VALUES ('glossary'), ('related')) AS key(k),
+                   pg_catalog.jsonb_array_elements_text(CASE WHEN pg_catalog.jsonb_typeof(doc OPERATOR(pg_catalog.->) key.k) OPERATOR(pg_catalog.=) 'array'
+                                                             THEN doc OPERATOR(pg_catalog.->) key.k ELSE '[]' END) WITH ORDINALITY AS g(t, n)
+            UNION ALL
+            SELECT o.n, f.n, g.n, pg_catalog.format('$.outputs[%s].schema[%s].glossary[%s]', o.n - 1, f.n - 1, g.n - 1), g.t
+              FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(doc OPERATOR(pg_catalog.->) 'outputs') OPERATOR(pg_catalog.=) 'array'
+                                                        THEN doc OPERATOR(pg_catalog.->) 'outputs' ELSE '[]' END) WITH ORDINALITY AS o(p, n),
+                   pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(o.p OPERATOR(pg_catalog.->) 'schema') OPERATOR(pg_catalog.=) 'array'
+                                                        THEN o.p OPERATOR(pg_catalog.->) 'schema' ELSE '[]' END) WITH ORDINALITY AS f(x, n),
+                   pg_catalog.jsonb_array_elements_text(CASE WHEN pg_catalog.jsonb_typeof(f.x OPERATOR(pg_catalog.->) 'glossary') OPERATOR(pg_catalog.=) 'array'
+                                                             THEN f.x OPERATOR(pg_catalog.->) 'glossary' ELSE '[]' END) WITH ORDINALITY AS g(t, n)) AS s;
+END;
+COMMENT ON FUNCTION meshcat_internal.glossary_references(jsonb) IS
+    'Internal: the glossary terms a document names (a product''s glossary, its fields'' glossary, a term''s related), with their JSON paths, in document order.';
 
 -- Column lineage is a reference like an input: every derived_from of a product document names
 -- <domain>.<product>.<output>.<field> of a product among its inputs, and that output and field

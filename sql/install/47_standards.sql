@@ -453,7 +453,7 @@ BEGIN
 
     props := (SELECT jsonb_object_agg(substr(c ->> 'property', 9), c -> 'value')
                 FROM jsonb_array_elements(coalesce(doc -> 'customProperties', '[]')) AS c
-               WHERE (substr(c ->> 'property', 9) IN ('classification', 'security', 'quality', 'slos', 'inputs', 'custom') OR substr(c ->> 'property', 9) ~ '^x-')
+               WHERE (substr(c ->> 'property', 9) IN ('classification', 'security', 'quality', 'slos', 'inputs', 'glossary', 'custom') OR substr(c ->> 'property', 9) ~ '^x-')
                  AND c ->> 'property' LIKE 'meshcat.%');
 
     -- One output port per schema object, one field per property.
@@ -496,7 +496,7 @@ BEGIN
         || coalesce((SELECT jsonb_build_object('customProperties', jsonb_agg(c ORDER BY n))
                        FROM jsonb_array_elements(coalesce(doc -> 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
                       WHERE NOT (c ->> 'property' LIKE 'meshcat.%'
-                                 AND (substr(c ->> 'property', 9) IN ('classification', 'security', 'quality', 'slos', 'inputs', 'custom') OR substr(c ->> 'property', 9) ~ '^x-'))
+                                 AND (substr(c ->> 'property', 9) IN ('classification', 'security', 'quality', 'slos', 'inputs', 'glossary', 'custom') OR substr(c ->> 'property', 9) ~ '^x-'))
                      HAVING count(*) > 0), '{}');
 
     result := jsonb_build_object('apiVersion', 'meshcat/v1', 'kind', 'DataProduct', 'id', pid,
@@ -717,7 +717,7 @@ CREATE FUNCTION meshcat_internal.odps_to_descriptor(doc jsonb, docno int, line i
     SET search_path = pg_catalog, @extschema@, meshcat_internal, pg_temp
 AS $$
 DECLARE
-    top_keys CONSTANT text[] := ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'custom', 'sla', 'retention'];
+    top_keys CONSTANT text[] := ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'glossary', 'custom', 'sla', 'retention'];
     problem text[];
     refs text;
     dom text;
@@ -1592,7 +1592,7 @@ RETURN meshcat_internal.odcs_restore(
                                               FROM pg_catalog.jsonb_array_elements(o OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, qn))))
                             OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(o, ARRAY['custom']), o) ORDER BY n)
                      FROM pg_catalog.jsonb_array_elements(d OPERATOR(pg_catalog.->) 'outputs') WITH ORDINALITY AS x(o, n))))
-    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d, ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'custom']), d);
+    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d, ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'glossary', 'custom']), d);
 COMMENT ON FUNCTION meshcat_internal.descriptor_to_odcs(jsonb, @extschema@.lifecycle_status) IS
     'Internal: a meshcat DataProduct descriptor as an ODCS v3.1.0 data contract (docs/standards.md), with the given lifecycle as its status.';
 
@@ -1643,7 +1643,7 @@ BEGIN ATOMIC
                                    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(o, ARRAY['custom']) ORDER BY n)
                               FROM pg_catalog.jsonb_array_elements(d OPERATOR(pg_catalog.->) 'outputs') WITH ORDINALITY AS x(o, n))))
         OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d,
-            ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'custom', 'sla', 'retention'])
+            ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'glossary', 'custom', 'sla', 'retention'])
       FROM (SELECT meshcat_internal.descriptor_to_odcs(d, status) AS odcs) AS c;
 END;
 COMMENT ON FUNCTION meshcat_internal.descriptor_to_odps(jsonb, @extschema@.lifecycle_status) IS

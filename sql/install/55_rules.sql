@@ -711,7 +711,9 @@ CREATE FUNCTION meshcat_internal.policy_result(pol @extschema@.policy, doc jsonb
 AS $$
 BEGIN
     IF pol.check_function IS NULL THEN
-        passed := jsonb_path_exists(doc, pol.rule_path, '{}', true);
+        -- the version the descriptor names: its certification is a variable of the rule
+        passed := jsonb_path_exists(doc, pol.rule_path,
+                                    meshcat_internal.policy_vars(doc ->> 'id', (doc ->> 'version')::@extschema@.semver), true);
         RETURN;
     END IF;
     -- An approval lapses with its approver's administration (outside the approver's own
@@ -760,7 +762,8 @@ DECLARE
 BEGIN
     -- The descriptor is read once, whole: stored compressed, it would be decompressed again
     -- by every rule that tests it.
-    SELECT pv.id, pv.product_id, pv.descriptor || '{}' AS descriptor, split_part(pv.product_id, '.', 1) AS domain INTO v
+    SELECT pv.id, pv.product_id, pv.descriptor || '{}' AS descriptor, split_part(pv.product_id, '.', 1) AS domain,
+           meshcat_internal.policy_vars(pv.product_id, pv.version) AS vars INTO v
       FROM @extschema@.product_version AS pv
      WHERE pv.id = vid;
     SELECT e.id, e.policy_names, e.passed INTO latest
@@ -773,7 +776,7 @@ BEGIN
     RETURN QUERY
     WITH judged AS (
         SELECT p.name, p.revision, p.enforcement, p.domain, p.message,
-               jsonb_path_exists(v.descriptor, p.rule_path, '{}', true) AS rule_passed,
+               jsonb_path_exists(v.descriptor, p.rule_path, v.vars, true) AS rule_passed,
                -- a checking function is called only for its own policies (CASE is the gate)
                CASE WHEN p.check_function IS NOT NULL
                     THEN (SELECT (r.passed, r.error)::meshcat_internal.policy_outcome
@@ -1089,3 +1092,202 @@ COMMENT ON FUNCTION meshcat_internal.guard_exemption() IS
     'Trigger: domain owners request exemptions, administrators decide them; they are never deleted.';
 CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.exemption
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_exemption();
+
+-- Glossary terms (docs/glossary.md): documents like policies. Their domain's owners create,
+-- change and delete them (moving a term to another domain needs both); the name is the key
+-- that products and fields name, so it never changes. A term that a product version or
+-- another term names cannot be deleted: deprecate it (status: deprecated), which warns.
+CREATE FUNCTION meshcat_internal.guard_glossary_term() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    users text[];
+BEGIN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.created_at) THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM meshcat_internal.require_domain_owner(OLD.domain, format('%s glossary term "%s"',
+                                                 CASE TG_OP WHEN 'UPDATE' THEN 'change' ELSE 'delete' END, OLD.name));
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        users := meshcat_internal.glossary_term_users(OLD.name);
+        IF cardinality(users) > 0 THEN
+            PERFORM meshcat_internal.raise_error('23503',
+                format('glossary term "%s" is still named', OLD.name),
+                format('Named by: %s.', array_to_string(users, ', ')),
+                'Deprecate the term instead (status: deprecated), or remove it from those first.');
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.domain IS DISTINCT FROM OLD.domain THEN
+        PERFORM meshcat_internal.require_domain_owner(NEW.domain, format('%s glossary term "%s"',
+                                                 CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'move' END, NEW.name));
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.name IS DISTINCT FROM OLD.name THEN
+        PERFORM meshcat_internal.raise_contract(format('the name of glossary term "%s" cannot change', OLD.name),
+            'Products and fields name a term by its name.',
+            'Register the new term, deprecate this one, and name the new one where this one was named.');
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.status = 'deprecated' AND OLD.status IS DISTINCT FROM 'deprecated' THEN
+        users := meshcat_internal.glossary_term_users(OLD.name);
+        IF cardinality(users) > 0 THEN
+            RAISE WARNING '%', format('glossary term "%s" is deprecated and still named by: %s', OLD.name, array_to_string(users, ', '))
+                USING HINT = 'Name the term that replaces it there.';
+        END IF;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.created_at := now();
+        NEW.created_by := @extschema@.mesh_acting_role();
+    ELSE
+        NEW.created_at := OLD.created_at;
+        NEW.created_by := OLD.created_by;
+    END IF;
+    NEW.updated_at := now();
+    NEW.updated_by := @extschema@.mesh_acting_role();
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.guard_glossary_term() IS
+    'Trigger: only the owning domain''s owners write its glossary terms; a term''s name never changes; a named term is not deleted, and deprecating it warns.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.glossary_term
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_glossary_term();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.glossary_term
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('created_at');
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON @extschema@.glossary_term
+    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_truncate();
+
+-- Who names a term: product versions ("<id>@<version>", any status: a retired version's
+-- descriptor still names it) and other terms ("term <name>"), sorted.
+CREATE FUNCTION meshcat_internal.glossary_term_users(term text) RETURNS text[]
+    LANGUAGE sql STABLE
+RETURN ARRAY(
+    SELECT u FROM (
+        SELECT pv.product_id OPERATOR(pg_catalog.||) '@' OPERATOR(pg_catalog.||) pv.version::text AS u
+          FROM @extschema@.product_version AS pv
+         WHERE EXISTS (SELECT FROM meshcat_internal.glossary_references(pv.descriptor) AS r
+                        WHERE r.term OPERATOR(pg_catalog.=) glossary_term_users.term)
+        UNION
+        SELECT 'term ' OPERATOR(pg_catalog.||) t.name FROM @extschema@.glossary_term AS t
+         WHERE glossary_term_users.term OPERATOR(pg_catalog.=) ANY (t.related)) AS x
+     ORDER BY u);
+COMMENT ON FUNCTION meshcat_internal.glossary_term_users(text) IS
+    'Internal: the product versions and terms that name a glossary term, sorted.';
+
+-- The references of a written document, however it was written (mesh_register has checked
+-- the same before writing, naming the stream's documents): at the end of the transaction, so
+-- that a stream's terms may name each other. TG_ARGV[0]: the row's creation stamp.
+CREATE FUNCTION meshcat_internal.check_written_glossary_references() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    doc jsonb;
+BEGIN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore((to_jsonb(NEW) ->> TG_ARGV[0])::timestamptz) THEN
+        RETURN NULL;
+    END IF;
+    -- The row as it is now: a later statement of the transaction may have changed or removed it.
+    IF TG_TABLE_NAME = 'glossary_term' THEN
+        doc := (SELECT pg_catalog.jsonb_build_object('related', pg_catalog.to_jsonb(t.related))
+                  FROM @extschema@.glossary_term AS t WHERE t.name = NEW.name);
+    ELSE
+        doc := (SELECT pv.descriptor FROM @extschema@.product_version AS pv
+                 WHERE pv.product_id = NEW.product_id AND pv.version OPERATOR(@extschema@.=) NEW.version);
+    END IF;
+    IF doc IS NOT NULL THEN
+        PERFORM meshcat_internal.check_glossary_references(doc, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.check_written_glossary_references() IS
+    'Constraint trigger: raises 23503 unless every glossary term a written version or term names is registered.';
+CREATE CONSTRAINT TRIGGER check_glossary AFTER INSERT OR UPDATE OF descriptor ON @extschema@.product_version
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (NEW.descriptor @? '$.glossary[*]' OR NEW.descriptor @? '$.outputs[*].schema[*].glossary[*]')
+    EXECUTE FUNCTION meshcat_internal.check_written_glossary_references('created_at');
+CREATE CONSTRAINT TRIGGER check_related AFTER INSERT OR UPDATE OF related ON @extschema@.glossary_term
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (pg_catalog.cardinality(NEW.related) > 0)
+    EXECUTE FUNCTION meshcat_internal.check_written_glossary_references('created_at');
+
+-- Certification (DECISIONS.md section 8): an administrator's act, whatever the path of the
+-- write; the server stamps who and when. A version's removal takes its certification along
+-- (the foreign key's cascade, which the guard lets through once the version is gone).
+CREATE FUNCTION meshcat_internal.guard_certification() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.certified_at) THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        IF EXISTS (SELECT FROM @extschema@.product_version AS pv
+                    WHERE pv.product_id = OLD.product_id AND pv.version OPERATOR(@extschema@.=) OLD.version) THEN
+            PERFORM meshcat_internal.require_admin(format('withdraw the certification of version %s of "%s"', OLD.version, OLD.product_id));
+        END IF;
+        RETURN OLD;
+    END IF;
+    PERFORM meshcat_internal.require_admin(format('certify version %s of "%s"', NEW.version, NEW.product_id));
+    IF TG_OP = 'UPDATE' AND (NEW.product_id IS DISTINCT FROM OLD.product_id OR NEW.version OPERATOR(@extschema@.<>) OLD.version) THEN
+        PERFORM meshcat_internal.raise_contract('a certification cannot move to another version',
+            format('It certifies version %s of "%s".', OLD.version, OLD.product_id),
+            'Certify the other version with mesh_certify().');
+    END IF;
+    NEW.certified_at := now();
+    NEW.certified_by := @extschema@.mesh_acting_role();
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.guard_certification() IS
+    'Trigger: only governance administrators certify versions or withdraw certifications; the server stamps who and when.';
+CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.certification
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.guard_certification();
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.certification
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.audit_row('certified_at');
+CREATE TRIGGER no_truncate BEFORE TRUNCATE ON @extschema@.certification
+    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_truncate();
+
+-- A certification changed: the version's policies are evaluated again (a rule may read
+-- $certification, policy_vars), the new violations recorded and announced, and a
+-- certification event sent (kind certification: level and previous level, NULL when none).
+-- Nothing is unpublished, as when a policy changes.
+CREATE FUNCTION meshcat_internal.certification_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record := CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    v @extschema@.product_version;
+    fresh text[];
+BEGIN
+    IF TG_OP = 'INSERT' AND meshcat_internal.is_restore(NEW.certified_at) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.level IS NOT DISTINCT FROM OLD.level THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO v FROM @extschema@.product_version AS pv
+     WHERE pv.product_id = r.product_id AND pv.version OPERATOR(@extschema@.=) r.version;
+    IF NOT FOUND THEN
+        RETURN NULL;     -- the version went, and its certification with it
+    END IF;
+    PERFORM meshcat_internal.emit_event('certification', v.product_id, v.version,
+        pg_catalog.jsonb_build_object('level', CASE WHEN TG_OP <> 'DELETE' THEN NEW.level END,
+                                      'previous', CASE WHEN TG_OP <> 'INSERT' THEN OLD.level END));
+    IF v.status <> 'retired' THEN
+        SELECT coalesce(array_agg(e.policy_name) FILTER (WHERE e.new_violation), '{}') INTO fresh
+          FROM meshcat_internal.record_evaluations(v.id, 'certification', failures_only => true) AS e;
+        PERFORM meshcat_internal.notify_violations(v.product_id, v.version, v.status, fresh);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.certification_changed() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.certification_changed() IS
+    'Trigger: a version''s certification changed; evaluates its policies again, records and announces new violations, sends a certification event.';
+CREATE TRIGGER govern AFTER INSERT OR UPDATE OR DELETE ON @extschema@.certification
+    FOR EACH ROW EXECUTE FUNCTION meshcat_internal.certification_changed();

@@ -1,6 +1,6 @@
 -- 60_writers: one writer per kind of document, and mesh_register, which turns a descriptor
 -- stream into catalog rows in one transaction. Documents may come in any order: domains are
--- written first (parents before children), then policies, then every product's identity, then
+-- written first (parents before children), then policies, then glossary terms, then every product's identity, then
 -- versions in semver order, so a reference to anything in the same stream resolves. The rules
 -- on what may be written (owners, contracts, policies) are the catalog's triggers (55_rules);
 -- what a version's descriptor implies is derived by 50_derivation.
@@ -166,6 +166,46 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.write_policy(jsonb, int, int) IS
     'Creates or updates one policy from its descriptor; returns created, updated or unchanged.';
 
+-- Writes one glossary term from its document; its domain exists. Its related terms are
+-- checked once the stream's terms are all written (mesh_register). Returns the action.
+CREATE FUNCTION meshcat_internal.write_glossary_term(doc jsonb, docno int, line int DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    old @extschema@.glossary_term;
+    new_synonyms text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(doc -> 'synonyms', '[]')));
+    new_related text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(doc -> 'related', '[]')));
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.domain AS d WHERE d.name = doc ->> 'domain') THEN
+        PERFORM meshcat_internal.raise_unknown_reference(docno, '$.domain', format('domain "%s"', doc ->> 'domain'),
+            'Register the domain first, or in the same stream.', line => line);
+    END IF;
+    IF doc ->> 'name' = ANY (new_related) THEN
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno,
+            format('$.related[%s]', array_position(new_related, doc ->> 'name') - 1),
+            format('term "%s" names itself as related', doc ->> 'name'),
+            'List the other terms it relates to.', line => line);
+    END IF;
+    SELECT * INTO old FROM @extschema@.glossary_term AS t WHERE t.name = doc ->> 'name' FOR UPDATE;
+    IF FOUND AND old.descriptor = doc THEN
+        RETURN 'unchanged';
+    ELSIF FOUND THEN
+        UPDATE @extschema@.glossary_term AS t
+           SET domain = doc ->> 'domain', definition = doc ->> 'definition', synonyms = new_synonyms,
+               related = new_related, status = coalesce(doc ->> 'status', 'draft'), descriptor = doc
+         WHERE t.name = old.name;
+        RETURN 'updated';
+    END IF;
+    INSERT INTO @extschema@.glossary_term (name, domain, definition, synonyms, related, status, descriptor)
+    VALUES (doc ->> 'name', doc ->> 'domain', doc ->> 'definition', new_synonyms, new_related,
+            coalesce(doc ->> 'status', 'draft'), doc);
+    RETURN 'created';
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.write_glossary_term(jsonb, int, int) IS
+    'Creates or updates one glossary term from its descriptor; returns created, updated or unchanged.';
+
 -- Each document of a stream of several as registered: the lines from where it starts (the first
 -- from the stream's start, with any comment before it) to where the next one starts, so that
 -- the texts put together are the stream, byte for byte. starts: the line each document starts on,
@@ -271,6 +311,7 @@ DECLARE
     stream jsonb;   -- the stream's products by id, for derived_from (built when first needed)
     products int[]; -- the DataProduct documents, by id and version
     policies int[]; -- the Policy documents, by name
+    terms int[];    -- the GlossaryTerm documents, by name
     texts text[];   -- each document as registered: the lines of the stream that hold it
     formats text[]; -- and its format (meshcat, odcs, odps, dpds, dcs)
     kinds text[];   -- a standard's kind (DataContract, DataProduct), for the result
@@ -319,7 +360,7 @@ BEGIN
     -- checked stream (every version parses by now), the first repetition in stream order.
     SELECT r.n, r.first INTO docno, other
       FROM (SELECT u.n, min(u.n) OVER (PARTITION BY (u.d ->> 'kind') || ':' ||
-                       CASE WHEN u.d ->> 'kind' IN ('Domain', 'Policy') THEN u.d ->> 'name'
+                       CASE WHEN u.d ->> 'kind' IN ('Domain', 'Policy', 'GlossaryTerm') THEN u.d ->> 'name'
                             ELSE (u.d ->> 'id') || '@' || split_part(((u.d ->> 'version')::@extschema@.semver)::text, '+', 1) END) AS first
               FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n)) AS r
      WHERE r.first < r.n
@@ -328,16 +369,18 @@ BEGIN
         doc := docs[docno];
         PERFORM meshcat_internal.raise_invalid_descriptor(docno, '$',
             format('document %s describes the same %s', other,
-                   CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy' ELSE 'product version' END),
-            'Each domain, policy, and version of a product appears once in a stream.', line => lines[docno]);
+                   CASE doc ->> 'kind' WHEN 'Domain' THEN 'domain' WHEN 'Policy' THEN 'policy'
+                                       WHEN 'GlossaryTerm' THEN 'glossary term' ELSE 'product version' END),
+            'Each domain, policy, glossary term, and version of a product appears once in a stream.', line => lines[docno]);
     END IF;
 
     -- The documents of each kind, in the order they are written: one pass over the stream.
     SELECT coalesce(array_agg(n ORDER BY n) FILTER (WHERE d ->> 'kind' = 'Domain'), '{}'),
            coalesce(array_agg(n ORDER BY d ->> 'name') FILTER (WHERE d ->> 'kind' = 'Policy'), '{}'),
+           coalesce(array_agg(n ORDER BY d ->> 'name') FILTER (WHERE d ->> 'kind' = 'GlossaryTerm'), '{}'),
            coalesce(array_agg(n ORDER BY d ->> 'id', (d ->> 'version')::@extschema@.semver)
                         FILTER (WHERE d ->> 'kind' = 'DataProduct'), '{}')
-      INTO pending, policies, products
+      INTO pending, policies, terms, products
       FROM pg_catalog.unnest(docs) WITH ORDINALITY AS u(d, n);
 
     -- Domains, parents first: each round writes those whose parent exists by now.
@@ -373,6 +416,15 @@ BEGIN
         actions[docno] := meshcat_internal.write_policy(docs[docno], docno, lines[docno]);
     END LOOP;
 
+    -- Glossary terms, before the products that name them; then their related terms, which
+    -- may be any term of the stream.
+    FOREACH docno IN ARRAY terms LOOP
+        actions[docno] := meshcat_internal.write_glossary_term(docs[docno], docno, lines[docno]);
+    END LOOP;
+    FOREACH docno IN ARRAY ARRAY(SELECT t FROM pg_catalog.unnest(terms) AS t ORDER BY t) LOOP
+        PERFORM meshcat_internal.check_glossary_references(docs[docno], docno, lines[docno]);
+    END LOOP;
+
     -- Product identities, so inputs between products of this stream resolve.
     FOREACH docno IN ARRAY products LOOP
         doc := docs[docno];
@@ -401,6 +453,7 @@ BEGIN
                 format('data product "%s"', doc -> 'inputs' -> other ->> 'product'),
                 'Register the product it consumes first, or in the same stream; an external dataset is a "source".', line => lines[docno]);
         END IF;
+        PERFORM meshcat_internal.check_glossary_references(doc, docno, lines[docno], warn => true);
         IF doc @? '$.outputs[*].schema[*].derived_from[*]' THEN
             IF stream IS NULL THEN
                 stream := (SELECT jsonb_object_agg(s.id, s.versions)
@@ -434,4 +487,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_register(text) IS
-    'Registers a YAML or JSON descriptor stream (domains, policies, data products) atomically; one row per document.';
+    'Registers a YAML or JSON descriptor stream (domains, policies, glossary terms, data products) atomically; one row per document.';

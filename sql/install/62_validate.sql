@@ -18,6 +18,7 @@ RETURN coalesce(
                            LATERAL pg_catalog.unnest(CASE u.d OPERATOR(pg_catalog.->>) 'kind'
                                WHEN 'Domain' THEN ARRAY[pg_catalog.format('domain "%s"', u.d OPERATOR(pg_catalog.->>) 'name')]
                                WHEN 'Policy' THEN ARRAY[pg_catalog.format('policy "%s"', u.d OPERATOR(pg_catalog.->>) 'name')]
+                               WHEN 'GlossaryTerm' THEN ARRAY[pg_catalog.format('glossary term "%s"', u.d OPERATOR(pg_catalog.->>) 'name')]
                                ELSE ARRAY[pg_catalog.format('version %s of "%s"', (u.d OPERATOR(pg_catalog.->>) 'version')::@extschema@.semver,
                                                             u.d OPERATOR(pg_catalog.->>) 'id'),
                                           pg_catalog.format('"%s"', u.d OPERATOR(pg_catalog.->>) 'id')] END) AS x(needle)) AS m

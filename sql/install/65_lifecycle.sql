@@ -1,7 +1,8 @@
 -- 65_lifecycle: the public API over written versions and policies. Lifecycle moves (publish,
 -- deprecate, retire, withdraw), the differences between two versions, exemptions (requested
 -- by a domain's owners, decided by governance administrators), re-evaluating a version
--- (mesh_check), trying a policy before writing it (mesh_policy_dry_run), and pruning events.
+-- (mesh_check), trying a policy before writing it (mesh_policy_dry_run), certification
+-- (mesh_certify, by governance administrators), and pruning events.
 -- Lifecycle moves and exemptions run with the caller's rights, so the triggers of 55_rules
 -- judge the caller.
 -- Uses: 00_schema, 10_semver, 15_types, 20_yaml, 30_tables, 40_helpers, 45_validation, 55_rules.
@@ -116,6 +117,46 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) IS
     'Withdraws (deletes) a draft version, by its domain''s owners; a published version is refused (23514): deprecate it instead.';
+
+-- Certifies a version (DECISIONS.md section 8: an administrator's act): level bronze, silver
+-- or gold, with an optional note; level NULL withdraws the certification. Metadata beside the
+-- contract: no new version. A draft may be certified (a required policy may ask for it before
+-- publication: $certification, docs/governance.md), a retired version no more. Runs with the
+-- caller's rights; the trigger (guard_certification) judges the caller, stamps who and when,
+-- and the audit trail keeps every change. Returns the level the version has now.
+CREATE FUNCTION @extschema@.mesh_certify(id text, version @extschema@.semver, level text, note text DEFAULT NULL)
+RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    v @extschema@.product_version;
+BEGIN
+    PERFORM meshcat_internal.require_admin(format('certify version %s of "%s"', version, id));
+    v := meshcat_internal.lifecycle_target(id, version);
+    IF level IS NULL THEN
+        DELETE FROM @extschema@.certification AS c WHERE c.product_id = v.product_id AND c.version OPERATOR(@extschema@.=) v.version;
+        RETURN NULL;
+    END IF;
+    IF level NOT IN ('bronze', 'silver', 'gold') THEN
+        PERFORM meshcat_internal.raise_error('22023',
+            format('unknown certification level %s', quote_literal(level)), NULL,
+            'The levels are bronze, silver and gold (level => NULL withdraws a certification).');
+    END IF;
+    IF v.status = 'retired' THEN
+        PERFORM meshcat_internal.raise_contract(format('version %s of "%s" is retired and cannot be certified', v.version, v.product_id),
+            'A retired version serves nobody any more.', 'Certify a version that is not retired.');
+    END IF;
+    INSERT INTO @extschema@.certification AS c (product_id, version, level, note)
+    VALUES (v.product_id, v.version, level, note)
+    ON CONFLICT ON CONSTRAINT certification_pkey DO UPDATE SET level = excluded.level, note = excluded.note
+     WHERE (c.level, c.note) IS DISTINCT FROM (excluded.level, excluded.note);
+    RETURN level;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mesh_certify(text, @extschema@.semver, text, text) IS
+    'A governance administrator certifies a product version (bronze, silver or gold, with a note), or withdraws its certification (level NULL); audited, no new version.';
 
 CREATE FUNCTION @extschema@.mesh_diff(id text, from_version @extschema@.semver, to_version @extschema@.semver)
 RETURNS TABLE (change text, path text, severity text)
@@ -314,7 +355,7 @@ BEGIN
      WHERE pv.status <> 'retired'
        AND (doc ->> 'domain' IS NULL
             OR p.domain IN (SELECT s.domain FROM meshcat_internal.domain_scope AS s WHERE s.ancestor = doc ->> 'domain'))
-       AND NOT CASE WHEN fn IS NULL THEN jsonb_path_exists(pv.descriptor, path, '{}', true)
+       AND NOT CASE WHEN fn IS NULL THEN jsonb_path_exists(pv.descriptor, path, meshcat_internal.policy_vars(pv.product_id, pv.version), true)
                     ELSE (meshcat_internal.dry_run_result(NULL, fn, pv.descriptor)).passed END
      ORDER BY pv.product_id;
 END

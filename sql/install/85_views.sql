@@ -79,13 +79,46 @@ SELECT v.product_id AS id, v.name, v.domain, v.version AS current_version, v.sta
        v.owners, v.tags, v.description, v.retention,
        (SELECT pg_catalog.count(*) FROM @extschema@.product_version AS pv WHERE pv.product_id OPERATOR(pg_catalog.=) v.product_id) AS versions,
        v.updated_at, v.version_text AS current_version_text, v.version_rank AS current_version_rank,
-       q.checks_passing, q.checks_failing, q.checks_warning, q.last_checked, o.slos_met, o.slos_violated
+       q.checks_passing, q.checks_failing, q.checks_warning, q.last_checked, o.slos_met, o.slos_violated,
+       -- the current version's certification (mesh_certify), appended (DECISIONS.md section 1)
+       c.level AS certification, c.certified_at
   FROM @extschema@.mesh_versions AS v
   LEFT JOIN LATERAL meshcat_internal.check_summary(v.product_id, v.version) AS q ON true
   LEFT JOIN LATERAL meshcat_internal.slo_summary(v.product_id, v.version) AS o ON true
+  LEFT JOIN @extschema@.certification AS c
+         ON c.product_id OPERATOR(pg_catalog.=) v.product_id AND c.version OPERATOR(@extschema@.=) v.version
  WHERE v.is_current;
 COMMENT ON VIEW @extschema@.mesh_products IS
-    'One row per data product, described by its current version (current_version_text and current_version_rank as in mesh_versions); its trust summary: checks passing, failing (severity error) and warning (warning or info), when last checked, objectives met and violated.';
+    'One row per data product, described by its current version (current_version_text and current_version_rank as in mesh_versions); its trust summary: checks passing, failing (severity error) and warning (warning or info), when last checked, objectives met and violated, and the current version''s certification (bronze, silver, gold or NULL) and when it was given.';
+
+-- The business glossary (docs/glossary.md): each term with what names it in the products'
+-- current versions (as mesh_products describes each product by it): the products that name
+-- it (in their glossary or a field's) and the fields, as <product id>.<output>.<field>.
+-- Grouped by term in a subquery, so a filter on the term reaches it.
+CREATE VIEW @extschema@.mesh_glossary WITH (security_invoker) AS
+SELECT t.name AS term, t.domain, t.definition, t.synonyms, t.related, t.status,
+       coalesce(u.products, '{}') AS products, coalesce(u.fields, '{}') AS fields
+  FROM @extschema@.glossary_term AS t
+  LEFT JOIN (SELECT x.term, pg_catalog.array_agg(DISTINCT x.product_id ORDER BY x.product_id) AS products,
+                    pg_catalog.array_agg(DISTINCT x.field ORDER BY x.field) FILTER (WHERE x.field IS NOT NULL) AS fields
+               FROM (SELECT g.term, pv.product_id, NULL::text AS field
+                       FROM meshcat_internal.current_version AS c
+                       JOIN @extschema@.product_version AS pv ON pv.id OPERATOR(pg_catalog.=) c.version_id,
+                            pg_catalog.jsonb_array_elements_text(
+                                CASE WHEN pg_catalog.jsonb_typeof(pv.descriptor OPERATOR(pg_catalog.->) 'glossary') OPERATOR(pg_catalog.=) 'array'
+                                     THEN pv.descriptor OPERATOR(pg_catalog.->) 'glossary' ELSE '[]' END) AS g(term)
+                     UNION ALL
+                     SELECT g.term, pv.product_id,
+                            pv.product_id OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) o.name
+                                OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) f.name
+                       FROM meshcat_internal.current_version AS c
+                       JOIN @extschema@.product_version AS pv ON pv.id OPERATOR(pg_catalog.=) c.version_id
+                       JOIN meshcat_internal.output_port AS o ON o.version_id OPERATOR(pg_catalog.=) pv.id
+                       JOIN meshcat_internal.field AS f ON f.port_id OPERATOR(pg_catalog.=) o.id,
+                            pg_catalog.unnest(f.glossary) AS g(term)) AS x
+              GROUP BY x.term) AS u ON u.term OPERATOR(pg_catalog.=) t.name;
+COMMENT ON VIEW @extschema@.mesh_glossary IS
+    'The business glossary: each term (name, owning domain, definition, synonyms, related terms, status) with the products whose current version names it and their fields that do (<product>.<output>.<field>).';
 
 CREATE VIEW @extschema@.mesh_ports WITH (security_invoker) AS
 SELECT v.product_id, v.version, 'input'::text AS direction, i.position,

@@ -21,7 +21,8 @@ DECLARE
     wanted text;
     known oid;
     found_oid oid;
-    writable text := 'domain, product, product_version, policy, exemption';
+    -- (certification: the guard lets administrators only)
+    writable text := 'domain, product, product_version, policy, exemption, glossary_term, certification';
 BEGIN
     IF NOT meshcat_internal.role_is_superuser(@extschema@.mesh_acting_role()) THEN
         PERFORM meshcat_internal.raise_error('42501', 'permission denied to set up meshcat''s roles',
@@ -95,6 +96,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_register(text) TO meshcat_steward;
     -- the writers mesh_register calls with the steward's rights (revoked from PUBLIC in 90_grants)
     GRANT EXECUTE ON FUNCTION meshcat_internal.write_domain(jsonb, int, int), meshcat_internal.write_policy(jsonb, int, int),
+                              meshcat_internal.write_glossary_term(jsonb, int, int),
                               meshcat_internal.write_product_version(jsonb, int, int, text, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_check(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_publish(text, @extschema@.semver) TO meshcat_steward;
@@ -136,6 +138,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_install_policies(text) TO meshcat_admin;
+    -- certification is an administrator's act (DECISIONS.md section 8; guard_certification judges it again)
+    GRANT EXECUTE ON FUNCTION @extschema@.mesh_certify(text, @extschema@.semver, text, text) TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_events() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_expire_access() TO meshcat_admin;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_prune_evaluations() TO meshcat_admin;
@@ -160,6 +164,7 @@ REVOKE ALL ON FUNCTION @extschema@.mesh_withdraw(text, @extschema@.semver) FROM 
 REVOKE ALL ON FUNCTION @extschema@.mesh_request_exemption(text, text, text, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_grant_exemption(bigint, timestamptz, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.mesh_revoke_exemption(bigint, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.mesh_certify(text, @extschema@.semver, text, text) FROM PUBLIC;
 
 -- Last, a sweep: PostgreSQL grants EXECUTE to PUBLIC on every new function, so the sweep takes
 -- that grant back, whatever fragment defined the function: from every function of the internal

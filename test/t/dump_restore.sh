@@ -84,6 +84,33 @@ SELECT count(*) FROM mesh_install_policies();
 SELECT mesh_deprecate('sales.returns', '1.0.0', current_date + 30, 'replaced by 1.1.0');
 SELECT mesh_grant_exemption(mesh_request_exemption('sales.order_items', (SELECT name FROM mesh_policies ORDER BY name LIMIT 1),
                                                    'migrating', now() + interval '30 days'));
+-- The glossary (terms naming each other, a draft and its field naming them) and a
+-- certification (restored without being judged again: history).
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Order
+domain: sales
+definition: A confirmed purchase.
+related: [Order Line]
+status: approved
+---
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Order Line
+domain: sales
+definition: One item of an order.
+related: [Order]
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.glossed
+name: Glossed
+version: 0.1.0
+glossary: [Order]
+outputs: [{name: lines, type: table, schema: [{name: line_id, type: bigint, glossary: [Order Line]}]}]
+$$);
+SELECT mesh_certify('sales.glossed', '0.1.0', 'gold', 'restored with its note');
 SELECT count(*) FROM mesh_setup_roles();
 GRANT meshcat_steward TO sales_team;
 -- Observed lineage: an event whose input is a product's output port (restored events derive

@@ -12,7 +12,7 @@
 #     superuser drops it, as the HINT says, and installs;
 #   - mesh_setup_roles(), a registration of a mesh (domains, policies, products with inputs
 #     and derived_from), every lifecycle move (a withdrawal too), validation, exemptions, checks, lineage walks and pictures,
-#     search, diff, dry runs, and a SELECT from every view, as the superuser, a steward, an
+#     search, diff, dry runs, glossary terms, certification, and a SELECT from every view, as the superuser, a steward, an
 #     administrator and a reader; every mesh_% function of the extension (read from pg_proc)
 #     must be in the list this script exercises, and must have run (track_functions);
 #   - the attacker, now a reader, plants operators on meshcat.semver and temporary tables
@@ -331,6 +331,53 @@ rule: 'exists($.sla.freshness)'
 message: declare a freshness
 $$) \g /dev/null
 SELECT * FROM meshcat.mesh_check('sales.orders') \g /dev/null
+-- The glossary (terms naming each other, a product and a field naming them, a deprecation, a
+-- deletion) and certification, whose level a policy rule reads.
+SELECT * FROM meshcat.mesh_register($$
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Hijack Term
+domain: sales
+definition: A term of the hijack test
+synonyms: [hj]
+related: [Hijack Other]
+---
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Hijack Other
+domain: sales
+definition: Another term
+related: [Hijack Term]
+---
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Hijack Unused
+domain: sales
+definition: Named by nothing
+---
+apiVersion: meshcat/v1
+kind: Policy
+name: hj-certified
+scope: global
+enforcement: optional
+rule: '$certification == "gold" || $certification == null'
+message: certified gold, or not at all
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.hijack_glossary
+name: Glossary
+version: 1.0.0
+glossary: [Hijack Term]
+outputs: [{name: t, type: table, schema: [{name: a, type: int, glossary: [Hijack Other]}]}]
+$$) \g /dev/null
+SELECT * FROM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Hijack Other, domain: sales, definition: Deprecated, related: [Hijack Term], status: deprecated}') \g /dev/null
+DELETE FROM meshcat.glossary_term WHERE name OPERATOR(pg_catalog.=) 'Hijack Unused';
+SELECT meshcat.mesh_certify('sales.hijack', '1.1.0', 'gold', 'reviewed') \g /dev/null
+SELECT meshcat.mesh_certify('sales.hijack', '1.1.0', 'silver') \g /dev/null
+SELECT meshcat.mesh_certify('sales.hijack_glossary', '1.0.0', 'bronze') \g /dev/null
+SELECT meshcat.mesh_certify('sales.hijack_glossary', '1.0.0', NULL) \g /dev/null
+SELECT * FROM meshcat.mesh_policy_dry_run('{apiVersion: meshcat/v1, kind: Policy, name: hj-dry3, scope: global, enforcement: optional, rule: "$certification != null", message: certify}') \g /dev/null
 RESET ROLE;
 SELECT * FROM meshcat.mesh_lineage_rebuild() \g /dev/null
 SELECT * FROM meshcat.mesh_rebuild() \g /dev/null
@@ -450,6 +497,10 @@ outputs: [{name: totals, type: table, schema: [{name: order_id, type: bigint, de
 {apiVersion: meshcat/v1, kind: DataProduct, id: sales.hijack2, name: H, version: 1.0.0, descripton: a typo}
 ---
 {apiVersion: meshcat/v1, kind: DataProduct, id: nowhere.hijack, name: H, version: 1.0.0}
+---
+{apiVersion: meshcat/v1, kind: DataProduct, id: sales.hijack3, name: H, version: 1.0.0, glossary: [No Such Term]}
+---
+{apiVersion: meshcat/v1, kind: GlossaryTerm, name: Hijack Bad, domain: sales, definition: d, related: [No Such Term]}
 $$) \g /dev/null
 SQL
 )
