@@ -250,6 +250,8 @@ DECLARE
     me name := CURRENT_USER;
     name text;
     tcols text;
+    tschema oid;
+    owner text;
 BEGIN
     FOR k IN SELECT d.*, s.state, s.constraint_name
                FROM meshcat_internal.declared_foreign_keys(pid, ver) AS d,
@@ -281,15 +283,21 @@ BEGIN
             RETURN NEXT;
             CONTINUE;
         END IF;
-        IF EXISTS (SELECT FROM unnest(k.target_cols) AS c WHERE NOT has_column_privilege(me, k.target_rel, c, 'REFERENCES')) THEN
+        tschema := (SELECT c.relnamespace FROM pg_class AS c WHERE c.oid = k.target_rel);
+        IF NOT has_schema_privilege(me, tschema, 'USAGE')
+           OR EXISTS (SELECT FROM unnest(k.target_cols) AS c WHERE NOT has_column_privilege(me, k.target_rel, c, 'REFERENCES')) THEN
+            owner := (SELECT d.owner_role FROM @extschema@.domain AS d JOIN @extschema@.product AS p ON p.domain = d.name WHERE p.id = pid);
             PERFORM meshcat_internal.raise_error('42501',
                 format('permission denied to reference %s from output port "%s" of data product "%s"', k.target_rel::regclass, k.port, pid),
-                format('The contract declares FOREIGN KEY (%s) REFERENCES %s (%s); mesh_provision adds it with the caller''s rights, and role "%s" lacks the REFERENCES privilege on those columns. Nothing was provisioned.',
+                format('The contract declares FOREIGN KEY (%s) REFERENCES %s (%s); mesh_provision adds it with the caller''s rights, and role "%s" lacks %s. Nothing was provisioned.',
                        (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.cols) WITH ORDINALITY AS x(c, n)),
-                       k.target_rel::regclass, tcols, me),
-                format('Ask the owner of %s to GRANT REFERENCES (%s) ON %s TO %I, then provision again.',
-                       k.target_rel::regclass, tcols, k.target_rel::regclass,
-                       (SELECT d.owner_role FROM @extschema@.domain AS d JOIN @extschema@.product AS p ON p.domain = d.name WHERE p.id = pid)));
+                       k.target_rel::regclass, tcols, me,
+                       CASE WHEN NOT has_schema_privilege(me, tschema, 'USAGE') THEN format('USAGE on schema %I', tschema::regnamespace::text)
+                            ELSE 'the REFERENCES privilege on those columns' END),
+                format('Ask the owner of %s to GRANT %sREFERENCES (%s) ON %s TO %I, then provision again.',
+                       k.target_rel::regclass,
+                       CASE WHEN NOT has_schema_privilege(me, tschema, 'USAGE') THEN format('USAGE ON SCHEMA %I and ', tschema::regnamespace::text) ELSE '' END,
+                       tcols, k.target_rel::regclass, owner));
         END IF;
         EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s (%s)', k.rel::regclass, name,
                        (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.cols) WITH ORDINALITY AS x(c, n)),
