@@ -178,6 +178,54 @@ ALTER TABLE fk_alpha.order_lines DROP CONSTRAINT extra_fkey;
 SET ROLE regress_fk_steward_a;
 SELECT * FROM mesh_register(replace(mesh_export('alpha.sales', '1.0.0'), 'to: orders.status', 'to: orders.id'));
 
+-- ODCS: the export says the relationships within the product as ODCS relationships, the one to
+-- beta's port in customProperties meshcat.relationships, and reads back to the same descriptor.
+RESET ROLE;
+SELECT jsonb_path_query_array(mesh_yaml_to_jsonb(mesh_export('alpha.sales', '1.0.0', 'odcs')), '$.schema[*].relationships') AS port_level,
+       jsonb_path_query_array(mesh_yaml_to_jsonb(mesh_export('alpha.sales', '1.0.0', 'odcs')), '$.schema[*].properties[*] ? (exists(@.relationships)).relationships') AS field_level,
+       jsonb_path_query_array(mesh_yaml_to_jsonb(mesh_export('alpha.sales', '1.0.0', 'odcs')), '$.schema[*].properties[*].customProperties[*] ? (@.property == "meshcat.relationships").value') AS kept;
+SELECT (descriptor - 'domain') = (odcs_to_descriptor(mesh_yaml_to_jsonb(mesh_export('alpha.sales', '1.0.0', 'odcs')), 1) - 'domain') AS round_trip
+  FROM product_version WHERE product_id = 'alpha.sales';
+-- An ODCS contract's relationships within it are meshcat's; one to a table it does not define
+-- stays ODCS's (custom.odcs), and registering never fails on it.
+SELECT * FROM mesh_register($$
+apiVersion: v3.1.0
+kind: DataContract
+id: 0b9c7f0e-odcs-fk
+domain: alpha
+dataProduct: ledger
+version: 1.0.0
+status: draft
+schema:
+  - name: entries
+    physicalName: fk_alpha.entries
+    physicalType: table
+    relationships:
+      - {type: foreignKey, from: [entries.account, entries.book], to: [accounts.id, accounts.book]}
+    properties:
+      - {name: id, physicalType: bigint, primaryKey: true}
+      - {name: account, physicalType: bigint}
+      - {name: book, physicalType: text, relationships: [{to: books.code}]}
+      - {name: kind, physicalType: text, relationships: [{to: kinds.code, customProperties: [{property: description, value: not here}]}]}
+  - name: accounts
+    physicalName: fk_alpha.accounts
+    physicalType: table
+    properties:
+      - {name: id, physicalType: bigint, primaryKey: true}
+      - {name: book, physicalType: text, primaryKey: true}
+  - name: books
+    properties:
+      - {name: code, physicalType: text, primaryKey: true}
+$$);
+SELECT o ->> 'name' AS port, o -> 'relationships' AS port_level,
+       jsonb_path_query_array(o, '$.schema[*] ? (exists(@.relationships)).relationships') AS field_level,
+       jsonb_path_query_array(o, '$.schema[*].custom.odcs.relationships') AS kept
+  FROM product_version, jsonb_array_elements(descriptor -> 'outputs') AS o WHERE product_id = 'alpha.ledger' ORDER BY 1;
+SET ROLE regress_fk_steward_a;
+SELECT * FROM mesh_provision('alpha.ledger');
+RESET ROLE;
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'fk_alpha.entries'::regclass AND contype = 'f' ORDER BY 1;
+
 -- A relation mesh_provision did not create (here bound at registration; adopted alike) is only
 -- checked: provisioning adds no key to it, drift shows the key missing.
 RESET ROLE;

@@ -1,9 +1,11 @@
 -- 77_provision: self-serve provisioning (docs/contracts.md). mesh_provision creates the schema
 -- and table a table port's contract describes, with the caller's rights (DECISIONS.md section
 -- 5), gives them to the domain's owner role and binds the port (76_binding). field_pg_type says
--- which PostgreSQL type a contract's field type is; mesh_drift (78_drift) compares with it.
--- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 65_lifecycle (lifecycle_target),
--- 76_binding.
+-- which PostgreSQL type a contract's field type is; mesh_drift (78_drift) compares with it, and
+-- with the foreign keys a contract's relationships declare (declared_foreign_keys,
+-- foreign_key_state), which mesh_provision makes last (provision_foreign_keys).
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 45_validation
+-- (descriptor_relationships), 65_lifecycle (lifecycle_target), 76_binding.
 
 -- A contract's field type as a PostgreSQL type: its OID, type modifier (-1: none declared) and
 -- SQL spelling (format_type), or NULLs when it names none. PostgreSQL's own names and aliases
@@ -317,7 +319,7 @@ COMMENT ON FUNCTION meshcat_internal.provision_foreign_keys(text, @extschema@.se
 -- able to create the schema or the table, and to be a member of the owner role. Idempotent: a
 -- port already bound is 'unchanged' (meshcat only checks it: mesh_drift). It never touches a
 -- relation it did not create: one that exists at the location and is not bound to the port
--- is refused (42P07).
+-- is refused (42P07). Then the foreign keys, on the tables it created (provision_foreign_keys).
 CREATE FUNCTION @extschema@.mesh_provision(id text, version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (object text, action text)
     LANGUAGE plpgsql
