@@ -632,6 +632,20 @@ BEGIN ATOMIC
           FROM pairs WHERE nc OPERATOR(pg_catalog.>) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
         UNION ALL SELECT 'field_description_changed', p OPERATOR(pg_catalog.||) '.description', 'info'
           FROM pairs WHERE o OPERATOR(pg_catalog.->) 'description' IS DISTINCT FROM n OPERATOR(pg_catalog.->) 'description'
+        -- a foreign key dropped lets rows in that reference nothing; one added refuses rows
+        -- the producer wrote before: neither breaks a consumer's reads
+        UNION ALL SELECT 'relationship_removed', 'outputs.' OPERATOR(pg_catalog.||) r.port OPERATOR(pg_catalog.||) '.relationships', 'warning'
+          FROM meshcat_internal.descriptor_relationships(a) AS r
+         WHERE EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) r.port)
+           AND NOT EXISTS (SELECT FROM meshcat_internal.descriptor_relationships(b) AS n
+                            WHERE n.port OPERATOR(pg_catalog.=) r.port AND n.from_fields OPERATOR(pg_catalog.=) r.from_fields
+                              AND n.targets OPERATOR(pg_catalog.=) r.targets)
+        UNION ALL SELECT 'relationship_added', 'outputs.' OPERATOR(pg_catalog.||) r.port OPERATOR(pg_catalog.||) '.relationships', 'info'
+          FROM meshcat_internal.descriptor_relationships(b) AS r
+         WHERE EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) r.port)
+           AND NOT EXISTS (SELECT FROM meshcat_internal.descriptor_relationships(a) AS o
+                            WHERE o.port OPERATOR(pg_catalog.=) r.port AND o.from_fields OPERATOR(pg_catalog.=) r.from_fields
+                              AND o.targets OPERATOR(pg_catalog.=) r.targets)
         UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
           WHERE coalesce(a OPERATOR(pg_catalog.->) 'inputs', '[]') OPERATOR(pg_catalog.<>) coalesce(b OPERATOR(pg_catalog.->) 'inputs', '[]')
         UNION ALL SELECT k OPERATOR(pg_catalog.||) '_changed', k, 'info'

@@ -235,9 +235,21 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.foreign_key_name(oid, text[]) IS
     'Internal: the name mesh_provision gives a foreign key of a relation over columns (<table>_<columns>_fkey, as PostgreSQL would).';
 
+-- Whether mesh_provision created a relation: its first binding (the one mesh_provision made
+-- as it created it; later versions bind it as registered or provisioned) says provisioned. A
+-- relation first bound at registration or adopted is not meshcat's to change (on a tie within
+-- one transaction, neither is one bound otherwise too).
+CREATE FUNCTION meshcat_internal.provisioned_relation(rel oid) RETURNS boolean
+    LANGUAGE sql STABLE
+RETURN coalesce((SELECT b.origin OPERATOR(pg_catalog.=) 'provisioned' FROM meshcat_internal.port_binding AS b
+                  WHERE b.relation_oid OPERATOR(pg_catalog.=) rel
+                  ORDER BY b.bound_at, b.origin OPERATOR(pg_catalog.=) 'provisioned', b.product_id, b.version, b.port LIMIT 1), false);
+COMMENT ON FUNCTION meshcat_internal.provisioned_relation(oid) IS
+    'Internal: whether mesh_provision created a relation (its first binding says provisioned).';
+
 -- mesh_provision's last step: the foreign keys the version declares, on the relations
--- mesh_provision created (every binding of the relation says provisioned: an adopted one is
--- only checked, mesh_drift), once every table of the product exists. A key already there is
+-- mesh_provision created (provisioned_relation: one bound at registration or adopted is only
+-- checked, mesh_drift), once every table of the product exists. A key already there is
 -- unchanged; one that cannot be made is skipped with a NOTICE saying why. Adding one needs the
 -- REFERENCES privilege on the target columns, which another domain's table may not give the
 -- caller: then 42501, and nothing of the provision stays.
@@ -254,12 +266,14 @@ DECLARE
     tcols text;
     tschema oid;
     owner text;
+    why text;
+    detail text;
 BEGIN
     FOR k IN SELECT d.*, s.state, s.constraint_name
                FROM meshcat_internal.declared_foreign_keys(pid, ver) AS d,
                     LATERAL meshcat_internal.foreign_key_state(d.rel, d.cols, d.target_rel, d.target_cols) AS s
               WHERE d.rel IS NOT NULL
-                AND NOT EXISTS (SELECT FROM meshcat_internal.port_binding AS b WHERE b.relation_oid = d.rel AND b.origin <> 'provisioned') LOOP
+                AND meshcat_internal.provisioned_relation(d.rel) LOOP
         tcols := (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.target_cols) WITH ORDINALITY AS x(c, n));
         IF k.state = 'present' THEN
             object := format('foreign key %I on %s', k.constraint_name, k.rel::regclass);
@@ -301,9 +315,19 @@ BEGIN
                        CASE WHEN NOT has_schema_privilege(me, tschema, 'USAGE') THEN format('USAGE ON SCHEMA %I and ', tschema::regnamespace::text) ELSE '' END,
                        tcols, k.target_rel::regclass, owner));
         END IF;
-        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s (%s)', k.rel::regclass, name,
-                       (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.cols) WITH ORDINALITY AS x(c, n)),
-                       k.target_rel::regclass, tcols);
+        BEGIN
+            EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s (%s)', k.rel::regclass, name,
+                           (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.cols) WITH ORDINALITY AS x(c, n)),
+                           k.target_rel::regclass, tcols);
+        EXCEPTION WHEN datatype_mismatch THEN
+            -- the contract pairs fields whose types do not compare: its own error, without CONTEXT
+            GET STACKED DIAGNOSTICS why = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+            PERFORM meshcat_internal.raise_error('42804',
+                format('foreign key (%s) of output port "%s" of data product "%s" cannot be made: %s',
+                       array_to_string(k.cols, ', '), k.port, pid, why),
+                detail || ' (' || k.path || ')',
+                'Declare the fields a relationship pairs with types PostgreSQL can compare (the same type, or both integers), in a new version.');
+        END;
         action := 'created';
         RETURN NEXT;
     END LOOP;
