@@ -180,26 +180,26 @@ RETURNS TABLE (port text, path text, from_fields text[], from_paths text[], targ
 BEGIN ATOMIC
     SELECT x.port, x.path, x.from_fields, x.from_paths, x.targets, x.to_paths FROM (
         SELECT o.n AS o, f.n AS f, r.n AS r, o.e OPERATOR(pg_catalog.->>) 'name' AS port,
-               pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s]', o.n - 1, f.n - 1, r.n - 1) AS path,
+               pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s]', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1) AS path,
                ARRAY[f.e OPERATOR(pg_catalog.->>) 'name'] AS from_fields,
-               ARRAY[pg_catalog.format('$.outputs[%s].schema[%s].name', o.n - 1, f.n - 1)] AS from_paths,
+               ARRAY[pg_catalog.format('$.outputs[%s].schema[%s].name', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1)] AS from_paths,
                ARRAY[r.e OPERATOR(pg_catalog.->>) 'to'] AS targets,
-               ARRAY[pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s].to', o.n - 1, f.n - 1, r.n - 1)] AS to_paths
+               ARRAY[pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s].to', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1)] AS to_paths
           FROM pg_catalog.jsonb_array_elements(coalesce(doc OPERATOR(pg_catalog.->) 'outputs', '[]')) WITH ORDINALITY AS o(e, n),
                pg_catalog.jsonb_array_elements(coalesce(o.e OPERATOR(pg_catalog.->) 'schema', '[]')) WITH ORDINALITY AS f(e, n),
                pg_catalog.jsonb_array_elements(coalesce(f.e OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS r(e, n)
         UNION ALL
         SELECT o.n, 1000000, r.n, o.e OPERATOR(pg_catalog.->>) 'name',
-               pg_catalog.format('$.outputs[%s].relationships[%s]', o.n - 1, r.n - 1),
+               pg_catalog.format('$.outputs[%s].relationships[%s]', o.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1),
                meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'from'),
-               ARRAY(SELECT pg_catalog.format('$.outputs[%s].relationships[%s].from', o.n - 1, r.n - 1)
+               ARRAY(SELECT pg_catalog.format('$.outputs[%s].relationships[%s].from', o.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1)
                             OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.jsonb_typeof(r.e OPERATOR(pg_catalog.->) 'from') OPERATOR(pg_catalog.=) 'array'
-                                                         THEN pg_catalog.format('[%s]', a.k - 1) ELSE '' END
+                                                         THEN pg_catalog.format('[%s]', a.k OPERATOR(pg_catalog.-) 1) ELSE '' END
                        FROM pg_catalog.unnest(meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'from')) WITH ORDINALITY AS a(v, k) ORDER BY a.k),
                meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'to'),
-               ARRAY(SELECT pg_catalog.format('$.outputs[%s].relationships[%s].to', o.n - 1, r.n - 1)
+               ARRAY(SELECT pg_catalog.format('$.outputs[%s].relationships[%s].to', o.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1)
                             OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.jsonb_typeof(r.e OPERATOR(pg_catalog.->) 'to') OPERATOR(pg_catalog.=) 'array'
-                                                         THEN pg_catalog.format('[%s]', a.k - 1) ELSE '' END
+                                                         THEN pg_catalog.format('[%s]', a.k OPERATOR(pg_catalog.-) 1) ELSE '' END
                        FROM pg_catalog.unnest(meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'to')) WITH ORDINALITY AS a(v, k) ORDER BY a.k)
           FROM pg_catalog.jsonb_array_elements(coalesce(doc OPERATOR(pg_catalog.->) 'outputs', '[]')) WITH ORDINALITY AS o(e, n),
                pg_catalog.jsonb_array_elements(coalesce(o.e OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS r(e, n)

@@ -1664,7 +1664,7 @@ CREATE FUNCTION meshcat_internal.relationship_is_foreign(m jsonb) RETURNS boolea
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN coalesce((CASE WHEN pg_catalog.jsonb_typeof(m OPERATOR(pg_catalog.->) 'to') OPERATOR(pg_catalog.=) 'array'
                       THEN m OPERATOR(pg_catalog.->) 'to' OPERATOR(pg_catalog.->>) 0 ELSE m OPERATOR(pg_catalog.->>) 'to' END)
-                ~ '^[^.]+[.][^.]+[.][^.]+[.]', false);
+                OPERATOR(pg_catalog.~) '^[^.]+[.][^.]+[.][^.]+[.]', false);
 COMMENT ON FUNCTION meshcat_internal.relationship_is_foreign(jsonb) IS
     'Internal: whether a meshcat relationship goes to a port of another product (ODCS cannot name it).';
 
