@@ -127,8 +127,9 @@ COMMENT ON FUNCTION meshcat_internal.field_checks(text, jsonb) IS
 CREATE FUNCTION meshcat_internal.declared_foreign_keys(pid text, ver @extschema@.semver)
 RETURNS TABLE (port text, path text, rel oid, cols text[], target_product text, target_port text,
                target_rel oid, target_cols text[])
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE ROWS 10
     SET search_path = pg_catalog, pg_temp
+    SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN
