@@ -176,10 +176,14 @@ COMMENT ON FUNCTION meshcat_internal.relationship_ends(jsonb) IS
 -- from_paths each entry's (a port-level from or to given as a string is one entry).
 CREATE FUNCTION meshcat_internal.descriptor_relationships(doc jsonb)
 RETURNS TABLE (port text, path text, from_fields text[], from_paths text[], targets text[], to_paths text[])
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 10
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 10
+    SET search_path = pg_catalog, pg_temp
     -- three nested jsonb_array_elements estimate a million rows: JIT would cost 20 ms a call
     SET jit = off
-BEGIN ATOMIC
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     SELECT x.port, x.path, x.from_fields, x.from_paths, x.targets, x.to_paths FROM (
         SELECT o.n AS o, f.n AS f, r.n AS r, o.e OPERATOR(pg_catalog.->>) 'name' AS port,
                pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s]', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1) AS path,
@@ -207,7 +211,8 @@ BEGIN ATOMIC
                pg_catalog.jsonb_array_elements(coalesce(o.e OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS r(e, n)
     ) AS x
     ORDER BY x.o, x.f, x.r;
-END;
+END
+$$;
 COMMENT ON FUNCTION meshcat_internal.descriptor_relationships(jsonb) IS
     'Internal: the relationships (foreign keys) a product document declares on fields and output ports, with their fields, targets and JSON paths.';
 
