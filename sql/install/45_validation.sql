@@ -167,6 +167,146 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.quality_problem(jsonb) IS
     'Internal: the path and problem of the first quality check of a product document that could never run (a sql check that is not one read-only SELECT, a pattern that is not a regular expression).';
 
+-- The entries of a relationship's from or to: a string is one, a list its items.
+CREATE FUNCTION meshcat_internal.relationship_ends(e jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY(SELECT x FROM pg_catalog.jsonb_array_elements_text(CASE WHEN pg_catalog.jsonb_typeof(e) OPERATOR(pg_catalog.=) 'array' THEN e
+                                                              WHEN e IS NULL THEN '[]' ELSE pg_catalog.jsonb_build_array(e) END) WITH ORDINALITY AS a(x, n) ORDER BY n);
+COMMENT ON FUNCTION meshcat_internal.relationship_ends(jsonb) IS
+    'Internal: the entries of a relationship''s from or to (a string, or a list of them).';
+
+-- The relationships (foreign keys) a product document declares, one row each, in document
+-- order (docs/descriptor.md, "Relationships"): on a field (from is the field; ODCS's
+-- property-level relationships) or on an output port (from and to: two strings, or two lists;
+-- ODCS's schema-level ones). targets are <port>.<field> of this product or
+-- <domain>.<product>.<port>.<field>; path is the relationship's JSON path, and to_paths and
+-- from_paths each entry's (a port-level from or to given as a string is one entry).
+CREATE FUNCTION meshcat_internal.descriptor_relationships(doc jsonb)
+RETURNS TABLE (port text, path text, from_fields text[], from_paths text[], targets text[], to_paths text[])
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 10
+    SET search_path = pg_catalog, pg_temp
+    -- three nested jsonb_array_elements estimate a million rows: JIT would cost 20 ms a call
+    SET jit = off
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT x.port, x.path, x.from_fields, x.from_paths, x.targets, x.to_paths FROM (
+        SELECT o.n AS o, f.n AS f, r.n AS r, o.e OPERATOR(pg_catalog.->>) 'name' AS port,
+               pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s]', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1) AS path,
+               ARRAY[f.e OPERATOR(pg_catalog.->>) 'name'] AS from_fields,
+               ARRAY[pg_catalog.format('$.outputs[%s].schema[%s].name', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1)] AS from_paths,
+               ARRAY[r.e OPERATOR(pg_catalog.->>) 'to'] AS targets,
+               ARRAY[pg_catalog.format('$.outputs[%s].schema[%s].relationships[%s].to', o.n OPERATOR(pg_catalog.-) 1, f.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1)] AS to_paths
+          FROM pg_catalog.jsonb_array_elements(coalesce(doc OPERATOR(pg_catalog.->) 'outputs', '[]')) WITH ORDINALITY AS o(e, n),
+               pg_catalog.jsonb_array_elements(coalesce(o.e OPERATOR(pg_catalog.->) 'schema', '[]')) WITH ORDINALITY AS f(e, n),
+               pg_catalog.jsonb_array_elements(coalesce(f.e OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS r(e, n)
+        UNION ALL
+        SELECT o.n, 1000000, r.n, o.e OPERATOR(pg_catalog.->>) 'name',
+               pg_catalog.format('$.outputs[%s].relationships[%s]', o.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1),
+               meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'from'),
+               ARRAY(SELECT pg_catalog.format('$.outputs[%s].relationships[%s].from', o.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1)
+                            OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.jsonb_typeof(r.e OPERATOR(pg_catalog.->) 'from') OPERATOR(pg_catalog.=) 'array'
+                                                         THEN pg_catalog.format('[%s]', a.k OPERATOR(pg_catalog.-) 1) ELSE '' END
+                       FROM pg_catalog.unnest(meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'from')) WITH ORDINALITY AS a(v, k) ORDER BY a.k),
+               meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'to'),
+               ARRAY(SELECT pg_catalog.format('$.outputs[%s].relationships[%s].to', o.n OPERATOR(pg_catalog.-) 1, r.n OPERATOR(pg_catalog.-) 1)
+                            OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.jsonb_typeof(r.e OPERATOR(pg_catalog.->) 'to') OPERATOR(pg_catalog.=) 'array'
+                                                         THEN pg_catalog.format('[%s]', a.k OPERATOR(pg_catalog.-) 1) ELSE '' END
+                       FROM pg_catalog.unnest(meshcat_internal.relationship_ends(r.e OPERATOR(pg_catalog.->) 'to')) WITH ORDINALITY AS a(v, k) ORDER BY a.k)
+          FROM pg_catalog.jsonb_array_elements(coalesce(doc OPERATOR(pg_catalog.->) 'outputs', '[]')) WITH ORDINALITY AS o(e, n),
+               pg_catalog.jsonb_array_elements(coalesce(o.e OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS r(e, n)
+    ) AS x
+    ORDER BY x.o, x.f, x.r;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.descriptor_relationships(jsonb) IS
+    'Internal: the relationships (foreign keys) a product document declares on fields and output ports, with their fields, targets and JSON paths.';
+
+-- What the JSON Schema cannot say about relationships, and their references within the
+-- document: a port-level relationship's from and to are both strings or both lists of the
+-- same length (22023); each from names a field of its port, and each <port>.<field> target a
+-- field of an output of this document (23503). Targets in other products are references to
+-- inputs, checked with derived_from (check_derived_from).
+CREATE FUNCTION meshcat_internal.check_relationships(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    SET jit = off
+AS $$
+DECLARE
+    r record;
+    port jsonb;
+    near text;
+BEGIN
+    IF NOT (doc @? '$.outputs[*].relationships' OR doc @? '$.outputs[*].schema[*].relationships') THEN
+        RETURN;     -- most documents declare none: one probe each
+    END IF;
+    SELECT x.path, x.f, x.t INTO r
+      FROM (SELECT pg_catalog.format('$.outputs[%s].relationships[%s]', o.n - 1, e.n - 1) AS path,
+                   CASE WHEN jsonb_typeof(e.r -> 'from') = 'array' THEN format('a list of %s', jsonb_array_length(e.r -> 'from')) ELSE 'a string' END AS f,
+                   CASE WHEN jsonb_typeof(e.r -> 'to') = 'array' THEN format('a list of %s', jsonb_array_length(e.r -> 'to')) ELSE 'a string' END AS t,
+                   o.n, e.n AS k
+              FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(p, n),
+                   jsonb_array_elements(coalesce(o.p -> 'relationships', '[]')) WITH ORDINALITY AS e(r, n)
+             WHERE jsonb_typeof(e.r -> 'from') IS DISTINCT FROM jsonb_typeof(e.r -> 'to')
+                OR (jsonb_typeof(e.r -> 'from') = 'array' AND jsonb_array_length(e.r -> 'from') <> jsonb_array_length(e.r -> 'to'))
+                OR e.r -> 'from' = '[]') AS x
+     ORDER BY x.n, x.k LIMIT 1;
+    IF FOUND THEN
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, r.path,
+            format('from is %s and to %s: they do not pair up', r.f, r.t),
+            'A relationship of an output port goes from one field to one (from: a, to: other.b) or from a list of fields to a list of the same length, in the same order (from: [a, b], to: [other.a, other.b]).',
+            line => line);
+    END IF;
+    -- a foreign key references one relation: every to of a relationship names one output
+    SELECT d.path, d.targets INTO r
+      FROM meshcat_internal.descriptor_relationships(doc) AS d
+     WHERE (SELECT count(DISTINCT regexp_replace(t, '[.][^.]+$', '')) FROM unnest(d.targets) AS t) > 1
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM meshcat_internal.raise_invalid_descriptor(docno, r.path || '.to',
+            format('the relationship''s to names fields of more than one output (%s)', array_to_string(r.targets, ', ')),
+            'A relationship is one foreign key: every field it goes to is a field of the same output.', line => line);
+    END IF;
+    FOR r IN SELECT d.port, u.ref, u.path, u.is_from
+               FROM meshcat_internal.descriptor_relationships(doc) WITH ORDINALITY AS d(port, path, from_fields, from_paths, targets, to_paths, n),
+                    LATERAL (SELECT a.ref, a.path, true AS is_from, a.k FROM unnest(d.from_fields, d.from_paths) WITH ORDINALITY AS a(ref, path, k)
+                             UNION ALL
+                             SELECT a.ref, a.path, false, 1000000 + a.k FROM unnest(d.targets, d.to_paths) WITH ORDINALITY AS a(ref, path, k)
+                              WHERE a.ref !~ '^[^.]+[.][^.]+[.]') AS u
+              ORDER BY d.n, u.k LOOP
+        IF r.is_from THEN
+            port := (SELECT e FROM jsonb_array_elements(doc -> 'outputs') AS e WHERE e ->> 'name' = r.port LIMIT 1);
+            IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e WHERE e ->> 'name' = r.ref) THEN
+                near := meshcat_internal.closest_key(r.ref, ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e));
+                PERFORM meshcat_internal.raise_unknown_reference(docno, r.path, format('field "%s" of output "%s"', r.ref, r.port),
+                    CASE WHEN near IS NOT NULL THEN format('Did you mean "%s"? A relationship goes from fields of its own output.', near)
+                         ELSE 'A relationship goes from fields of its own output: name one of them.' END,
+                    line => line);
+            END IF;
+            CONTINUE;
+        END IF;
+        port := (SELECT e FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) AS e WHERE e ->> 'name' = split_part(r.ref, '.', 1) LIMIT 1);
+        IF port IS NULL THEN
+            near := meshcat_internal.closest_key(split_part(r.ref, '.', 1), ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) AS e));
+            PERFORM meshcat_internal.raise_unknown_reference(docno, r.path, format('output "%s"', split_part(r.ref, '.', 1)),
+                CASE WHEN near IS NOT NULL THEN format('Did you mean "%s"? <output>.<field> names an output of this product; <domain>.<product>.<output>.<field> one of a product among its inputs.', near)
+                     ELSE '<output>.<field> names an output of this product; <domain>.<product>.<output>.<field> one of a product among its inputs.' END,
+                line => line);
+        END IF;
+        IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e WHERE e ->> 'name' = substr(r.ref, strpos(r.ref, '.') + 1)) THEN
+            near := meshcat_internal.closest_key(substr(r.ref, strpos(r.ref, '.') + 1), ARRAY(SELECT e ->> 'name' FROM jsonb_array_elements(coalesce(port -> 'schema', '[]')) AS e));
+            PERFORM meshcat_internal.raise_unknown_reference(docno, r.path,
+                format('field "%s" of output "%s"', substr(r.ref, strpos(r.ref, '.') + 1), split_part(r.ref, '.', 1)),
+                CASE WHEN near IS NOT NULL THEN format('Did you mean "%s"?', near) ELSE 'Name one of the fields of the output.' END,
+                line => line);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.check_relationships(jsonb, int, int) IS
+    'Raises 22023 when a port-level relationship''s from and to do not pair up, 23503 when a relationship names a field or output of its own document that does not exist.';
+
 -- The checks a JSON Schema cannot say: values that must parse, names that must agree,
 -- duplicates. References to other objects are checked by the writers below.
 CREATE FUNCTION meshcat_internal.check_product_document(doc jsonb, docno int, line int DEFAULT NULL) RETURNS void
@@ -269,10 +409,12 @@ BEGIN
             'A sql check is one SELECT returning one number, that neither writes nor locks rows; a pattern is a POSIX regular expression (docs/quality.md).',
             line => line);
     END IF;
+    -- relationships that do not pair up, or name what this document does not declare
+    PERFORM meshcat_internal.check_relationships(doc, docno, line);
 END
 $$;
 COMMENT ON FUNCTION meshcat_internal.check_product_document(jsonb, int, int) IS
-    'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names, quality checks that could never run.';
+    'Checks what the JSON Schema cannot: semver, interval, input shape, duplicate names, quality checks that could never run, relationships within the document.';
 
 -- A product document as mesh_register and the guard check it: its JSON Schema, then what the
 -- schema cannot say. Raises 22023 at the first problem. A function of the document alone.
@@ -423,19 +565,31 @@ DECLARE
     near text;
 BEGIN
     FOR r IN
-        SELECT format('$.outputs[%s].schema[%s].derived_from[%s]', o.n - 1, f.n - 1, d.n - 1) AS path,
-               split_part(d.ref, '.', 1) || '.' || split_part(d.ref, '.', 2) AS product,
-               split_part(d.ref, '.', 3) AS output, split_part(d.ref, '.', 4) AS field
-          FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(port, n),
-               jsonb_array_elements(coalesce(o.port -> 'schema', '[]')) WITH ORDINALITY AS f(field, n),
-               jsonb_array_elements_text(coalesce(f.field -> 'derived_from', '[]')) WITH ORDINALITY AS d(ref, n)
-         ORDER BY o.n, f.n, d.n
+        SELECT x.path, x.product, x.output, x.field, x.relationship FROM (
+            SELECT format('$.outputs[%s].schema[%s].derived_from[%s]', o.n - 1, f.n - 1, d.n - 1) AS path,
+                   split_part(d.ref, '.', 1) || '.' || split_part(d.ref, '.', 2) AS product,
+                   split_part(d.ref, '.', 3) AS output, split_part(d.ref, '.', 4) AS field, false AS relationship, 0 AS part, (o.n * 1000000 + f.n * 1000 + d.n) AS n
+              FROM jsonb_array_elements(coalesce(doc -> 'outputs', '[]')) WITH ORDINALITY AS o(port, n),
+                   jsonb_array_elements(coalesce(o.port -> 'schema', '[]')) WITH ORDINALITY AS f(field, n),
+                   jsonb_array_elements_text(coalesce(f.field -> 'derived_from', '[]')) WITH ORDINALITY AS d(ref, n)
+            UNION ALL
+            -- a relationship to another product's port is a reference to an input too
+            SELECT t.path, split_part(t.ref, '.', 1) || '.' || split_part(t.ref, '.', 2),
+                   split_part(t.ref, '.', 3), split_part(t.ref, '.', 4), true, 1, rl.n * 1000 + t.n
+              FROM meshcat_internal.descriptor_relationships(doc) WITH ORDINALITY AS rl(port, path, from_fields, from_paths, targets, to_paths, n),
+                   unnest(rl.targets, rl.to_paths) WITH ORDINALITY AS t(ref, path, n)
+             WHERE t.ref ~ '^[^.]+[.][^.]+[.][^.]+[.]') AS x
+         ORDER BY x.part, x.n, x.path
     LOOP
         ranges := ARRAY(SELECT coalesce(e ->> 'version', '*') FROM jsonb_array_elements(coalesce(doc -> 'inputs', '[]')) AS e
                          WHERE e ->> 'product' = r.product);
         IF pg_catalog.cardinality(ranges) = 0 THEN
             PERFORM meshcat_internal.raise_unknown_reference(docno, r.path, format('input product "%s"', r.product),
-                CASE WHEN r.product = doc ->> 'id'
+                CASE WHEN r.relationship AND r.product = doc ->> 'id'
+                     THEN format('A relationship to an output of the same product names it as <output>.<field> (%s.%s).', r.output, r.field)
+                     WHEN r.relationship
+                     THEN format('A relationship names a field of this product, or of a product its version consumes: add {product: %s} to inputs, or correct the reference.', r.product)
+                     WHEN r.product = doc ->> 'id'
                      THEN 'A field derives from fields of the products its version consumes; a product does not consume itself.'
                      ELSE format('A field derives from fields of the products its version consumes: add {product: %s} to inputs, or correct the reference.', r.product) END,
                 line => line);
@@ -563,6 +717,20 @@ BEGIN ATOMIC
           FROM pairs WHERE nc OPERATOR(pg_catalog.>) oc AND (o OPERATOR(pg_catalog.?) 'classification' OR n OPERATOR(pg_catalog.?) 'classification')
         UNION ALL SELECT 'field_description_changed', p OPERATOR(pg_catalog.||) '.description', 'info'
           FROM pairs WHERE o OPERATOR(pg_catalog.->) 'description' IS DISTINCT FROM n OPERATOR(pg_catalog.->) 'description'
+        -- a foreign key dropped lets rows in that reference nothing; one added refuses rows
+        -- the producer wrote before: neither breaks a consumer's reads
+        UNION ALL SELECT 'relationship_removed', 'outputs.' OPERATOR(pg_catalog.||) r.port OPERATOR(pg_catalog.||) '.relationships', 'warning'
+          FROM meshcat_internal.descriptor_relationships(a) AS r
+         WHERE EXISTS (SELECT FROM np WHERE np.port OPERATOR(pg_catalog.=) r.port)
+           AND NOT EXISTS (SELECT FROM meshcat_internal.descriptor_relationships(b) AS n
+                            WHERE n.port OPERATOR(pg_catalog.=) r.port AND n.from_fields OPERATOR(pg_catalog.=) r.from_fields
+                              AND n.targets OPERATOR(pg_catalog.=) r.targets)
+        UNION ALL SELECT 'relationship_added', 'outputs.' OPERATOR(pg_catalog.||) r.port OPERATOR(pg_catalog.||) '.relationships', 'info'
+          FROM meshcat_internal.descriptor_relationships(b) AS r
+         WHERE EXISTS (SELECT FROM op WHERE op.port OPERATOR(pg_catalog.=) r.port)
+           AND NOT EXISTS (SELECT FROM meshcat_internal.descriptor_relationships(a) AS o
+                            WHERE o.port OPERATOR(pg_catalog.=) r.port AND o.from_fields OPERATOR(pg_catalog.=) r.from_fields
+                              AND o.targets OPERATOR(pg_catalog.=) r.targets)
         UNION ALL SELECT 'inputs_changed', 'inputs', 'info'
           WHERE coalesce(a OPERATOR(pg_catalog.->) 'inputs', '[]') OPERATOR(pg_catalog.<>) coalesce(b OPERATOR(pg_catalog.->) 'inputs', '[]')
         UNION ALL SELECT k OPERATOR(pg_catalog.||) '_changed', k, 'info'

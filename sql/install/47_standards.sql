@@ -220,12 +220,130 @@ RETURN (SELECT (q OPERATOR(pg_catalog.-) ARRAY(SELECT pg_catalog.jsonb_object_ke
 COMMENT ON FUNCTION meshcat_internal.odcs_quality(jsonb) IS
     'Internal: an ODCS quality rule as a meshcat check; keys meshcat has no place for go to custom.odcs.';
 
+-- An ODCS shorthand reference (object.property) as a meshcat relationship target
+-- (<port>.<field>): the object is a schema object of the same contract (contract_schema, its
+-- schema array) and the property one of its properties; NULL otherwise (another table, a
+-- fully qualified reference: kept in custom.odcs).
+CREATE FUNCTION meshcat_internal.odcs_reference(ref text, contract_schema jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF ref !~ '^[A-Za-z_][A-Za-z0-9_]*[.][A-Za-z_][A-Za-z0-9_]*$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN (SELECT meshcat_internal.odcs_port_name(s ->> 'name') || '.' || split_part(ref, '.', 2)
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(contract_schema) = 'array' THEN contract_schema ELSE '[]' END) AS s
+             WHERE s ->> 'name' = split_part(ref, '.', 1)
+               AND EXISTS (SELECT FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s -> 'properties') = 'array' THEN s -> 'properties' ELSE '[]' END) AS p
+                            WHERE p ->> 'name' = split_part(ref, '.', 2))
+             LIMIT 1);
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.odcs_reference(text, jsonb) IS
+    'Internal: an ODCS shorthand reference (object.property) to a property of the same contract as a meshcat relationship target (<port>.<field>), else NULL.';
+
+-- An ODCS relationship as a meshcat one (docs/descriptor.md, "Relationships"), or NULL when
+-- meshcat cannot say it (kept as it is in custom.odcs): a foreign key whose every end is a
+-- property of this contract. own: the schema object it is declared in; field: the property
+-- it is declared on (property level: from is implicit), else NULL (schema level: from names
+-- own's properties as own.property). Its other keys (customProperties, ...) go to custom.odcs.
+CREATE FUNCTION meshcat_internal.odcs_relationship(r jsonb, own jsonb, field text, contract_schema jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    froms text[];
+    tos text[];
+    rest jsonb;
+    own_props jsonb;
+    others jsonb;
+    kept jsonb;
+BEGIN
+    IF jsonb_typeof(r) IS DISTINCT FROM 'object' OR coalesce(r ->> 'type', 'foreignKey') <> 'foreignKey'
+       OR (r ? 'type' AND jsonb_typeof(r -> 'type') <> 'string')
+       OR jsonb_typeof(r -> 'to') NOT IN ('string', 'array') OR (field IS NOT NULL) = (r ? 'from') THEN
+        RETURN NULL;
+    END IF;
+    tos := ARRAY(SELECT meshcat_internal.odcs_reference(t, contract_schema)
+                   FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(r -> 'to') = 'array' THEN r -> 'to' ELSE jsonb_build_array(r -> 'to') END)
+                        WITH ORDINALITY AS x(t, n) ORDER BY n);
+    IF cardinality(tos) = 0 OR array_position(tos, NULL) IS NOT NULL
+       OR (SELECT count(DISTINCT split_part(t, '.', 1)) FROM unnest(tos) AS t) > 1 THEN
+        RETURN NULL;
+    END IF;
+    -- meshcat's own keys come back from customProperties meshcat.<key>; the rest is ODCS's
+    SELECT coalesce(jsonb_object_agg(substr(c ->> 'property', 9), c -> 'value') FILTER (WHERE own_key), '{}'),
+           jsonb_agg(c ORDER BY n) FILTER (WHERE NOT own_key)
+      INTO own_props, others
+      FROM (SELECT c, n, c ->> 'property' LIKE 'meshcat.%' AND (substr(c ->> 'property', 9) IN ('description', 'custom') OR substr(c ->> 'property', 9) ~ '^x-') AS own_key
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r -> 'customProperties') = 'array' THEN r -> 'customProperties' ELSE '[]' END)
+                   WITH ORDINALITY AS x(c, n)) AS y;
+    rest := r - ARRAY['type', 'from', 'to']
+            - CASE WHEN jsonb_typeof(r -> 'customProperties') = 'array' THEN 'customProperties' ELSE '' END
+            || CASE WHEN others IS NOT NULL THEN jsonb_build_object('customProperties', others) ELSE '{}' END;
+    kept := CASE WHEN r ? 'type' THEN jsonb_build_object('type', r -> 'type') ELSE '{}' END
+            || (own_props - 'custom')
+            || CASE WHEN rest <> '{}' OR own_props ? 'custom'
+                    THEN jsonb_build_object('custom', coalesce(own_props -> 'custom', '{}')
+                                                      || CASE WHEN rest <> '{}' THEN jsonb_build_object('odcs', rest) ELSE '{}' END)
+                    ELSE '{}' END;
+    IF field IS NOT NULL THEN
+        IF jsonb_typeof(r -> 'to') <> 'string' THEN
+            RETURN NULL;
+        END IF;
+        RETURN jsonb_build_object('to', tos[1]) || kept;
+    END IF;
+    IF jsonb_typeof(r -> 'from') IS DISTINCT FROM jsonb_typeof(r -> 'to') THEN
+        RETURN NULL;
+    END IF;
+    -- from: own.property, each a property of own
+    froms := ARRAY(SELECT CASE WHEN f LIKE (own ->> 'name') || '.%'
+                                 AND EXISTS (SELECT FROM jsonb_array_elements(CASE WHEN jsonb_typeof(own -> 'properties') = 'array' THEN own -> 'properties' ELSE '[]' END) AS p
+                                              WHERE p ->> 'name' = substr(f, length(own ->> 'name') + 2))
+                               THEN substr(f, length(own ->> 'name') + 2) END
+                     FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(r -> 'from') = 'array' THEN r -> 'from' ELSE jsonb_build_array(r -> 'from') END)
+                          WITH ORDINALITY AS x(f, n) ORDER BY n);
+    IF cardinality(froms) <> cardinality(tos) OR array_position(froms, NULL) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN jsonb_build_object('from', CASE WHEN jsonb_typeof(r -> 'from') = 'array' THEN to_jsonb(froms) ELSE to_jsonb(froms[1]) END,
+                              'to', CASE WHEN jsonb_typeof(r -> 'to') = 'array' THEN to_jsonb(tos) ELSE to_jsonb(tos[1]) END)
+        || kept;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.odcs_relationship(jsonb, jsonb, text, jsonb) IS
+    'Internal: an ODCS relationship (property or schema level) as a meshcat relationship when each of its ends is a property of the same contract, else NULL.';
+
+-- The relationships of an ODCS property (field: its name) or schema object (field NULL):
+-- meshcat: those meshcat says, then those the export kept in customProperties
+-- meshcat.relationships (to other products); odcs: the others, as they are, or NULL.
+CREATE FUNCTION meshcat_internal.odcs_relationships(holder jsonb, own jsonb, field text, contract_schema jsonb,
+                                                    OUT meshcat jsonb, OUT odcs jsonb)
+    LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+    SELECT nullif(coalesce(pg_catalog.jsonb_agg(x.m ORDER BY x.n) FILTER (WHERE x.m IS NOT NULL), '[]')
+                  OPERATOR(pg_catalog.||) coalesce((SELECT c OPERATOR(pg_catalog.->) 'value'
+                                                      FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(holder OPERATOR(pg_catalog.->) 'customProperties') OPERATOR(pg_catalog.=) 'array'
+                                                                                                THEN holder OPERATOR(pg_catalog.->) 'customProperties' ELSE '[]' END) AS c
+                                                     WHERE c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.relationships'
+                                                       AND pg_catalog.jsonb_typeof(c OPERATOR(pg_catalog.->) 'value') OPERATOR(pg_catalog.=) 'array' LIMIT 1), '[]'), '[]'),
+           pg_catalog.jsonb_agg(x.r ORDER BY x.n) FILTER (WHERE x.m IS NULL)
+      FROM (SELECT e.r, e.n, meshcat_internal.odcs_relationship(e.r, own, field, contract_schema) AS m
+              FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(holder OPERATOR(pg_catalog.->) 'relationships') OPERATOR(pg_catalog.=) 'array'
+                                                        THEN holder OPERATOR(pg_catalog.->) 'relationships' ELSE '[]' END) WITH ORDINALITY AS e(r, n)) AS x;
+END;
+COMMENT ON FUNCTION meshcat_internal.odcs_relationships(jsonb, jsonb, text, jsonb) IS
+    'Internal: the relationships of an ODCS property or schema object, split into those meshcat says (and those its export kept in customProperties meshcat.relationships) and the others.';
+
 -- A field of an output port from an ODCS property: its type is the physical type, else the
 -- logical one (a logical type that the physical one implies is not kept); derived_from holds
 -- each transformSourceObjects entry that names a field of another registered product
 -- (<domain>.<product>.<output>.<field>); every key meshcat has no place for goes to custom.odcs,
 -- the other source objects and the transform logic with them (observed lineage, DECISIONS.md 3).
-CREATE FUNCTION meshcat_internal.odcs_field(p jsonb, pid text) RETURNS jsonb
+-- Its relationships within the contract (own: its schema object; contract_schema: the
+-- contract's schema) are meshcat's relationships (odcs_relationships), the others stay ODCS's.
+CREATE FUNCTION meshcat_internal.odcs_field(p jsonb, pid text, own jsonb DEFAULT NULL, contract_schema jsonb DEFAULT NULL) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH t(type) AS (
@@ -243,21 +361,24 @@ BEGIN ATOMIC
     ), props AS (
         SELECT coalesce(pg_catalog.jsonb_object_agg(pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9), c OPERATOR(pg_catalog.->) 'value'), '{}') AS m
           FROM pg_catalog.jsonb_array_elements(coalesce(p OPERATOR(pg_catalog.->) 'customProperties', '[]')) AS c
-         WHERE (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) IN ('pii', 'masking', 'glossary', 'custom') OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-')
+         WHERE (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) IN ('pii', 'masking', 'glossary', 'custom', 'relationships') OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-')
            AND c OPERATOR(pg_catalog.->>) 'property' LIKE 'meshcat.%'
+    ), rl AS (
+        SELECT * FROM meshcat_internal.odcs_relationships(p, own, p OPERATOR(pg_catalog.->>) 'name', contract_schema)
     ), rest AS (
-        SELECT p OPERATOR(pg_catalog.-) ARRAY['name', 'physicalType', 'required', 'unique', 'primaryKey', 'description', 'quality', 'customProperties']
+        SELECT p OPERATOR(pg_catalog.-) ARRAY['name', 'physicalType', 'required', 'unique', 'primaryKey', 'description', 'quality', 'customProperties', 'relationships']
                  OPERATOR(pg_catalog.-) CASE WHEN p OPERATOR(pg_catalog.->>) 'logicalType' OPERATOR(pg_catalog.=) coalesce(meshcat_internal.odcs_logical_type(t.type), t.type)
                                              OR NOT p OPERATOR(pg_catalog.?) 'physicalType' THEN 'logicalType' ELSE '' END
                  OPERATOR(pg_catalog.-) CASE WHEN p OPERATOR(pg_catalog.->>) 'classification' IN ('public', 'internal', 'confidential', 'restricted')
                                              THEN 'classification' ELSE '' END
                  OPERATOR(pg_catalog.-) CASE WHEN NOT EXISTS (SELECT FROM src WHERE NOT src.derived) THEN 'transformSourceObjects' ELSE '' END
+               OPERATOR(pg_catalog.||) CASE WHEN rl.odcs IS NOT NULL THEN pg_catalog.jsonb_build_object('relationships', rl.odcs) ELSE '{}' END
                OPERATOR(pg_catalog.||) coalesce((SELECT pg_catalog.jsonb_build_object('customProperties', pg_catalog.jsonb_agg(c ORDER BY n))
                            FROM pg_catalog.jsonb_array_elements(coalesce(p OPERATOR(pg_catalog.->) 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
                           WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' LIKE 'meshcat.%'
-                                     AND (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) IN ('pii', 'masking', 'glossary', 'custom') OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-'))
+                                     AND (pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) IN ('pii', 'masking', 'glossary', 'custom', 'relationships') OR pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9) ~ '^x-'))
                          HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), '{}') AS r
-          FROM t
+          FROM t, rl
     )
     SELECT pg_catalog.jsonb_build_object('name', p OPERATOR(pg_catalog.->>) 'name', 'type', t.type)
            OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
@@ -268,21 +389,23 @@ BEGIN ATOMIC
                'description', p OPERATOR(pg_catalog.->) 'description',
                'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality(q) ORDER BY n)
                              FROM pg_catalog.jsonb_array_elements(p OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS y(q, n)),
-               'derived_from', (SELECT pg_catalog.jsonb_agg(src.e ORDER BY src.n) FROM src WHERE src.derived)))
-           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) 'custom')
+               'derived_from', (SELECT pg_catalog.jsonb_agg(src.e ORDER BY src.n) FROM src WHERE src.derived),
+               'relationships', rl.meshcat))
+           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) ARRAY['custom', 'relationships'])
            OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' OR props.m OPERATOR(pg_catalog.?) 'custom'
                                         THEN pg_catalog.jsonb_build_object('custom', coalesce(props.m OPERATOR(pg_catalog.->) 'custom', '{}')
                                              OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' THEN pg_catalog.jsonb_build_object('odcs', rest.r) ELSE '{}' END)
                                         ELSE '{}' END
-      FROM t, props, rest;
+      FROM t, props, rest, rl;
 END;
-COMMENT ON FUNCTION meshcat_internal.odcs_field(jsonb, text) IS
-    'Internal: an ODCS property as a meshcat field of product pid (types, keys, quality, derived_from; the rest in custom.odcs).';
+COMMENT ON FUNCTION meshcat_internal.odcs_field(jsonb, text, jsonb, jsonb) IS
+    'Internal: an ODCS property as a meshcat field of product pid (types, keys, quality, derived_from, relationships within the contract; the rest in custom.odcs).';
 
 -- An output port from an ODCS schema object, named name: its physical type gives the port's
 -- type (table, view; topic or stream: stream; file; api; anything else: table), its physical
--- name the location; keys meshcat has no place for go to custom.odcs.
-CREATE FUNCTION meshcat_internal.odcs_output(s jsonb, name text, pid text) RETURNS jsonb
+-- name the location; its relationships within the contract (contract_schema) are meshcat's;
+-- keys meshcat has no place for go to custom.odcs.
+CREATE FUNCTION meshcat_internal.odcs_output(s jsonb, name text, pid text, contract_schema jsonb DEFAULT NULL) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH t(type) AS (
@@ -293,34 +416,38 @@ BEGIN ATOMIC
     ), props AS (
         SELECT coalesce(pg_catalog.jsonb_object_agg(pg_catalog.substr(c OPERATOR(pg_catalog.->>) 'property', 9), c OPERATOR(pg_catalog.->) 'value'), '{}') AS m
           FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) AS c
-         WHERE c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-'
+         WHERE c OPERATOR(pg_catalog.->>) 'property' IN ('meshcat.custom', 'meshcat.relationships') OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-'
+    ), rl AS (
+        SELECT * FROM meshcat_internal.odcs_relationships(s, s, NULL, contract_schema)
     ), rest AS (
-        SELECT s OPERATOR(pg_catalog.-) ARRAY['physicalName', 'description', 'properties', 'quality', 'customProperties']
+        SELECT s OPERATOR(pg_catalog.-) ARRAY['physicalName', 'description', 'properties', 'quality', 'customProperties', 'relationships']
                  OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) name THEN 'name' ELSE '' END
                  OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'physicalType' OPERATOR(pg_catalog.=) t.type THEN 'physicalType' ELSE '' END
                  OPERATOR(pg_catalog.-) CASE WHEN s OPERATOR(pg_catalog.->>) 'logicalType' OPERATOR(pg_catalog.=) 'object' THEN 'logicalType' ELSE '' END
+               OPERATOR(pg_catalog.||) CASE WHEN rl.odcs IS NOT NULL THEN pg_catalog.jsonb_build_object('relationships', rl.odcs) ELSE '{}' END
                OPERATOR(pg_catalog.||) coalesce((SELECT pg_catalog.jsonb_build_object('customProperties', pg_catalog.jsonb_agg(c ORDER BY n))
                            FROM pg_catalog.jsonb_array_elements(coalesce(s OPERATOR(pg_catalog.->) 'customProperties', '[]')) WITH ORDINALITY AS x(c, n)
-                          WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' OPERATOR(pg_catalog.=) 'meshcat.custom' OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-')
+                          WHERE NOT (c OPERATOR(pg_catalog.->>) 'property' IN ('meshcat.custom', 'meshcat.relationships') OR c OPERATOR(pg_catalog.->>) 'property' ~ '^meshcat[.]x-')
                          HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), '{}') AS r
-          FROM t
+          FROM t, rl
     )
     SELECT pg_catalog.jsonb_build_object('name', name, 'type', t.type)
            OPERATOR(pg_catalog.||) meshcat_internal.without_nulls(pg_catalog.jsonb_build_object(
                'location', s OPERATOR(pg_catalog.->) 'physicalName', 'description', s OPERATOR(pg_catalog.->) 'description',
-               'schema', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_field(f, pid) ORDER BY n)
+               'schema', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_field(f, pid, s, contract_schema) ORDER BY n)
                             FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'properties') WITH ORDINALITY AS y(f, n)),
                'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality(q) ORDER BY n)
-                             FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, n))))
-           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) 'custom')
+                             FROM pg_catalog.jsonb_array_elements(s OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, n)),
+               'relationships', rl.meshcat))
+           OPERATOR(pg_catalog.||) (props.m OPERATOR(pg_catalog.-) ARRAY['custom', 'relationships'])
            OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' OR props.m OPERATOR(pg_catalog.?) 'custom'
                                         THEN pg_catalog.jsonb_build_object('custom', coalesce(props.m OPERATOR(pg_catalog.->) 'custom', '{}')
                                              OPERATOR(pg_catalog.||) CASE WHEN rest.r OPERATOR(pg_catalog.<>) '{}' THEN pg_catalog.jsonb_build_object('odcs', rest.r) ELSE '{}' END)
                                         ELSE '{}' END
-      FROM t, props, rest;
+      FROM t, props, rest, rl;
 END;
-COMMENT ON FUNCTION meshcat_internal.odcs_output(jsonb, text, text) IS
-    'Internal: an ODCS schema object as a meshcat output port named name of product pid (fields, quality; the rest in custom.odcs).';
+COMMENT ON FUNCTION meshcat_internal.odcs_output(jsonb, text, text, jsonb) IS
+    'Internal: an ODCS schema object as a meshcat output port named name of product pid (fields, quality, relationships within the contract; the rest in custom.odcs).';
 
 -- An ODCS data contract (a parsed document) as a meshcat DataProduct descriptor, or an error
 -- that points into the contract. stream_domains: the domains the same stream registers. Only
@@ -480,7 +607,7 @@ BEGIN
             'A schema object''s name starts with a letter and has at most 63 characters.', line);
     END IF;
     SELECT jsonb_agg(out ORDER BY n) INTO outputs FROM (
-        SELECT o.n, odcs_output(o.s, odcs_port_name(o.s ->> 'name'), pid) AS out
+        SELECT o.n, odcs_output(o.s, odcs_port_name(o.s ->> 'name'), pid, doc -> 'schema') AS out
           FROM jsonb_array_elements(doc -> 'schema') WITH ORDINALITY AS o(s, n)) AS x;
     -- An input for each product a field derives from, after those meshcat gave (customProperties).
     inputs := coalesce(props -> 'inputs', '[]') || coalesce((
@@ -1499,13 +1626,18 @@ COMMENT ON FUNCTION meshcat_internal.document_converts(text, text, jsonb, text) 
     'Internal: whether a version''s kept document (text and format) still converts to its descriptor.';
 
 -- An object with its custom.odcs put back (the ODCS keys meshcat kept for it) and its custom
--- left out; customProperties of both are put together, custom.odcs's first.
+-- left out; customProperties of both are put together, custom.odcs's first; relationships
+-- too, the generated ones (meshcat's) first.
 CREATE FUNCTION meshcat_internal.odcs_restore(generated jsonb, meshcat_part jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN (SELECT generated OPERATOR(pg_catalog.||) coalesce(kept, '{}')
                OPERATOR(pg_catalog.||) CASE WHEN kept OPERATOR(pg_catalog.?) 'customProperties' AND generated OPERATOR(pg_catalog.?) 'customProperties'
                                             THEN pg_catalog.jsonb_build_object('customProperties',
                                                      (kept OPERATOR(pg_catalog.->) 'customProperties') OPERATOR(pg_catalog.||) (generated OPERATOR(pg_catalog.->) 'customProperties'))
+                                            ELSE '{}' END
+               OPERATOR(pg_catalog.||) CASE WHEN kept OPERATOR(pg_catalog.?) 'relationships' AND generated OPERATOR(pg_catalog.?) 'relationships'
+                                            THEN pg_catalog.jsonb_build_object('relationships',
+                                                     (generated OPERATOR(pg_catalog.->) 'relationships') OPERATOR(pg_catalog.||) (kept OPERATOR(pg_catalog.->) 'relationships'))
                                             ELSE '{}' END
           FROM (SELECT meshcat_part OPERATOR(pg_catalog.#>) '{custom,odcs}' AS kept) AS k);
 COMMENT ON FUNCTION meshcat_internal.odcs_restore(jsonb, jsonb) IS
@@ -1524,6 +1656,49 @@ RETURN (SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.>) 0 THEN pg_ca
          WHERE v IS NOT NULL AND v OPERATOR(pg_catalog.<>) '{}');
 COMMENT ON FUNCTION meshcat_internal.odcs_meshcat_properties(jsonb, text[]) IS
     'Internal: ODCS customProperties meshcat.<key> holding the given keys of a meshcat object (custom without its odcs part).';
+
+-- Whether a meshcat relationship goes to another product's port (<domain>.<product>.<port>.<field>),
+-- which ODCS's references cannot name: its export keeps it in customProperties
+-- meshcat.relationships, which the import gives back.
+CREATE FUNCTION meshcat_internal.relationship_is_foreign(m jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN coalesce((CASE WHEN pg_catalog.jsonb_typeof(m OPERATOR(pg_catalog.->) 'to') OPERATOR(pg_catalog.=) 'array'
+                      THEN m OPERATOR(pg_catalog.->) 'to' OPERATOR(pg_catalog.->>) 0 ELSE m OPERATOR(pg_catalog.->>) 'to' END)
+                OPERATOR(pg_catalog.~) '^[^.]+[.][^.]+[.][^.]+[.]', false);
+COMMENT ON FUNCTION meshcat_internal.relationship_is_foreign(jsonb) IS
+    'Internal: whether a meshcat relationship goes to a port of another product (ODCS cannot name it).';
+
+-- A meshcat field or output port (holder) for its ODCS export: its relationships to its own
+-- product's ports as ODCS relationships (own_name: the schema object, for a port's from:
+-- own.field; NULL for a field, whose from is implicit), or NULL when it has none.
+CREATE FUNCTION meshcat_internal.odcs_relationships_out(holder jsonb, own_name text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_restore(
+                   CASE WHEN own_name IS NULL THEN '{}'
+                        ELSE pg_catalog.jsonb_build_object('from',
+                                 CASE WHEN pg_catalog.jsonb_typeof(m OPERATOR(pg_catalog.->) 'from') OPERATOR(pg_catalog.=) 'array'
+                                      THEN (SELECT pg_catalog.jsonb_agg(own_name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) f ORDER BY n)
+                                              FROM pg_catalog.jsonb_array_elements_text(m OPERATOR(pg_catalog.->) 'from') WITH ORDINALITY AS y(f, n))
+                                      ELSE pg_catalog.to_jsonb(own_name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) (m OPERATOR(pg_catalog.->>) 'from')) END) END
+                   OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('to', m OPERATOR(pg_catalog.->) 'to')
+                   OPERATOR(pg_catalog.||) CASE WHEN m OPERATOR(pg_catalog.?) 'type' THEN pg_catalog.jsonb_build_object('type', m OPERATOR(pg_catalog.->) 'type') ELSE '{}' END
+                   OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(m, ARRAY['description', 'custom']), m) ORDER BY n)
+          FROM pg_catalog.jsonb_array_elements(coalesce(holder OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS x(m, n)
+         WHERE NOT meshcat_internal.relationship_is_foreign(m));
+COMMENT ON FUNCTION meshcat_internal.odcs_relationships_out(jsonb, text) IS
+    'Internal: a meshcat field''s or port''s relationships within its product as ODCS relationships (property or schema level), or NULL.';
+
+-- A meshcat field or port with only its relationships to other products (none: no key), for
+-- customProperties meshcat.relationships.
+CREATE FUNCTION meshcat_internal.with_foreign_relationships(holder jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (holder OPERATOR(pg_catalog.-) 'relationships')
+       OPERATOR(pg_catalog.||) coalesce((SELECT pg_catalog.jsonb_build_object('relationships', pg_catalog.jsonb_agg(m ORDER BY n))
+                                           FROM pg_catalog.jsonb_array_elements(coalesce(holder OPERATOR(pg_catalog.->) 'relationships', '[]')) WITH ORDINALITY AS x(m, n)
+                                          WHERE meshcat_internal.relationship_is_foreign(m)
+                                         HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), '{}');
+COMMENT ON FUNCTION meshcat_internal.with_foreign_relationships(jsonb) IS
+    'Internal: a meshcat field or port keeping only its relationships to other products'' ports (for customProperties meshcat.relationships).';
 
 -- A meshcat check as an ODCS quality rule.
 CREATE FUNCTION meshcat_internal.odcs_quality_rule(q jsonb) RETURNS jsonb
@@ -1544,8 +1719,10 @@ RETURN meshcat_internal.odcs_restore(
         'description', f OPERATOR(pg_catalog.->) 'description',
         'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality_rule(q) ORDER BY n)
                       FROM pg_catalog.jsonb_array_elements(f OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS x(q, n)),
-        'transformSourceObjects', f OPERATOR(pg_catalog.->) 'derived_from'))
-    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(f, ARRAY['pii', 'masking', 'glossary', 'custom']), f);
+        'transformSourceObjects', f OPERATOR(pg_catalog.->) 'derived_from',
+        'relationships', meshcat_internal.odcs_relationships_out(f, NULL)))
+    OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(meshcat_internal.with_foreign_relationships(f),
+                                                                 ARRAY['pii', 'masking', 'glossary', 'custom', 'relationships']), f);
 COMMENT ON FUNCTION meshcat_internal.odcs_property(jsonb) IS
     'Internal: a meshcat field as an ODCS property.';
 
@@ -1589,8 +1766,9 @@ RETURN meshcat_internal.odcs_restore(
                                 'properties', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_property(f) ORDER BY fn)
                                                  FROM pg_catalog.jsonb_array_elements(o OPERATOR(pg_catalog.->) 'schema') WITH ORDINALITY AS y(f, fn)),
                                 'quality', (SELECT pg_catalog.jsonb_agg(meshcat_internal.odcs_quality_rule(q) ORDER BY qn)
-                                              FROM pg_catalog.jsonb_array_elements(o OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, qn))))
-                            OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(o, ARRAY['custom']), o) ORDER BY n)
+                                              FROM pg_catalog.jsonb_array_elements(o OPERATOR(pg_catalog.->) 'quality') WITH ORDINALITY AS z(q, qn)),
+                                'relationships', meshcat_internal.odcs_relationships_out(o, o OPERATOR(pg_catalog.->>) 'name')))
+                            OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(meshcat_internal.with_foreign_relationships(o), ARRAY['custom', 'relationships']), o) ORDER BY n)
                      FROM pg_catalog.jsonb_array_elements(d OPERATOR(pg_catalog.->) 'outputs') WITH ORDINALITY AS x(o, n))))
     OPERATOR(pg_catalog.||) meshcat_internal.odcs_meshcat_properties(d, ARRAY['classification', 'security', 'quality', 'slos', 'inputs', 'glossary', 'custom']), d);
 COMMENT ON FUNCTION meshcat_internal.descriptor_to_odcs(jsonb, @extschema@.lifecycle_status) IS

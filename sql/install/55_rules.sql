@@ -663,7 +663,8 @@ CREATE TRIGGER guard BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.product_ve
 
 -- Column lineage is a reference like an input (check_derived_from): checked at the end of the
 -- transaction, when the versions a stream registers together are all written, for every
--- version whose descriptor has derived_from, however it was written. mesh_register has checked
+-- version whose descriptor has derived_from or relationships (a relationship to another
+-- product's port is a reference to an input), however it was written. mesh_register has checked
 -- the same before writing, with the stream's documents named.
 CREATE FUNCTION meshcat_internal.check_version_references() RETURNS trigger
     LANGUAGE plpgsql
@@ -693,7 +694,8 @@ COMMENT ON FUNCTION meshcat_internal.check_version_references() IS
     'Constraint trigger: raises 23503 unless every derived_from of the version''s descriptor names an existing field of a product it consumes.';
 CREATE CONSTRAINT TRIGGER check_references AFTER INSERT OR UPDATE OF descriptor, status ON @extschema@.product_version
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NEW.descriptor @? '$.outputs[*].schema[*].derived_from[*]')
+    FOR EACH ROW WHEN (NEW.descriptor @? '$.outputs[*].schema[*].derived_from[*]' OR NEW.descriptor @? '$.outputs[*].relationships[*]'
+                       OR NEW.descriptor @? '$.outputs[*].schema[*].relationships[*]')
     EXECUTE FUNCTION meshcat_internal.check_version_references();
 
 -- What judging a document by one policy gave: whether it passed, and the error that kept its

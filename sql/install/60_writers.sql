@@ -454,7 +454,8 @@ BEGIN
                 'Register the product it consumes first, or in the same stream; an external dataset is a "source".', line => lines[docno]);
         END IF;
         PERFORM meshcat_internal.check_glossary_references(doc, docno, lines[docno], warn => true);
-        IF doc @? '$.outputs[*].schema[*].derived_from[*]' THEN
+        IF doc @? '$.outputs[*].schema[*].derived_from[*]' OR doc @? '$.outputs[*].relationships[*]'
+           OR doc @? '$.outputs[*].schema[*].relationships[*]' THEN
             IF stream IS NULL THEN
                 stream := (SELECT jsonb_object_agg(s.id, s.versions)
                              FROM (SELECT d ->> 'id' AS id, jsonb_agg(d) AS versions FROM pg_catalog.unnest(docs) AS d

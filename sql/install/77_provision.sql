@@ -1,9 +1,11 @@
 -- 77_provision: self-serve provisioning (docs/contracts.md). mesh_provision creates the schema
 -- and table a table port's contract describes, with the caller's rights (DECISIONS.md section
 -- 5), gives them to the domain's owner role and binds the port (76_binding). field_pg_type says
--- which PostgreSQL type a contract's field type is; mesh_drift (78_drift) compares with it.
--- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 65_lifecycle (lifecycle_target),
--- 76_binding.
+-- which PostgreSQL type a contract's field type is; mesh_drift (78_drift) compares with it, and
+-- with the foreign keys a contract's relationships declare (declared_foreign_keys,
+-- foreign_key_state), which mesh_provision makes last (provision_foreign_keys).
+-- Uses: 00_schema, 10_semver, 15_types, 30_tables, 40_helpers, 45_validation
+-- (descriptor_relationships), 65_lifecycle (lifecycle_target), 76_binding.
 
 -- A contract's field type as a PostgreSQL type: its OID, type modifier (-1: none declared) and
 -- SQL spelling (format_type), or NULLs when it names none. PostgreSQL's own names and aliases
@@ -117,6 +119,224 @@ RETURN ARRAY(
 COMMENT ON FUNCTION meshcat_internal.field_checks(text, jsonb) IS
     'Internal: the CHECK constraints (SQL) a field''s invalidValues checks that allow no invalid value make: valid values, or a pattern.';
 
+-- The foreign keys a version's contract declares (descriptor_relationships, 45_validation),
+-- one row each, with the relation bound to its port and the one bound to its target port,
+-- when there are: a target of this product is its port of the same version; a target of
+-- another product (one among the version's inputs, as registration checked) is the port of
+-- the newest version of it, bound here, that an input accepts.
+CREATE FUNCTION meshcat_internal.declared_foreign_keys(pid text, ver @extschema@.semver)
+RETURNS TABLE (port text, path text, rel oid, cols text[], target_product text, target_port text,
+               target_rel oid, target_cols text[])
+    LANGUAGE plpgsql STABLE ROWS 10
+    SET search_path = pg_catalog, pg_temp
+    SET jit = off
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT r.port, r.path, meshcat_internal.port_relation(pid, ver, r.port), r.from_fields, t.product, t.port,
+           CASE WHEN t.product = pid THEN meshcat_internal.port_relation(pid, ver, t.port)
+                ELSE (SELECT b.relation_oid FROM meshcat_internal.port_binding AS b
+                       WHERE b.product_id = t.product AND b.port = t.port AND b.relation_oid IS NOT NULL
+                         AND EXISTS (SELECT FROM jsonb_array_elements(coalesce(v.descriptor -> 'inputs', '[]')) AS i
+                                      WHERE i ->> 'product' = t.product
+                                        AND (NOT i ? 'version' OR @extschema@.semver_satisfies(b.version, i ->> 'version')))
+                       ORDER BY b.version DESC LIMIT 1) END,
+           ARRAY(SELECT regexp_replace(x.ref, '^.*[.]', '') FROM unnest(r.targets) WITH ORDINALITY AS x(ref, n) ORDER BY x.n)
+      FROM @extschema@.product_version AS v,
+           meshcat_internal.descriptor_relationships(v.descriptor) WITH ORDINALITY AS r(port, path, from_fields, from_paths, targets, to_paths, n),
+           LATERAL (SELECT CASE WHEN r.targets[1] ~ '^[^.]+[.][^.]+[.][^.]+[.]'
+                                THEN split_part(r.targets[1], '.', 1) || '.' || split_part(r.targets[1], '.', 2) ELSE pid END AS product,
+                           CASE WHEN r.targets[1] ~ '^[^.]+[.][^.]+[.][^.]+[.]'
+                                THEN split_part(r.targets[1], '.', 3) ELSE split_part(r.targets[1], '.', 1) END AS port) AS t
+     WHERE v.product_id = pid AND v.version OPERATOR(@extschema@.=) ver
+     ORDER BY r.n;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.declared_foreign_keys(text, @extschema@.semver) IS
+    'Internal: the foreign keys a version''s contract declares, with the relations bound to their ports and target ports (NULL: not bound here).';
+
+-- Where a declared foreign key stands on the relations: present (a foreign key of rel to
+-- target_rel pairs the same columns, whatever its name: constraint_name), missing (it could be
+-- made), or why it cannot be: unbound (no target relation here), not_table (either relation is
+-- not a table), no_column (a column is missing on either side), no_key (the target columns
+-- carry no primary key or unique constraint, which PostgreSQL requires).
+CREATE FUNCTION meshcat_internal.foreign_key_state(rel oid, cols text[], target_rel oid, target_cols text[],
+                                                   OUT state text, OUT constraint_name text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    want text;
+BEGIN
+    IF target_rel IS NULL OR NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid = target_rel) THEN
+        state := 'unbound';
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT FROM pg_class AS c WHERE c.oid IN (rel, target_rel) AND c.relkind NOT IN ('r', 'p')) THEN
+        state := 'not_table';
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT FROM unnest(cols, target_cols) AS p(c, t)
+                WHERE NOT EXISTS (SELECT FROM pg_attribute AS a WHERE a.attrelid = rel AND a.attname = p.c AND a.attnum > 0 AND NOT a.attisdropped)
+                   OR NOT EXISTS (SELECT FROM pg_attribute AS a WHERE a.attrelid = target_rel AND a.attname = p.t AND a.attnum > 0 AND NOT a.attisdropped)) THEN
+        state := 'no_column';
+        RETURN;
+    END IF;
+    want := (SELECT string_agg(quote_ident(p.c) || ' ' || quote_ident(p.t), ', ' ORDER BY p.c, p.t) FROM unnest(cols, target_cols) AS p(c, t));
+    SELECT k.conname INTO constraint_name
+      FROM pg_constraint AS k
+     WHERE k.conrelid = rel AND k.contype = 'f' AND k.confrelid = target_rel
+       AND (SELECT string_agg(quote_ident(a.attname) || ' ' || quote_ident(b.attname), ', ' ORDER BY a.attname::text, b.attname::text)
+              FROM unnest(k.conkey, k.confkey) AS q(x, y)
+              JOIN pg_attribute AS a ON a.attrelid = k.conrelid AND a.attnum = q.x
+              JOIN pg_attribute AS b ON b.attrelid = k.confrelid AND b.attnum = q.y) = want
+     ORDER BY k.conname LIMIT 1;
+    IF FOUND THEN
+        state := 'present';
+        RETURN;
+    END IF;
+    -- PostgreSQL's own rule: a unique, immediate, non-partial index on exactly those columns
+    state := CASE WHEN EXISTS (SELECT FROM pg_index AS i
+                                WHERE i.indrelid = target_rel AND i.indisunique AND i.indimmediate AND i.indisvalid
+                                  AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = cardinality(target_cols)
+                                  AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text)
+                                         FROM pg_attribute AS a WHERE a.attrelid = target_rel AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1]))
+                                      = (SELECT array_agg(DISTINCT t ORDER BY t) FROM unnest(target_cols) AS t))
+                  THEN 'missing' ELSE 'no_key' END;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.foreign_key_state(oid, text[], oid, text[]) IS
+    'Internal: whether a declared foreign key is present on a relation (and its name), missing, or cannot be made (unbound, not_table, no_column, no_key).';
+
+-- The name mesh_provision gives a foreign key, as PostgreSQL would (<table>_<columns>_fkey,
+-- shortened to fit 63 bytes), with a number after it while another constraint of the table
+-- has that name.
+CREATE FUNCTION meshcat_internal.foreign_key_name(rel oid, cols text[]) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    base text := (SELECT c.relname::text FROM pg_class AS c WHERE c.oid = rel) || '_' || array_to_string(cols, '_');
+    candidate text;
+    n int := 0;
+BEGIN
+    LOOP
+        candidate := base;
+        WHILE octet_length(candidate || CASE WHEN n > 0 THEN n::text ELSE '' END || '_fkey') > 63 LOOP
+            candidate := left(candidate, -1);
+        END LOOP;
+        candidate := candidate || '_fkey' || CASE WHEN n > 0 THEN n::text ELSE '' END;
+        EXIT WHEN NOT EXISTS (SELECT FROM pg_constraint AS k WHERE k.conrelid = rel AND k.conname = candidate);
+        n := n + 1;
+    END LOOP;
+    RETURN candidate;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.foreign_key_name(oid, text[]) IS
+    'Internal: the name mesh_provision gives a foreign key of a relation over columns (<table>_<columns>_fkey, as PostgreSQL would).';
+
+-- Whether mesh_provision created a relation: its first binding (the one mesh_provision made
+-- as it created it; later versions bind it as registered or provisioned) says provisioned. A
+-- relation first bound at registration or adopted is not meshcat's to change (on a tie within
+-- one transaction, neither is one bound otherwise too).
+CREATE FUNCTION meshcat_internal.provisioned_relation(rel oid) RETURNS boolean
+    LANGUAGE sql STABLE
+RETURN coalesce((SELECT b.origin OPERATOR(pg_catalog.=) 'provisioned' FROM meshcat_internal.port_binding AS b
+                  WHERE b.relation_oid OPERATOR(pg_catalog.=) rel
+                  ORDER BY b.bound_at, b.origin OPERATOR(pg_catalog.=) 'provisioned', b.product_id, b.version, b.port LIMIT 1), false);
+COMMENT ON FUNCTION meshcat_internal.provisioned_relation(oid) IS
+    'Internal: whether mesh_provision created a relation (its first binding says provisioned).';
+
+-- mesh_provision's last step: the foreign keys the version declares, on the relations
+-- mesh_provision created (provisioned_relation: one bound at registration or adopted is only
+-- checked, mesh_drift), once every table of the product exists. A key already there is
+-- unchanged; one that cannot be made is skipped with a NOTICE saying why. Adding one needs the
+-- REFERENCES privilege on the target columns, which another domain's table may not give the
+-- caller: then 42501, and nothing of the provision stays.
+CREATE FUNCTION meshcat_internal.provision_foreign_keys(pid text, ver @extschema@.semver)
+RETURNS TABLE (object text, action text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    k record;
+    me name := CURRENT_USER;
+    name text;
+    tcols text;
+    tschema oid;
+    owner text;
+    why text;
+    detail text;
+BEGIN
+    FOR k IN SELECT d.*, s.state, s.constraint_name
+               FROM meshcat_internal.declared_foreign_keys(pid, ver) AS d,
+                    LATERAL meshcat_internal.foreign_key_state(d.rel, d.cols, d.target_rel, d.target_cols) AS s
+              WHERE d.rel IS NOT NULL
+                AND meshcat_internal.provisioned_relation(d.rel) LOOP
+        tcols := (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.target_cols) WITH ORDINALITY AS x(c, n));
+        IF k.state = 'present' THEN
+            object := format('foreign key %I on %s', k.constraint_name, k.rel::regclass);
+            action := 'unchanged';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        name := meshcat_internal.foreign_key_name(k.rel, k.cols);
+        object := format('foreign key %I on %s', name, k.rel::regclass);
+        IF k.state <> 'missing' THEN
+            action := 'skipped';
+            RAISE NOTICE '%', format('foreign key (%s) of output port "%s" is not provisioned: %s',
+                                     array_to_string(k.cols, ', '), k.port,
+                                     CASE k.state
+                                         WHEN 'unbound' THEN format('output port "%s" of data product "%s" is not bound to a relation of this database', k.target_port, k.target_product)
+                                         WHEN 'not_table' THEN format('%s is not a table', k.target_rel::regclass)
+                                         WHEN 'no_column' THEN format('relation %s or %s lacks a column it names', k.rel::regclass, k.target_rel::regclass)
+                                         ELSE format('columns (%s) of %s carry no primary key or unique constraint', tcols, k.target_rel::regclass) END)
+                USING HINT = CASE k.state
+                                 WHEN 'unbound' THEN format('Provision (or adopt) the target port, then run mesh_provision(%L) again: it adds the key.', pid)
+                                 WHEN 'no_key' THEN 'Declare the target fields primary_key or unique in their contract (a referenced key must be one), then provision again.'
+                                 ELSE 'mesh_drift shows how the relations differ from their contracts.' END;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        tschema := (SELECT c.relnamespace FROM pg_class AS c WHERE c.oid = k.target_rel);
+        IF NOT has_schema_privilege(me, tschema, 'USAGE')
+           OR EXISTS (SELECT FROM unnest(k.target_cols) AS c WHERE NOT has_column_privilege(me, k.target_rel, c, 'REFERENCES')) THEN
+            owner := (SELECT d.owner_role FROM @extschema@.domain AS d JOIN @extschema@.product AS p ON p.domain = d.name WHERE p.id = pid);
+            PERFORM meshcat_internal.raise_error('42501',
+                format('permission denied to reference %s from output port "%s" of data product "%s"', k.target_rel::regclass, k.port, pid),
+                format('The contract declares FOREIGN KEY (%s) REFERENCES %s (%s); mesh_provision adds it with the caller''s rights, and role "%s" lacks %s. Nothing was provisioned.',
+                       (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.cols) WITH ORDINALITY AS x(c, n)),
+                       k.target_rel::regclass, tcols, me,
+                       CASE WHEN NOT has_schema_privilege(me, tschema, 'USAGE') THEN format('USAGE on schema %I', tschema::regnamespace::text)
+                            ELSE 'the REFERENCES privilege on those columns' END),
+                format('Ask the owner of %s to GRANT %sREFERENCES (%s) ON %s TO %I, then provision again.',
+                       k.target_rel::regclass,
+                       CASE WHEN NOT has_schema_privilege(me, tschema, 'USAGE') THEN format('USAGE ON SCHEMA %I and ', tschema::regnamespace::text) ELSE '' END,
+                       tcols, k.target_rel::regclass, owner));
+        END IF;
+        BEGIN
+            EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s (%s)', k.rel::regclass, name,
+                           (SELECT string_agg(quote_ident(c), ', ' ORDER BY n) FROM unnest(k.cols) WITH ORDINALITY AS x(c, n)),
+                           k.target_rel::regclass, tcols);
+        EXCEPTION WHEN datatype_mismatch THEN
+            -- the contract pairs fields whose types do not compare: its own error, without CONTEXT
+            GET STACKED DIAGNOSTICS why = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+            PERFORM meshcat_internal.raise_error('42804',
+                format('foreign key (%s) of output port "%s" of data product "%s" cannot be made: %s',
+                       array_to_string(k.cols, ', '), k.port, pid, why),
+                detail || ' (' || k.path || ')',
+                'Declare the fields a relationship pairs with types PostgreSQL can compare (the same type, or both integers), in a new version.');
+        END;
+        action := 'created';
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION meshcat_internal.provision_foreign_keys(text, @extschema@.semver) IS
+    'Internal: adds the foreign keys a version declares to the relations mesh_provision created for it (unchanged when present; skipped with a NOTICE when the target is not bound or has no key; 42501 without REFERENCES).';
+
 -- mesh_provision: creates, for each table port of a version located in this database, the
 -- schema if missing and the table its contract describes, gives them to the domain's owner
 -- role, and binds the port; a view port is skipped (a view's definition is not in the
@@ -124,7 +344,7 @@ COMMENT ON FUNCTION meshcat_internal.field_checks(text, jsonb) IS
 -- able to create the schema or the table, and to be a member of the owner role. Idempotent: a
 -- port already bound is 'unchanged' (meshcat only checks it: mesh_drift). It never touches a
 -- relation it did not create: one that exists at the location and is not bound to the port
--- is refused (42P07).
+-- is refused (42P07). Then the foreign keys, on the tables it created (provision_foreign_keys).
 CREATE FUNCTION @extschema@.mesh_provision(id text, version @extschema@.semver DEFAULT NULL)
 RETURNS TABLE (object text, action text)
     LANGUAGE plpgsql
@@ -278,7 +498,9 @@ BEGIN
         action := 'created';
         RETURN NEXT;
     END LOOP;
+    -- then the foreign keys, once every table of the product exists (they may reference each other)
+    RETURN QUERY SELECT * FROM meshcat_internal.provision_foreign_keys(v.product_id, v.version);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_provision(text, @extschema@.semver) IS
-    'Creates, with the caller''s rights, the schema and table of each table port of a version (default: the current one) located here, from its contract (types, NOT NULL, keys, CHECKs, comments), owned by the domain''s owner role, and binds the port; idempotent; never touches a relation it did not create.';
+    'Creates, with the caller''s rights, the schema and table of each table port of a version (default: the current one) located here, from its contract (types, NOT NULL, keys, CHECKs, foreign keys, comments), owned by the domain''s owner role, and binds the port; idempotent; never touches a relation it did not create.';

@@ -1,6 +1,6 @@
 -- 78_drift: how the relations bound to output ports (76_binding) differ from their contracts
 -- (docs/contracts.md); the mesh_drift view across the mesh is in 85_views.
--- Uses: 10_semver, 30_tables, 76_binding, 77_provision (field_pg_type).
+-- Uses: 10_semver, 30_tables, 76_binding, 77_provision (field_pg_type, declared_foreign_keys, foreign_key_state).
 
 -- mesh_drift: how bound relations differ from their contracts, for one product or the whole
 -- mesh (versions that are not retired): a dropped relation, a missing or extra column, a type
@@ -11,7 +11,10 @@
 -- contract does not declare), which a new version may declare. lineage (compatible): a bound
 -- view reads a column of a bound relation that no field declares in derived_from, or a field
 -- declares one it does not read (pg_depend gives the set of columns a view reads, not which
--- output column comes from which: DECISIONS.md section 6).
+-- output column comes from which: DECISIONS.md section 6). missing_foreign_key (breaking): a
+-- foreign key the contract declares (relationships) is not on the relation, though its target
+-- port is bound here to a table whose target columns carry a key (so it could be: mesh_provision
+-- adds it to the tables it created).
 CREATE FUNCTION @extschema@.mesh_drift(id text DEFAULT NULL)
 RETURNS TABLE (product_id text, version @extschema@.semver, port text, relation text, kind text, field text,
                expected text, actual text, severity text)
@@ -77,6 +80,13 @@ BEGIN
             ON sb.product_id = pg_catalog.split_part(src.ref, '.', 1) || '.' || pg_catalog.split_part(src.ref, '.', 2)
            AND sb.port = pg_catalog.split_part(src.ref, '.', 3) AND sb.relation_oid IS NOT NULL
          WHERE b.relkind IN ('v', 'm')
+    ), fk AS (
+        -- the foreign keys the contracts declare that could be there and are not (77_provision)
+        SELECT b.product_id, b.version, b.port, b.relname, d.cols, d.target_rel, d.target_cols
+          FROM (SELECT DISTINCT b.product_id, b.version FROM b WHERE b.relkind IN ('r', 'p')) AS pv
+         CROSS JOIN LATERAL meshcat_internal.declared_foreign_keys(pv.product_id, pv.version) AS d
+          JOIN b ON b.product_id = pv.product_id AND b.version OPERATOR(@extschema@.=) pv.version AND b.port = d.port
+         WHERE (meshcat_internal.foreign_key_state(d.rel, d.cols, d.target_rel, d.target_cols)).state = 'missing'
     )
     SELECT x.product_id, x.version, x.port, x.relation, x.kind, x.field, x.expected, x.actual, x.severity FROM (
         SELECT b.product_id, b.version, b.port, b.relname AS relation, 'missing_relation'::text AS kind, NULL::text AS field,
@@ -121,9 +131,19 @@ BEGIN
                dl.ref, NULL, 'compatible'
           FROM dl WHERE NOT EXISTS (SELECT FROM vl WHERE vl.product_id = dl.product_id AND vl.version OPERATOR(@extschema@.=) dl.version
                                        AND vl.port = dl.port AND vl.src_rel = dl.src_rel AND vl.src_col = dl.src_col)
+        UNION ALL
+        -- a declared foreign key the relation lacks: rows that reference nothing may come in
+        SELECT fk.product_id, fk.version, fk.port, fk.relname, 'missing_foreign_key',
+               CASE WHEN pg_catalog.cardinality(fk.cols) = 1 THEN fk.cols[1] END,
+               pg_catalog.format('FOREIGN KEY (%s) REFERENCES %s (%s)',
+                   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(c.c), ', ' ORDER BY c.n) FROM pg_catalog.unnest(fk.cols) WITH ORDINALITY AS c(c, n)),
+                   fk.target_rel::regclass,
+                   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(c.c), ', ' ORDER BY c.n) FROM pg_catalog.unnest(fk.target_cols) WITH ORDINALITY AS c(c, n))),
+               NULL, 'breaking'
+          FROM fk
     ) AS x
     ORDER BY x.product_id, x.version, x.port, x.kind, x.field;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_drift(text) IS
-    'How the relations bound to output ports differ from their contracts (one product, or all): missing_relation, missing_column, extra_column, type, nullability, primary_key, unique, lineage (a view''s columns read vs derived_from); severity breaking or compatible.';
+    'How the relations bound to output ports differ from their contracts (one product, or all): missing_relation, missing_column, extra_column, type, nullability, primary_key, unique, missing_foreign_key, lineage (a view''s columns read vs derived_from); severity breaking or compatible.';

@@ -62,7 +62,7 @@ BEGIN
           FROM d
          WHERE EXISTS (SELECT FROM t WHERE t.rel = d.rel
                           AND CASE WHEN d.kind = 'missing_relation' THEN t.what = 'relation'
-                                   WHEN d.kind IN ('primary_key', 'unique') THEN t.what = 'key'
+                                   WHEN d.kind IN ('primary_key', 'unique', 'missing_foreign_key') THEN t.what = 'key'
                                    ELSE t.what = 'column' AND t.name = d.field END)
         UNION ALL
         SELECT b.product_id, b.version, b.port, b.rel, c.oid::regclass::text, 'location', NULL, b.location, c.oid::regclass::text

@@ -112,6 +112,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_adopt(text, text) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_provision(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION meshcat_internal.bind_provisioned(text, @extschema@.semver, text, text, oid) TO meshcat_steward;
+    -- the foreign keys, added with the caller's rights (SECURITY INVOKER) on its own tables
+    GRANT EXECUTE ON FUNCTION meshcat_internal.provision_foreign_keys(text, @extschema@.semver) TO meshcat_steward;
     GRANT EXECUTE ON FUNCTION @extschema@.mesh_drift(text) TO meshcat_reader;
     -- access (83_access): any reader may ask (DECISIONS.md section 8); the domain's owners
     -- decide. mesh_approve grants with the caller's rights and reaches the requests through

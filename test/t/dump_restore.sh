@@ -162,6 +162,30 @@ outputs:
       - {name: code, type: text, unique: true}
       - {name: amount, type: numeric, required: true}
 $$);
+-- Provisioned tables with a foreign key between them (relationships): the restore creates the
+-- key after both tables and their rows, which DDL enforcement must let through.
+SELECT count(*) FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.remittances
+name: Remittances
+version: 1.0.0
+status: published
+retention: 7 years
+security: {encryption_at_rest: true}
+inputs: [{source: bank.statements}]
+outputs:
+  - name: items
+    type: table
+    location: contracts.items
+    schema:
+      - {name: id, type: bigint, primary_key: true}
+      - {name: batch_id, type: bigint, required: true, relationships: [{to: batches.id}]}
+  - {name: batches, type: table, location: contracts.batches, schema: [{name: id, type: bigint, primary_key: true}]}
+$$);
+SELECT count(*) FROM mesh_provision('sales.remittances');
+INSERT INTO contracts.batches VALUES (1);
+INSERT INTO contracts.items VALUES (10, 1);
 ALTER TABLE contracts.ledger RENAME TO ledger_v1;
 DROP TABLE contracts.gone;
 -- Access (docs/access.md): an approved request of a provisioned table, column by column (a pii
@@ -184,7 +208,7 @@ SELECT count(*) FROM mesh_provision('sales.payers');
 SELECT mesh_approve(mesh_request_access('sales.payers', 'payers', 'marketing_team', 'campaigns', '^1'));
 SQL
 bindings=$(psql -X -At -d src -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
-[ "$bindings" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payers=contracts.payers payments=contracts.payments" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
+[ "$bindings" = "batches=contracts.batches gone=dropped items=contracts.items ledger=contracts.ledger_v1 made=contracts.made payers=contracts.payers payments=contracts.payments" ] || { echo "FAIL the source's bindings are: $bindings"; exit 1; }
 
 # The catalog must not be trivially small, or the comparison proves little (one audit row per
 # document written: domains, versions, policies, exemptions, lifecycle moves).
@@ -234,7 +258,7 @@ check() {   # check <database> <how it was restored> <restore stderr file>
     # Bindings found their relations again by name (OIDs change), and drift is the same.
     local bound
     bound=$(psql -X -At -d "$db" -c "SELECT string_agg(port || '=' || coalesce(relation_oid::regclass::text, 'dropped'), ' ' ORDER BY port) FROM meshcat_internal.port_binding")
-    if [ "$bound" = "gone=dropped ledger=contracts.ledger_v1 made=contracts.made payers=contracts.payers payments=contracts.payments" ]; then
+    if [ "$bound" = "batches=contracts.batches gone=dropped items=contracts.items ledger=contracts.ledger_v1 made=contracts.made payers=contracts.payers payments=contracts.payments" ]; then
         echo "ok $how: port bindings restored to their relations"
     else
         echo "FAIL $how: port bindings after the restore: $bound"; fail=1
@@ -246,6 +270,18 @@ check() {   # check <database> <how it was restored> <restore stderr file>
         echo "ok $how: a breaking ALTER of a restored contracted table is refused"
     else
         echo "FAIL $how: a breaking ALTER after the restore gave: $refused"; fail=1
+    fi
+    # The foreign key came back, is enforced, shows no drift, and its drop is refused.
+    local fkey refusals
+    fkey=$(psql -X -q -At -d "$db" -c "SELECT count(*) FROM pg_constraint WHERE conrelid = 'contracts.items'::regclass AND contype = 'f'" \
+                -c "SELECT count(*) FROM meshcat.mesh_drift('sales.remittances')" 2>&1 | tr '\n' ' ')
+    refusals=$(psql -X -q -At -d "$db" -c "INSERT INTO contracts.items VALUES (11, 99)" \
+                    -c "ALTER TABLE contracts.items DROP CONSTRAINT items_batch_id_fkey" 2>&1 || true)
+    if [ "$fkey" = "1 0 " ] && [[ "$refusals" == *'violates foreign key constraint "items_batch_id_fkey"'* ]] \
+       && [[ "$refusals" == *'would break the contract of data product "sales.remittances" 1.0.0'* ]]; then
+        echo "ok $how: the provisioned foreign key restored, enforced and held to its contract"
+    else
+        echo "FAIL $how: the foreign key after the restore: $fkey $refusals"; fail=1
     fi
     # The ledger found its relation and roles again, the grant came with the dump, and a
     # revocation after the restore takes it back, as the relation's owner.

@@ -111,7 +111,7 @@ name: Orders
 version: 1.0.0
 status: published
 outputs:
-  - {name: orders, type: table, schema: [{name: amount, type: numeric}]}
+  - {name: orders, type: table, schema: [{name: id, type: bigint, primary_key: true}, {name: amount, type: numeric}]}
 ---
 apiVersion: meshcat/v1
 kind: DataProduct
@@ -138,7 +138,14 @@ outputs:
       - {name: customer_id, type: bigint, required: true, unique: true, primary_key: true, quality: [{metric: nullValues, mustBe: 0}]}
       - {name: email, type: text, pii: true, classification: restricted, masking: hash}
       - {name: lifetime_value, type: numeric, derived_from: [native.orders.orders.amount]}
-  - {name: events, type: stream}
+      - {name: last_order_id, type: bigint, relationships: [{to: native.orders.orders.id}]}
+  - name: events
+    type: stream
+    schema:
+      - {name: customer_id, type: bigint, relationships: [{to: profile.customer_id, type: foreignKey, description: whose event}]}
+      - {name: email, type: text}
+    relationships:
+      - {from: [customer_id, email], to: [profile.customer_id, profile.email]}
 x-extra: 1
 $$);
 SQL
