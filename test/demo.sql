@@ -197,7 +197,8 @@ SELECT mesh_revoke(:request, 'report retired');
 SELECT has_table_privilege('finance_analyst', 'sales_data.refunds', 'SELECT') AS finance_analyst_can_read;
 
 \echo '== 21. Access that ends by itself: asked through a date, ended by mesh_expire_access() (a nightly pg_cron job: docs/access.md):'
-SELECT mesh_request_access('sales.refunds', 'refunds', 'finance_analyst', 'quarter close', until => current_date) AS quarter \gset
+SELECT mesh_request_access('sales.refunds', 'refunds', 'finance_analyst', 'quarter close',
+                           until => current_date) AS quarter \gset
 SELECT mesh_approve(:quarter);
 SELECT mesh_expire_access() AS ended_today;
 \echo '   The next day (the demo moves the end date back a day, as the calendar would):'
