@@ -241,20 +241,167 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.derive_version_rows(bigint, text, jsonb, boolean, boolean) IS
     'Internal: derives the owners, tags, ports, fields and lineage edges of a version from its descriptor, refusing lineage cycles when asked.';
 
+-- Search (docs/discovery.md). The words of a text: lower-cased tokens of letters, digits and
+-- . _ -, each whole and split on those (customer.customer_360: itself, customer, customer_360,
+-- 360); English stop words are left out. SQL that inlines: no SET clause, every name qualified.
+CREATE FUNCTION meshcat_internal.search_words(t text) RETURNS SETOF text
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT w.w
+      FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]_.-]+') AS s(tok),
+           LATERAL (SELECT pg_catalog.btrim(s.tok, '._-')) AS c(tok),
+           LATERAL (SELECT c.tok UNION SELECT p FROM pg_catalog.regexp_split_to_table(c.tok, '[._-]+') AS p) AS w(w)
+     WHERE w.w OPERATOR(pg_catalog.<>) '' AND pg_catalog.length(w.w) OPERATOR(pg_catalog.<=) 100
+       AND pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, w.w) OPERATOR(pg_catalog.<>) '{}'::text[]
+$$;
+COMMENT ON FUNCTION meshcat_internal.search_words(text) IS
+    'Internal: the search words of a text (lower case; tokens whole and split on . _ -; no English stop words).';
+
+-- A product's usage: approved access requests plus the other products whose published or
+-- deprecated versions consume it. Popular products rank first among equals.
+CREATE FUNCTION meshcat_internal.search_usage(pid text) RETURNS int
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ((SELECT count(*) FROM meshcat_internal.access_request AS a
+              WHERE a.product_id = pid AND a.status = 'approved')
+          + (SELECT count(DISTINCT c.product_id) FROM meshcat_internal.input_port AS i
+               JOIN @extschema@.product_version AS c ON c.id = i.version_id
+              WHERE i.product_id = pid AND c.status IN ('published', 'deprecated') AND c.product_id <> pid))::int
+$$;
+COMMENT ON FUNCTION meshcat_internal.search_usage(text) IS
+    'Internal: how many approved access requests and consuming products (published or deprecated versions) a product has.';
+
+-- Derives a product's search postings from its current version (the current_version rule):
+-- one row per word with its best weight and where it is, in one INSERT, and the vocabulary's
+-- counts in one upsert (in word order, so concurrent registrations never deadlock on it).
+-- changed: the version just written (NULL: always derive); when another version than the
+-- current one was written and the current one is already indexed, nothing changes. gone: a
+-- version being deleted, not counted. Reads the product's versions and its usage only.
+CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint, gone bigint DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+    SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    cur bigint;
+    doc jsonb;
+    indexed bigint;
+    old_words text[];
+    n int;
+BEGIN
+    SELECT v.id, v.descriptor INTO cur, doc FROM @extschema@.product_version AS v
+     WHERE v.product_id = pid AND v.id IS DISTINCT FROM gone
+     ORDER BY array_position('{published,deprecated,draft,retired}'::@extschema@.lifecycle_status[], v.status), v.version DESC
+     LIMIT 1;
+    SELECT p.version_id INTO indexed FROM meshcat_internal.search_posting AS p WHERE p.product_id = pid LIMIT 1;
+    IF changed IS NOT NULL AND cur IS NOT DISTINCT FROM indexed AND cur IS DISTINCT FROM changed THEN
+        RETURN;
+    END IF;
+    WITH d AS (DELETE FROM meshcat_internal.search_posting AS p WHERE p.product_id = pid RETURNING p.word)
+    SELECT array_agg(d.word) INTO old_words FROM d;
+    n := meshcat_internal.search_usage(pid);
+    WITH src (word, weight, place, matched) AS (
+        SELECT w, 4, 1, 'id' FROM meshcat_internal.search_words(pid) AS w
+        UNION ALL
+        SELECT w, 4, 2, 'name' FROM meshcat_internal.search_words(doc ->> 'name') AS w
+        UNION ALL
+        SELECT w, 3, 3, 'tag ' || t
+          FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(doc -> 'tags') = 'array' THEN doc -> 'tags' END) AS t,
+               meshcat_internal.search_words(t) AS w
+        UNION ALL
+        -- glossary terms named by the product or its fields (the glossary's synonyms: later)
+        SELECT w, 3, 4, 'term ' || t
+          FROM (SELECT doc -> 'glossary' AS g
+                UNION ALL
+                SELECT f -> 'glossary'
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o,
+                       jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array' THEN o -> 'schema' END) AS f) AS x,
+               LATERAL (SELECT jsonb_array_elements_text(x.g) WHERE jsonb_typeof(x.g) = 'array'
+                        UNION ALL SELECT x.g #>> '{}' WHERE jsonb_typeof(x.g) = 'string') AS y(t),
+               meshcat_internal.search_words(y.t) AS w
+        UNION ALL
+        SELECT w, 2, 5, 'description' FROM meshcat_internal.search_words(doc ->> 'description') AS w
+        UNION ALL
+        SELECT w, 1, CASE WHEN part = 1 THEN 6 WHEN part = 2 THEN 7 ELSE 8 END,
+               CASE WHEN part = 2 THEN 'output ' ELSE 'field ' END || label
+          FROM (SELECT 2 AS part, o ->> 'name' AS label, concat_ws(' ', o ->> 'name', o ->> 'description') AS txt
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o
+                UNION ALL
+                SELECT q.part, f ->> 'name', CASE WHEN q.part = 1 THEN f ->> 'name' ELSE f ->> 'description' END
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o,
+                       jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array' THEN o -> 'schema' END) AS f,
+                       (VALUES (1), (3)) AS q(part)) AS parts,
+               meshcat_internal.search_words(txt) AS w
+    ), new AS (
+        INSERT INTO meshcat_internal.search_posting (word, weight, usage, product_id, version_id, matched)
+        SELECT DISTINCT ON (src.word) src.word, src.weight, n, pid, cur, src.matched
+          FROM src WHERE cur IS NOT NULL
+         ORDER BY src.word, src.weight DESC, src.place, src.matched
+        RETURNING word
+    ), delta AS (
+        SELECT coalesce(a.word, b.word) AS word, (a.word IS NOT NULL)::int - (b.word IS NOT NULL)::int AS d
+          FROM new AS a FULL JOIN unnest(old_words) AS b(word) ON b.word = a.word
+    )
+    INSERT INTO meshcat_internal.search_word AS sw (word, products)
+    SELECT delta.word, delta.d FROM delta WHERE delta.d <> 0 ORDER BY delta.word
+    ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint, bigint) IS
+    'Internal: derives a product''s search postings from its current version and updates the vocabulary''s counts.';
+
+-- The usage of products changed (a subscription or a consumer came or went): their postings'
+-- usage, one small UPDATE.
+CREATE FUNCTION meshcat_internal.search_refresh_usage(pids text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+BEGIN
+    IF cardinality(pids) > 0 THEN
+        UPDATE meshcat_internal.search_posting AS p SET usage = u.n
+          FROM (SELECT x, meshcat_internal.search_usage(x) AS n FROM (SELECT DISTINCT x FROM unnest(pids) AS x) AS d) AS u
+         WHERE p.product_id = u.x AND p.usage <> u.n;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.search_refresh_usage(text[]) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.search_refresh_usage(text[]) IS
+    'Internal: sets the usage of these products'' search postings again.';
+
 -- After a version row is written: a new or changed descriptor, or a move into or out of
 -- retirement, derives the version's rows again.
 CREATE FUNCTION meshcat_internal.derive_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    old_doc jsonb;
+    rows_change boolean := true;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        IF OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor AND (OLD.status = 'retired') = (NEW.status = 'retired') THEN
+        IF OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor AND OLD.status = NEW.status THEN
             RETURN NULL;
         END IF;
-        PERFORM meshcat_internal.underive_version_rows(OLD.id);
+        old_doc := OLD.descriptor;
+        rows_change := OLD.descriptor IS DISTINCT FROM NEW.descriptor OR (OLD.status = 'retired') <> (NEW.status = 'retired');
+        IF rows_change THEN
+            PERFORM meshcat_internal.underive_version_rows(OLD.id);
+        END IF;
     END IF;
-    PERFORM meshcat_internal.derive_version_rows(NEW.id, NEW.product_id, NEW.descriptor, NEW.status = 'retired', true);
+    IF rows_change THEN
+        PERFORM meshcat_internal.derive_version_rows(NEW.id, NEW.product_id, NEW.descriptor, NEW.status = 'retired', true);
+    END IF;
+    -- Any change of descriptor or status may change which version is current, and whom the
+    -- products this one consumes count as consumers (their usage).
+    PERFORM meshcat_internal.derive_search(NEW.product_id, NEW.id);
+    PERFORM meshcat_internal.search_refresh_usage(ARRAY(
+        SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(NEW.descriptor -> 'inputs', '[]')) AS e WHERE e ? 'product'
+        UNION
+        SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(old_doc -> 'inputs', '[]')) AS e WHERE e ? 'product'));
     RETURN NULL;
 END
 $$;
@@ -274,6 +421,7 @@ AS $$
 BEGIN
     PERFORM meshcat_internal.underive_version_rows(OLD.id);
     DELETE FROM meshcat_internal.evaluation_run WHERE version_id = OLD.id;
+    PERFORM meshcat_internal.derive_search(OLD.product_id, OLD.id, OLD.id);
     RETURN OLD;
 END
 $$;
@@ -296,7 +444,7 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge',
-                             'lineage_observed_edge', 'lineage_observed_field_edge'] LOOP
+                             'lineage_observed_edge', 'lineage_observed_field_edge', 'search_posting', 'search_word'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER derived_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON meshcat_internal.%I
                                    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_derived_write()', t);
     END LOOP;
@@ -727,6 +875,10 @@ BEGIN
         n := n + 1;
     END LOOP;
     PERFORM meshcat_internal.lineage_require_acyclic();
+    -- search postings, from each product's current version and the usage just derived
+    DELETE FROM meshcat_internal.search_posting;
+    DELETE FROM meshcat_internal.search_word;
+    PERFORM meshcat_internal.derive_search(p.id, NULL) FROM @extschema@.product AS p ORDER BY p.id;
     -- then observed lineage, from the events, against the ports just derived
     PERFORM meshcat_internal.derive_observed_rows(s.event_kind, s.subject, false)
        FROM (SELECT DISTINCT e.event_kind, e.subject FROM meshcat_internal.openlineage_event AS e ORDER BY 1, 2) AS s;
@@ -737,7 +889,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_rebuild() IS
-    'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, and the observed lineage from the OpenLineage events, refusing (23514) a catalog whose declared lineage has a cycle.';
+    'Administrators: derives every owner, tag, port, field, lineage edge and search posting again from the versions'' descriptors, and the observed lineage from the OpenLineage events, refusing (23514) a catalog whose declared lineage has a cycle.';
 
 -- The lineage part of mesh_rebuild(), by its older name: both edge tables derived again, and
 -- checked for cycles.
