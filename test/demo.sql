@@ -14,7 +14,7 @@ CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
 
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 
 \echo
@@ -68,8 +68,10 @@ outputs:
 $$);
 \set ON_ERROR_STOP on
 
-\echo '== 10. Discovery: the products that match "customer profile":'
-SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('customer profile');
+\echo '== 10. Discovery: the products that match "customer profile", a typo ("custmer"), and the facets of "orders":'
+SELECT id, version, round(rank::numeric, 3) AS rank, matched, headline FROM mesh_search('customer profile');
+SELECT id, rank, matched, usage FROM mesh_search('custmer');
+SELECT facet, value, count FROM mesh_search_facets('orders') WHERE facet IN ('domain', 'tag');
 
 \echo '== 11. Every change is in the audit trail:'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;

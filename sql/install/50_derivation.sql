@@ -243,17 +243,17 @@ COMMENT ON FUNCTION meshcat_internal.derive_version_rows(bigint, text, jsonb, bo
 
 -- Search (docs/discovery.md). The words of a text: lower-cased tokens of letters, digits and
 -- . _ -, each whole and split on those (customer.customer_360: itself, customer, customer_360,
--- 360); English stop words are left out. SQL that inlines: no SET clause, every name qualified.
+-- 360); English stop words are left out. A SQL-standard body: bound at creation, and inlined.
 CREATE FUNCTION meshcat_internal.search_words(t text) RETURNS SETOF text
     LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
     SELECT w.w
       FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]_.-]+') AS s(tok),
            LATERAL (SELECT pg_catalog.btrim(s.tok, '._-')) AS c(tok),
            LATERAL (SELECT c.tok UNION SELECT p FROM pg_catalog.regexp_split_to_table(c.tok, '[._-]+') AS p) AS w(w)
      WHERE w.w OPERATOR(pg_catalog.<>) '' AND pg_catalog.length(w.w) OPERATOR(pg_catalog.<=) 100
-       AND pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, w.w) OPERATOR(pg_catalog.<>) '{}'::text[]
-$$;
+       AND pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, w.w) OPERATOR(pg_catalog.<>) '{}'::text[];
+END;
 COMMENT ON FUNCTION meshcat_internal.search_words(text) IS
     'Internal: the search words of a text (lower case; tokens whole and split on . _ -; no English stop words).';
 
@@ -273,8 +273,8 @@ COMMENT ON FUNCTION meshcat_internal.search_usage(text) IS
     'Internal: how many approved access requests and consuming products (published or deprecated versions) a product has.';
 
 -- Derives a product's search postings from its current version (the current_version rule):
--- one row per word with its best weight and where it is, in one INSERT, and the vocabulary's
--- counts in one upsert (in word order, so concurrent registrations never deadlock on it).
+-- one row per word with its best weight and where it is, in one INSERT, and the changes of the
+-- vocabulary's counts, applied at commit (search_word_pending, flush_search_words).
 -- changed: the version just written (NULL: always derive); when another version than the
 -- current one was written and the current one is already indexed, nothing changes. gone: a
 -- version being deleted, not counted. Reads the product's versions and its usage only.
@@ -283,6 +283,9 @@ CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint, gone bi
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
     SET plan_cache_mode = force_generic_plan
+    -- The generic plan's estimate (every jsonb_array_elements 100 rows) passes jit_above_cost;
+    -- compiling it would cost a hundred times what running it does.
+    SET jit = off
 AS $$
 DECLARE
     cur bigint;
@@ -344,14 +347,53 @@ BEGIN
         SELECT coalesce(a.word, b.word) AS word, (a.word IS NOT NULL)::int - (b.word IS NOT NULL)::int AS d
           FROM new AS a FULL JOIN unnest(old_words) AS b(word) ON b.word = a.word
     )
-    INSERT INTO meshcat_internal.search_word AS sw (word, products)
-    SELECT delta.word, delta.d FROM delta WHERE delta.d <> 0 ORDER BY delta.word
-    ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
+    INSERT INTO meshcat_internal.search_word_pending (words, changes)
+    SELECT array_agg(delta.word), array_agg(delta.d) FROM delta WHERE delta.d <> 0 HAVING count(*) > 0;
 END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint, bigint) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint, bigint) IS
     'Internal: derives a product''s search postings from its current version and updates the vocabulary''s counts.';
+
+-- Applies this transaction's vocabulary count changes: one upsert in word order, so that
+-- concurrent transactions lock the words they share in the same order (no deadlock), and
+-- only while they commit.
+CREATE FUNCTION meshcat_internal.flush_search_words_now() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM meshcat_internal.search_word_pending AS p WHERE p.xid = pg_current_xact_id()) THEN
+        WITH p AS (
+            DELETE FROM meshcat_internal.search_word_pending AS p WHERE p.xid = pg_current_xact_id()
+            RETURNING p.words, p.changes
+        ), s AS (
+            SELECT u.word, sum(u.change)::int AS change FROM p, unnest(p.words, p.changes) AS u(word, change)
+             GROUP BY u.word HAVING sum(u.change) <> 0
+        )
+        INSERT INTO meshcat_internal.search_word AS sw (word, products)
+        SELECT s.word, s.change FROM s ORDER BY s.word
+        ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.flush_search_words_now() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.flush_search_words_now() IS
+    'Internal: applies this transaction''s pending vocabulary count changes to search_word, in word order.';
+
+CREATE FUNCTION meshcat_internal.flush_search_words() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM meshcat_internal.flush_search_words_now();
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.flush_search_words() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.flush_search_words() IS
+    'Trigger (deferred to commit): applies the transaction''s pending vocabulary count changes.';
 
 -- The usage of products changed (a subscription or a consumer came or went): their postings'
 -- usage, one small UPDATE.
@@ -412,6 +454,13 @@ CREATE TRIGGER derive AFTER INSERT OR UPDATE OF descriptor, status ON @extschema
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.derive_version();
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER derive;
 
+-- At commit, the vocabulary's counts: one event a derivation, the first applies them all and
+-- the others find nothing to do. On the pending table, not on product_version: events pending
+-- there would stop an ALTER TABLE of product_version later in the transaction (a bulk load).
+CREATE CONSTRAINT TRIGGER flush AFTER INSERT ON meshcat_internal.search_word_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION meshcat_internal.flush_search_words();
+ALTER TABLE meshcat_internal.search_word_pending ENABLE ALWAYS TRIGGER flush;
+
 -- Before a draft is deleted (guard_version has allowed it), its derived rows and its policy
 -- evaluations go (the audit trail keeps the version). Fires after "guard", in name order.
 CREATE FUNCTION meshcat_internal.underive_version() RETURNS trigger
@@ -444,7 +493,8 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge',
-                             'lineage_observed_edge', 'lineage_observed_field_edge', 'search_posting', 'search_word'] LOOP
+                             'lineage_observed_edge', 'lineage_observed_field_edge', 'search_posting', 'search_word',
+                             'search_word_pending'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER derived_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON meshcat_internal.%I
                                    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_derived_write()', t);
     END LOOP;
@@ -878,7 +928,9 @@ BEGIN
     -- search postings, from each product's current version and the usage just derived
     DELETE FROM meshcat_internal.search_posting;
     DELETE FROM meshcat_internal.search_word;
+    DELETE FROM meshcat_internal.search_word_pending WHERE xid = pg_current_xact_id();
     PERFORM meshcat_internal.derive_search(p.id, NULL) FROM @extschema@.product AS p ORDER BY p.id;
+    PERFORM meshcat_internal.flush_search_words_now();
     -- then observed lineage, from the events, against the ports just derived
     PERFORM meshcat_internal.derive_observed_rows(s.event_kind, s.subject, false)
        FROM (SELECT DISTINCT e.event_kind, e.subject FROM meshcat_internal.openlineage_event AS e ORDER BY 1, 2) AS s;

@@ -32,6 +32,8 @@ $sql$, '@trgm@', trgm);
 CREATE FUNCTION meshcat_internal.search_expand(term text, fuzzy boolean)
 RETURNS TABLE (word text, factor real, kind text)
     LANGUAGE sql STABLE
+    -- as the installer: a reader needs no rights on pg_trgm's schema (it reads the vocabulary only)
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET pg_trgm.similarity_threshold = 0.4
 AS $$
@@ -92,6 +94,8 @@ RETURNS TABLE (product_id text, version_id bigint, score real, usage int, matche
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
     SET plan_cache_mode = force_custom_plan
+    -- short index scans: compiling them would cost more than running them
+    SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE

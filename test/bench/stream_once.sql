@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 \ir cpu_time.sql
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 \o /dev/null
 \ir bench_docs.sql
