@@ -209,20 +209,21 @@ CREATE TABLE meshcat_internal.search_word (
 COMMENT ON TABLE meshcat_internal.search_word IS
     'The search vocabulary: every word of the postings and how many products have it.';
 
--- The vocabulary's count changes a transaction has made and not yet applied: derive_search
--- appends them here, one row a derivation (no row of search_word is locked while a
--- registration runs), and the
--- transaction applies its own at commit, in one upsert in word order (flush_search_words), so
--- concurrent registrations of products sharing words neither wait long nor deadlock.
+-- The products whose postings a transaction in flight has to derive again (version_id: the
+-- version written) or whose usage changed (version_id NULL). The transaction derives them when
+-- it commits (50_derivation: flush_search), each product locked in id order and the
+-- vocabulary's counts in one upsert in word order: no search row is locked while a
+-- registration runs, so registrations of one product's versions and of products sharing words
+-- never wait on each other's search rows before they commit, and never deadlock on them.
 -- Unlogged: its rows only ever matter to a transaction in flight.
-CREATE UNLOGGED TABLE meshcat_internal.search_word_pending (
-    xid     xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
-    words   text[] COLLATE "C" NOT NULL,
-    changes int[] NOT NULL
+CREATE UNLOGGED TABLE meshcat_internal.search_pending (
+    xid         xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    product_id  text NOT NULL,
+    version_id  bigint
 );
-CREATE INDEX ON meshcat_internal.search_word_pending (xid);
-COMMENT ON TABLE meshcat_internal.search_word_pending IS
-    'Vocabulary count changes of transactions in flight, applied to search_word when each commits.';
+CREATE INDEX ON meshcat_internal.search_pending (xid);
+COMMENT ON TABLE meshcat_internal.search_pending IS
+    'Products whose search postings (or usage) transactions in flight derive again when they commit.';
 
 -- The roles mesh_setup_roles() created or a superuser adopted, by OID: PostgreSQL does not
 -- record who created a role, so a role merely named meshcat_admin grants nothing.

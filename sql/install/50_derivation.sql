@@ -273,12 +273,12 @@ COMMENT ON FUNCTION meshcat_internal.search_usage(text) IS
     'Internal: how many approved access requests and consuming products (published or deprecated versions) a product has.';
 
 -- Derives a product's search postings from its current version (the current_version rule):
--- one row per word with its best weight and where it is, in one INSERT, and the changes of the
--- vocabulary's counts, applied at commit (search_word_pending, flush_search_words).
--- changed: the version just written (NULL: always derive); when another version than the
--- current one was written and the current one is already indexed, nothing changes. gone: a
--- version being deleted, not counted. Reads the product's versions and its usage only.
-CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint, gone bigint DEFAULT NULL) RETURNS void
+-- one row per word with its best weight and where it is, in one INSERT; returns the changes of
+-- the vocabulary's counts (the caller applies them). changed: the versions written (NULL:
+-- always derive); when the current version is already indexed and was not written, nothing
+-- changes. Reads the product's versions and its usage only.
+CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint[])
+RETURNS TABLE (word text, change int)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
@@ -287,6 +287,7 @@ CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint, gone bi
     -- compiling it would cost a hundred times what running it does.
     SET jit = off
 AS $$
+#variable_conflict use_column
 DECLARE
     cur bigint;
     doc jsonb;
@@ -295,16 +296,17 @@ DECLARE
     n int;
 BEGIN
     SELECT v.id, v.descriptor INTO cur, doc FROM @extschema@.product_version AS v
-     WHERE v.product_id = pid AND v.id IS DISTINCT FROM gone
+     WHERE v.product_id = pid
      ORDER BY array_position('{published,deprecated,draft,retired}'::@extschema@.lifecycle_status[], v.status), v.version DESC
      LIMIT 1;
     SELECT p.version_id INTO indexed FROM meshcat_internal.search_posting AS p WHERE p.product_id = pid LIMIT 1;
-    IF changed IS NOT NULL AND cur IS NOT DISTINCT FROM indexed AND cur IS DISTINCT FROM changed THEN
+    IF changed IS NOT NULL AND cur IS NOT DISTINCT FROM indexed AND cur <> ALL (changed) THEN
         RETURN;
     END IF;
     WITH d AS (DELETE FROM meshcat_internal.search_posting AS p WHERE p.product_id = pid RETURNING p.word)
     SELECT array_agg(d.word) INTO old_words FROM d;
     n := meshcat_internal.search_usage(pid);
+    RETURN QUERY
     WITH src (word, weight, place, matched) AS (
         SELECT w, 4, 1, 'id' FROM meshcat_internal.search_words(pid) AS w
         UNION ALL
@@ -315,7 +317,7 @@ BEGIN
                meshcat_internal.search_words(t) AS w
         UNION ALL
         -- glossary terms named by the product or its fields (the glossary's synonyms: later)
-        SELECT w, 3, 4, 'term ' || t
+        SELECT w, 3, 4, 'term ' || y.t
           FROM (SELECT doc -> 'glossary' AS g
                 UNION ALL
                 SELECT f -> 'glossary'
@@ -327,8 +329,8 @@ BEGIN
         UNION ALL
         SELECT w, 2, 5, 'description' FROM meshcat_internal.search_words(doc ->> 'description') AS w
         UNION ALL
-        SELECT w, 1, CASE WHEN part = 1 THEN 6 WHEN part = 2 THEN 7 ELSE 8 END,
-               CASE WHEN part = 2 THEN 'output ' ELSE 'field ' END || label
+        SELECT w, 1, CASE WHEN parts.part = 1 THEN 6 WHEN parts.part = 2 THEN 7 ELSE 8 END,
+               CASE WHEN parts.part = 2 THEN 'output ' ELSE 'field ' END || parts.label
           FROM (SELECT 2 AS part, o ->> 'name' AS label, concat_ws(' ', o ->> 'name', o ->> 'description') AS txt
                   FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o
                 UNION ALL
@@ -336,64 +338,22 @@ BEGIN
                   FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o,
                        jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array' THEN o -> 'schema' END) AS f,
                        (VALUES (1), (3)) AS q(part)) AS parts,
-               meshcat_internal.search_words(txt) AS w
+               meshcat_internal.search_words(parts.txt) AS w
     ), new AS (
-        INSERT INTO meshcat_internal.search_posting (word, weight, usage, product_id, version_id, matched)
+        INSERT INTO meshcat_internal.search_posting AS sp (word, weight, usage, product_id, version_id, matched)
         SELECT DISTINCT ON (src.word) src.word, src.weight, n, pid, cur, src.matched
           FROM src WHERE cur IS NOT NULL
          ORDER BY src.word, src.weight DESC, src.place, src.matched
-        RETURNING word
-    ), delta AS (
-        SELECT coalesce(a.word, b.word) AS word, (a.word IS NOT NULL)::int - (b.word IS NOT NULL)::int AS d
-          FROM new AS a FULL JOIN unnest(old_words) AS b(word) ON b.word = a.word
+        RETURNING sp.word
     )
-    INSERT INTO meshcat_internal.search_word_pending (words, changes)
-    SELECT array_agg(delta.word), array_agg(delta.d) FROM delta WHERE delta.d <> 0 HAVING count(*) > 0;
+    SELECT coalesce(a.word, b.word), (a.word IS NOT NULL)::int - (b.word IS NOT NULL)::int
+      FROM new AS a FULL JOIN unnest(old_words) AS b(word) ON b.word = a.word
+     WHERE (a.word IS NULL) <> (b.word IS NULL);
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint, bigint) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint, bigint) IS
-    'Internal: derives a product''s search postings from its current version and updates the vocabulary''s counts.';
-
--- Applies this transaction's vocabulary count changes: one upsert in word order, so that
--- concurrent transactions lock the words they share in the same order (no deadlock), and
--- only while they commit.
-CREATE FUNCTION meshcat_internal.flush_search_words_now() RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-    SET meshcat.deriving = on
-AS $$
-BEGIN
-    IF EXISTS (SELECT FROM meshcat_internal.search_word_pending AS p WHERE p.xid = pg_current_xact_id()) THEN
-        WITH p AS (
-            DELETE FROM meshcat_internal.search_word_pending AS p WHERE p.xid = pg_current_xact_id()
-            RETURNING p.words, p.changes
-        ), s AS (
-            SELECT u.word, sum(u.change)::int AS change FROM p, unnest(p.words, p.changes) AS u(word, change)
-             GROUP BY u.word HAVING sum(u.change) <> 0
-        )
-        INSERT INTO meshcat_internal.search_word AS sw (word, products)
-        SELECT s.word, s.change FROM s ORDER BY s.word
-        ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
-    END IF;
-END
-$$;
-REVOKE ALL ON FUNCTION meshcat_internal.flush_search_words_now() FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.flush_search_words_now() IS
-    'Internal: applies this transaction''s pending vocabulary count changes to search_word, in word order.';
-
-CREATE FUNCTION meshcat_internal.flush_search_words() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM meshcat_internal.flush_search_words_now();
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION meshcat_internal.flush_search_words() FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.flush_search_words() IS
-    'Trigger (deferred to commit): applies the transaction''s pending vocabulary count changes.';
+REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint[]) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint[]) IS
+    'Internal: derives a product''s search postings from its current version; returns the changes of the vocabulary''s counts.';
 
 -- The usage of products changed (a subscription or a consumer came or went): their postings'
 -- usage, one small UPDATE.
@@ -413,6 +373,71 @@ $$;
 REVOKE ALL ON FUNCTION meshcat_internal.search_refresh_usage(text[]) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.search_refresh_usage(text[]) IS
     'Internal: sets the usage of these products'' search postings again.';
+
+-- Asks for products' postings (version: the one written) or usage (NULL) to be derived again
+-- when this transaction commits.
+CREATE FUNCTION meshcat_internal.search_later(pids text[], version bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+    INSERT INTO meshcat_internal.search_pending (product_id, version_id)
+    SELECT DISTINCT x, version FROM unnest(pids) AS x WHERE x IS NOT NULL;
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.search_later(text[], bigint) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.search_later(text[], bigint) IS
+    'Internal: queues products whose search postings (or usage) this transaction derives again at commit.';
+
+-- At commit (a deferred trigger on search_pending; the first of the transaction's events does
+-- all the work, the others find nothing): each product queued, in id order, locked (an
+-- advisory lock on the product, taken at commit only, so it never waits on a registration in
+-- flight; one transaction at a time derives a product's postings, and under READ COMMITTED
+-- the next then reads what the first committed), derived again or its usage set again; then
+-- the vocabulary's counts, in one upsert in word order.
+CREATE FUNCTION meshcat_internal.flush_search() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+    SET jit = off
+AS $$
+DECLARE
+    pids text[];
+    versions jsonb;
+    changed bigint[];
+    words text[] := '{}';
+    changes int[] := '{}';
+BEGIN
+    WITH p AS (DELETE FROM meshcat_internal.search_pending AS p WHERE p.xid = pg_current_xact_id()
+               RETURNING p.product_id, p.version_id),
+         g AS (SELECT p.product_id, array_agg(p.version_id) FILTER (WHERE p.version_id IS NOT NULL) AS changed
+                 FROM p GROUP BY p.product_id)
+    SELECT array_agg(g.product_id ORDER BY g.product_id COLLATE "C"),
+           jsonb_agg(to_jsonb(g.changed) ORDER BY g.product_id COLLATE "C")
+      INTO pids, versions FROM g;
+    FOR i IN 1 .. coalesce(cardinality(pids), 0) LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), pg_catalog.hashtext(pids[i]));
+        IF jsonb_typeof(versions -> (i - 1)) = 'array' THEN
+            changed := ARRAY(SELECT jsonb_array_elements_text(versions -> (i - 1))::bigint);
+            SELECT words || coalesce(array_agg(d.word), '{}'), changes || coalesce(array_agg(d.change), '{}')
+              INTO words, changes
+              FROM meshcat_internal.derive_search(pids[i], changed) AS d;
+        ELSE
+            PERFORM meshcat_internal.search_refresh_usage(ARRAY[pids[i]]);
+        END IF;
+    END LOOP;
+    INSERT INTO meshcat_internal.search_word AS sw (word, products)
+    SELECT u.word, sum(u.change)::int FROM unnest(words, changes) AS u(word, change)
+     GROUP BY u.word HAVING sum(u.change) <> 0 ORDER BY u.word
+    ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.flush_search() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.flush_search() IS
+    'Trigger (deferred to commit): derives the queued products'' search postings or usage again, then the vocabulary''s counts.';
+CREATE CONSTRAINT TRIGGER flush AFTER INSERT ON meshcat_internal.search_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION meshcat_internal.flush_search();
+ALTER TABLE meshcat_internal.search_pending ENABLE ALWAYS TRIGGER flush;
 
 -- After a version row is written: a new or changed descriptor, or a move into or out of
 -- retirement, derives the version's rows again.
@@ -438,12 +463,12 @@ BEGIN
         PERFORM meshcat_internal.derive_version_rows(NEW.id, NEW.product_id, NEW.descriptor, NEW.status = 'retired', true);
     END IF;
     -- Any change of descriptor or status may change which version is current, and whom the
-    -- products this one consumes count as consumers (their usage).
-    PERFORM meshcat_internal.derive_search(NEW.product_id, NEW.id);
-    PERFORM meshcat_internal.search_refresh_usage(ARRAY(
+    -- products this one consumes count as consumers (their usage): both at commit.
+    PERFORM meshcat_internal.search_later(ARRAY[NEW.product_id], NEW.id);
+    PERFORM meshcat_internal.search_later(ARRAY(
         SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(NEW.descriptor -> 'inputs', '[]')) AS e WHERE e ? 'product'
         UNION
-        SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(old_doc -> 'inputs', '[]')) AS e WHERE e ? 'product'));
+        SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(old_doc -> 'inputs', '[]')) AS e WHERE e ? 'product'), NULL);
     RETURN NULL;
 END
 $$;
@@ -454,12 +479,6 @@ CREATE TRIGGER derive AFTER INSERT OR UPDATE OF descriptor, status ON @extschema
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.derive_version();
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER derive;
 
--- At commit, the vocabulary's counts: one event a derivation, the first applies them all and
--- the others find nothing to do. On the pending table, not on product_version: events pending
--- there would stop an ALTER TABLE of product_version later in the transaction (a bulk load).
-CREATE CONSTRAINT TRIGGER flush AFTER INSERT ON meshcat_internal.search_word_pending
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION meshcat_internal.flush_search_words();
-ALTER TABLE meshcat_internal.search_word_pending ENABLE ALWAYS TRIGGER flush;
 
 -- Before a draft is deleted (guard_version has allowed it), its derived rows and its policy
 -- evaluations go (the audit trail keeps the version). Fires after "guard", in name order.
@@ -470,7 +489,7 @@ AS $$
 BEGIN
     PERFORM meshcat_internal.underive_version_rows(OLD.id);
     DELETE FROM meshcat_internal.evaluation_run WHERE version_id = OLD.id;
-    PERFORM meshcat_internal.derive_search(OLD.product_id, OLD.id, OLD.id);
+    PERFORM meshcat_internal.search_later(ARRAY[OLD.product_id], OLD.id);
     RETURN OLD;
 END
 $$;
@@ -494,7 +513,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge',
                              'lineage_observed_edge', 'lineage_observed_field_edge', 'search_posting', 'search_word',
-                             'search_word_pending'] LOOP
+                             'search_pending'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER derived_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON meshcat_internal.%I
                                    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_derived_write()', t);
     END LOOP;
@@ -928,9 +947,10 @@ BEGIN
     -- search postings, from each product's current version and the usage just derived
     DELETE FROM meshcat_internal.search_posting;
     DELETE FROM meshcat_internal.search_word;
-    DELETE FROM meshcat_internal.search_word_pending WHERE xid = pg_current_xact_id();
-    PERFORM meshcat_internal.derive_search(p.id, NULL) FROM @extschema@.product AS p ORDER BY p.id;
-    PERFORM meshcat_internal.flush_search_words_now();
+    DELETE FROM meshcat_internal.search_pending WHERE xid = pg_current_xact_id();
+    INSERT INTO meshcat_internal.search_word (word, products)
+    SELECT d.word, sum(d.change) FROM @extschema@.product AS p, LATERAL meshcat_internal.derive_search(p.id, NULL) AS d
+     GROUP BY d.word;
     -- then observed lineage, from the events, against the ports just derived
     PERFORM meshcat_internal.derive_observed_rows(s.event_kind, s.subject, false)
        FROM (SELECT DISTINCT e.event_kind, e.subject FROM meshcat_internal.openlineage_event AS e ORDER BY 1, 2) AS s;

@@ -1019,13 +1019,14 @@ COMMENT ON FUNCTION @extschema@.mesh_access_drift() IS
     'Privilege drift on every bound relation: unapproved (a privilege the ACL shows that no active approval gave) and revoked (an active approval''s privilege the consumer no longer holds).';
 
 -- Search usage (docs/discovery.md): an approval, a revocation or an expiry changes how many
--- subscriptions a product has, so its postings' usage is set again, once per statement.
+-- subscriptions a product has, so its postings' usage is set again when the transaction
+-- commits (search_later).
 CREATE FUNCTION meshcat_internal.access_search_usage() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM meshcat_internal.search_refresh_usage(ARRAY(SELECT DISTINCT n.product_id FROM new_requests AS n));
+    PERFORM meshcat_internal.search_later(ARRAY(SELECT DISTINCT n.product_id FROM new_requests AS n), NULL);
     RETURN NULL;
 END
 $$;
