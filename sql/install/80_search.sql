@@ -71,7 +71,7 @@ RETURNS TABLE (grp int, negated boolean, term text)
 BEGIN ATOMIC
     WITH tok AS (
         SELECT t.tok, t.n
-          FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(pg_catalog.translate(query, '"', ' ')), '\s+') WITH ORDINALITY AS t(tok, n)
+          FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(pg_catalog.translate(query, '"', ' ')), '[[:space:]]+') WITH ORDINALITY AS t(tok, n)
          WHERE t.tok OPERATOR(pg_catalog.<>) ''
     ), g AS (
         SELECT tok.tok, tok.n, pg_catalog.count(*) FILTER (WHERE tok.tok OPERATOR(pg_catalog.=) 'or') OVER (ORDER BY tok.n) AS grp
