@@ -418,8 +418,18 @@ BEGIN
     SELECT array_agg(g.product_id ORDER BY g.product_id COLLATE "C"),
            jsonb_agg(to_jsonb(g.changed) ORDER BY g.product_id COLLATE "C")
       INTO pids, versions FROM g;
+    -- A lock a product, under a shared lock on all of search; a transaction with more than
+    -- 1000 products (a bulk load) takes the latter exclusively instead: the lock table has room
+    -- for a few thousand locks only.
+    IF coalesce(cardinality(pids), 0) > 1000 THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), 0);
+    ELSIF cardinality(pids) > 0 THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('meshcat.search'), 0);
+    END IF;
     FOR i IN 1 .. coalesce(cardinality(pids), 0) LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), pg_catalog.hashtext(pids[i]));
+        IF cardinality(pids) <= 1000 THEN
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), pg_catalog.hashtext(pids[i]));
+        END IF;
         IF jsonb_typeof(versions -> (i - 1)) = 'array' THEN
             changed := ARRAY(SELECT jsonb_array_elements_text(versions -> (i - 1))::bigint);
             SELECT words || coalesce(array_agg(d.word), '{}'), changes || coalesce(array_agg(d.change), '{}')
