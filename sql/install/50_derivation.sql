@@ -280,8 +280,9 @@ COMMENT ON FUNCTION meshcat_internal.search_usage(text) IS
 -- one row per word with its best weight and where it is, in one INSERT; returns the changes of
 -- the vocabulary's counts (the caller applies them). changed: the versions written (NULL:
 -- always derive); when the current version is already indexed and was not written, nothing
--- changes. Reads the product's versions and its usage only.
-CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint[])
+-- changes. lock: take the product's advisory lock first (flush_search). Reads the product's
+-- versions and its usage only.
+CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint[], lock boolean DEFAULT false)
 RETURNS TABLE (word text, change int)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -299,6 +300,9 @@ DECLARE
     old_words text[];
     n int;
 BEGIN
+    IF lock THEN
+        PERFORM pg_advisory_xact_lock(hashtext('meshcat.search'), hashtext(pid));
+    END IF;
     SELECT v.id, v.descriptor INTO cur, doc FROM @extschema@.product_version AS v
      WHERE v.product_id = pid
      ORDER BY array_position('{published,deprecated,draft,retired}'::@extschema@.lifecycle_status[], v.status), v.version DESC
@@ -355,8 +359,8 @@ BEGIN
      WHERE (a.word IS NULL) <> (b.word IS NULL);
 END
 $$;
-REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint[]) FROM PUBLIC;
-COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint[]) IS
+REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint[], boolean) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint[], boolean) IS
     'Internal: derives a product''s search postings from its current version; returns the changes of the vocabulary''s counts.';
 
 -- The usage of products changed (a subscription or a consumer came or went): their postings'
@@ -407,9 +411,6 @@ AS $$
 DECLARE
     pids text[];
     versions jsonb;
-    changed bigint[];
-    words text[] := '{}';
-    changes int[] := '{}';
 BEGIN
     WITH p AS (DELETE FROM meshcat_internal.search_pending AS p WHERE p.xid = pg_current_xact_id()
                RETURNING p.product_id, p.version_id),
@@ -426,22 +427,24 @@ BEGIN
     ELSIF cardinality(pids) > 0 THEN
         PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('meshcat.search'), 0);
     END IF;
+    -- usage only (no version written): a small UPDATE each
     FOR i IN 1 .. coalesce(cardinality(pids), 0) LOOP
-        IF cardinality(pids) <= 1000 THEN
-            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), pg_catalog.hashtext(pids[i]));
-        END IF;
-        IF jsonb_typeof(versions -> (i - 1)) = 'array' THEN
-            changed := ARRAY(SELECT jsonb_array_elements_text(versions -> (i - 1))::bigint);
-            SELECT words || coalesce(array_agg(d.word), '{}'), changes || coalesce(array_agg(d.change), '{}')
-              INTO words, changes
-              FROM meshcat_internal.derive_search(pids[i], changed) AS d;
-        ELSE
+        IF jsonb_typeof(versions -> (i - 1)) <> 'array' THEN
+            IF cardinality(pids) <= 1000 THEN
+                PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), pg_catalog.hashtext(pids[i]));
+            END IF;
             PERFORM meshcat_internal.search_refresh_usage(ARRAY[pids[i]]);
         END IF;
     END LOOP;
+    -- postings: each product derived again (in id order), and the vocabulary's counts from
+    -- all of them in one upsert in word order
     INSERT INTO meshcat_internal.search_word AS sw (word, products)
-    SELECT u.word, sum(u.change)::int FROM unnest(words, changes) AS u(word, change)
-     GROUP BY u.word HAVING sum(u.change) <> 0 ORDER BY u.word
+    SELECT d.word, sum(d.change)::int
+      FROM unnest(pids) WITH ORDINALITY AS q(pid, n),
+           LATERAL (SELECT ARRAY(SELECT jsonb_array_elements_text(versions -> (q.n::int - 1))::bigint) AS changed) AS c,
+           LATERAL meshcat_internal.derive_search(q.pid, c.changed, cardinality(pids) <= 1000) AS d
+     WHERE jsonb_typeof(versions -> (q.n::int - 1)) = 'array'
+     GROUP BY d.word HAVING sum(d.change) <> 0 ORDER BY d.word
     ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
     RETURN NULL;
 END
