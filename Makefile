@@ -18,10 +18,10 @@ DATA = $(wildcard sql/updates/meshcat--*.sql)
 
 # One pg_regress file per feature: every sql/*.sql but the generated script.
 REGRESS := $(sort $(notdir $(basename $(filter-out sql/meshcat--%,$(wildcard sql/*.sql)))))
-REGRESS_OPTS = --inputdir=. --load-extension=meshcat
+REGRESS_OPTS = --inputdir=. --load-extension=pg_trgm --load-extension=meshcat
 
 ISOLATION := $(sort $(notdir $(basename $(wildcard test/isolation/specs/*.spec))))
-ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=meshcat
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=pg_trgm --load-extension=meshcat
 # `make installcheck REGRESS=x` runs that file only (no isolation specs unless ISOLATION= names some).
 ifeq ($(origin REGRESS),command line)
 ifneq ($(origin ISOLATION),command line)

@@ -30,7 +30,7 @@ cat <<'TXT'
 
 == Do the same in your own database
    sudo make install                       # once per server (done above on this machine)
-   psql -c 'CREATE EXTENSION meshcat' -c 'SELECT * FROM meshcat.mesh_setup_roles()'   # as a superuser
+   psql -c 'CREATE EXTENSION meshcat CASCADE' -c 'SELECT * FROM meshcat.mesh_setup_roles()'   # as a superuser
    psql -c 'GRANT meshcat_steward TO sales_team'   # a domain's owner role may then register (README.md)
    psql -c 'SELECT * FROM meshcat.mesh_install_policies()'   # the default policy pack, if you want it
    psql -c 'SET search_path = meshcat, public' -c "SELECT * FROM mesh_register(\$\$ ...your YAML... \$\$)"

@@ -16,7 +16,7 @@ CREATE ROLE logistics_team NOLOGIN;
 -- A consumer: someone in finance who reads the catalog (meshcat_reader, from mesh_setup_roles).
 CREATE ROLE finance_analyst NOLOGIN;
 
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 SELECT count(*) FROM mesh_setup_roles() \g /dev/null
 GRANT meshcat_reader TO finance_analyst;
@@ -72,8 +72,10 @@ outputs:
 $$);
 \set ON_ERROR_STOP on
 
-\echo '== 10. Discovery: the products that match "customer profile":'
-SELECT id, version, round(rank::numeric, 3) AS rank, headline FROM mesh_search('customer profile');
+\echo '== 10. Discovery: the products that match "customer profile", a typo ("custmer"), and the facets of "orders":'
+SELECT id, version, round(rank::numeric, 3) AS rank, matched, headline FROM mesh_search('customer profile');
+SELECT id, rank, matched, usage FROM mesh_search('custmer');
+SELECT facet, value, count FROM mesh_search_facets('orders') WHERE facet IN ('domain', 'tag');
 
 \echo '== 11. Every change is in the audit trail:'
 SELECT table_name, operation, count(*) AS changes FROM mesh_audit GROUP BY 1, 2 ORDER BY 1, 2;

@@ -181,6 +181,50 @@ CREATE TABLE meshcat_internal.field (
 COMMENT ON TABLE meshcat_internal.field IS
     'The schema contract of an output port, one row per field; derived_from is column lineage.';
 
+-- Search postings (docs/discovery.md): one row per word of a product's current version, with
+-- the best weight the word has there (4 id and name, 3 tags and glossary terms, 2 description,
+-- 1 outputs and fields) and where it is (matched). usage (subscriptions and consumers) orders
+-- equals. Words and product ids are in byte order (COLLATE "C"): prefix scans use the index and
+-- the tie-break does not depend on the database's collation.
+CREATE TABLE meshcat_internal.search_posting (
+    word        text COLLATE "C" NOT NULL,
+    weight      smallint NOT NULL CHECK (weight BETWEEN 1 AND 4),
+    usage       int NOT NULL DEFAULT 0,
+    product_id  text COLLATE "C" NOT NULL,
+    version_id  bigint NOT NULL,
+    matched     text NOT NULL,
+    PRIMARY KEY (product_id, word)
+);
+CREATE INDEX search_posting_rank ON meshcat_internal.search_posting (word, weight DESC, usage DESC, product_id);
+COMMENT ON TABLE meshcat_internal.search_posting IS
+    'Search postings: each word of each product''s current version, its best weight there, where it matched, and the product''s usage.';
+
+-- The vocabulary: every word of the postings and how many products have it (0: none any more;
+-- kept, so that concurrent registrations never race on deleting and re-adding a word). The
+-- trigram index that finds typos is the search fragment's own (80_search).
+CREATE TABLE meshcat_internal.search_word (
+    word        text COLLATE "C" PRIMARY KEY,
+    products    int NOT NULL
+);
+COMMENT ON TABLE meshcat_internal.search_word IS
+    'The search vocabulary: every word of the postings and how many products have it.';
+
+-- The products whose postings a transaction in flight has to derive again (version_id: the
+-- version written) or whose usage changed (version_id NULL). The transaction derives them when
+-- it commits (50_derivation: flush_search), each product locked in id order and the
+-- vocabulary's counts in one upsert in word order: no search row is locked while a
+-- registration runs, so registrations of one product's versions and of products sharing words
+-- never wait on each other's search rows before they commit, and never deadlock on them.
+-- Unlogged: its rows only ever matter to a transaction in flight.
+CREATE UNLOGGED TABLE meshcat_internal.search_pending (
+    xid         xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    product_id  text NOT NULL,
+    version_id  bigint
+);
+CREATE INDEX ON meshcat_internal.search_pending (xid);
+COMMENT ON TABLE meshcat_internal.search_pending IS
+    'Products whose search postings (or usage) transactions in flight derive again when they commit.';
+
 -- The roles mesh_setup_roles() created or a superuser adopted, by OID: PostgreSQL does not
 -- record who created a role, so a role merely named meshcat_admin grants nothing.
 CREATE TABLE meshcat_internal.setup_role (

@@ -241,20 +241,251 @@ $$;
 COMMENT ON FUNCTION meshcat_internal.derive_version_rows(bigint, text, jsonb, boolean, boolean) IS
     'Internal: derives the owners, tags, ports, fields and lineage edges of a version from its descriptor, refusing lineage cycles when asked.';
 
+-- Search (docs/discovery.md). The words of a text: lower-cased tokens of letters, digits and
+-- . _ -, each whole and split on those (customer.customer_360: itself, customer, customer_360,
+-- 360); English stop words are left out. A SQL-standard body: bound at creation, and inlined.
+CREATE FUNCTION meshcat_internal.search_words(t text) RETURNS SETOF text
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    -- two splits of the whole text (tokens with their separators, and their parts), not a
+    -- split per token: a tenth of the cost
+    SELECT w.w
+      FROM (SELECT pg_catalog.btrim(s.tok, '._-')
+              FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]_.-]+') AS s(tok)
+             WHERE s.tok OPERATOR(pg_catalog.~) '[[:alnum:]][._-]+[[:alnum:]]'
+            UNION ALL
+            SELECT p.tok FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(t), '[^[:alnum:]]+') AS p(tok)) AS w(w)
+     WHERE w.w OPERATOR(pg_catalog.<>) '' AND pg_catalog.length(w.w) OPERATOR(pg_catalog.<=) 100
+       AND pg_catalog.ts_lexize('pg_catalog.english_stem'::pg_catalog.regdictionary, w.w) OPERATOR(pg_catalog.<>) '{}'::text[];
+END;
+COMMENT ON FUNCTION meshcat_internal.search_words(text) IS
+    'Internal: the search words of a text (lower case; tokens whole and split on . _ -; no English stop words).';
+
+-- A product's usage: approved access requests plus the other products whose published or
+-- deprecated versions consume it. Popular products rank first among equals.
+CREATE FUNCTION meshcat_internal.search_usage(pid text) RETURNS int
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ((SELECT count(*) FROM meshcat_internal.access_request AS a
+              WHERE a.product_id = pid AND a.status = 'approved')
+          + (SELECT count(DISTINCT c.product_id) FROM meshcat_internal.input_port AS i
+               JOIN @extschema@.product_version AS c ON c.id = i.version_id
+              WHERE i.product_id = pid AND c.status IN ('published', 'deprecated') AND c.product_id <> pid))::int
+$$;
+COMMENT ON FUNCTION meshcat_internal.search_usage(text) IS
+    'Internal: how many approved access requests and consuming products (published or deprecated versions) a product has.';
+
+-- Derives a product's search postings from its current version (the current_version rule):
+-- one row per word with its best weight and where it is, in one INSERT; returns the changes of
+-- the vocabulary's counts (the caller applies them). changed: the versions written (NULL:
+-- always derive); when the current version is already indexed and was not written, nothing
+-- changes. lock: take the product's advisory lock first (flush_search). Reads the product's
+-- versions and its usage only.
+CREATE FUNCTION meshcat_internal.derive_search(pid text, changed bigint[], lock boolean DEFAULT false)
+RETURNS TABLE (word text, change int)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+    SET plan_cache_mode = force_generic_plan
+    -- The generic plan's estimate (every jsonb_array_elements 100 rows) passes jit_above_cost;
+    -- compiling it would cost a hundred times what running it does.
+    SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+    cur bigint;
+    doc jsonb;
+    indexed bigint;
+    old_words text[];
+    n int;
+BEGIN
+    IF lock THEN
+        PERFORM pg_advisory_xact_lock(hashtext('meshcat.search'), hashtext(pid));
+    END IF;
+    SELECT v.id, v.descriptor INTO cur, doc FROM @extschema@.product_version AS v
+     WHERE v.product_id = pid
+     ORDER BY array_position('{published,deprecated,draft,retired}'::@extschema@.lifecycle_status[], v.status), v.version DESC
+     LIMIT 1;
+    SELECT p.version_id INTO indexed FROM meshcat_internal.search_posting AS p WHERE p.product_id = pid LIMIT 1;
+    IF changed IS NOT NULL AND cur IS NOT DISTINCT FROM indexed AND cur <> ALL (changed) THEN
+        RETURN;
+    END IF;
+    WITH d AS (DELETE FROM meshcat_internal.search_posting AS p WHERE p.product_id = pid RETURNING p.word)
+    SELECT array_agg(d.word) INTO old_words FROM d;
+    n := meshcat_internal.search_usage(pid);
+    RETURN QUERY
+    WITH src (word, weight, place, matched) AS (
+        SELECT w, 4, 1, 'id' FROM meshcat_internal.search_words(pid) AS w
+        UNION ALL
+        SELECT w, 4, 2, 'name' FROM meshcat_internal.search_words(doc ->> 'name') AS w
+        UNION ALL
+        SELECT w, 3, 3, 'tag ' || t
+          FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(doc -> 'tags') = 'array' THEN doc -> 'tags' END) AS t,
+               meshcat_internal.search_words(t) AS w
+        UNION ALL
+        -- glossary terms named by the product or its fields (the glossary's synonyms: later)
+        SELECT w, 3, 4, 'term ' || y.t
+          FROM (SELECT doc -> 'glossary' AS g
+                UNION ALL
+                SELECT f -> 'glossary'
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o,
+                       jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array' THEN o -> 'schema' END) AS f) AS x,
+               LATERAL (SELECT jsonb_array_elements_text(x.g) WHERE jsonb_typeof(x.g) = 'array'
+                        UNION ALL SELECT x.g #>> '{}' WHERE jsonb_typeof(x.g) = 'string') AS y(t),
+               meshcat_internal.search_words(y.t) AS w
+        UNION ALL
+        SELECT w, 2, 5, 'description' FROM meshcat_internal.search_words(doc ->> 'description') AS w
+        UNION ALL
+        SELECT w, 1, CASE WHEN parts.part = 1 THEN 6 WHEN parts.part = 2 THEN 7 ELSE 8 END,
+               CASE WHEN parts.part = 2 THEN 'output ' ELSE 'field ' END || parts.label
+          FROM (SELECT 2 AS part, o ->> 'name' AS label, concat_ws(' ', o ->> 'name', o ->> 'description') AS txt
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o
+                UNION ALL
+                SELECT q.part, f ->> 'name', CASE WHEN q.part = 1 THEN f ->> 'name' ELSE f ->> 'description' END
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'outputs') = 'array' THEN doc -> 'outputs' END) AS o,
+                       jsonb_array_elements(CASE WHEN jsonb_typeof(o -> 'schema') = 'array' THEN o -> 'schema' END) AS f,
+                       (VALUES (1), (3)) AS q(part)) AS parts,
+               meshcat_internal.search_words(parts.txt) AS w
+    ), new AS (
+        INSERT INTO meshcat_internal.search_posting AS sp (word, weight, usage, product_id, version_id, matched)
+        SELECT DISTINCT ON (src.word) src.word, src.weight, n, pid, cur, src.matched
+          FROM src WHERE cur IS NOT NULL
+         ORDER BY src.word, src.weight DESC, src.place, src.matched
+        RETURNING sp.word
+    )
+    SELECT coalesce(a.word, b.word), (a.word IS NOT NULL)::int - (b.word IS NOT NULL)::int
+      FROM new AS a FULL JOIN unnest(old_words) AS b(word) ON b.word = a.word
+     WHERE (a.word IS NULL) <> (b.word IS NULL);
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.derive_search(text, bigint[], boolean) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.derive_search(text, bigint[], boolean) IS
+    'Internal: derives a product''s search postings from its current version; returns the changes of the vocabulary''s counts.';
+
+-- The usage of products changed (a subscription or a consumer came or went): their postings'
+-- usage, one small UPDATE.
+CREATE FUNCTION meshcat_internal.search_refresh_usage(pids text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+BEGIN
+    IF cardinality(pids) > 0 THEN
+        UPDATE meshcat_internal.search_posting AS p SET usage = u.n
+          FROM (SELECT x, meshcat_internal.search_usage(x) AS n FROM (SELECT DISTINCT x FROM unnest(pids) AS x) AS d) AS u
+         WHERE p.product_id = u.x AND p.usage <> u.n;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.search_refresh_usage(text[]) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.search_refresh_usage(text[]) IS
+    'Internal: sets the usage of these products'' search postings again.';
+
+-- Asks for products' postings (version: the one written) or usage (NULL) to be derived again
+-- when this transaction commits.
+CREATE FUNCTION meshcat_internal.search_later(pids text[], version bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+AS $$
+    INSERT INTO meshcat_internal.search_pending (product_id, version_id)
+    SELECT DISTINCT x, version FROM unnest(pids) AS x WHERE x IS NOT NULL;
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.search_later(text[], bigint) FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.search_later(text[], bigint) IS
+    'Internal: queues products whose search postings (or usage) this transaction derives again at commit.';
+
+-- At commit (a deferred trigger on search_pending; the first of the transaction's events does
+-- all the work, the others find nothing): each product queued, in id order, locked (an
+-- advisory lock on the product, taken at commit only, so it never waits on a registration in
+-- flight; one transaction at a time derives a product's postings, and under READ COMMITTED
+-- the next then reads what the first committed), derived again or its usage set again; then
+-- the vocabulary's counts, in one upsert in word order.
+CREATE FUNCTION meshcat_internal.flush_search() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET meshcat.deriving = on
+    SET jit = off
+AS $$
+DECLARE
+    pids text[];
+    versions jsonb;
+BEGIN
+    WITH p AS (DELETE FROM meshcat_internal.search_pending AS p WHERE p.xid = pg_current_xact_id()
+               RETURNING p.product_id, p.version_id),
+         g AS (SELECT p.product_id, array_agg(p.version_id) FILTER (WHERE p.version_id IS NOT NULL) AS changed
+                 FROM p GROUP BY p.product_id)
+    SELECT array_agg(g.product_id ORDER BY g.product_id COLLATE "C"),
+           jsonb_agg(to_jsonb(g.changed) ORDER BY g.product_id COLLATE "C")
+      INTO pids, versions FROM g;
+    -- A lock a product, under a shared lock on all of search; a transaction with more than
+    -- 1000 products (a bulk load) takes the latter exclusively instead: the lock table has room
+    -- for a few thousand locks only.
+    IF coalesce(cardinality(pids), 0) > 1000 THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), 0);
+    ELSIF cardinality(pids) > 0 THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('meshcat.search'), 0);
+    END IF;
+    -- usage only (no version written): a small UPDATE each
+    FOR i IN 1 .. coalesce(cardinality(pids), 0) LOOP
+        IF jsonb_typeof(versions -> (i - 1)) <> 'array' THEN
+            IF cardinality(pids) <= 1000 THEN
+                PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('meshcat.search'), pg_catalog.hashtext(pids[i]));
+            END IF;
+            PERFORM meshcat_internal.search_refresh_usage(ARRAY[pids[i]]);
+        END IF;
+    END LOOP;
+    -- postings: each product derived again (in id order), and the vocabulary's counts from
+    -- all of them in one upsert in word order
+    INSERT INTO meshcat_internal.search_word AS sw (word, products)
+    SELECT d.word, sum(d.change)::int
+      FROM unnest(pids) WITH ORDINALITY AS q(pid, n),
+           LATERAL (SELECT ARRAY(SELECT jsonb_array_elements_text(versions -> (q.n::int - 1))::bigint) AS changed) AS c,
+           LATERAL meshcat_internal.derive_search(q.pid, c.changed, cardinality(pids) <= 1000) AS d
+     WHERE jsonb_typeof(versions -> (q.n::int - 1)) = 'array'
+     GROUP BY d.word HAVING sum(d.change) <> 0 ORDER BY d.word
+    ON CONFLICT (word) DO UPDATE SET products = sw.products + excluded.products;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.flush_search() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.flush_search() IS
+    'Trigger (deferred to commit): derives the queued products'' search postings or usage again, then the vocabulary''s counts.';
+CREATE CONSTRAINT TRIGGER flush AFTER INSERT ON meshcat_internal.search_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION meshcat_internal.flush_search();
+ALTER TABLE meshcat_internal.search_pending ENABLE ALWAYS TRIGGER flush;
+
 -- After a version row is written: a new or changed descriptor, or a move into or out of
 -- retirement, derives the version's rows again.
 CREATE FUNCTION meshcat_internal.derive_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    old_doc jsonb;
+    rows_change boolean := true;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        IF OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor AND (OLD.status = 'retired') = (NEW.status = 'retired') THEN
+        IF OLD.descriptor IS NOT DISTINCT FROM NEW.descriptor AND OLD.status = NEW.status THEN
             RETURN NULL;
         END IF;
-        PERFORM meshcat_internal.underive_version_rows(OLD.id);
+        old_doc := OLD.descriptor;
+        rows_change := OLD.descriptor IS DISTINCT FROM NEW.descriptor OR (OLD.status = 'retired') <> (NEW.status = 'retired');
+        IF rows_change THEN
+            PERFORM meshcat_internal.underive_version_rows(OLD.id);
+        END IF;
     END IF;
-    PERFORM meshcat_internal.derive_version_rows(NEW.id, NEW.product_id, NEW.descriptor, NEW.status = 'retired', true);
+    IF rows_change THEN
+        PERFORM meshcat_internal.derive_version_rows(NEW.id, NEW.product_id, NEW.descriptor, NEW.status = 'retired', true);
+    END IF;
+    -- Any change of descriptor or status may change which version is current, and whom the
+    -- products this one consumes count as consumers (their usage): both at commit.
+    PERFORM meshcat_internal.search_later(ARRAY[NEW.product_id], NEW.id);
+    PERFORM meshcat_internal.search_later(ARRAY(
+        SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(NEW.descriptor -> 'inputs', '[]')) AS e WHERE e ? 'product'
+        UNION
+        SELECT e ->> 'product' FROM jsonb_array_elements(coalesce(old_doc -> 'inputs', '[]')) AS e WHERE e ? 'product'), NULL);
     RETURN NULL;
 END
 $$;
@@ -265,6 +496,7 @@ CREATE TRIGGER derive AFTER INSERT OR UPDATE OF descriptor, status ON @extschema
     FOR EACH ROW EXECUTE FUNCTION meshcat_internal.derive_version();
 ALTER TABLE @extschema@.product_version ENABLE ALWAYS TRIGGER derive;
 
+
 -- Before a draft is deleted (guard_version has allowed it), its derived rows and its policy
 -- evaluations go (the audit trail keeps the version). Fires after "guard", in name order.
 CREATE FUNCTION meshcat_internal.underive_version() RETURNS trigger
@@ -274,6 +506,7 @@ AS $$
 BEGIN
     PERFORM meshcat_internal.underive_version_rows(OLD.id);
     DELETE FROM meshcat_internal.evaluation_run WHERE version_id = OLD.id;
+    PERFORM meshcat_internal.search_later(ARRAY[OLD.product_id], OLD.id);
     RETURN OLD;
 END
 $$;
@@ -296,7 +529,8 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['owner', 'tag', 'input_port', 'output_port', 'field', 'lineage_edge', 'lineage_field_edge',
-                             'lineage_observed_edge', 'lineage_observed_field_edge'] LOOP
+                             'lineage_observed_edge', 'lineage_observed_field_edge', 'search_posting', 'search_word',
+                             'search_pending'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER derived_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON meshcat_internal.%I
                                    FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.refuse_derived_write()', t);
     END LOOP;
@@ -730,6 +964,13 @@ BEGIN
         n := n + 1;
     END LOOP;
     PERFORM meshcat_internal.lineage_require_acyclic();
+    -- search postings, from each product's current version and the usage just derived
+    DELETE FROM meshcat_internal.search_posting;
+    DELETE FROM meshcat_internal.search_word;
+    DELETE FROM meshcat_internal.search_pending WHERE xid = pg_current_xact_id();
+    INSERT INTO meshcat_internal.search_word (word, products)
+    SELECT d.word, sum(d.change) FROM @extschema@.product AS p, LATERAL meshcat_internal.derive_search(p.id, NULL) AS d
+     GROUP BY d.word;
     -- then observed lineage, from the events, against the ports just derived
     PERFORM meshcat_internal.derive_observed_rows(s.event_kind, s.subject, false)
        FROM (SELECT DISTINCT e.event_kind, e.subject FROM meshcat_internal.openlineage_event AS e ORDER BY 1, 2) AS s;
@@ -740,7 +981,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_rebuild() IS
-    'Administrators: derives every owner, tag, port, field and lineage edge again from the versions'' descriptors, and the observed lineage from the OpenLineage events, refusing (23514) a catalog whose declared lineage has a cycle.';
+    'Administrators: derives every owner, tag, port, field, lineage edge and search posting again from the versions'' descriptors, and the observed lineage from the OpenLineage events, refusing (23514) a catalog whose declared lineage has a cycle.';
 
 -- The lineage part of mesh_rebuild(), by its older name: both edge tables derived again, and
 -- checked for cycles.

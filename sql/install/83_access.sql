@@ -1017,3 +1017,23 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_access_drift() IS
     'Privilege drift on every bound relation: unapproved (a privilege the ACL shows that no active approval gave) and revoked (an active approval''s privilege the consumer no longer holds).';
+
+-- Search usage (docs/discovery.md): an approval, a revocation or an expiry changes how many
+-- subscriptions a product has, so its postings' usage is set again when the transaction
+-- commits (search_later).
+CREATE FUNCTION meshcat_internal.access_search_usage() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM meshcat_internal.search_later(ARRAY(SELECT DISTINCT n.product_id FROM new_requests AS n), NULL);
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION meshcat_internal.access_search_usage() FROM PUBLIC;
+COMMENT ON FUNCTION meshcat_internal.access_search_usage() IS
+    'Trigger: sets the search usage of the products whose access requests were written again.';
+CREATE TRIGGER search_usage_insert AFTER INSERT ON meshcat_internal.access_request
+    REFERENCING NEW TABLE AS new_requests FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.access_search_usage();
+CREATE TRIGGER search_usage_update AFTER UPDATE ON meshcat_internal.access_request
+    REFERENCING NEW TABLE AS new_requests FOR EACH STATEMENT EXECUTE FUNCTION meshcat_internal.access_search_usage();

@@ -20,7 +20,7 @@ CREATE DATABASE bench_ddl_mesh;
 
 \c bench_ddl_mesh
 SET client_min_messages = error;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 CREATE SCHEMA bound;
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_owner') THEN CREATE ROLE bench_owner; END IF; END $$;
 SELECT count(*) AS domains FROM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: Domain, name: bench, owner: bench_owner}');

@@ -4,7 +4,7 @@
 -- database with meshcat installed (it registers the generator's 50 domains):
 --   (sed -n '/^CREATE FUNCTION pg_temp.old_json_path_key/,/^-- A few messages/p' sql/descriptor_validator.sql;
 --    cat test/bench/descriptor_bench.sql) | psql -X -d DB
-CREATE EXTENSION IF NOT EXISTS meshcat;
+CREATE EXTENSION IF NOT EXISTS meshcat CASCADE;
 \set ON_ERROR_STOP on
 SET search_path = meshcat, public;
 -- One document of the registration benchmarks' generator (test/bench/bench_docs.sql).

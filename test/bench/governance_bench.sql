@@ -18,7 +18,7 @@ DECLARE
     i int;
 BEGIN
     DROP EXTENSION IF EXISTS meshcat CASCADE;
-    CREATE EXTENSION meshcat;
+    CREATE EXTENSION meshcat CASCADE;
     PERFORM meshcat.mesh_register(format('{apiVersion: meshcat/v1, kind: Domain, name: d%s, owner: bench_owner}', d))
        FROM generate_series(0, 9) AS d;
     FOR i IN 1 .. k LOOP

@@ -10,7 +10,7 @@
 \set n 100000
 \endif
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS meshcat;
+CREATE EXTENSION IF NOT EXISTS meshcat CASCADE;
 SET search_path = meshcat, public;
 DO $$ BEGIN CREATE ROLE bench_owner NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 SELECT setseed(0.42);

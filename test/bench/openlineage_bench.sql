@@ -9,7 +9,7 @@
 \set ON_ERROR_STOP on
 \pset footer off
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS meshcat;
+CREATE EXTENSION IF NOT EXISTS meshcat CASCADE;
 SET search_path = meshcat, public;
 
 -- 200 products whose output ports are datasets the events name.

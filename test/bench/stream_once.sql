@@ -9,7 +9,7 @@ SET client_min_messages = warning;
 \set calls 1
 \endif
 \ir cpu_time.sql
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 \o /dev/null
 \ir bench_docs.sql

@@ -66,7 +66,7 @@ raw=$("$out/yaml_scan" "$yaml" "$runs")
 # Server side: the text is stored uncompressed (STORAGE EXTERNAL) and read into a
 # variable once, so each timed call is the conversion alone.
 cat > "$out/yaml_bench.sql" <<'SQL'
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 CREATE TABLE doc (y text);
 ALTER TABLE doc ALTER COLUMN y SET STORAGE EXTERNAL;
 \set content `cat "$YAML_FILE"`

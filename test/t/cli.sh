@@ -39,7 +39,7 @@ CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
 CREATE ROLE shop_team NOLOGIN;
 SQL
-psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION meshcat'
+psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION meshcat CASCADE'
 
 # --- help, version, usage errors -------------------------------------------------------------
 version=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" meshcat.control)

@@ -21,7 +21,7 @@ CREATE ROLE sales_team NOLOGIN;
 CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE commerce_council NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 SELECT * FROM mesh_register($$
 apiVersion: meshcat/v1

@@ -38,7 +38,7 @@ CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 SELECT count(*) FROM mesh_register(:'mesh');
 -- A product with several versions; a draft registered, then rewritten (audit UPDATE and DELETE).

@@ -23,7 +23,7 @@ CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 SHOW jit;
 SELECT pg_stat_statements_reset() \g /dev/null

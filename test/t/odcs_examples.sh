@@ -74,7 +74,7 @@ SQL
 cat > "$work/run.sh" <<'SH'
 set -uo pipefail
 . test/t/lib/json_schema.sh
-psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat" -c "CREATE ROLE examples_owner" >/dev/null || exit 1
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat CASCADE" -c "CREATE ROLE examples_owner" >/dev/null || exit 1
 failed=0 n=0 registered=0 refused=0
 while IFS= read -r f; do
     n=$((n + 1))

@@ -89,7 +89,7 @@ SQL
 
 cat > "$work/run.sh" <<'SH'
 set -uo pipefail
-psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat" -c "CREATE ROLE examples_owner" \
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat CASCADE" -c "CREATE ROLE examples_owner" \
     -c "SELECT * FROM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: Domain, name: examples, owner: examples_owner}')" \
     -c "SELECT * FROM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: examples.target, name: Target, version: 1.0.0, outputs: [{name: out, type: file, location: examples/target}]}')" \
     >/dev/null || exit 1

@@ -17,7 +17,7 @@ chmod 755 "$work"
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 SET client_min_messages = warning;
 CREATE ROLE regress_bench_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SELECT count(*) FROM meshcat.mesh_register($$
 apiVersion: meshcat/v1
 kind: Domain

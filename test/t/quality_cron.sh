@@ -9,7 +9,7 @@ pg_virtualenv -o shared_preload_libraries=pg_cron -o cron.database_name=postgres
 psql -X -q -v ON_ERROR_STOP=1 -d postgres <<"SQL"
 SET client_min_messages = warning;
 CREATE EXTENSION pg_cron;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SET search_path = meshcat, public;
 SELECT count(*) FROM mesh_setup_roles();
 CREATE ROLE qc_team NOLOGIN;

@@ -28,7 +28,7 @@ CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SELECT count(*) FROM meshcat.mesh_register(:'mesh');
 -- The documents, without the version's local surrogate id (the hub numbers its own).
 CREATE PUBLICATION mesh_domain FOR TABLE meshcat.domain, meshcat.product,
@@ -42,7 +42,7 @@ SELECT pg_create_logical_replication_slot('mesh_domain', 'pgoutput') IS NOT NULL
 SQL
 # The subscription connects from the server itself: through its socket, as its own user.
 socket=$(psql -X -At -d hub -c "SELECT split_part(current_setting('unix_socket_directories'), ',', 1)")
-psql_ -d hub -c "CREATE EXTENSION meshcat" \
+psql_ -d hub -c "CREATE EXTENSION meshcat CASCADE" \
       -c "CREATE SUBSCRIPTION mesh_domain CONNECTION 'dbname=domain host=$socket port=$PGPORT user=$PGUSER password=${PGPASSWORD:-}' PUBLICATION mesh_domain WITH (create_slot = false, slot_name = 'mesh_domain')" >/dev/null
 
 # Waits until the hub holds as many versions as the domain, and its tables are synchronized.

@@ -16,7 +16,7 @@ fail=0
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 SET client_min_messages = warning;
 CREATE ROLE regress_res_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SELECT count(*) FROM meshcat.mesh_register($$
 apiVersion: meshcat/v1
 kind: Domain

@@ -57,6 +57,10 @@ SQL
 harness <<'SQL'
 GRANT CREATE ON SCHEMA public TO regress_attacker;
 CREATE SCHEMA attacker AUTHORIZATION regress_attacker;
+-- pg_trgm (meshcat requires it) in a schema of the superuser's that is on nobody's search_path:
+-- meshcat finds it in pg_extension and qualifies every use.
+CREATE SCHEMA trgm;
+CREATE EXTENSION pg_trgm SCHEMA trgm;
 SQL
 # pg_cron, if this cluster preloads it for this database (mesh_schedule_checks needs it)
 harness -c "SELECT 'CREATE EXTENSION pg_cron' WHERE pg_catalog.current_setting('cron.database_name', true) OPERATOR(pg_catalog.=) pg_catalog.current_database()" -c '\gexec' >/dev/null
@@ -476,6 +480,10 @@ SELECT meshcat.mesh_lineage_mermaid('sales.orders') \g /dev/null
 SELECT * FROM meshcat.mesh_search('orders') \g /dev/null
 SELECT * FROM meshcat.mesh_search('"order items" or hijack -nothing', 'sales', 'orders', 5) \g /dev/null
 SELECT * FROM meshcat.mesh_search(NULL, NULL, 'hijack') \g /dev/null
+SELECT * FROM meshcat.mesh_search('ordr', classification => 'internal', status => 'published,draft') \g /dev/null
+SELECT * FROM meshcat.mesh_search('ord', NULL, NULL, 3, NULL, 'draft') \g /dev/null
+SELECT * FROM meshcat.mesh_search_facets('orders') \g /dev/null
+SELECT * FROM meshcat.mesh_search_facets('custmer profile -nothing', 'customer', NULL, 'confidential', 'published') \g /dev/null
 SELECT * FROM meshcat.mesh_drift() \g /dev/null
 SELECT * FROM meshcat.mesh_drift('sales.hijack-tables') \g /dev/null
 SELECT * FROM meshcat.mesh_access_drift() \g /dev/null

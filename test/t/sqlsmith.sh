@@ -20,7 +20,7 @@ CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
-CREATE EXTENSION meshcat;
+CREATE EXTENSION meshcat CASCADE;
 SELECT count(*) FROM meshcat.mesh_register(:'mesh') \g /dev/null
 ALTER DATABASE smith SET search_path = meshcat, public;
 ALTER DATABASE smith SET statement_timeout = '2s';

@@ -28,13 +28,13 @@ CREATE ROLE customer_team NOLOGIN;
 CREATE ROLE marketing_team NOLOGIN;
 CREATE ROLE finance_team NOLOGIN;
 CREATE ROLE logistics_team NOLOGIN;
-CREATE EXTENSION meshcat VERSION :'old';
+CREATE EXTENSION meshcat VERSION :'old' CASCADE;
 SELECT count(*) FROM meshcat.mesh_register(:'mesh') \g /dev/null
 SQL
     psql -X -q -d upgraded -f test/t/lib/rows_query.sql >"$work/rows.sql"
     psql -X -At -v ON_ERROR_STOP=1 -d upgraded -f "$work/rows.sql" >"$work/rows.before"
     psql_ -d upgraded -c 'ALTER EXTENSION meshcat UPDATE'
-    psql_ -d fresh -c 'CREATE EXTENSION meshcat'
+    psql_ -d fresh -c 'CREATE EXTENSION meshcat CASCADE'
     psql -X -At -v ON_ERROR_STOP=1 -d upgraded -f "$work/rows.sql" >"$work/rows.after"
     fail=0
     [ -s "$work/rows.before" ] || { echo "FAIL no catalog table found to compare"; exit 1; }

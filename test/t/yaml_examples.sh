@@ -43,7 +43,7 @@ SQL
 
 cat > "$work/run.sh" <<'SH'
 set -uo pipefail
-psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat" -c "CREATE ROLE examples_owner" \
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION meshcat CASCADE" -c "CREATE ROLE examples_owner" \
     -c "SELECT * FROM meshcat.mesh_register('{apiVersion: meshcat/v1, kind: Domain, name: examples, owner: examples_owner}')" >/dev/null || exit 1
 failed=0
 n=0
