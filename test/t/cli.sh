@@ -144,7 +144,7 @@ mixed/b_products.yml:8: document 2, $.inputs[0].product [23503]
     HINT:  Register the product it consumes first, or in the same stream; an external dataset is a "source".
 mixed/sub/c.json:1: document 1, $ [22023]
     invalid descriptor: document 1 (line 1), $.kind: unknown kind "Dataproduct"
-    HINT:  The kinds are Domain, DataProduct and Policy.
+    HINT:  The kinds are Domain, DataProduct, Policy and GlossaryTerm.
 EOF
 grep -q '^meshcat: 3 problem(s) in 3 file(s)$' "$work/err" && ok "validate sums up on stderr" || bad "validate summary: $(cat "$work/err")"
 mc validate --csv "$work/mixed"
