@@ -54,6 +54,36 @@ SELECT * FROM mesh_search_facets('orders');
 SELECT * FROM mesh_search_facets('customer', within_domain => 'customer') WHERE facet IN ('domain', 'status');
 SELECT count(*) FROM mesh_search_facets('the');
 
+-- Glossary synonyms: a query word that is a synonym of a term finds what names the term;
+-- a change of synonyms counts at once (read when asked, nothing re-indexed).
+SELECT kind, id, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Refund
+domain: sales
+definition: Money given back to a customer for a returned order.
+synonyms: [Reimbursement]
+status: approved
+---
+apiVersion: meshcat/v1
+kind: DataProduct
+id: sales.refund_ledger
+name: Ledger
+version: 1.0.0
+status: published
+glossary: [Refund]
+outputs:
+  - name: ledger
+    type: table
+    location: sales.refund_ledger
+    schema:
+      - {name: ledger_id, type: bigint}
+$$);
+SELECT id, rank, matched FROM mesh_search('reimbursement');
+SELECT count(*) FROM mesh_search('chargeback');
+UPDATE glossary_term SET synonyms = '{Reimbursement,Chargeback}' WHERE name = 'Refund';
+SELECT id, rank, matched FROM mesh_search('chargeback');
+
 -- Usage: a new consumer of customer.customer_360 raises its usage to that of
 -- customer.customers; equal usage, so the id decides (byte order: "_" before "s").
 SELECT id, usage FROM mesh_search('customer') WHERE rank = 4;

@@ -52,14 +52,23 @@ BEGIN
     (SELECT w.word, 0.25::real, 'typo' FROM meshcat_internal.search_word AS w
       WHERE fuzzy AND length(term) >= 3
         AND w.word OPERATOR(@trgm@.%) term AND NOT starts_with(w.word, term) AND w.products > 0
-      ORDER BY @trgm@.similarity(w.word, term) DESC, w.products DESC, w.word LIMIT 10);
+      ORDER BY @trgm@.similarity(w.word, term) DESC, w.products DESC, w.word LIMIT 10)
+    UNION ALL
+    -- a glossary term's synonym stands for the words of the term's name (exact: it is the same
+    -- concept), read from the glossary when asked, so changing a term re-indexes nothing
+    (SELECT DISTINCT w.word, 1::real, 'synonym'
+       FROM @extschema@.glossary_term AS g
+       CROSS JOIN LATERAL meshcat_internal.search_words(g.name) AS n(word)
+       JOIN meshcat_internal.search_word AS w ON w.word = n.word AND w.products > 0
+      WHERE fuzzy AND w.word <> term
+        AND EXISTS (SELECT FROM pg_catalog.unnest(g.synonyms) AS y(s) WHERE pg_catalog.lower(y.s) = term));
 END
 $$
 $sql$, '@trgm@', trgm);
 END
 $search$;
 COMMENT ON FUNCTION meshcat_internal.search_expand(text, boolean) IS
-    'Internal: the vocabulary words a query word stands for: exact (factor 1), prefix (0.5, 50 at most) and typo (0.25, pg_trgm similarity 0.4 or more, 10 at most).';
+    'Internal: the vocabulary words a query word stands for: exact (factor 1), prefix (0.5, 50 at most), typo (0.25, pg_trgm similarity 0.4 or more, 10 at most), and the words of the glossary terms it is a synonym of (1).';
 
 -- A query's words: "or" between words starts another group (any group may match); a word
 -- starting with "-" must not be there; quotes are ignored (a phrase's words must all be
