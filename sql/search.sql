@@ -84,6 +84,17 @@ SELECT count(*) FROM mesh_search('chargeback');
 UPDATE glossary_term SET synonyms = '{Reimbursement,Chargeback}' WHERE name = 'Refund';
 SELECT id, rank, matched FROM mesh_search('chargeback');
 
+-- Certification: shown with each row, a filter for the lowest level wanted, and a facet.
+SELECT mesh_certify('customer.customers', '2.0.0', 'silver', 'reviewed');
+SELECT mesh_certify('customer.customer_360', '2.1.0', 'gold');
+SELECT id, certification FROM mesh_search('customer') ORDER BY id;
+SELECT id, certification FROM mesh_search('customer', certification => 'silver');
+SELECT id, certification FROM mesh_search('customer', certification => 'gold');
+SELECT id FROM mesh_search('customer', max_results => 1, certification => 'bronze');
+SELECT * FROM mesh_search_facets('customer') WHERE facet = 'certification';
+SELECT count(*) FROM mesh_search('customer', certification => 'platinum');
+\echo :SQLSTATE
+
 -- Usage: a new consumer of customer.customer_360 raises its usage to that of
 -- customer.customers; equal usage, so the id decides (byte order: "_" before "s").
 SELECT id, usage FROM mesh_search('customer') WHERE rank = 4;

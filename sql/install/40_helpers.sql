@@ -393,3 +393,10 @@ CREATE FUNCTION meshcat_internal.call_check_function(fn oid, signature text, aut
 REVOKE ALL ON FUNCTION meshcat_internal.call_check_function(oid, text, oid, boolean, oid, jsonb) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.call_check_function(oid, text, oid, boolean, oid, jsonb) IS
     'Runs an approved checking function as the role that approved it, if it is still what was approved; a change or an error is a failure, with the reason.';
+
+-- The certification levels, lowest first (the certification table's CHECK says the same).
+CREATE FUNCTION meshcat_internal.certification_levels() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN '{bronze,silver,gold}'::text[];
+COMMENT ON FUNCTION meshcat_internal.certification_levels() IS
+    'Internal: the certification levels, lowest first: bronze, silver, gold.';

@@ -139,7 +139,7 @@ BEGIN
         DELETE FROM @extschema@.certification AS c WHERE c.product_id = v.product_id AND c.version OPERATOR(@extschema@.=) v.version;
         RETURN NULL;
     END IF;
-    IF level NOT IN ('bronze', 'silver', 'gold') THEN
+    IF NOT level = ANY (meshcat_internal.certification_levels()) THEN
         PERFORM meshcat_internal.raise_error('22023',
             format('unknown certification level %s', quote_literal(level)), NULL,
             'The levels are bronze, silver and gold (level => NULL withdraws a certification).');

@@ -246,12 +246,12 @@ COMMENT ON FUNCTION meshcat_internal.search_matches(text, text, text, text, text
 CREATE TYPE meshcat_internal.search_result AS (
     id text, name text, domain text, version @extschema@.semver, status @extschema@.lifecycle_status,
     classification @extschema@.classification, tags text[], description text, rank real, headline text,
-    matched text, usage int);
+    matched text, usage int, certification text);
 COMMENT ON TYPE meshcat_internal.search_result IS 'A row of mesh_search.';
 
 CREATE FUNCTION @extschema@.mesh_search(query text, within_domain text DEFAULT NULL, with_tag text DEFAULT NULL,
                                         max_results int DEFAULT 20, classification text DEFAULT NULL,
-                                        status text DEFAULT NULL)
+                                        status text DEFAULT NULL, certification text DEFAULT NULL)
 RETURNS SETOF meshcat_internal.search_result
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, @extschema@, pg_temp
@@ -262,24 +262,38 @@ AS $$
 DECLARE
     q tsquery := CASE WHEN coalesce(btrim(query), '') <> ''
                       THEN websearch_to_tsquery('pg_catalog.english'::regconfig, query) END;
+    -- certification: the lowest level wanted (silver: silver and gold)
+    least int := array_position(meshcat_internal.certification_levels(), mesh_search.certification);
 BEGIN
+    IF mesh_search.certification IS NOT NULL AND least IS NULL THEN
+        PERFORM meshcat_internal.raise_error('22023', format('"%s" is not a certification level', mesh_search.certification), NULL,
+            'Use one of: ' || array_to_string(meshcat_internal.certification_levels(), ', ') || ' (the lowest level wanted).');
+    END IF;
+    IF max_results IS NULL OR max_results < 1 THEN
+        PERFORM meshcat_internal.raise_error('22023', 'max_results must be at least 1');
+    END IF;
     RETURN QUERY
     SELECT m.product_id, v.name, p.domain::text, v.version, v.status, v.classification,
            ARRAY(SELECT t.tag FROM meshcat_internal.tag AS t WHERE t.version_id = v.id ORDER BY t.tag),
            v.description, m.score,
            CASE WHEN v.description IS NOT NULL AND numnode(q) > 0
                 THEN ts_headline('pg_catalog.english'::regconfig, v.description, q, 'MaxFragments=1, MaxWords=20, MinWords=5') END,
-           m.matched, m.usage
+           m.matched, m.usage, c.level
+      -- with a certification filter, every match is ranked and the filter applied to them in
+      -- order (the top-k merge cannot know the levels)
       FROM meshcat_internal.search_matches(query, within_domain, with_tag, mesh_search.classification, mesh_search.status,
-                                           coalesce(max_results, 0))
+                                           CASE WHEN least IS NULL THEN max_results END)
            WITH ORDINALITY AS m(product_id, version_id, score, usage, matched, n)
       JOIN @extschema@.product_version AS v ON v.id = m.version_id
       JOIN @extschema@.product AS p ON p.id = v.product_id
-     ORDER BY m.n;
+      LEFT JOIN @extschema@.certification AS c ON c.product_id = v.product_id AND c.version = v.version
+     WHERE least IS NULL OR array_position(meshcat_internal.certification_levels(), c.level) >= least
+     ORDER BY m.n
+     LIMIT max_results;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.mesh_search(text, text, text, int, text, text) IS
-    'Finds data products (their current versions) by words, with prefixes and typos; ranked by score (weight of where each word matched times exact 1, prefix 0.5, typo 0.25), then usage, then id; "or", -not; filters by domain, tag, classification and status (default published and deprecated); matched says where, usage how many subscriptions and consumers.';
+COMMENT ON FUNCTION @extschema@.mesh_search(text, text, text, int, text, text, text) IS
+    'Finds data products (their current versions) by words, with prefixes, typos and glossary synonyms; ranked by score (weight of where each word matched times exact 1, prefix 0.5, typo 0.25), then usage, then id; "or", -not; filters by domain, tag, classification, status (default published and deprecated) and lowest certification level; matched says where, usage how many subscriptions and consumers, certification the version''s level.';
 
 CREATE FUNCTION @extschema@.mesh_search_facets(query text, within_domain text DEFAULT NULL, with_tag text DEFAULT NULL,
                                                classification text DEFAULT NULL, status text DEFAULT NULL)
@@ -299,6 +313,10 @@ AS $$
         UNION ALL
         SELECT 'tag', t.tag FROM m JOIN meshcat_internal.tag AS t ON t.version_id = m.version_id
         UNION ALL
+        SELECT 'certification', c.level
+          FROM m JOIN @extschema@.product_version AS v ON v.id = m.version_id
+          JOIN @extschema@.certification AS c ON c.product_id = v.product_id AND c.version = v.version
+        UNION ALL
         SELECT 'owner', x.principal
           FROM (SELECT DISTINCT m.product_id, o.principal FROM m JOIN meshcat_internal.owner AS o ON o.version_id = m.version_id) AS x
     )
@@ -307,4 +325,4 @@ AS $$
      ORDER BY 1, 3 DESC, 2
 $$;
 COMMENT ON FUNCTION @extschema@.mesh_search_facets(text, text, text, text, text) IS
-    'Counts, for the products a search matches (as mesh_search, without a limit), by domain, classification, status, tag and owner: what an application shows as filters.';
+    'Counts, for the products a search matches (as mesh_search, without a limit), by domain, classification, status, tag, certification and owner: what an application shows as filters.';
