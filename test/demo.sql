@@ -208,3 +208,21 @@ UPDATE meshcat_internal.access_request SET until = current_date - 1 WHERE id = :
 SELECT mesh_expire_access() AS ended_the_next_day;
 SELECT id, status, end_reason, has_table_privilege('finance_analyst', 'sales_data.refunds', 'SELECT') AS can_read
   FROM mesh_access_requests WHERE id = :quarter;
+
+\echo '== 22. A glossary term with synonyms: a search for "client" finds the customer products:'
+SELECT kind, id, action FROM mesh_register($$
+apiVersion: meshcat/v1
+kind: GlossaryTerm
+name: Customer
+domain: customer
+definition: A person or company that buys from us, identified by customer_id.
+synonyms: [client, shopper]
+status: approved
+$$);
+SELECT id, rank, matched FROM mesh_search('client');
+SELECT term, domain, synonyms, status FROM mesh_glossary;
+
+\echo '== 23. The governance council certifies customer.customer_360; search can ask for certified products only:'
+SELECT mesh_certify('customer.customer_360', '2.1.0', 'gold', 'reviewed by the council');
+SELECT id, certification FROM mesh_search('customer', certification => 'silver');
+SELECT id, certification, certified_at IS NOT NULL AS certified FROM mesh_products WHERE certification IS NOT NULL;
