@@ -2,7 +2,8 @@
 -- tables without triggers, measured in one run. Run by register_bench.sh (psql -v n=...).
 -- Two baselines: (b) the catalog's rows (product, version, owners, tags, ports, fields), as
 -- recorded since the foundation; (c) every row a registration writes (also its lineage edges,
--- audit entry and event). ratio_register_to_plain is against (b), the stricter one.
+-- audit entry, event, search postings and vocabulary counts). ratio_register_to_plain is
+-- against (b), the stricter one.
 \set ON_ERROR_STOP on
 \pset footer off
 SET client_min_messages = warning;
@@ -35,10 +36,12 @@ CREATE TABLE bench_plain.lineage_edge (LIKE meshcat_internal.lineage_edge INCLUD
 CREATE TABLE bench_plain.lineage_field_edge (LIKE meshcat_internal.lineage_field_edge INCLUDING ALL);
 CREATE TABLE bench_plain.audit (LIKE meshcat_internal.audit INCLUDING ALL);
 CREATE TABLE bench_plain.event (LIKE meshcat_internal.event INCLUDING ALL);
+CREATE TABLE bench_plain.search_posting (LIKE meshcat_internal.search_posting INCLUDING ALL);
+CREATE TABLE bench_plain.search_word (LIKE meshcat_internal.search_word INCLUDING ALL);
 -- Fresh statistics, or the planner, thinking the catalog empty, scans it once per product.
 ANALYZE meshcat.product, meshcat.product_version, meshcat_internal.owner, meshcat_internal.tag, meshcat_internal.input_port,
         meshcat_internal.output_port, meshcat_internal.field, meshcat_internal.lineage_edge, meshcat_internal.lineage_field_edge,
-        meshcat_internal.audit, meshcat_internal.event;
+        meshcat_internal.audit, meshcat_internal.event, meshcat_internal.search_posting, meshcat_internal.search_word;
 CREATE TEMP TABLE bench_audit AS
 SELECT (a.new_row ->> 'id')::bigint AS vid, jsonb_agg(a) AS audits
   FROM meshcat_internal.audit a WHERE a.table_name = 'product_version' GROUP BY 1;
@@ -56,7 +59,9 @@ SELECT p.id,
        (SELECT jsonb_agg(e) FROM meshcat_internal.lineage_edge e WHERE e.version_id = v.id) AS edges,
        (SELECT jsonb_agg(e) FROM meshcat_internal.lineage_field_edge e WHERE e.version_id = v.id) AS field_edges,
        (SELECT a.audits FROM bench_audit a WHERE a.vid = v.id) AS audits,
-       (SELECT jsonb_agg(e) FROM meshcat_internal.event e WHERE e.product_id = p.id AND e.version = v.version) AS events
+       (SELECT jsonb_agg(e) FROM meshcat_internal.event e WHERE e.product_id = p.id AND e.version = v.version) AS events,
+       (SELECT jsonb_agg(s) FROM meshcat_internal.search_posting s WHERE s.version_id = v.id) AS postings,
+       ARRAY(SELECT s.word FROM meshcat_internal.search_posting s WHERE s.version_id = v.id ORDER BY s.word) AS words
   FROM meshcat.product p JOIN meshcat.product_version v ON v.product_id = p.id
  ORDER BY v.id;
 
@@ -73,7 +78,8 @@ DO $$ DECLARE r record; BEGIN
     END LOOP;
 END $$;
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS plain_s, pg_temp.cpu_s() - :c0 AS plain_cpu \gset
--- (c) the same, and the edges, audit entry and event of each product too.
+-- (c) the same, and the edges, audit entry, event and search postings of each product too,
+-- and its words counted in the vocabulary.
 SELECT clock_timestamp() AS t0, pg_temp.cpu_s() AS c0 \gset
 DO $$ DECLARE r record; BEGIN
     FOR r IN SELECT * FROM bench_rows LOOP
@@ -81,6 +87,9 @@ DO $$ DECLARE r record; BEGIN
         INSERT INTO bench_plain.lineage_field_edge SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.lineage_field_edge, r.field_edges);
         INSERT INTO bench_plain.audit SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.audit, r.audits);
         INSERT INTO bench_plain.event SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.event, r.events);
+        INSERT INTO bench_plain.search_posting SELECT * FROM jsonb_populate_recordset(NULL::bench_plain.search_posting, r.postings);
+        INSERT INTO bench_plain.search_word AS w SELECT x, 1 FROM unnest(r.words) AS x
+            ON CONFLICT (word) DO UPDATE SET products = w.products + 1;
     END LOOP;
 END $$;
 SELECT :plain_s + extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS all_rows_s,
