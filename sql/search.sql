@@ -174,9 +174,28 @@ RESET enable_bitmapscan;
 RESET enable_seqscan;
 SELECT indexdef ~ 'USING gin \(word (public\.)?gin_trgm_ops\)' FROM pg_indexes WHERE indexname = 'search_word_trgm';
 
+-- The commit-time flush is queued by a transaction's first pending row: a first row rolled
+-- back to a savepoint, or flushed early by SET CONSTRAINTS ALL IMMEDIATE, leaves the next
+-- row to queue it again; nothing stays pending.
+BEGIN;
+SAVEPOINT s;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.sp_alpha, name: Alpha zebra, version: 1.0.0, status: published, outputs: [{name: o, type: table}]}');
+ROLLBACK TO s;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.sp_beta, name: Beta zebra, version: 1.0.0, status: published, outputs: [{name: o, type: table}]}');
+COMMIT;
+BEGIN;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.sp_gamma, name: Gamma zebra, version: 1.0.0, status: published, outputs: [{name: o, type: table}]}');
+SET CONSTRAINTS ALL IMMEDIATE;
+SET CONSTRAINTS ALL DEFERRED;
+SELECT count(*) FROM mesh_register('{apiVersion: meshcat/v1, kind: DataProduct, id: sales.sp_delta, name: Delta zebra, version: 1.0.0, status: published, outputs: [{name: o, type: table}]}');
+COMMIT;
+SELECT id FROM mesh_search('zebra');
+SELECT count(*) AS still_pending FROM meshcat_internal.search_pending;
+
 SET client_min_messages = warning;
 DROP EXTENSION meshcat CASCADE;
 RESET client_min_messages;
 DROP ROLE regress_commerce_council, regress_sales_team, regress_customer_team, regress_marketing_team,
     regress_finance_team, regress_logistics_team;
 CREATE EXTENSION meshcat CASCADE;
+

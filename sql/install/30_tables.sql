@@ -219,7 +219,9 @@ COMMENT ON TABLE meshcat_internal.search_word IS
 CREATE UNLOGGED TABLE meshcat_internal.search_pending (
     xid         xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     product_id  text NOT NULL,
-    version_id  bigint
+    version_id  bigint,
+    -- the transaction's first pending row: its deferred trigger alone flushes them all
+    flushes     boolean NOT NULL DEFAULT false
 );
 CREATE INDEX ON meshcat_internal.search_pending (xid);
 COMMENT ON TABLE meshcat_internal.search_pending IS

@@ -389,15 +389,21 @@ CREATE FUNCTION meshcat_internal.search_later(pids text[], version bigint) RETUR
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
 AS $$
-    INSERT INTO meshcat_internal.search_pending (product_id, version_id)
-    SELECT DISTINCT x, version FROM unnest(pids) AS x WHERE x IS NOT NULL;
+    -- only the transaction's first pending row queues the commit-time flush: one trigger event
+    -- a transaction instead of one a row (three or four a registration)
+    INSERT INTO meshcat_internal.search_pending (product_id, version_id, flushes)
+    SELECT q.x, version,
+           q.n = 1 AND NOT EXISTS (SELECT FROM meshcat_internal.search_pending AS p WHERE p.xid = pg_current_xact_id())
+      FROM (SELECT d.x, row_number() OVER () AS n
+              FROM (SELECT DISTINCT x FROM unnest(pids) AS x WHERE x IS NOT NULL) AS d) AS q;
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.search_later(text[], bigint) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.search_later(text[], bigint) IS
     'Internal: queues products whose search postings (or usage) this transaction derives again at commit.';
 
--- At commit (a deferred trigger on search_pending; the first of the transaction's events does
--- all the work, the others find nothing): each product queued, in id order, locked (an
+-- At commit (a deferred trigger on the transaction's first search_pending row, which does the
+-- work of all; a row queued after a flush, say after SET CONSTRAINTS ALL IMMEDIATE, is a
+-- first row again): each product queued, in id order, locked (an
 -- advisory lock on the product, taken at commit only, so it never waits on a registration in
 -- flight; one transaction at a time derives a product's postings, and under READ COMMITTED
 -- the next then reads what the first committed), derived again or its usage set again; then
@@ -453,7 +459,7 @@ REVOKE ALL ON FUNCTION meshcat_internal.flush_search() FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.flush_search() IS
     'Trigger (deferred to commit): derives the queued products'' search postings or usage again, then the vocabulary''s counts.';
 CREATE CONSTRAINT TRIGGER flush AFTER INSERT ON meshcat_internal.search_pending
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION meshcat_internal.flush_search();
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.flushes) EXECUTE FUNCTION meshcat_internal.flush_search();
 ALTER TABLE meshcat_internal.search_pending ENABLE ALWAYS TRIGGER flush;
 
 -- After a version row is written: a new or changed descriptor, or a move into or out of
