@@ -120,9 +120,7 @@ DECLARE
     terms record;
     one text;
 BEGIN
-    IF max_results < 1 THEN
-        PERFORM meshcat_internal.raise_error('22023', 'max_results must be at least 1');
-    END IF;
+    -- (max_results: NULL for every match; mesh_search has refused one below 1)
     BEGIN
         cls := classification::@extschema@.classification;
     EXCEPTION WHEN invalid_text_representation THEN
