@@ -79,13 +79,20 @@ COMMENT ON FUNCTION @extschema@.mesh_is_admin(name) IS
 -- a governance administrator. Never NULL: an unknown domain or role is owned by no one.
 CREATE FUNCTION @extschema@.mesh_owns_domain(domain text, role name DEFAULT @extschema@.mesh_acting_role())
 RETURNS boolean
-    LANGUAGE sql STABLE
-RETURN COALESCE(@extschema@.mesh_is_admin(role)
-    OR EXISTS (SELECT FROM @extschema@.domain AS d
-                 JOIN pg_catalog.pg_roles AS o ON o.rolname OPERATOR(pg_catalog.=) d.owner_role
-                WHERE d.name OPERATOR(pg_catalog.=) domain
-                  AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) role)
-                  AND pg_catalog.pg_has_role(role, o.oid, 'USAGE')), false);
+    -- PL/pgSQL, not SQL: a SQL function with a subquery is not inlined, and is planned again
+    -- on every call (twice a registration)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN COALESCE(@extschema@.mesh_is_admin(role)
+        OR EXISTS (SELECT FROM @extschema@.domain AS d
+                     JOIN pg_catalog.pg_roles AS o ON o.rolname = d.owner_role
+                    WHERE d.name = domain
+                      AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role)
+                      AND pg_catalog.pg_has_role(role, o.oid, 'USAGE')), false);
+END
+$$;
 COMMENT ON FUNCTION @extschema@.mesh_owns_domain(text, name) IS
     'Whether a role (by default the acting role) may change a domain''s products, versions and policies.';
 

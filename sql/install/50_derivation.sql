@@ -264,14 +264,17 @@ COMMENT ON FUNCTION meshcat_internal.search_words(text) IS
 -- A product's usage: approved access requests plus the other products whose published or
 -- deprecated versions consume it. Popular products rank first among equals.
 CREATE FUNCTION meshcat_internal.search_usage(pid text) RETURNS int
-    LANGUAGE sql STABLE
+    -- PL/pgSQL: its plan is kept (a SQL function with subqueries is planned on every call)
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ((SELECT count(*) FROM meshcat_internal.access_request AS a
-              WHERE a.product_id = pid AND a.status = 'approved')
-          + (SELECT count(DISTINCT c.product_id) FROM meshcat_internal.input_port AS i
-               JOIN @extschema@.product_version AS c ON c.id = i.version_id
-              WHERE i.product_id = pid AND c.status IN ('published', 'deprecated') AND c.product_id <> pid))::int
+BEGIN
+    RETURN (SELECT count(*) FROM meshcat_internal.access_request AS a
+             WHERE a.product_id = pid AND a.status = 'approved')
+         + (SELECT count(DISTINCT c.product_id) FROM meshcat_internal.input_port AS i
+              JOIN @extschema@.product_version AS c ON c.id = i.version_id
+             WHERE i.product_id = pid AND c.status IN ('published', 'deprecated') AND c.product_id <> pid);
+END
 $$;
 COMMENT ON FUNCTION meshcat_internal.search_usage(text) IS
     'Internal: how many approved access requests and consuming products (published or deprecated versions) a product has.';
@@ -385,10 +388,13 @@ COMMENT ON FUNCTION meshcat_internal.search_refresh_usage(text[]) IS
 -- Asks for products' postings (version: the one written) or usage (NULL) to be derived again
 -- when this transaction commits.
 CREATE FUNCTION meshcat_internal.search_later(pids text[], version bigint) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    -- PL/pgSQL: its plan is kept (as SQL it was planned again on every call, a tenth of a
+    -- registration)
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET meshcat.deriving = on
 AS $$
+BEGIN
     -- only the transaction's first pending row queues the commit-time flush: one trigger event
     -- a transaction instead of one a row (three or four a registration)
     INSERT INTO meshcat_internal.search_pending (product_id, version_id, flushes)
@@ -396,6 +402,7 @@ AS $$
            q.n = 1 AND NOT EXISTS (SELECT FROM meshcat_internal.search_pending AS p WHERE p.xid = pg_current_xact_id())
       FROM (SELECT d.x, row_number() OVER () AS n
               FROM (SELECT DISTINCT x FROM unnest(pids) AS x WHERE x IS NOT NULL) AS d) AS q;
+END
 $$;
 REVOKE ALL ON FUNCTION meshcat_internal.search_later(text[], bigint) FROM PUBLIC;
 COMMENT ON FUNCTION meshcat_internal.search_later(text[], bigint) IS
